@@ -1,0 +1,326 @@
+//! The in-memory index: a petgraph graph of nodes and relations rebuilt from the
+//! store at start-up and replaced after each committed write.
+//!
+//! Architecture invariant: a [`Graph`] is an immutable snapshot once published.
+//! The service clones the current one, applies a write to the clone and swaps it
+//! in; readers hold an `Arc<Graph>` for a whole request and so see one state.
+//! Petgraph indices stay inside this module; callers use stable ids.
+
+pub mod search;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+
+use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
+use petgraph::Direction;
+
+use crate::model::{Conflict, ConflictId, Node, NodeId, NodeKind, RelId, RelKind, Relation};
+use crate::store::Contents;
+pub use search::{fold, Hit, SearchIndex};
+
+/// A relation that names a node that does not exist.
+#[derive(Debug, thiserror::Error)]
+#[error("relation `{rel}` names `{missing}`, which is not in the store")]
+pub struct Dangling {
+    pub rel: String,
+    pub missing: String,
+}
+
+/// The graph, its id maps and secondary indexes.
+#[derive(Clone, Default)]
+pub struct Graph {
+    g: StableDiGraph<Arc<Node>, Arc<Relation>>,
+    node_ix: HashMap<NodeId, NodeIndex>,
+    rel_ix: HashMap<RelId, EdgeIndex>,
+    conflicts: BTreeMap<ConflictId, Arc<Conflict>>,
+    /// Target id → ids of records that reference it other than as an edge end
+    /// (property references, cited sources, conflict claims).
+    refs: HashMap<String, BTreeSet<String>>,
+    by_kind: HashMap<NodeKind, BTreeSet<NodeId>>,
+    search: SearchIndex,
+}
+
+fn record_refs_node(n: &Node) -> Vec<String> {
+    n.all_citations().map(|(_, c)| c.source.to_string()).collect()
+}
+
+fn record_refs_rel(r: &Relation) -> Vec<String> {
+    r.node_refs()
+        .filter(|(f, _)| f != "from" && f != "to")
+        .map(|(_, id)| id.to_string())
+        .collect()
+}
+
+impl Graph {
+    /// Builds the graph from everything in the store.
+    pub fn from_contents(c: Contents) -> Result<Graph, Dangling> {
+        let mut g = Graph::default();
+        for n in c.nodes {
+            g.put_node(Arc::new(n));
+        }
+        for r in c.relations {
+            for (_, id) in r.node_refs() {
+                if g.node(id.as_str()).is_none() {
+                    return Err(Dangling {
+                        rel: r.id.to_string(),
+                        missing: id.to_string(),
+                    });
+                }
+            }
+            g.put_relation(Arc::new(r));
+        }
+        for cf in c.conflicts {
+            g.put_conflict(Arc::new(cf));
+        }
+        Ok(g)
+    }
+
+    // ---- reads -------------------------------------------------------------
+
+    pub fn node(&self, id: &str) -> Option<&Arc<Node>> {
+        self.node_ix.get(id).map(|ix| &self.g[*ix])
+    }
+
+    pub fn relation(&self, id: &str) -> Option<&Arc<Relation>> {
+        self.rel_ix.get(id).map(|ix| &self.g[*ix])
+    }
+
+    pub fn conflict(&self, id: &str) -> Option<&Arc<Conflict>> {
+        self.conflicts.get(id)
+    }
+
+    pub fn conflicts(&self) -> impl Iterator<Item = &Arc<Conflict>> {
+        self.conflicts.values()
+    }
+
+    pub fn node_count(&self) -> usize {
+        self.node_ix.len()
+    }
+
+    pub fn relation_count(&self) -> usize {
+        self.rel_ix.len()
+    }
+
+    /// Ids of the nodes of one kind, in id order.
+    pub fn ids_of_kind(&self, kind: NodeKind) -> impl Iterator<Item = &NodeId> {
+        self.by_kind.get(&kind).into_iter().flatten()
+    }
+
+    /// Every node, in id order within kind order.
+    pub fn all_nodes(&self) -> impl Iterator<Item = &Arc<Node>> {
+        NodeKind::ALL
+            .into_iter()
+            .flat_map(move |k| self.ids_of_kind(k))
+            .filter_map(move |id| self.node(id.as_str()))
+    }
+
+    /// Every relation, in no particular order.
+    pub fn all_relations(&self) -> impl Iterator<Item = &Arc<Relation>> {
+        self.g.edge_weights()
+    }
+
+    /// Relations leaving `id` (`Outgoing`) or arriving at it (`Incoming`), of
+    /// the given kind or of every kind, sorted by id.
+    pub fn relations(&self, id: &str, dir: Direction, kind: Option<RelKind>) -> Vec<&Arc<Relation>> {
+        let Some(ix) = self.node_ix.get(id) else {
+            return Vec::new();
+        };
+        let mut v: Vec<_> = self
+            .g
+            .edges_directed(*ix, dir)
+            .map(|e| e.weight())
+            .filter(|r| kind.is_none_or(|k| r.kind == k))
+            .collect();
+        v.sort_by(|a, b| a.id.cmp(&b.id));
+        v
+    }
+
+    /// The ids of records that reference `id` other than as an edge end.
+    pub fn referrers(&self, id: &str) -> impl Iterator<Item = &String> {
+        self.refs.get(id).into_iter().flatten()
+    }
+
+    /// Relations whose properties point at node `id` (capacity, on_behalf_of, topic).
+    pub fn relations_referring(&self, id: &str) -> Vec<&Arc<Relation>> {
+        self.referrers(id)
+            .filter_map(|r| self.relation(r))
+            .collect()
+    }
+
+    /// The conflicts a relation takes part in.
+    pub fn conflicts_of(&self, rel: &str) -> Vec<&Arc<Conflict>> {
+        self.referrers(rel)
+            .filter_map(|c| self.conflicts.get(c.as_str()))
+            .collect()
+    }
+
+    pub fn search(&self, text: &str, kinds: &[NodeKind], limit: usize) -> Vec<Hit> {
+        self.search.search(text, kinds, limit)
+    }
+
+    // ---- writes (only the service calls these, on its private clone) ---------
+
+    fn add_refs(&mut self, from: &str, targets: Vec<String>) {
+        for t in targets {
+            self.refs.entry(t).or_default().insert(from.to_owned());
+        }
+    }
+
+    fn drop_refs(&mut self, from: &str, targets: Vec<String>) {
+        for t in targets {
+            if let Some(set) = self.refs.get_mut(&t) {
+                set.remove(from);
+                if set.is_empty() {
+                    self.refs.remove(&t);
+                }
+            }
+        }
+    }
+
+    /// Inserts or replaces a node; its relations stay.
+    pub fn put_node(&mut self, n: Arc<Node>) {
+        self.search.insert(&n);
+        let refs = record_refs_node(&n);
+        let id = n.id.clone();
+        if let Some(ix) = self.node_ix.get(&id).copied() {
+            let old = std::mem::replace(&mut self.g[ix], n);
+            self.drop_refs(id.as_str(), record_refs_node(&old));
+        } else {
+            let ix = self.g.add_node(n);
+            self.node_ix.insert(id.clone(), ix);
+            self.by_kind.entry(id.kind()).or_default().insert(id.clone());
+        }
+        self.add_refs(id.as_str(), refs);
+    }
+
+    /// Removes a node and, with it, any relation still attached (the service
+    /// refuses or cascades before it gets here).
+    pub fn remove_node(&mut self, id: &str) {
+        if let Some(ix) = self.node_ix.remove(id) {
+            let edges: Vec<RelId> = self
+                .g
+                .edges_directed(ix, Direction::Outgoing)
+                .chain(self.g.edges_directed(ix, Direction::Incoming))
+                .map(|e| e.weight().id.clone())
+                .collect();
+            for r in edges {
+                self.remove_relation(r.as_str());
+            }
+            let old = self.g.remove_node(ix).expect("indexed");
+            self.drop_refs(id, record_refs_node(&old));
+            self.search.remove(&old.id);
+            if let Some(set) = self.by_kind.get_mut(&old.id.kind()) {
+                set.remove(id);
+            }
+        }
+    }
+
+    /// Inserts or replaces a relation. Both ends must exist.
+    pub fn put_relation(&mut self, r: Arc<Relation>) {
+        self.remove_relation(r.id.as_str());
+        let a = self.node_ix[r.from.as_str()];
+        let b = self.node_ix[r.to.as_str()];
+        self.add_refs(r.id.as_str(), record_refs_rel(&r));
+        let id = r.id.clone();
+        let ix = self.g.add_edge(a, b, r);
+        self.rel_ix.insert(id, ix);
+    }
+
+    pub fn remove_relation(&mut self, id: &str) {
+        if let Some(ix) = self.rel_ix.remove(id) {
+            let old = self.g.remove_edge(ix).expect("indexed");
+            self.drop_refs(id, record_refs_rel(&old));
+        }
+    }
+
+    pub fn put_conflict(&mut self, c: Arc<Conflict>) {
+        self.remove_conflict(c.id.as_str());
+        let claims = c.claims.iter().map(|r| r.to_string()).collect();
+        self.add_refs(c.id.as_str(), claims);
+        self.conflicts.insert(c.id.clone(), c);
+    }
+
+    pub fn remove_conflict(&mut self, id: &str) {
+        if let Some(old) = self.conflicts.remove(id) {
+            let claims = old.claims.iter().map(|r| r.to_string()).collect();
+            self.drop_refs(id, claims);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn nid(s: &str) -> NodeId {
+        NodeId::parse(s).unwrap()
+    }
+
+    fn rel(id: &str, kind: RelKind, from: &str, to: &str) -> Relation {
+        Relation::new(RelId::parse(id).unwrap(), kind, nid(from), nid(to))
+    }
+
+    fn small() -> Graph {
+        Graph::from_contents(Contents {
+            nodes: vec![
+                Node::new(nid("person:a"), "A"),
+                Node::new(nid("meeting:m"), "M"),
+                Node::new(nid("state:kz"), "Kazakhstan"),
+            ],
+            relations: vec![
+                rel("rel:2", RelKind::Attended, "person:a", "meeting:m"),
+                rel("rel:1", RelKind::Chaired, "person:a", "meeting:m"),
+            ],
+            conflicts: vec![],
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn relations_come_back_by_direction_and_kind_in_id_order() {
+        let g = small();
+        let out: Vec<_> = g
+            .relations("person:a", Direction::Outgoing, None)
+            .iter()
+            .map(|r| r.id.to_string())
+            .collect();
+        assert_eq!(out, ["rel:1", "rel:2"]);
+        assert_eq!(
+            g.relations("meeting:m", Direction::Incoming, Some(RelKind::Chaired))
+                .len(),
+            1
+        );
+    }
+
+    #[test]
+    fn a_relation_to_a_missing_node_is_refused_at_load() {
+        let err = Graph::from_contents(Contents {
+            nodes: vec![Node::new(nid("person:a"), "A")],
+            relations: vec![rel("rel:1", RelKind::Chaired, "person:a", "meeting:m")],
+            conflicts: vec![],
+        })
+        .err()
+        .unwrap();
+        assert_eq!(err.missing, "meeting:m");
+    }
+
+    #[test]
+    fn removing_a_node_removes_its_relations_and_search_entries() {
+        let mut g = small();
+        g.remove_node("person:a");
+        assert_eq!(g.relation_count(), 0);
+        assert!(g.search("a", &[NodeKind::Person], 5).is_empty());
+        assert_eq!(g.ids_of_kind(NodeKind::Person).count(), 0);
+    }
+
+    #[test]
+    fn property_references_are_indexed() {
+        let mut g = small();
+        let mut r = rel("rel:3", RelKind::Attended, "person:a", "meeting:m");
+        r.on_behalf_of = Some(nid("state:kz"));
+        g.put_relation(Arc::new(r));
+        assert_eq!(g.relations_referring("state:kz").len(), 1);
+        g.remove_relation("rel:3");
+        assert!(g.relations_referring("state:kz").is_empty());
+    }
+}

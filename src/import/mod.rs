@@ -1,0 +1,186 @@
+//! The seed-data format (`graph-schema/import-format.md`): parse files with line
+//! numbers, check everything, apply all of it in one write or nothing; export
+//! the graph back in the same format.
+//!
+//! A file is `{"format": "attache/1", "nodes": [...], "relations": [...],
+//! "conflicts": [...]}`. Records from every file of one import are applied
+//! together (nodes, then relations, then conflicts), so files may refer to each
+//! other. Import is an upsert: a record identical to the stored one changes nothing.
+
+mod parse;
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::graph::Graph;
+use crate::model::{Conflict, Node, Relation};
+use crate::service::{Code, EventKind, Problem, Service, ServiceError};
+
+pub use parse::{parse_files, Parsed};
+
+/// The format tag every file carries.
+pub const FORMAT: &str = "attache/1";
+
+/// The seed data compiled into the binary: (path, contents) for each file of `seed-data/`.
+pub const SEED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/seed_files.rs"));
+
+/// One import file, as exported.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ImportFile {
+    pub format: String,
+    #[serde(default)]
+    pub nodes: Vec<Node>,
+    #[serde(default)]
+    pub relations: Vec<Relation>,
+    #[serde(default)]
+    pub conflicts: Vec<Conflict>,
+}
+
+/// Where a problem is and what it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportError {
+    pub file: String,
+    pub line: Option<usize>,
+    pub record: Option<String>,
+    pub field: Option<String>,
+    pub message: String,
+    /// INVALID_INPUT, INTEGRITY, CONFLICT or NOT_FOUND.
+    pub code: &'static str,
+}
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(l) = self.line {
+            write!(f, ":{l}")?;
+        }
+        f.write_str(":")?;
+        if let Some(r) = &self.record {
+            write!(f, " {r}")?;
+        }
+        if let Some(field) = &self.field {
+            write!(f, " field `{field}`")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// Why an import did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportFailure {
+    #[error("{} problem(s); nothing was imported:\n{}", .0.len(), .0.iter().map(|e| format!("  {e}")).collect::<Vec<_>>().join("\n"))]
+    Invalid(Vec<ImportError>),
+    #[error(transparent)]
+    Service(ServiceError),
+}
+
+/// What an import changed.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ImportReport {
+    pub records: usize,
+    pub created: usize,
+    pub updated: usize,
+    pub deleted: usize,
+}
+
+impl ImportReport {
+    pub fn unchanged(&self) -> usize {
+        self.records - self.created - self.updated
+    }
+}
+
+pub fn code_name(c: Code) -> &'static str {
+    match c {
+        Code::NotFound => "NOT_FOUND",
+        Code::InvalidInput => "INVALID_INPUT",
+        Code::Conflict => "CONFLICT",
+        Code::Integrity => "INTEGRITY",
+    }
+}
+
+/// Maps the service's problems back to files and lines.
+fn locate(parsed: &Parsed, problems: Vec<Problem>) -> Vec<ImportError> {
+    problems
+        .into_iter()
+        .map(|p| {
+            let loc = p.change.and_then(|i| parsed.locations.get(i));
+            ImportError {
+                file: loc.map(|l| l.file.clone()).unwrap_or_default(),
+                line: loc.map(|l| l.line),
+                record: Some(p.record),
+                field: p.field,
+                message: p.message,
+                code: code_name(p.code),
+            }
+        })
+        .collect()
+}
+
+/// Checks `files` (name, text) completely and applies them in one write, or
+/// reports every problem and applies nothing.
+pub async fn import(
+    service: &Service,
+    files: &[(String, String)],
+    meta: Vec<(&'static str, Vec<u8>)>,
+) -> Result<ImportReport, ImportFailure> {
+    let parsed = parse_files(files).map_err(ImportFailure::Invalid)?;
+    let records = parsed.changes.len();
+    let changes = parsed.changes.clone();
+    match service.write_with_meta(changes, meta).await {
+        Ok(c) => {
+            let mut r = ImportReport {
+                records,
+                ..Default::default()
+            };
+            for e in c.events {
+                match e.kind {
+                    EventKind::Created => r.created += 1,
+                    EventKind::Updated => r.updated += 1,
+                    EventKind::Deleted => r.deleted += 1,
+                }
+            }
+            Ok(r)
+        }
+        Err(ServiceError::Rejected(problems)) => {
+            Err(ImportFailure::Invalid(locate(&parsed, problems)))
+        }
+        Err(e) => Err(ImportFailure::Service(e)),
+    }
+}
+
+/// Checks without applying: every problem, with files and lines.
+pub fn check(service: &Service, files: &[(String, String)]) -> Result<usize, Vec<ImportError>> {
+    let parsed = parse_files(files)?;
+    let n = parsed.changes.len();
+    service
+        .check(parsed.changes.clone())
+        .map_err(|p| locate(&parsed, p))?;
+    Ok(n)
+}
+
+/// The whole graph in the import format, in a stable order (nodes by kind then
+/// id, relations and conflicts by id), so export → import → export is identical.
+pub fn export(graph: &Graph) -> String {
+    let mut relations: Vec<Relation> = graph.all_relations().map(|r| (**r).clone()).collect();
+    relations.sort_by(|a, b| a.id.cmp(&b.id));
+    let file = ImportFile {
+        format: FORMAT.to_owned(),
+        nodes: graph.all_nodes().map(|n| (**n).clone()).collect(),
+        relations,
+        conflicts: graph.conflicts().map(|c| (**c).clone()).collect(),
+    };
+    let mut s = serde_json::to_string_pretty(&file).expect("records serialize");
+    s.push('\n');
+    s
+}
+
+/// The seed data as (name, text) pairs.
+pub fn seed_files() -> Vec<(String, String)> {
+    SEED.iter()
+        .map(|(n, t)| ((*n).to_owned(), (*t).to_owned()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

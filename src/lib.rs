@@ -1,0 +1,20 @@
+//! Attaché: a knowledge graph of diplomatic meetings — who met whom, when, in
+//! what capacity, and who says so.
+//!
+//! # Layout
+//! - [`model`]: pure types (ids, kinds, partial dates, names, citations, records).
+//! - [`store`]: sled, the source of truth; one transaction per write.
+//! - [`graph`]: the petgraph index rebuilt from the store; reads and search.
+//! - [`service`]: the one write path (validate → store → graph → event) and durability.
+//! - [`import`]: the seed-data format: parse with line numbers, check, apply; export.
+//! - [`api`]: the GraphQL schema, the only user of async-graphql.
+//! - [`http`]: the axum server, the only user of axum.
+//! - [`config`]: the command line.
+//!
+//! Dependencies point one way: http → api → service → graph/store → model.
+
+pub mod model;
+pub mod graph;
+pub mod import;
+pub mod service;
+pub mod store;

@@ -1,0 +1,257 @@
+//! Stable, readable identifiers chosen by the data (`person:berik-asylov`,
+//! `rel:asylov-chaired-pg20`). Petgraph indices never leave the process; these do.
+//!
+//! Architecture invariant: an id's prefix names what it identifies. Node ids start
+//! with their node kind (`person:`, `meeting:` …), relation ids with `rel:` and
+//! conflict ids with `conflict:`, so any id seen in a citation, a claim or an
+//! import file can be told apart without a lookup.
+
+use std::fmt;
+use std::sync::Arc;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use super::kinds::NodeKind;
+
+/// Longest id accepted, in bytes.
+pub const MAX_ID_LEN: usize = 200;
+
+/// Why a string is not a valid id.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IdError {
+    #[error("id is empty")]
+    Empty,
+    #[error("id `{0}` is longer than {MAX_ID_LEN} bytes")]
+    TooLong(String),
+    #[error("id `{0}` has no `prefix:` (expected e.g. `person:berik-asylov`)")]
+    NoPrefix(String),
+    #[error("id `{id}` starts with unknown prefix `{prefix}:` (expected one of {expected})")]
+    UnknownPrefix {
+        id: String,
+        prefix: String,
+        expected: String,
+    },
+    #[error("id `{0}` has nothing after its prefix")]
+    EmptySlug(String),
+    #[error("id `{id}` contains `{ch}`; ids use lowercase letters, digits and . _ - / : only")]
+    BadChar { id: String, ch: char },
+    #[error("id `{id}` names a {actual}, expected a {expected}")]
+    WrongKind {
+        id: String,
+        actual: String,
+        expected: String,
+    },
+}
+
+fn check_slug(id: &str, slug: &str) -> Result<(), IdError> {
+    if slug.is_empty() {
+        return Err(IdError::EmptySlug(id.to_owned()));
+    }
+    if let Some(ch) = slug.chars().find(|c| {
+        !(c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-' | '/' | ':'))
+    }) {
+        return Err(IdError::BadChar {
+            id: id.to_owned(),
+            ch,
+        });
+    }
+    Ok(())
+}
+
+fn split(id: &str) -> Result<(&str, &str), IdError> {
+    if id.is_empty() {
+        return Err(IdError::Empty);
+    }
+    if id.len() > MAX_ID_LEN {
+        return Err(IdError::TooLong(id.to_owned()));
+    }
+    let (prefix, slug) = id
+        .split_once(':')
+        .ok_or_else(|| IdError::NoPrefix(id.to_owned()))?;
+    check_slug(id, slug)?;
+    Ok((prefix, slug))
+}
+
+macro_rules! id_type {
+    ($(#[$m:meta])* $name:ident) => {
+        $(#[$m])*
+        #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(Arc<str>);
+
+        impl $name {
+            /// The id as written.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}", self.0)
+            }
+        }
+        impl std::borrow::Borrow<str> for $name {
+            fn borrow(&self) -> &str {
+                &self.0
+            }
+        }
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(&self.0)
+            }
+        }
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = String::deserialize(d)?;
+                $name::parse(&s).map_err(serde::de::Error::custom)
+            }
+        }
+    };
+}
+
+id_type!(
+    /// The id of a node: `<kind>:<slug>`, e.g. `person:berik-asylov`.
+    NodeId
+);
+id_type!(
+    /// The id of a relation: `rel:<slug>`.
+    RelId
+);
+id_type!(
+    /// The id of a recorded disagreement between sources: `conflict:<slug>`.
+    ConflictId
+);
+
+impl NodeId {
+    /// Parses and validates a node id; its prefix must be a node kind.
+    pub fn parse(s: &str) -> Result<Self, IdError> {
+        let (prefix, _) = split(s)?;
+        if NodeKind::from_prefix(prefix).is_none() {
+            return Err(IdError::UnknownPrefix {
+                id: s.to_owned(),
+                prefix: prefix.to_owned(),
+                expected: NodeKind::ALL
+                    .iter()
+                    .map(|k| format!("`{}:`", k.prefix()))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            });
+        }
+        Ok(NodeId(Arc::from(s)))
+    }
+
+    /// Parses a node id and checks it names a node of `kind`.
+    pub fn parse_kind(s: &str, kind: NodeKind) -> Result<Self, IdError> {
+        let id = Self::parse(s)?;
+        if id.kind() != kind {
+            return Err(IdError::WrongKind {
+                id: s.to_owned(),
+                actual: id.kind().prefix().to_owned(),
+                expected: kind.prefix().to_owned(),
+            });
+        }
+        Ok(id)
+    }
+
+    /// The node kind named by the prefix.
+    pub fn kind(&self) -> NodeKind {
+        let prefix = self.0.split_once(':').map(|(p, _)| p).unwrap_or("");
+        NodeKind::from_prefix(prefix).expect("validated at parse")
+    }
+}
+
+impl RelId {
+    /// Parses a relation id (`rel:<slug>`).
+    pub fn parse(s: &str) -> Result<Self, IdError> {
+        fixed_prefix(s, "rel").map(|_| RelId(Arc::from(s)))
+    }
+}
+
+impl ConflictId {
+    /// Parses a conflict id (`conflict:<slug>`).
+    pub fn parse(s: &str) -> Result<Self, IdError> {
+        fixed_prefix(s, "conflict").map(|_| ConflictId(Arc::from(s)))
+    }
+}
+
+fn fixed_prefix(s: &str, want: &str) -> Result<(), IdError> {
+    let (prefix, _) = split(s)?;
+    if prefix != want {
+        return Err(IdError::UnknownPrefix {
+            id: s.to_owned(),
+            prefix: prefix.to_owned(),
+            expected: format!("`{want}:`"),
+        });
+    }
+    Ok(())
+}
+
+/// Turns free text into an id slug: ASCII-folded, lowercase, words joined by `-`.
+pub fn slugify(text: &str) -> String {
+    let ascii = deunicode::deunicode(text).to_lowercase();
+    let mut out = String::with_capacity(ascii.len());
+    for c in ascii.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn node_id_knows_its_kind() {
+        let id = NodeId::parse("person:berik-asylov").unwrap();
+        assert_eq!(id.kind(), NodeKind::Person);
+    }
+
+    #[test]
+    fn node_id_rejects_unknown_prefix_and_bad_chars() {
+        assert!(matches!(
+            NodeId::parse("human:x"),
+            Err(IdError::UnknownPrefix { .. })
+        ));
+        assert!(matches!(
+            NodeId::parse("person:Berik"),
+            Err(IdError::BadChar { ch: 'B', .. })
+        ));
+        assert!(matches!(
+            NodeId::parse("person:"),
+            Err(IdError::EmptySlug(_))
+        ));
+        assert!(matches!(NodeId::parse("asylov"), Err(IdError::NoPrefix(_))));
+    }
+
+    #[test]
+    fn parse_kind_rejects_other_kind() {
+        assert!(matches!(
+            NodeId::parse_kind("state:kz", NodeKind::Person),
+            Err(IdError::WrongKind { .. })
+        ));
+    }
+
+    #[test]
+    fn rel_and_conflict_ids_need_their_prefix() {
+        assert!(RelId::parse("rel:a").is_ok());
+        assert!(RelId::parse("person:a").is_err());
+        assert!(ConflictId::parse("conflict:welcome").is_ok());
+    }
+
+    #[test]
+    fn slugify_folds_to_ascii() {
+        assert_eq!(slugify("Berik Asylov"), "berik-asylov");
+        assert_eq!(slugify("  Zhang Jun (PRC) "), "zhang-jun-prc");
+    }
+}

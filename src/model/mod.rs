@@ -1,0 +1,17 @@
+//! Pure domain types: ids, kinds and the ontology, partial dates, names,
+//! citations and the records (nodes, relations, conflicts). No I/O here, and
+//! nothing that knows about sled, petgraph, GraphQL or HTTP.
+
+pub mod date;
+pub mod ids;
+pub mod kinds;
+pub mod record;
+
+pub use date::{DateError, Day, PartialDate, Precision};
+pub use ids::{slugify, ConflictId, IdError, NodeId, RelId};
+pub use kinds::{
+    AttendanceMode, AttendanceRole, MembershipStatus, NameKind, NodeKind, Prop, RelKind,
+};
+pub use record::{
+    node_attrs, Alias, Citation, Conflict, FieldError, Node, Note, Relation,
+};

@@ -1,0 +1,541 @@
+//! The records the graph is made of: nodes, relations and conflicts, with their
+//! names, citations and notes, and the checks that need no other record.
+
+use serde::{Deserialize, Serialize};
+
+use super::date::PartialDate;
+use super::ids::{ConflictId, NodeId, RelId};
+use super::kinds::{
+    prop_target_kinds, AttendanceMode, AttendanceRole, MembershipStatus, NameKind, NodeKind, Prop,
+    RelKind,
+};
+
+/// A problem with one field of a record, found without looking at other records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// The field's path in the import format (`aliases[1].text`, `capacity`).
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        FieldError {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Where a fact comes from: a Source node and a place in it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Citation {
+    /// A `source:` id.
+    pub source: NodeId,
+    /// A paragraph number or short locator ("¶3", "bullet 2").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locator: Option<String>,
+}
+
+/// Another name for a node, with its language, script and kind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Alias {
+    pub text: String,
+    /// BCP 47 language tag ("en", "zh", "ru").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
+    /// ISO 15924 script code ("Latn", "Cyrl", "Hans").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub script: Option<String>,
+    #[serde(default)]
+    pub kind: NameKind,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub citations: Vec<Citation>,
+}
+
+/// A cited statement about a node that is not a relation (a figure quoted at a meeting).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Note {
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub citations: Vec<Citation>,
+}
+
+/// The attribute fields a node kind allows.
+pub fn node_attrs(kind: NodeKind) -> &'static [&'static str] {
+    match kind {
+        NodeKind::State => &["code"],
+        NodeKind::Organization | NodeKind::Place => &["kind"],
+        NodeKind::Meeting => &["kind", "start", "end"],
+        NodeKind::Document => &["kind", "date", "language"],
+        NodeKind::Source => &["kind", "date", "url", "publisher", "language"],
+        NodeKind::Person | NodeKind::Office | NodeKind::Series | NodeKind::Topic => &[],
+    }
+}
+
+impl Node {
+    fn attrs_present(&self) -> Vec<&'static str> {
+        let mut v = Vec::new();
+        let mut add = |set: bool, f| {
+            if set {
+                v.push(f)
+            }
+        };
+        add(self.kind.is_some(), "kind");
+        add(self.code.is_some(), "code");
+        add(self.start.is_some(), "start");
+        add(self.end.is_some(), "end");
+        add(self.date.is_some(), "date");
+        add(self.url.is_some(), "url");
+        add(self.publisher.is_some(), "publisher");
+        add(self.language.is_some(), "language");
+        v
+    }
+}
+
+/// An entity: a person, a state, a meeting …
+/// Kind-specific attributes (`kind` … `language`) are allowed only on the
+/// kinds [`node_attrs`] names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Node {
+    pub id: NodeId,
+    /// The primary name (or title), in English.
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<Alias>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+
+    /// A free category: "protocol", "bilateral meeting", "city", "news report".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// ISO 3166-1 alpha-2 code of a state.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<PartialDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<PartialDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<PartialDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publisher: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<Note>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub citations: Vec<Citation>,
+}
+
+impl Node {
+    pub fn new(id: NodeId, name: impl Into<String>) -> Self {
+        Node {
+            id,
+            name: name.into(),
+            aliases: Vec::new(),
+            description: None,
+            kind: None,
+            code: None,
+            start: None,
+            end: None,
+            date: None,
+            url: None,
+            publisher: None,
+            language: None,
+            notes: Vec::new(),
+            citations: Vec::new(),
+        }
+    }
+
+    pub fn node_kind(&self) -> NodeKind {
+        self.id.kind()
+    }
+
+    /// Every citation in the record, with the field it sits in.
+    pub fn all_citations(&self) -> impl Iterator<Item = (String, &Citation)> {
+        let own = self
+            .citations
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (format!("citations[{i}]"), c));
+        let aliases = self.aliases.iter().enumerate().flat_map(|(a, al)| {
+            al.citations
+                .iter()
+                .enumerate()
+                .map(move |(i, c)| (format!("aliases[{a}].citations[{i}]"), c))
+        });
+        let notes = self.notes.iter().enumerate().flat_map(|(n, note)| {
+            note.citations
+                .iter()
+                .enumerate()
+                .map(move |(i, c)| (format!("notes[{n}].citations[{i}]"), c))
+        });
+        own.chain(aliases).chain(notes)
+    }
+
+    /// Checks that need no other record.
+    pub fn validate(&self) -> Vec<FieldError> {
+        let mut errs = Vec::new();
+        nonblank(&mut errs, "name", &self.name);
+        for (i, a) in self.aliases.iter().enumerate() {
+            nonblank(&mut errs, &format!("aliases[{i}].text"), &a.text);
+        }
+        for (i, n) in self.notes.iter().enumerate() {
+            nonblank(&mut errs, &format!("notes[{i}].text"), &n.text);
+        }
+        let allowed = node_attrs(self.node_kind());
+        for f in self.attrs_present() {
+            if !allowed.contains(&f) {
+                errs.push(FieldError::new(
+                    f,
+                    format!(
+                        "a {} has no `{f}` (allowed: {})",
+                        self.node_kind().prefix(),
+                        list_or_none(allowed.iter().copied())
+                    ),
+                ));
+            }
+        }
+        if let (Some(s), Some(e)) = (&self.start, &self.end) {
+            if e.latest() < s.earliest() {
+                errs.push(FieldError::new("end", format!("ends ({e}) before it starts ({s})")));
+            }
+        }
+        if let Some(u) = &self.url {
+            if !(u.starts_with("http://") || u.starts_with("https://")) {
+                errs.push(FieldError::new("url", "must start with http:// or https://"));
+            }
+        }
+        check_citations(&mut errs, self.all_citations());
+        errs
+    }
+}
+
+impl Relation {
+    fn props_present(&self) -> Vec<Prop> {
+        let mut v = Vec::new();
+        let mut add = |set: bool, p| {
+            if set {
+                v.push(p)
+            }
+        };
+        add(self.start.is_some(), Prop::Start);
+        add(self.end.is_some(), Prop::End);
+        add(self.acting.is_some(), Prop::Acting);
+        add(self.status.is_some(), Prop::Status);
+        add(self.mode.is_some(), Prop::Mode);
+        add(self.role.is_some(), Prop::Role);
+        add(self.capacity.is_some(), Prop::Capacity);
+        add(self.on_behalf_of.is_some(), Prop::OnBehalfOf);
+        add(self.topic.is_some(), Prop::Topic);
+        add(self.date.is_some(), Prop::Date);
+        add(self.ordinal.is_some(), Prop::Ordinal);
+        add(self.summary.is_some(), Prop::Summary);
+        v
+    }
+
+    /// The nodes the properties point at, with the property.
+    pub fn prop_refs(&self) -> impl Iterator<Item = (Prop, &NodeId)> {
+        [
+            (Prop::Capacity, self.capacity.as_ref()),
+            (Prop::OnBehalfOf, self.on_behalf_of.as_ref()),
+            (Prop::Topic, self.topic.as_ref()),
+        ]
+        .into_iter()
+        .filter_map(|(p, id)| id.map(|id| (p, id)))
+    }
+}
+
+/// A cited statement joining two nodes.
+/// Properties (`start` … `summary`) are allowed only on the kinds
+/// [`RelKind::props`] names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Relation {
+    pub id: RelId,
+    pub kind: RelKind,
+    pub from: NodeId,
+    pub to: NodeId,
+
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<PartialDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<PartialDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acting: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<MembershipStatus>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<AttendanceMode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<AttendanceRole>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<NodeId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_behalf_of: Option<NodeId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topic: Option<NodeId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<PartialDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ordinal: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub citations: Vec<Citation>,
+}
+
+impl Relation {
+    /// A relation with no properties, note or citations.
+    pub fn new(id: RelId, kind: RelKind, from: NodeId, to: NodeId) -> Self {
+        Relation {
+            id,
+            kind,
+            from,
+            to,
+            start: None,
+            end: None,
+            acting: None,
+            status: None,
+            mode: None,
+            role: None,
+            capacity: None,
+            on_behalf_of: None,
+            topic: None,
+            date: None,
+            ordinal: None,
+            summary: None,
+            note: None,
+            citations: Vec::new(),
+        }
+    }
+
+    /// Every node this relation names: its ends, the nodes its properties point at
+    /// and the sources it cites. Deleting any of them would leave it dangling.
+    pub fn node_refs(&self) -> impl Iterator<Item = (String, &NodeId)> {
+        [("from".to_owned(), &self.from), ("to".to_owned(), &self.to)]
+            .into_iter()
+            .chain(
+                self.prop_refs()
+                    .map(|(p, id)| (p.field().to_owned(), id)),
+            )
+            .chain(
+                self.citations
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| (format!("citations[{i}].source"), &c.source)),
+            )
+    }
+
+    /// The node at the other end from `id`, if `id` is an end.
+    pub fn other_end(&self, id: &NodeId) -> Option<&NodeId> {
+        if &self.from == id {
+            Some(&self.to)
+        } else if &self.to == id {
+            Some(&self.from)
+        } else {
+            None
+        }
+    }
+
+    /// Checks that need no other record: end kinds, allowed properties, the kinds
+    /// property references point at, date order.
+    pub fn validate(&self) -> Vec<FieldError> {
+        let mut errs = Vec::new();
+        let k = self.kind;
+        for (field, id, allowed) in [
+            ("from", &self.from, k.from_kinds()),
+            ("to", &self.to, k.to_kinds()),
+        ] {
+            if !allowed.contains(&id.kind()) {
+                errs.push(FieldError::new(
+                    field,
+                    format!(
+                        "`{}` relation cannot have a {} (`{id}`) as `{field}`; expected {}",
+                        k.name(),
+                        id.kind().prefix(),
+                        list_or_none(allowed.iter().map(|k| k.prefix()))
+                    ),
+                ));
+            }
+        }
+        for p in self.props_present() {
+            if !k.props().contains(&p) {
+                errs.push(FieldError::new(
+                    p.field(),
+                    format!(
+                        "`{}` relation has no `{}` (allowed: {})",
+                        k.name(),
+                        p.field(),
+                        list_or_none(k.props().iter().map(|p| p.field()))
+                    ),
+                ));
+            }
+        }
+        for (p, id) in self.prop_refs() {
+            let allowed = prop_target_kinds(p);
+            if !allowed.contains(&id.kind()) {
+                errs.push(FieldError::new(
+                    p.field(),
+                    format!(
+                        "`{}` must name a {}, not a {} (`{id}`)",
+                        p.field(),
+                        list_or_none(allowed.iter().map(|k| k.prefix())),
+                        id.kind().prefix()
+                    ),
+                ));
+            }
+        }
+        if let (Some(s), Some(e)) = (&self.start, &self.end) {
+            if e.latest() < s.earliest() {
+                errs.push(FieldError::new("end", format!("ends ({e}) before it starts ({s})")));
+            }
+        }
+        if self.from == self.to {
+            errs.push(FieldError::new("to", "a relation cannot join a node to itself"));
+        }
+        if let Some(s) = &self.summary {
+            nonblank(&mut errs, "summary", s);
+        }
+        check_citations(
+            &mut errs,
+            self.citations
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (format!("citations[{i}]"), c)),
+        );
+        errs
+    }
+}
+
+/// A recorded disagreement: two or more relations, each from its own source, that
+/// cannot all be true.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Conflict {
+    pub id: ConflictId,
+    pub claims: Vec<RelId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl Conflict {
+    pub fn validate(&self) -> Vec<FieldError> {
+        let mut errs = Vec::new();
+        if self.claims.len() < 2 {
+            errs.push(FieldError::new(
+                "claims",
+                "a conflict needs at least two claims",
+            ));
+        }
+        for (i, c) in self.claims.iter().enumerate() {
+            if self.claims[..i].contains(c) {
+                errs.push(FieldError::new(
+                    format!("claims[{i}]"),
+                    format!("`{c}` is listed twice"),
+                ));
+            }
+        }
+        errs
+    }
+}
+
+fn nonblank(errs: &mut Vec<FieldError>, field: &str, text: &str) {
+    if text.trim().is_empty() {
+        errs.push(FieldError::new(field, "must not be empty"));
+    }
+}
+
+fn check_citations<'a>(
+    errs: &mut Vec<FieldError>,
+    cites: impl Iterator<Item = (String, &'a Citation)>,
+) {
+    for (field, c) in cites {
+        if c.source.kind() != NodeKind::Source {
+            errs.push(FieldError::new(
+                format!("{field}.source"),
+                format!("`{}` is not a `source:` id", c.source),
+            ));
+        }
+    }
+}
+
+fn list_or_none<'a>(items: impl Iterator<Item = &'a str>) -> String {
+    let v: Vec<_> = items.map(|s| format!("`{s}`")).collect();
+    if v.is_empty() {
+        "none".to_owned()
+    } else {
+        v.join(", ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id(s: &str) -> NodeId {
+        NodeId::parse(s).unwrap()
+    }
+
+    fn rel(kind: RelKind, from: &str, to: &str) -> Relation {
+        Relation::new(RelId::parse("rel:x").unwrap(), kind, id(from), id(to))
+    }
+
+    #[test]
+    fn relation_rejects_wrong_end_kinds() {
+        let errs = rel(RelKind::Attended, "state:kz", "meeting:m").validate();
+        assert_eq!(errs.len(), 1);
+        assert_eq!(errs[0].field, "from");
+    }
+
+    #[test]
+    fn relation_rejects_props_its_kind_does_not_have() {
+        let mut r = rel(RelKind::Chaired, "person:a", "meeting:m");
+        r.ordinal = Some(20);
+        let errs = r.validate();
+        assert_eq!(errs[0].field, "ordinal");
+    }
+
+    #[test]
+    fn capacity_must_be_an_office() {
+        let mut r = rel(RelKind::Attended, "person:a", "meeting:m");
+        r.capacity = Some(id("state:kz"));
+        assert_eq!(r.validate()[0].field, "capacity");
+    }
+
+    #[test]
+    fn node_rejects_attrs_of_other_kinds_and_blank_names() {
+        let mut n = Node::new(id("person:a"), " ");
+        n.url = Some("https://x".into());
+        let fields: Vec<_> = n.validate().into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["name", "url"]);
+    }
+
+    #[test]
+    fn citation_must_point_at_a_source() {
+        let mut n = Node::new(id("person:a"), "A");
+        n.citations.push(Citation {
+            source: id("person:b"),
+            locator: None,
+        });
+        assert_eq!(n.validate()[0].field, "citations[0].source");
+    }
+
+    #[test]
+    fn conflict_needs_two_distinct_claims() {
+        let c = Conflict {
+            id: ConflictId::parse("conflict:c").unwrap(),
+            claims: vec![RelId::parse("rel:a").unwrap()],
+            note: None,
+        };
+        assert_eq!(c.validate()[0].field, "claims");
+    }
+}
