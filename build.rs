@@ -19,7 +19,12 @@ fn main() {
     for f in files {
         println!("cargo:rerun-if-changed={}", f.display());
         let name = format!("seed-data/{}", f.file_name().unwrap().to_string_lossy());
-        writeln!(out, "    ({name:?}, include_str!({:?})),", f.display().to_string()).unwrap();
+        writeln!(
+            out,
+            "    ({name:?}, include_str!({:?})),",
+            f.display().to_string()
+        )
+        .unwrap();
     }
     out.push(']');
     let target = Path::new(&std::env::var("OUT_DIR").unwrap()).join("seed_files.rs");

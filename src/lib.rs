@@ -13,8 +13,11 @@
 //!
 //! Dependencies point one way: http → api → service → graph/store → model.
 
-pub mod model;
+pub mod api;
+pub mod config;
 pub mod graph;
+pub mod http;
 pub mod import;
+pub mod model;
 pub mod service;
 pub mod store;

@@ -1,1 +1,211 @@
-fn main() {}
+//! The `attache` binary: parse the command line, set up logging, dispatch.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{bail, Context, Result};
+use clap::Parser;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use attache::config::{Command, Config};
+use attache::import::{self, ImportFailure};
+use attache::service::Service;
+
+fn main() {
+    let config = Config::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,tower_http=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let rt = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("attache: cannot start the runtime: {e}");
+            std::process::exit(1);
+        }
+    };
+    if let Err(e) = rt.block_on(dispatch(config)) {
+        eprintln!("attache: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+async fn dispatch(config: Config) -> Result<()> {
+    match config.command {
+        Command::Serve { listen, no_seed } => serve(&config.data, listen, no_seed).await,
+        Command::Import { paths, check } => import_cmd(&config.data, &paths, check).await,
+        Command::Export { out } => export_cmd(&config.data, out.as_deref()).await,
+        Command::Schema { out, check } => schema_cmd(out.as_deref(), check),
+    }
+}
+
+fn open(data: &Path) -> Result<Service> {
+    Ok(Service::open(data)?)
+}
+
+async fn serve(data: &Path, listen: std::net::SocketAddr, no_seed: bool) -> Result<()> {
+    let service = open(data)?;
+    if !no_seed && service.store().is_empty() && service.store().meta("seeded")?.is_none() {
+        let files = import::seed_files();
+        let r = import::import(&service, &files, vec![("seeded", b"1".to_vec())])
+            .await
+            .context("loading the built-in seed data")?;
+        tracing::info!(created = r.created, "seed data loaded into an empty store");
+    }
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}"))?;
+    let addr = listener.local_addr()?;
+    eprintln!(
+        "Attaché is serving {} at http://{addr}/graphql — playground: http://{addr}/playground",
+        data.display()
+    );
+    attache::http::run(listener, service, shutdown_signal()).await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+/// Expands directories into their .json files, sorted.
+fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut files: Vec<PathBuf> = std::fs::read_dir(p)
+                .with_context(|| format!("cannot read directory {}", p.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| f.extension().is_some_and(|x| x == "json"))
+                .collect();
+            files.sort();
+            out.extend(files);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    if out.is_empty() {
+        bail!("no .json files to import in {paths:?}");
+    }
+    Ok(out)
+}
+
+fn spinner(msg: &str) -> ProgressBar {
+    let pb = ProgressBar::new_spinner();
+    pb.set_style(ProgressStyle::with_template("{spinner} {msg} [{elapsed}]").expect("template"));
+    pb.set_message(msg.to_owned());
+    pb.enable_steady_tick(Duration::from_millis(120));
+    pb
+}
+
+async fn import_cmd(data: &Path, paths: &[PathBuf], check: bool) -> Result<()> {
+    let files = collect(paths)?;
+    let total: u64 = files
+        .iter()
+        .filter_map(|f| f.metadata().ok())
+        .map(|m| m.len())
+        .sum();
+    let pb = ProgressBar::new(total);
+    pb.set_style(
+        ProgressStyle::with_template("reading {bytes}/{total_bytes} {wide_bar} {msg}")
+            .expect("template"),
+    );
+    let mut texts = Vec::new();
+    for f in &files {
+        pb.set_message(f.display().to_string());
+        let text =
+            std::fs::read_to_string(f).with_context(|| format!("cannot read {}", f.display()))?;
+        pb.inc(text.len() as u64);
+        texts.push((f.display().to_string(), text));
+    }
+    pb.finish_and_clear();
+    let service = open(data)?;
+    if check {
+        let sp = spinner("checking");
+        let res = import::check(&service, &texts);
+        sp.finish_and_clear();
+        return match res {
+            Ok(n) => {
+                println!("{n} records checked, no problems");
+                Ok(())
+            }
+            Err(errs) => Err(ImportFailure::Invalid(errs).into()),
+        };
+    }
+    let sp = spinner("checking and writing in one transaction");
+    let res = import::import(&service, &texts, Vec::new()).await;
+    sp.finish_and_clear();
+    let r = res?;
+    service.close().await?;
+    println!(
+        "{} records: {} created, {} updated, {} unchanged",
+        r.records,
+        r.created,
+        r.updated,
+        r.unchanged()
+    );
+    Ok(())
+}
+
+async fn export_cmd(data: &Path, out: Option<&Path>) -> Result<()> {
+    let service = open(data)?;
+    let text = import::export(&service.graph());
+    match out {
+        Some(path) => {
+            let tmp = path.with_extension("tmp");
+            std::fs::write(&tmp, &text)
+                .with_context(|| format!("cannot write {}", tmp.display()))?;
+            std::fs::rename(&tmp, path)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!("exported to {}", path.display());
+        }
+        None => print!("{text}"),
+    }
+    service.close().await?;
+    Ok(())
+}
+
+fn schema_cmd(out: Option<&Path>, check: bool) -> Result<()> {
+    let sdl = attache::api::sdl();
+    match (out, check) {
+        (Some(path), true) => {
+            let on_disk = std::fs::read_to_string(path).unwrap_or_default();
+            if on_disk != sdl {
+                bail!(
+                    "{} is stale: run `attache schema --out {}`",
+                    path.display(),
+                    path.display()
+                );
+            }
+            eprintln!("{} is current", path.display());
+        }
+        (Some(path), false) => {
+            std::fs::write(path, &sdl)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!("wrote {}", path.display());
+        }
+        (None, _) => print!("{sdl}"),
+    }
+    Ok(())
+}

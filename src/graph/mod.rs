@@ -41,7 +41,9 @@ pub struct Graph {
 }
 
 fn record_refs_node(n: &Node) -> Vec<String> {
-    n.all_citations().map(|(_, c)| c.source.to_string()).collect()
+    n.all_citations()
+        .map(|(_, c)| c.source.to_string())
+        .collect()
 }
 
 fn record_refs_rel(r: &Relation) -> Vec<String> {
@@ -121,7 +123,12 @@ impl Graph {
 
     /// Relations leaving `id` (`Outgoing`) or arriving at it (`Incoming`), of
     /// the given kind or of every kind, sorted by id.
-    pub fn relations(&self, id: &str, dir: Direction, kind: Option<RelKind>) -> Vec<&Arc<Relation>> {
+    pub fn relations(
+        &self,
+        id: &str,
+        dir: Direction,
+        kind: Option<RelKind>,
+    ) -> Vec<&Arc<Relation>> {
         let Some(ix) = self.node_ix.get(id) else {
             return Vec::new();
         };
@@ -188,7 +195,10 @@ impl Graph {
         } else {
             let ix = self.g.add_node(n);
             self.node_ix.insert(id.clone(), ix);
-            self.by_kind.entry(id.kind()).or_default().insert(id.clone());
+            self.by_kind
+                .entry(id.kind())
+                .or_default()
+                .insert(id.clone());
         }
         self.add_refs(id.as_str(), refs);
     }

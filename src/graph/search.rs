@@ -45,7 +45,10 @@ impl SearchIndex {
         let names = names_of(n);
         for (_, words) in &names {
             for w in words {
-                self.words.entry(w.clone()).or_default().insert(n.id.clone());
+                self.words
+                    .entry(w.clone())
+                    .or_default()
+                    .insert(n.id.clone());
             }
         }
         self.names.insert(n.id.clone(), names);
@@ -94,9 +97,7 @@ impl SearchIndex {
                 names
                     .iter()
                     .enumerate()
-                    .filter_map(|(i, (raw, words))| {
-                        score(&query, words, i == 0).map(|s| (s, raw))
-                    })
+                    .filter_map(|(i, (raw, words))| score(&query, words, i == 0).map(|s| (s, raw)))
                     .max_by(|a, b| a.0.total_cmp(&b.0))
                     .map(|(score, raw)| Hit {
                         id: id.clone(),
@@ -119,8 +120,16 @@ fn score(query: &[String], words: &[String], primary: bool) -> Option<f64> {
         let best = words
             .iter()
             .filter(|w| w.starts_with(q.as_str()))
-            .map(|w| if w == q { 1.0 } else { 0.5 + 0.5 * q.len() as f64 / w.len() as f64 })
-            .fold(None, |acc: Option<f64>, s| Some(acc.map_or(s, |a| a.max(s))))?;
+            .map(|w| {
+                if w == q {
+                    1.0
+                } else {
+                    0.5 + 0.5 * q.len() as f64 / w.len() as f64
+                }
+            })
+            .fold(None, |acc: Option<f64>, s| {
+                Some(acc.map_or(s, |a| a.max(s)))
+            })?;
         total += best;
     }
     let coverage = query.len() as f64 / words.len().max(query.len()) as f64;
@@ -150,8 +159,16 @@ mod tests {
 
     fn index() -> SearchIndex {
         let mut ix = SearchIndex::default();
-        ix.insert(&node("person:berik-asylov", "Berik Asylov", &["Asylov B.N.", "Berik Assylov", "别热克·阿斯洛夫"]));
-        ix.insert(&node("person:yusuf-rahmon", "Yusuf Rahmon", &["Rakhmon Yu.A."]));
+        ix.insert(&node(
+            "person:berik-asylov",
+            "Berik Asylov",
+            &["Asylov B.N.", "Berik Assylov", "别热克·阿斯洛夫"],
+        ));
+        ix.insert(&node(
+            "person:yusuf-rahmon",
+            "Yusuf Rahmon",
+            &["Rakhmon Yu.A."],
+        ));
         ix.insert(&node("state:kz", "Kazakhstan", &[]));
         ix
     }

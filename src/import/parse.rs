@@ -151,13 +151,21 @@ pub fn parse_files(files: &[(String, String)]) -> Result<Parsed, Vec<ImportError
         for r in &raw.relations {
             if let Some((rel, line)) = p.record::<Relation>(r) {
                 let id = rel.id.to_string();
-                buckets[1].push((Change::Put(Mode::Upsert, Record::Relation(rel)), loc(line), id));
+                buckets[1].push((
+                    Change::Put(Mode::Upsert, Record::Relation(rel)),
+                    loc(line),
+                    id,
+                ));
             }
         }
         for r in &raw.conflicts {
             if let Some((c, line)) = p.record::<Conflict>(r) {
                 let id = c.id.to_string();
-                buckets[2].push((Change::Put(Mode::Upsert, Record::Conflict(c)), loc(line), id));
+                buckets[2].push((
+                    Change::Put(Mode::Upsert, Record::Conflict(c)),
+                    loc(line),
+                    id,
+                ));
             }
         }
         errors.extend(p.errors);
@@ -174,7 +182,10 @@ pub fn parse_files(files: &[(String, String)]) -> Result<Parsed, Vec<ImportError
                 line: Some(loc.line),
                 record: Some(id.clone()),
                 field: Some("id".into()),
-                message: format!("`{id}` is defined twice (first at {}:{})", first.file, first.line),
+                message: format!(
+                    "`{id}` is defined twice (first at {}:{})",
+                    first.file, first.line
+                ),
                 code: "CONFLICT",
             });
             continue;

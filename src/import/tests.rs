@@ -73,7 +73,10 @@ async fn an_unknown_reference_is_located_and_nothing_is_written() {
         panic!("accepted")
     };
     assert_eq!(errs.len(), 1);
-    assert_eq!((errs[0].line, errs[0].field.as_deref()), (Some(9), Some("to")));
+    assert_eq!(
+        (errs[0].line, errs[0].field.as_deref()),
+        (Some(9), Some("to"))
+    );
     assert_eq!(errs[0].code, "INTEGRITY");
     assert_eq!(s.graph().node_count(), 0);
     assert!(s.store().is_empty());
@@ -90,7 +93,9 @@ async fn importing_twice_changes_nothing_and_export_round_trips() {
     let first = export(&s.graph());
     let dir2 = tempfile::tempdir().unwrap();
     let s2 = Service::open(dir2.path()).unwrap();
-    import(&s2, &f("export.json", &first), vec![]).await.unwrap();
+    import(&s2, &f("export.json", &first), vec![])
+        .await
+        .unwrap();
     assert_eq!(export(&s2.graph()), first);
 }
 
@@ -108,6 +113,8 @@ async fn the_embedded_seed_data_imports_cleanly_and_round_trips() {
     let dir2 = tempfile::tempdir().unwrap();
     let s2 = Service::open(dir2.path()).unwrap();
     let first = export(&s.graph());
-    import(&s2, &f("export.json", &first), vec![]).await.unwrap();
+    import(&s2, &f("export.json", &first), vec![])
+        .await
+        .unwrap();
     assert_eq!(export(&s2.graph()), first);
 }

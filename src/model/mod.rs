@@ -12,6 +12,4 @@ pub use ids::{slugify, ConflictId, IdError, NodeId, RelId};
 pub use kinds::{
     AttendanceMode, AttendanceRole, MembershipStatus, NameKind, NodeKind, Prop, RelKind,
 };
-pub use record::{
-    node_attrs, Alias, Citation, Conflict, FieldError, Node, Note, Relation,
-};
+pub use record::{node_attrs, Alias, Citation, Conflict, FieldError, Node, Note, Relation};

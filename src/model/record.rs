@@ -205,12 +205,18 @@ impl Node {
         }
         if let (Some(s), Some(e)) = (&self.start, &self.end) {
             if e.latest() < s.earliest() {
-                errs.push(FieldError::new("end", format!("ends ({e}) before it starts ({s})")));
+                errs.push(FieldError::new(
+                    "end",
+                    format!("ends ({e}) before it starts ({s})"),
+                ));
             }
         }
         if let Some(u) = &self.url {
             if !(u.starts_with("http://") || u.starts_with("https://")) {
-                errs.push(FieldError::new("url", "must start with http:// or https://"));
+                errs.push(FieldError::new(
+                    "url",
+                    "must start with http:// or https://",
+                ));
             }
         }
         check_citations(&mut errs, self.all_citations());
@@ -324,10 +330,7 @@ impl Relation {
     pub fn node_refs(&self) -> impl Iterator<Item = (String, &NodeId)> {
         [("from".to_owned(), &self.from), ("to".to_owned(), &self.to)]
             .into_iter()
-            .chain(
-                self.prop_refs()
-                    .map(|(p, id)| (p.field().to_owned(), id)),
-            )
+            .chain(self.prop_refs().map(|(p, id)| (p.field().to_owned(), id)))
             .chain(
                 self.citations
                     .iter()
@@ -397,11 +400,17 @@ impl Relation {
         }
         if let (Some(s), Some(e)) = (&self.start, &self.end) {
             if e.latest() < s.earliest() {
-                errs.push(FieldError::new("end", format!("ends ({e}) before it starts ({s})")));
+                errs.push(FieldError::new(
+                    "end",
+                    format!("ends ({e}) before it starts ({s})"),
+                ));
             }
         }
         if self.from == self.to {
-            errs.push(FieldError::new("to", "a relation cannot join a node to itself"));
+            errs.push(FieldError::new(
+                "to",
+                "a relation cannot join a node to itself",
+            ));
         }
         if let Some(s) = &self.summary {
             nonblank(&mut errs, "summary", s);

@@ -3,8 +3,8 @@
 //! while there are writers waiting, so concurrent writers share a flush.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Mutex;
 use std::sync::Arc;
+use std::sync::Mutex;
 
 use tokio::sync::{watch, Notify};
 

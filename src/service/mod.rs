@@ -49,9 +49,15 @@ pub enum Record {
 pub enum Change {
     Put(Mode, Record),
     /// With `cascade`, the node's relations (and conflicts naming them) go too.
-    DeleteNode { id: NodeId, cascade: bool },
+    DeleteNode {
+        id: NodeId,
+        cascade: bool,
+    },
     /// With `cascade`, conflicts naming the relation go too.
-    DeleteRelation { id: RelId, cascade: bool },
+    DeleteRelation {
+        id: RelId,
+        cascade: bool,
+    },
     DeleteConflict(ConflictId),
 }
 

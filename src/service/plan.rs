@@ -58,11 +58,21 @@ impl Planner<'_> {
     fn mode_allows(&mut self, mode: Mode, id: &str, exists: bool) -> bool {
         match (mode, exists) {
             (Mode::Create, true) => {
-                self.problem(Code::Conflict, id, Some("id"), format!("`{id}` already exists"));
+                self.problem(
+                    Code::Conflict,
+                    id,
+                    Some("id"),
+                    format!("`{id}` already exists"),
+                );
                 false
             }
             (Mode::Update, false) => {
-                self.problem(Code::NotFound, id, Some("id"), format!("`{id}` does not exist"));
+                self.problem(
+                    Code::NotFound,
+                    id,
+                    Some("id"),
+                    format!("`{id}` does not exist"),
+                );
                 false
             }
             _ => true,
@@ -122,7 +132,12 @@ impl Planner<'_> {
 
     fn delete_relation(&mut self, id: &RelId, cascade: bool) {
         if self.next.relation(id.as_str()).is_none() {
-            self.problem(Code::NotFound, id.as_str(), Some("id"), format!("`{id}` does not exist"));
+            self.problem(
+                Code::NotFound,
+                id.as_str(),
+                Some("id"),
+                format!("`{id}` does not exist"),
+            );
             return;
         }
         let claimed_by: Vec<ConflictId> = self
@@ -153,13 +168,23 @@ impl Planner<'_> {
 
     fn delete_node(&mut self, id: &NodeId, cascade: bool) {
         if self.next.node(id.as_str()).is_none() {
-            self.problem(Code::NotFound, id.as_str(), Some("id"), format!("`{id}` does not exist"));
+            self.problem(
+                Code::NotFound,
+                id.as_str(),
+                Some("id"),
+                format!("`{id}` does not exist"),
+            );
             return;
         }
         let mut rels: BTreeSet<RelId> = BTreeSet::new();
         let mut citing_nodes = Vec::new();
         for dir in [Direction::Outgoing, Direction::Incoming] {
-            rels.extend(self.next.relations(id.as_str(), dir, None).iter().map(|r| r.id.clone()));
+            rels.extend(
+                self.next
+                    .relations(id.as_str(), dir, None)
+                    .iter()
+                    .map(|r| r.id.clone()),
+            );
         }
         for r in self.next.referrers(id.as_str()) {
             if let Ok(rid) = RelId::parse(r) {
@@ -173,7 +198,10 @@ impl Planner<'_> {
                 Code::Integrity,
                 id.as_str(),
                 Some("id"),
-                format!("`{id}` is cited by {}; remove those citations first", quoted(&citing_nodes)),
+                format!(
+                    "`{id}` is cited by {}; remove those citations first",
+                    quoted(&citing_nodes)
+                ),
             );
             return;
         }
@@ -205,7 +233,12 @@ impl Planner<'_> {
             if let Some(n) = self.next.node(id.as_str()) {
                 for (field, c) in n.all_citations() {
                     if self.next.node(c.source.as_str()).is_none() {
-                        found.push((*at, id.to_string(), format!("{field}.source"), c.source.to_string()));
+                        found.push((
+                            *at,
+                            id.to_string(),
+                            format!("{field}.source"),
+                            c.source.to_string(),
+                        ));
                     }
                 }
             }
@@ -223,14 +256,24 @@ impl Planner<'_> {
             if let Some(c) = self.next.conflict(id.as_str()) {
                 for (i, claim) in c.claims.iter().enumerate() {
                     if self.next.relation(claim.as_str()).is_none() {
-                        found.push((*at, id.to_string(), format!("claims[{i}]"), claim.to_string()));
+                        found.push((
+                            *at,
+                            id.to_string(),
+                            format!("claims[{i}]"),
+                            claim.to_string(),
+                        ));
                     }
                 }
             }
         }
         for (at, record, field, target) in found {
             self.at = at;
-            self.problem(Code::Integrity, &record, Some(&field), format!("`{target}` does not exist"));
+            self.problem(
+                Code::Integrity,
+                &record,
+                Some(&field),
+                format!("`{target}` does not exist"),
+            );
         }
     }
 
@@ -257,7 +300,11 @@ impl Planner<'_> {
                 None => Op::DeleteNode(id.clone()),
             });
             if let Some(kind) = kind_of(old.is_some(), new.is_some()) {
-                events.push(Event { kind, id: id.to_string(), entity: id.kind().prefix().into() });
+                events.push(Event {
+                    kind,
+                    id: id.to_string(),
+                    entity: id.kind().prefix().into(),
+                });
             }
         }
         for id in t.rels.into_keys() {
@@ -271,7 +318,11 @@ impl Planner<'_> {
                 None => Op::DeleteRelation(id.clone()),
             });
             if let Some(kind) = kind_of(old.is_some(), new.is_some()) {
-                events.push(Event { kind, id: id.to_string(), entity: rk.into() });
+                events.push(Event {
+                    kind,
+                    id: id.to_string(),
+                    entity: rk.into(),
+                });
             }
         }
         for id in t.conflicts.into_keys() {
@@ -284,7 +335,11 @@ impl Planner<'_> {
                 None => Op::DeleteConflict(id.clone()),
             });
             if let Some(kind) = kind_of(old.is_some(), new.is_some()) {
-                events.push(Event { kind, id: id.to_string(), entity: "conflict".into() });
+                events.push(Event {
+                    kind,
+                    id: id.to_string(),
+                    entity: "conflict".into(),
+                });
             }
         }
         Ok(Plan { next, ops, events })
@@ -292,7 +347,10 @@ impl Planner<'_> {
 }
 
 fn quoted<T: std::fmt::Display>(ids: &[T]) -> String {
-    ids.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ")
+    ids.iter()
+        .map(|i| format!("`{i}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Plans `changes` against `base`. Every change is checked, so the caller gets
@@ -315,7 +373,12 @@ pub fn plan(base: &Graph, changes: Vec<Change>) -> Result<Plan, Vec<Problem>> {
             Change::DeleteRelation { id, cascade } => p.delete_relation(&id, cascade),
             Change::DeleteConflict(id) => {
                 if p.next.conflict(id.as_str()).is_none() {
-                    p.problem(Code::NotFound, id.as_str(), Some("id"), format!("`{id}` does not exist"));
+                    p.problem(
+                        Code::NotFound,
+                        id.as_str(),
+                        Some("id"),
+                        format!("`{id}` does not exist"),
+                    );
                 } else {
                     p.next.remove_conflict(id.as_str());
                     p.touched.conflicts.insert(id, i);

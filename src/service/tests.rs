@@ -63,10 +63,7 @@ async fn a_refused_write_changes_nothing_and_names_every_problem() {
                 Mode::Upsert,
                 Record::Relation(rel("rel:2", RelKind::Chaired, "person:b", "meeting:nope")),
             ),
-            Change::Put(
-                Mode::Create,
-                Record::Node(node("person:a")),
-            ),
+            Change::Put(Mode::Create, Record::Node(node("person:a"))),
         ])
         .await
         .err()
@@ -75,8 +72,14 @@ async fn a_refused_write_changes_nothing_and_names_every_problem() {
         panic!("{err}")
     };
     assert_eq!(problems.len(), 2, "{problems:?}");
-    assert_eq!((problems[0].code, problems[0].change), (Code::Integrity, Some(1)));
-    assert_eq!((problems[1].code, problems[1].change), (Code::Conflict, Some(2)));
+    assert_eq!(
+        (problems[0].code, problems[0].change),
+        (Code::Integrity, Some(1))
+    );
+    assert_eq!(
+        (problems[1].code, problems[1].change),
+        (Code::Conflict, Some(2))
+    );
     assert!(s.graph().node("person:b").is_none());
     let after = s.store().load().unwrap();
     assert_eq!(before.nodes, after.nodes);

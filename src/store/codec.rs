@@ -19,7 +19,11 @@ pub fn encode<T: Serialize>(value: &T) -> Vec<u8> {
     out
 }
 
-pub fn decode<T: DeserializeOwned>(bytes: &[u8], tree: &'static str, key: &str) -> Result<T, StoreError> {
+pub fn decode<T: DeserializeOwned>(
+    bytes: &[u8],
+    tree: &'static str,
+    key: &str,
+) -> Result<T, StoreError> {
     let corrupt = |reason: String| StoreError::Corrupt {
         tree,
         key: key.to_owned(),
@@ -34,7 +38,10 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8], tree: &'static str, key: &str) 
     }
 }
 
-pub fn decode_tree<T: DeserializeOwned>(tree: &sled::Tree, name: &'static str) -> Result<Vec<T>, StoreError> {
+pub fn decode_tree<T: DeserializeOwned>(
+    tree: &sled::Tree,
+    name: &'static str,
+) -> Result<Vec<T>, StoreError> {
     tree.iter()
         .map(|kv| {
             let (k, v) = kv?;

@@ -20,9 +20,7 @@ mod codec;
 
 use std::path::{Path, PathBuf};
 
-use sled::transaction::{
-    ConflictableTransactionError, TransactionError, TransactionalTree,
-};
+use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
 use sled::Transactional;
 
 use crate::model::{Conflict, ConflictId, Node, NodeId, RelId, Relation};
@@ -35,7 +33,9 @@ pub use codec::FORMAT_VERSION;
 pub enum StoreError {
     #[error("the store at {path} is in use by another process (sled holds a lock on it); stop that process or pass another --data directory")]
     Locked { path: PathBuf },
-    #[error("the store at {path} has format version {found}, this build reads version {expected}{hint}")]
+    #[error(
+        "the store at {path} has format version {found}, this build reads version {expected}{hint}"
+    )]
     FormatVersion {
         path: PathBuf,
         found: u32,
@@ -124,7 +124,12 @@ fn conflict_refs(c: &Conflict) -> Vec<(Vec<u8>, Vec<u8>)> {
     c.claims
         .iter()
         .enumerate()
-        .map(|(i, r)| (key2(r.as_str(), c.id.as_str()), format!("claims[{i}]").into_bytes()))
+        .map(|(i, r)| {
+            (
+                key2(r.as_str(), c.id.as_str()),
+                format!("claims[{i}]").into_bytes(),
+            )
+        })
         .collect()
 }
 
@@ -177,13 +182,12 @@ impl Store {
                 store.db.flush()?;
             }
             Some(v) => {
-                let found = u32::from_be_bytes(v.as_ref().try_into().map_err(|_| {
-                    StoreError::Corrupt {
+                let found =
+                    u32::from_be_bytes(v.as_ref().try_into().map_err(|_| StoreError::Corrupt {
                         tree: "meta",
                         key: "format_version".into(),
                         reason: "not a u32".into(),
-                    }
-                })?);
+                    })?);
                 if found != FORMAT_VERSION {
                     return Err(StoreError::FormatVersion {
                         path: dir.to_owned(),
@@ -238,8 +242,8 @@ impl Store {
                     Op::PutNode(n) => {
                         let key = n.id.as_str().as_bytes();
                         if let Some(old) = nodes.get(key)? {
-                            let old: Node = codec::decode(&old, "nodes", n.id.as_str())
-                                .map_err(abort)?;
+                            let old: Node =
+                                codec::decode(&old, "nodes", n.id.as_str()).map_err(abort)?;
                             remove_refs(refs, node_refs(&old))?;
                         }
                         nodes.insert(key, codec::encode(n))?;
@@ -350,7 +354,11 @@ impl Store {
 
     /// Relation ids leaving `from` (`out`) or arriving at it (`in`), by index scan.
     pub fn edges(&self, node: &str, outgoing: bool) -> Result<Vec<String>, StoreError> {
-        let tree = if outgoing { &self.edges_out } else { &self.edges_in };
+        let tree = if outgoing {
+            &self.edges_out
+        } else {
+            &self.edges_in
+        };
         let mut prefix = node.as_bytes().to_vec();
         prefix.push(SEP);
         tree.scan_prefix(&prefix)
@@ -365,20 +373,14 @@ impl Store {
     }
 }
 
-fn insert_refs(
-    refs: &TransactionalTree,
-    entries: Vec<(Vec<u8>, Vec<u8>)>,
-) -> Result<(), Abort> {
+fn insert_refs(refs: &TransactionalTree, entries: Vec<(Vec<u8>, Vec<u8>)>) -> Result<(), Abort> {
     for (k, v) in entries {
         refs.insert(k, v)?;
     }
     Ok(())
 }
 
-fn remove_refs(
-    refs: &TransactionalTree,
-    entries: Vec<(Vec<u8>, Vec<u8>)>,
-) -> Result<(), Abort> {
+fn remove_refs(refs: &TransactionalTree, entries: Vec<(Vec<u8>, Vec<u8>)>) -> Result<(), Abort> {
     for (k, _) in entries {
         refs.remove(k)?;
     }

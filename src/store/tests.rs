@@ -17,7 +17,12 @@ fn person(id: &str) -> Node {
 }
 
 fn rel(id: &str, from: &str, to: &str) -> Relation {
-    let mut r = Relation::new(RelId::parse(id).unwrap(), RelKind::Attended, nid(from), nid(to));
+    let mut r = Relation::new(
+        RelId::parse(id).unwrap(),
+        RelKind::Attended,
+        nid(from),
+        nid(to),
+    );
     r.on_behalf_of = Some(nid("state:kz"));
     r
 }
@@ -48,10 +53,16 @@ fn records_and_indexes_are_written_together() {
 #[test]
 fn replacing_a_relation_moves_its_index_entries() {
     let (_d, s) = open();
-    s.apply(&[Op::PutRelation(rel("rel:1", "person:a", "meeting:m"))], &[])
-        .unwrap();
-    s.apply(&[Op::PutRelation(rel("rel:1", "person:b", "meeting:m"))], &[])
-        .unwrap();
+    s.apply(
+        &[Op::PutRelation(rel("rel:1", "person:a", "meeting:m"))],
+        &[],
+    )
+    .unwrap();
+    s.apply(
+        &[Op::PutRelation(rel("rel:1", "person:b", "meeting:m"))],
+        &[],
+    )
+    .unwrap();
     assert!(s.edges("person:a", true).unwrap().is_empty());
     assert_eq!(s.edges("person:b", true).unwrap(), ["rel:1"]);
     s.apply(&[Op::DeleteRelation(RelId::parse("rel:1").unwrap())], &[])
@@ -93,12 +104,17 @@ fn another_format_version_is_refused_with_a_reason() {
     let dir = tempfile::tempdir().unwrap();
     {
         let s = Store::open(dir.path()).unwrap();
-        s.meta.insert("format_version", &99u32.to_be_bytes()).unwrap();
+        s.meta
+            .insert("format_version", &99u32.to_be_bytes())
+            .unwrap();
         s.flush().unwrap();
     }
     let err = Store::open(dir.path()).err().expect("refused");
     let msg = err.to_string();
-    assert!(msg.contains("format version 99") && msg.contains("newer"), "{msg}");
+    assert!(
+        msg.contains("format version 99") && msg.contains("newer"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -108,7 +124,12 @@ fn a_second_open_of_the_same_directory_reports_the_lock() {
     // handle in the same process may or may not see it, so test in a child.
     let exe = std::env::current_exe().unwrap();
     let out = std::process::Command::new(exe)
-        .args(["--exact", "store::tests::lock_probe", "--nocapture", "--include-ignored"])
+        .args([
+            "--exact",
+            "store::tests::lock_probe",
+            "--nocapture",
+            "--include-ignored",
+        ])
         .env("ATTACHE_LOCK_PROBE", dir.path())
         .output()
         .unwrap();
@@ -131,8 +152,11 @@ fn lock_probe() {
 #[test]
 fn verify_finds_an_index_that_disagrees() {
     let (_d, s) = open();
-    s.apply(&[Op::PutRelation(rel("rel:1", "person:a", "meeting:m"))], &[])
-        .unwrap();
+    s.apply(
+        &[Op::PutRelation(rel("rel:1", "person:a", "meeting:m"))],
+        &[],
+    )
+    .unwrap();
     s.edges_out.clear().unwrap();
     assert!(!s.verify().unwrap().is_empty());
 }

@@ -1,0 +1,343 @@
+//! Input types for mutations and their conversion into model records; a bad
+//! id, date or kind becomes an INVALID_INPUT error naming the field.
+
+use async_graphql::{InputObject, MaybeUndefined, Result, ID};
+
+use super::errors::invalid;
+use super::scalars::{AttendanceMode, AttendanceRole, MembershipStatus, NameKind, RelKind};
+use crate::model::{self, ConflictId, NodeId, PartialDate, RelId};
+
+#[derive(InputObject)]
+pub struct CitationInput {
+    /// A `source:` id.
+    pub source: ID,
+    /// A paragraph number or short locator.
+    pub locator: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct AliasInput {
+    pub text: String,
+    pub lang: Option<String>,
+    pub script: Option<String>,
+    pub kind: Option<NameKind>,
+    pub citations: Option<Vec<CitationInput>>,
+}
+
+#[derive(InputObject)]
+pub struct NoteInput {
+    pub text: String,
+    pub citations: Option<Vec<CitationInput>>,
+}
+
+/// A whole node. Which attributes a kind takes is in `graph-schema/ontology.md`.
+#[derive(InputObject)]
+pub struct NodeInput {
+    /// `<kind>:<slug>`, e.g. `person:berik-asylov`.
+    pub id: ID,
+    pub name: String,
+    pub aliases: Option<Vec<AliasInput>>,
+    pub description: Option<String>,
+    /// Free category (organization, meeting, document, place, source).
+    pub category: Option<String>,
+    /// ISO 3166-1 alpha-2 (state).
+    pub code: Option<String>,
+    /// YYYY, YYYY-MM or YYYY-MM-DD (meeting).
+    pub start: Option<String>,
+    pub end: Option<String>,
+    /// (document, source)
+    pub date: Option<String>,
+    pub url: Option<String>,
+    pub publisher: Option<String>,
+    pub language: Option<String>,
+    pub notes: Option<Vec<NoteInput>>,
+    pub citations: Option<Vec<CitationInput>>,
+}
+
+/// Changes to a node: absent fields stay, `null` clears.
+#[derive(InputObject)]
+pub struct NodePatch {
+    pub name: Option<String>,
+    pub aliases: MaybeUndefined<Vec<AliasInput>>,
+    pub description: MaybeUndefined<String>,
+    pub category: MaybeUndefined<String>,
+    pub code: MaybeUndefined<String>,
+    pub start: MaybeUndefined<String>,
+    pub end: MaybeUndefined<String>,
+    pub date: MaybeUndefined<String>,
+    pub url: MaybeUndefined<String>,
+    pub publisher: MaybeUndefined<String>,
+    pub language: MaybeUndefined<String>,
+    pub notes: MaybeUndefined<Vec<NoteInput>>,
+    pub citations: MaybeUndefined<Vec<CitationInput>>,
+}
+
+/// A relation with its properties. Which properties a kind takes is in
+/// `graph-schema/ontology.md`.
+#[derive(InputObject)]
+pub struct RelationInput {
+    /// `rel:<slug>`; generated from kind and ends when absent.
+    pub id: Option<ID>,
+    pub kind: RelKind,
+    pub from: ID,
+    pub to: ID,
+    pub start: Option<String>,
+    pub end: Option<String>,
+    pub acting: Option<bool>,
+    pub status: Option<MembershipStatus>,
+    pub mode: Option<AttendanceMode>,
+    pub role: Option<AttendanceRole>,
+    /// An `office:` id.
+    pub capacity: Option<ID>,
+    /// A `state:`, `organization:` or `person:` id.
+    pub on_behalf_of: Option<ID>,
+    /// A `topic:` id.
+    pub topic: Option<ID>,
+    pub date: Option<String>,
+    pub ordinal: Option<u32>,
+    pub summary: Option<String>,
+    pub note: Option<String>,
+    pub citations: Option<Vec<CitationInput>>,
+}
+
+/// Changes to a relation's properties: absent fields stay, `null` clears.
+/// Kind and ends cannot change (unlink and link instead).
+#[derive(InputObject)]
+pub struct RelationPatch {
+    pub start: MaybeUndefined<String>,
+    pub end: MaybeUndefined<String>,
+    pub acting: MaybeUndefined<bool>,
+    pub status: MaybeUndefined<MembershipStatus>,
+    pub mode: MaybeUndefined<AttendanceMode>,
+    pub role: MaybeUndefined<AttendanceRole>,
+    pub capacity: MaybeUndefined<ID>,
+    pub on_behalf_of: MaybeUndefined<ID>,
+    pub topic: MaybeUndefined<ID>,
+    pub date: MaybeUndefined<String>,
+    pub ordinal: MaybeUndefined<u32>,
+    pub summary: MaybeUndefined<String>,
+    pub note: MaybeUndefined<String>,
+    pub citations: MaybeUndefined<Vec<CitationInput>>,
+}
+
+#[derive(InputObject)]
+pub struct ConflictInput {
+    /// `conflict:<slug>`.
+    pub id: ID,
+    /// Two or more relation ids that cannot all be true.
+    pub claims: Vec<ID>,
+    pub note: Option<String>,
+}
+
+pub fn node_id(field: &str, s: &str) -> Result<NodeId> {
+    NodeId::parse(s).map_err(|e| invalid(field, e))
+}
+
+pub fn rel_id(field: &str, s: &str) -> Result<RelId> {
+    RelId::parse(s).map_err(|e| invalid(field, e))
+}
+
+pub fn conflict_id(field: &str, s: &str) -> Result<ConflictId> {
+    ConflictId::parse(s).map_err(|e| invalid(field, e))
+}
+
+fn date(field: &str, s: Option<String>) -> Result<Option<PartialDate>> {
+    s.map(|s| PartialDate::parse(&s).map_err(|e| invalid(field, e)))
+        .transpose()
+}
+
+fn opt_node(field: &str, s: Option<ID>) -> Result<Option<NodeId>> {
+    s.map(|s| node_id(field, &s)).transpose()
+}
+
+fn cites(field: &str, cs: Option<Vec<CitationInput>>) -> Result<Vec<model::Citation>> {
+    cs.unwrap_or_default()
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| {
+            Ok(model::Citation {
+                source: node_id(&format!("{field}[{i}].source"), &c.source)?,
+                locator: c.locator,
+            })
+        })
+        .collect()
+}
+
+fn aliases(v: Vec<AliasInput>) -> Result<Vec<model::Alias>> {
+    v.into_iter()
+        .enumerate()
+        .map(|(i, a)| {
+            Ok(model::Alias {
+                text: a.text,
+                lang: a.lang,
+                script: a.script,
+                kind: a.kind.map(Into::into).unwrap_or_default(),
+                citations: cites(&format!("aliases[{i}].citations"), a.citations)?,
+            })
+        })
+        .collect()
+}
+
+fn notes(v: Vec<NoteInput>) -> Result<Vec<model::Note>> {
+    v.into_iter()
+        .enumerate()
+        .map(|(i, n)| {
+            Ok(model::Note {
+                text: n.text,
+                citations: cites(&format!("notes[{i}].citations"), n.citations)?,
+            })
+        })
+        .collect()
+}
+
+impl NodeInput {
+    pub fn into_node(self) -> Result<model::Node> {
+        let mut n = model::Node::new(node_id("id", &self.id)?, self.name);
+        n.aliases = aliases(self.aliases.unwrap_or_default())?;
+        n.description = self.description;
+        n.kind = self.category;
+        n.code = self.code;
+        n.start = date("start", self.start)?;
+        n.end = date("end", self.end)?;
+        n.date = date("date", self.date)?;
+        n.url = self.url;
+        n.publisher = self.publisher;
+        n.language = self.language;
+        n.notes = notes(self.notes.unwrap_or_default())?;
+        n.citations = cites("citations", self.citations)?;
+        Ok(n)
+    }
+}
+
+/// Applies a patch field: absent keeps, null clears, a value replaces.
+fn patch<T>(slot: &mut Option<T>, v: MaybeUndefined<T>) {
+    match v {
+        MaybeUndefined::Undefined => {}
+        MaybeUndefined::Null => *slot = None,
+        MaybeUndefined::Value(v) => *slot = Some(v),
+    }
+}
+
+fn patch_try<T, U>(
+    slot: &mut Option<U>,
+    v: MaybeUndefined<T>,
+    f: impl FnOnce(T) -> Result<U>,
+) -> Result<()> {
+    match v {
+        MaybeUndefined::Undefined => {}
+        MaybeUndefined::Null => *slot = None,
+        MaybeUndefined::Value(v) => *slot = Some(f(v)?),
+    }
+    Ok(())
+}
+
+fn patch_list<T, U>(
+    slot: &mut Vec<U>,
+    v: MaybeUndefined<Vec<T>>,
+    f: impl FnOnce(Vec<T>) -> Result<Vec<U>>,
+) -> Result<()> {
+    match v {
+        MaybeUndefined::Undefined => {}
+        MaybeUndefined::Null => slot.clear(),
+        MaybeUndefined::Value(v) => *slot = f(v)?,
+    }
+    Ok(())
+}
+
+fn one_date(field: &'static str) -> impl FnOnce(String) -> Result<PartialDate> {
+    move |s| PartialDate::parse(&s).map_err(|e| invalid(field, e))
+}
+
+impl NodePatch {
+    pub fn apply(self, n: &mut model::Node) -> Result<()> {
+        if let Some(name) = self.name {
+            n.name = name;
+        }
+        patch_list(&mut n.aliases, self.aliases, aliases)?;
+        patch(&mut n.description, self.description);
+        patch(&mut n.kind, self.category);
+        patch(&mut n.code, self.code);
+        patch_try(&mut n.start, self.start, one_date("start"))?;
+        patch_try(&mut n.end, self.end, one_date("end"))?;
+        patch_try(&mut n.date, self.date, one_date("date"))?;
+        patch(&mut n.url, self.url);
+        patch(&mut n.publisher, self.publisher);
+        patch(&mut n.language, self.language);
+        patch_list(&mut n.notes, self.notes, notes)?;
+        patch_list(&mut n.citations, self.citations, |c| {
+            cites("citations", Some(c))
+        })?;
+        Ok(())
+    }
+}
+
+impl RelationInput {
+    /// Converts to a relation; `id` is the one to use when none was given.
+    pub fn into_relation(
+        self,
+        generated: impl FnOnce(&model::RelKind, &NodeId, &NodeId) -> RelId,
+    ) -> Result<model::Relation> {
+        let kind: model::RelKind = self.kind.into();
+        let from = node_id("from", &self.from)?;
+        let to = node_id("to", &self.to)?;
+        let id = match self.id {
+            Some(id) => rel_id("id", &id)?,
+            None => generated(&kind, &from, &to),
+        };
+        let mut r = model::Relation::new(id, kind, from, to);
+        r.start = date("start", self.start)?;
+        r.end = date("end", self.end)?;
+        r.acting = self.acting;
+        r.status = self.status.map(Into::into);
+        r.mode = self.mode.map(Into::into);
+        r.role = self.role.map(Into::into);
+        r.capacity = opt_node("capacity", self.capacity)?;
+        r.on_behalf_of = opt_node("onBehalfOf", self.on_behalf_of)?;
+        r.topic = opt_node("topic", self.topic)?;
+        r.date = date("date", self.date)?;
+        r.ordinal = self.ordinal;
+        r.summary = self.summary;
+        r.note = self.note;
+        r.citations = cites("citations", self.citations)?;
+        Ok(r)
+    }
+}
+
+impl RelationPatch {
+    pub fn apply(self, r: &mut model::Relation) -> Result<()> {
+        patch_try(&mut r.start, self.start, one_date("start"))?;
+        patch_try(&mut r.end, self.end, one_date("end"))?;
+        patch(&mut r.acting, self.acting);
+        patch_try(&mut r.status, self.status, |s| Ok(s.into()))?;
+        patch_try(&mut r.mode, self.mode, |s| Ok(s.into()))?;
+        patch_try(&mut r.role, self.role, |s| Ok(s.into()))?;
+        patch_try(&mut r.capacity, self.capacity, |s| node_id("capacity", &s))?;
+        patch_try(&mut r.on_behalf_of, self.on_behalf_of, |s| {
+            node_id("onBehalfOf", &s)
+        })?;
+        patch_try(&mut r.topic, self.topic, |s| node_id("topic", &s))?;
+        patch_try(&mut r.date, self.date, one_date("date"))?;
+        patch(&mut r.ordinal, self.ordinal);
+        patch(&mut r.summary, self.summary);
+        patch(&mut r.note, self.note);
+        patch_list(&mut r.citations, self.citations, |c| {
+            cites("citations", Some(c))
+        })?;
+        Ok(())
+    }
+}
+
+impl ConflictInput {
+    pub fn into_conflict(self) -> Result<model::Conflict> {
+        Ok(model::Conflict {
+            id: conflict_id("id", &self.id)?,
+            claims: self
+                .claims
+                .iter()
+                .enumerate()
+                .map(|(i, c)| rel_id(&format!("claims[{i}]"), c))
+                .collect::<Result<_>>()?,
+            note: self.note,
+        })
+    }
+}

@@ -1,0 +1,57 @@
+//! The GraphQL API: the only module that knows async-graphql. Types wrap the
+//! model (`Person(NodeRef)`), resolvers stay thin, writes go through the
+//! service, and every error leaves here with an extension `code`.
+//!
+//! Architecture invariant: a request reads one [`Graph`] snapshot, put in the
+//! request data by the HTTP layer (see [`graph`]); objects returned by a
+//! mutation carry the snapshot right after that write.
+
+mod errors;
+mod inputs;
+mod mutation;
+mod nodes;
+mod pagination;
+mod query;
+mod relations;
+mod scalars;
+
+use std::sync::Arc;
+
+use async_graphql::{Context, EmptySubscription, Schema};
+
+use crate::graph::Graph;
+use crate::service::Service;
+
+pub use errors::{service_error, ErrorCode};
+pub use mutation::MutationRoot;
+pub use query::QueryRoot;
+
+/// The schema type served over HTTP.
+pub type AttacheSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+
+/// Builds the schema around a service handle.
+pub fn schema(service: Service) -> AttacheSchema {
+    Schema::build(QueryRoot, MutationRoot::default(), EmptySubscription)
+        .data(service)
+        .finish()
+}
+
+/// The SDL of the schema, as committed in `graph-schema/schema.graphql`.
+pub fn sdl() -> String {
+    Schema::build(QueryRoot, MutationRoot::default(), EmptySubscription)
+        .finish()
+        .sdl()
+}
+
+/// The snapshot this request reads: the one the HTTP layer attached, or the
+/// service's current one when the schema is executed directly.
+pub(crate) fn graph(ctx: &Context<'_>) -> Arc<Graph> {
+    match ctx.data_opt::<Arc<Graph>>() {
+        Some(g) => g.clone(),
+        None => ctx.data_unchecked::<Service>().graph(),
+    }
+}
+
+pub(crate) fn service<'a>(ctx: &Context<'a>) -> &'a Service {
+    ctx.data_unchecked::<Service>()
+}

@@ -1,0 +1,355 @@
+//! The mutation root: create, update and delete for every node kind; link,
+//! update and unlink relations; record conflicts; import. Each mutation is one
+//! atomic, durable write through the service.
+
+use std::sync::Arc;
+
+use async_graphql::{Context, MergedObject, Object, Result, SimpleObject, ID};
+
+use super::errors::{coded, import_error, invalid, not_found, service_error, ErrorCode};
+use super::inputs::{
+    conflict_id, node_id, rel_id, ConflictInput, NodeInput, NodePatch, RelationInput, RelationPatch,
+};
+use super::nodes::{
+    node_obj, Document, Meeting, NodeObj, NodeRef, Office, Organization, Person, Place, Series,
+    Source, State, Topic, Typed,
+};
+use super::relations::{Conflict, RelRef, Relation};
+use crate::graph::Graph;
+use crate::import;
+use crate::model::{self, NodeId, RelId};
+use crate::service::{Change, Committed, Mode, Record};
+
+/// What a delete removed: the record asked for and, with cascade, the rest.
+#[derive(SimpleObject)]
+pub struct Deleted {
+    pub id: ID,
+    /// Every record removed, the one asked for included.
+    pub removed: Vec<ID>,
+}
+
+/// What an import changed.
+#[derive(SimpleObject)]
+pub struct ImportResult {
+    pub records: usize,
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+async fn write(ctx: &Context<'_>, changes: Vec<Change>) -> Result<Committed> {
+    super::service(ctx)
+        .write(changes)
+        .await
+        .map_err(service_error)
+}
+
+fn deleted(id: &str, c: Committed) -> Deleted {
+    Deleted {
+        id: ID(id.to_owned()),
+        removed: c.events.into_iter().map(|e| ID(e.id)).collect(),
+    }
+}
+
+fn check_kind(id: &NodeId, want: model::NodeKind) -> Result<()> {
+    if id.kind() != want {
+        return Err(invalid(
+            "id",
+            format!(
+                "`{id}` is not a {} id (expected `{}:…`)",
+                want.prefix(),
+                want.prefix()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn node_after<T: Typed>(g: &Arc<Graph>, id: &NodeId) -> Result<T> {
+    NodeRef::get(g, id.as_str())
+        .map(T::from)
+        .ok_or_else(|| coded(ErrorCode::Internal, "the written node is missing", None))
+}
+
+async fn create<T: Typed>(ctx: &Context<'_>, input: NodeInput) -> Result<T> {
+    let n = input.into_node()?;
+    check_kind(&n.id, T::KIND)?;
+    let id = n.id.clone();
+    let c = write(ctx, vec![Change::Put(Mode::Create, Record::Node(n))]).await?;
+    node_after(&c.graph, &id)
+}
+
+async fn update<T: Typed>(ctx: &Context<'_>, id: ID, patch: NodePatch) -> Result<T> {
+    let id = node_id("id", &id)?;
+    check_kind(&id, T::KIND)?;
+    let mut n = super::service(ctx)
+        .graph()
+        .node(id.as_str())
+        .map(|n| (**n).clone())
+        .ok_or_else(|| not_found(id.as_str()))?;
+    patch.apply(&mut n)?;
+    let c = write(ctx, vec![Change::Put(Mode::Update, Record::Node(n))]).await?;
+    node_after(&c.graph, &id)
+}
+
+async fn delete(
+    ctx: &Context<'_>,
+    id: ID,
+    kind: Option<model::NodeKind>,
+    cascade: bool,
+) -> Result<Deleted> {
+    let nid = node_id("id", &id)?;
+    if let Some(k) = kind {
+        check_kind(&nid, k)?;
+    }
+    let c = write(ctx, vec![Change::DeleteNode { id: nid, cascade }]).await?;
+    Ok(deleted(&id, c))
+}
+
+macro_rules! kind_mutations {
+    ($name:ident, $ty:ident, $create:literal, $update:literal, $delete:literal) => {
+        #[derive(Default)]
+        pub struct $name;
+
+        #[Object]
+        impl $name {
+            /// Creates a node of this kind; CONFLICT if the id exists.
+            #[graphql(name = $create)]
+            async fn create(&self, ctx: &Context<'_>, input: NodeInput) -> Result<$ty> {
+                create(ctx, input).await
+            }
+            /// Changes the given fields of a node of this kind; NOT_FOUND if missing.
+            #[graphql(name = $update)]
+            async fn update(&self, ctx: &Context<'_>, id: ID, patch: NodePatch) -> Result<$ty> {
+                update(ctx, id, patch).await
+            }
+            /// Deletes a node of this kind; INTEGRITY if it has relations, unless `cascade`.
+            #[graphql(name = $delete)]
+            async fn delete(
+                &self,
+                ctx: &Context<'_>,
+                id: ID,
+                #[graphql(default)] cascade: bool,
+            ) -> Result<Deleted> {
+                delete(ctx, id, Some(<$ty as Typed>::KIND), cascade).await
+            }
+        }
+    };
+}
+
+kind_mutations!(
+    PersonMutations,
+    Person,
+    "createPerson",
+    "updatePerson",
+    "deletePerson"
+);
+kind_mutations!(
+    StateMutations,
+    State,
+    "createState",
+    "updateState",
+    "deleteState"
+);
+kind_mutations!(
+    OrganizationMutations,
+    Organization,
+    "createOrganization",
+    "updateOrganization",
+    "deleteOrganization"
+);
+kind_mutations!(
+    OfficeMutations,
+    Office,
+    "createOffice",
+    "updateOffice",
+    "deleteOffice"
+);
+kind_mutations!(
+    MeetingMutations,
+    Meeting,
+    "createMeeting",
+    "updateMeeting",
+    "deleteMeeting"
+);
+kind_mutations!(
+    SeriesMutations,
+    Series,
+    "createSeries",
+    "updateSeries",
+    "deleteSeries"
+);
+kind_mutations!(
+    DocumentMutations,
+    Document,
+    "createDocument",
+    "updateDocument",
+    "deleteDocument"
+);
+kind_mutations!(
+    PlaceMutations,
+    Place,
+    "createPlace",
+    "updatePlace",
+    "deletePlace"
+);
+kind_mutations!(
+    TopicMutations,
+    Topic,
+    "createTopic",
+    "updateTopic",
+    "deleteTopic"
+);
+kind_mutations!(
+    SourceMutations,
+    Source,
+    "createSource",
+    "updateSource",
+    "deleteSource"
+);
+
+/// A readable relation id not yet in `g`: `rel:<kind>/<from>/<to>[/n]`.
+fn fresh_rel_id(g: &Graph, kind: &model::RelKind, from: &NodeId, to: &NodeId) -> RelId {
+    let base = format!("rel:{}/{}/{}", kind.name(), from, to);
+    let base = if base.len() > model::ids::MAX_ID_LEN - 6 {
+        format!("rel:{}/{}", kind.name(), &model::slugify(&base)[..80])
+    } else {
+        base
+    };
+    let mut candidate = base.clone();
+    let mut n = 2;
+    while g.relation(&candidate).is_some() {
+        candidate = format!("{base}/{n}");
+        n += 1;
+    }
+    RelId::parse(&candidate).expect("built from valid ids")
+}
+
+/// Mutations on any node, relations, conflicts and import.
+#[derive(Default)]
+pub struct GraphMutations;
+
+#[Object]
+impl GraphMutations {
+    /// Creates a node of the kind its id names; CONFLICT if the id exists.
+    async fn create_node(&self, ctx: &Context<'_>, input: NodeInput) -> Result<NodeObj> {
+        let n = input.into_node()?;
+        let id = n.id.clone();
+        let c = write(ctx, vec![Change::Put(Mode::Create, Record::Node(n))]).await?;
+        node_obj(&c.graph, id.as_str()).ok_or_else(|| not_found(id.as_str()))
+    }
+
+    /// Deletes any node; INTEGRITY if it has relations, unless `cascade`.
+    async fn delete_node(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        #[graphql(default)] cascade: bool,
+    ) -> Result<Deleted> {
+        delete(ctx, id, None, cascade).await
+    }
+
+    /// Creates a relation; its id is generated from kind and ends when not given.
+    async fn link(&self, ctx: &Context<'_>, input: RelationInput) -> Result<Relation> {
+        let g = super::service(ctx).graph();
+        let r = input.into_relation(|k, f, t| fresh_rel_id(&g, k, f, t))?;
+        let id = r.id.clone();
+        let c = write(ctx, vec![Change::Put(Mode::Create, Record::Relation(r))]).await?;
+        let rel = c
+            .graph
+            .relation(id.as_str())
+            .ok_or_else(|| not_found(id.as_str()))?;
+        Ok(Relation(RelRef::new(&c.graph, rel)))
+    }
+
+    /// Changes the given properties of a relation.
+    async fn update_relation(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        patch: RelationPatch,
+    ) -> Result<Relation> {
+        let rid = rel_id("id", &id)?;
+        let mut r = super::service(ctx)
+            .graph()
+            .relation(rid.as_str())
+            .map(|r| (**r).clone())
+            .ok_or_else(|| not_found(rid.as_str()))?;
+        patch.apply(&mut r)?;
+        let c = write(ctx, vec![Change::Put(Mode::Update, Record::Relation(r))]).await?;
+        let rel = c
+            .graph
+            .relation(rid.as_str())
+            .ok_or_else(|| not_found(rid.as_str()))?;
+        Ok(Relation(RelRef::new(&c.graph, rel)))
+    }
+
+    /// Deletes a relation; INTEGRITY if a conflict names it, unless `cascade`.
+    async fn unlink(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        #[graphql(default)] cascade: bool,
+    ) -> Result<Deleted> {
+        let rid = rel_id("id", &id)?;
+        let c = write(ctx, vec![Change::DeleteRelation { id: rid, cascade }]).await?;
+        Ok(deleted(&id, c))
+    }
+
+    /// Records that two or more relations, each from its own source, disagree.
+    async fn record_conflict(&self, ctx: &Context<'_>, input: ConflictInput) -> Result<Conflict> {
+        let cf = input.into_conflict()?;
+        let id = cf.id.clone();
+        let c = write(ctx, vec![Change::Put(Mode::Create, Record::Conflict(cf))]).await?;
+        let cf = c
+            .graph
+            .conflict(id.as_str())
+            .cloned()
+            .ok_or_else(|| not_found(id.as_str()))?;
+        Ok(Conflict {
+            g: c.graph.clone(),
+            c: cf,
+        })
+    }
+
+    async fn delete_conflict(&self, ctx: &Context<'_>, id: ID) -> Result<Deleted> {
+        let cid = conflict_id("id", &id)?;
+        let c = write(ctx, vec![Change::DeleteConflict(cid)]).await?;
+        Ok(deleted(&id, c))
+    }
+
+    /// Imports a document in the seed-data format (`graph-schema/import-format.md`):
+    /// all of it or nothing; errors give line and field.
+    async fn import(
+        &self,
+        ctx: &Context<'_>,
+        document: String,
+        #[graphql(default_with = "String::from(\"request\")")] name: String,
+    ) -> Result<ImportResult> {
+        let r = import::import(super::service(ctx), &[(name, document)], Vec::new())
+            .await
+            .map_err(import_error)?;
+        Ok(ImportResult {
+            records: r.records,
+            created: r.created,
+            updated: r.updated,
+            unchanged: r.unchanged(),
+        })
+    }
+}
+
+/// The mutation root.
+#[derive(MergedObject, Default)]
+pub struct MutationRoot(
+    GraphMutations,
+    PersonMutations,
+    StateMutations,
+    OrganizationMutations,
+    OfficeMutations,
+    MeetingMutations,
+    SeriesMutations,
+    DocumentMutations,
+    PlaceMutations,
+    TopicMutations,
+    SourceMutations,
+);

@@ -1,0 +1,84 @@
+//! Relay cursor pagination over an ordered list; the cursor is the item's id,
+//! so it stays valid when other items are added.
+
+use async_graphql::connection::{self, Connection, Edge};
+use async_graphql::{OutputType, Result, SimpleObject};
+
+use super::errors::invalid;
+
+/// Page size when neither `first` nor `last` is given.
+pub const DEFAULT_PAGE: usize = 50;
+/// The largest page one request may ask for.
+pub const MAX_PAGE: usize = 1000;
+
+/// Extra connection fields.
+#[derive(SimpleObject)]
+pub struct Totals {
+    /// How many items match, across all pages.
+    pub total_count: usize,
+}
+
+pub type Page<T> = Connection<String, T, Totals>;
+
+/// One page of `items` (already filtered and ordered), keyed by id.
+pub async fn paginate<T: OutputType>(
+    items: Vec<(String, T)>,
+    after: Option<String>,
+    before: Option<String>,
+    first: Option<i32>,
+    last: Option<i32>,
+) -> Result<Page<T>> {
+    for (name, v) in [("first", first), ("last", last)] {
+        if v.is_some_and(|v| v as usize > MAX_PAGE) {
+            return Err(invalid(name, format!("at most {MAX_PAGE} items a page")));
+        }
+    }
+    let first = if first.is_none() && last.is_none() {
+        Some(DEFAULT_PAGE as i32)
+    } else {
+        first
+    };
+    connection::query(
+        after,
+        before,
+        first,
+        last,
+        |after: Option<String>, before: Option<String>, first, last| async move {
+            let pos = |c: &str, field: &str| {
+                items
+                    .iter()
+                    .position(|(k, _)| k == c)
+                    .ok_or_else(|| invalid(field, format!("unknown cursor `{c}`")))
+            };
+            let total = items.len();
+            let mut start = 0;
+            let mut end = total;
+            if let Some(a) = after {
+                start = pos(&a, "after")? + 1;
+            }
+            if let Some(b) = before {
+                end = pos(&b, "before")?.max(start);
+            }
+            if let Some(f) = first {
+                end = end.min(start + f);
+            }
+            if let Some(l) = last {
+                start = start.max(end.saturating_sub(l));
+            }
+            let mut c = Connection::with_additional_fields(
+                start > 0,
+                end < total,
+                Totals { total_count: total },
+            );
+            c.edges.extend(
+                items
+                    .into_iter()
+                    .skip(start)
+                    .take(end - start)
+                    .map(|(k, v)| Edge::new(k, v)),
+            );
+            Ok::<_, async_graphql::Error>(c)
+        },
+    )
+    .await
+}

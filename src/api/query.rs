@@ -1,0 +1,346 @@
+//! The query root: lookups by id, filtered and paginated lists, search.
+
+use std::sync::Arc;
+
+use async_graphql::{Context, Object, Result, SimpleObject, ID};
+use petgraph::Direction as Dir;
+
+use super::errors::invalid;
+use super::nodes::{
+    node_obj, Document, Meeting, NodeObj, NodeRef, Office, Organization, Person, Place, Series,
+    Source, State, Topic, Typed,
+};
+use super::pagination::{paginate, Page};
+use super::relations::{Conflict, RelRef, Relation};
+use super::scalars::NodeKind;
+use crate::graph::Graph;
+use crate::model::{self, PartialDate, RelKind as RK};
+
+pub struct QueryRoot;
+
+fn typed<T: Typed>(g: &Arc<Graph>, id: &str) -> Option<T> {
+    NodeRef::get(g, id)
+        .filter(|n| n.n.node_kind() == T::KIND)
+        .map(T::from)
+}
+
+fn all_of<T: Typed>(g: &Arc<Graph>) -> Vec<(String, T)> {
+    g.ids_of_kind(T::KIND)
+        .filter_map(|id| NodeRef::get(g, id.as_str()).map(|n| (id.to_string(), T::from(n))))
+        .collect()
+}
+
+fn parse_date(field: &str, v: Option<String>) -> Result<Option<PartialDate>> {
+    v.map(|s| PartialDate::parse(&s).map_err(|e| invalid(field, e)))
+        .transpose()
+}
+
+/// A search result: the node, the name or alias that matched, and a score.
+#[derive(SimpleObject)]
+pub struct SearchHit {
+    pub node: NodeObj,
+    /// The name or alias that matched best.
+    pub matched: String,
+    /// Higher is better; 1.0 and above is an exact match.
+    pub score: f64,
+}
+
+/// How many records there are.
+#[derive(SimpleObject)]
+pub struct KindCount {
+    pub kind: NodeKind,
+    pub count: usize,
+}
+
+#[derive(SimpleObject)]
+pub struct Counts {
+    pub nodes: usize,
+    pub relations: usize,
+    pub conflicts: usize,
+    pub by_kind: Vec<KindCount>,
+}
+
+/// Does meeting `m` involve node `who` as host, organizer, place's state, or
+/// through a participant acting on its behalf?
+fn meeting_involves(g: &Graph, m: &str, who: &str) -> bool {
+    let out = |k| g.relations(m, Dir::Outgoing, Some(k));
+    out(RK::HostedBy).iter().any(|r| r.to.as_str() == who)
+        || out(RK::OrganizedBy).iter().any(|r| r.to.as_str() == who)
+        || out(RK::InSeries).iter().any(|s| {
+            g.relations(s.to.as_str(), Dir::Outgoing, Some(RK::OrganizedBy))
+                .iter()
+                .any(|r| r.to.as_str() == who)
+        })
+        || out(RK::HeldIn).iter().any(|p| {
+            g.relations(p.to.as_str(), Dir::Outgoing, Some(RK::LocatedIn))
+                .iter()
+                .any(|r| r.to.as_str() == who)
+        })
+        || g.relations(m, Dir::Incoming, Some(RK::Attended))
+            .iter()
+            .any(|r| r.on_behalf_of.as_ref().is_some_and(|o| o.as_str() == who))
+}
+
+#[Object]
+impl QueryRoot {
+    /// Any node by id.
+    async fn node(&self, ctx: &Context<'_>, id: ID) -> Option<NodeObj> {
+        node_obj(&super::graph(ctx), &id)
+    }
+    /// Several nodes by id, in the order asked; null where an id is unknown.
+    async fn nodes(&self, ctx: &Context<'_>, ids: Vec<ID>) -> Vec<Option<NodeObj>> {
+        let g = super::graph(ctx);
+        ids.iter().map(|id| node_obj(&g, id)).collect()
+    }
+    async fn person(&self, ctx: &Context<'_>, id: ID) -> Option<Person> {
+        typed(&super::graph(ctx), &id)
+    }
+    async fn meeting(&self, ctx: &Context<'_>, id: ID) -> Option<Meeting> {
+        typed(&super::graph(ctx), &id)
+    }
+    async fn office(&self, ctx: &Context<'_>, id: ID) -> Option<Office> {
+        typed(&super::graph(ctx), &id)
+    }
+    async fn state(&self, ctx: &Context<'_>, id: ID) -> Option<State> {
+        typed(&super::graph(ctx), &id)
+    }
+    async fn organization(&self, ctx: &Context<'_>, id: ID) -> Option<Organization> {
+        typed(&super::graph(ctx), &id)
+    }
+    async fn document(&self, ctx: &Context<'_>, id: ID) -> Option<Document> {
+        typed(&super::graph(ctx), &id)
+    }
+    async fn source(&self, ctx: &Context<'_>, id: ID) -> Option<Source> {
+        typed(&super::graph(ctx), &id)
+    }
+    async fn place(&self, ctx: &Context<'_>, id: ID) -> Option<Place> {
+        typed(&super::graph(ctx), &id)
+    }
+    async fn topic(&self, ctx: &Context<'_>, id: ID) -> Option<Topic> {
+        typed(&super::graph(ctx), &id)
+    }
+    async fn series(&self, ctx: &Context<'_>, id: ID) -> Option<Series> {
+        typed(&super::graph(ctx), &id)
+    }
+    async fn relation(&self, ctx: &Context<'_>, id: ID) -> Option<Relation> {
+        let g = super::graph(ctx);
+        g.relation(&id).map(|r| Relation(RelRef::new(&g, r)))
+    }
+    async fn conflict(&self, ctx: &Context<'_>, id: ID) -> Option<Conflict> {
+        let g = super::graph(ctx);
+        g.conflict(&id).map(|c| Conflict {
+            g: g.clone(),
+            c: c.clone(),
+        })
+    }
+    /// Every recorded disagreement between sources.
+    async fn conflicts(&self, ctx: &Context<'_>) -> Vec<Conflict> {
+        let g = super::graph(ctx);
+        g.conflicts()
+            .map(|c| Conflict {
+                g: g.clone(),
+                c: c.clone(),
+            })
+            .collect()
+    }
+
+    /// People, by id.
+    async fn people(
+        &self,
+        ctx: &Context<'_>,
+        after: Option<String>,
+        before: Option<String>,
+        first: Option<i32>,
+        last: Option<i32>,
+    ) -> Result<Page<Person>> {
+        paginate(all_of(&super::graph(ctx)), after, before, first, last).await
+    }
+    async fn states(
+        &self,
+        ctx: &Context<'_>,
+        after: Option<String>,
+        before: Option<String>,
+        first: Option<i32>,
+        last: Option<i32>,
+    ) -> Result<Page<State>> {
+        paginate(all_of(&super::graph(ctx)), after, before, first, last).await
+    }
+    async fn organizations(
+        &self,
+        ctx: &Context<'_>,
+        after: Option<String>,
+        before: Option<String>,
+        first: Option<i32>,
+        last: Option<i32>,
+    ) -> Result<Page<Organization>> {
+        paginate(all_of(&super::graph(ctx)), after, before, first, last).await
+    }
+    async fn offices(
+        &self,
+        ctx: &Context<'_>,
+        after: Option<String>,
+        before: Option<String>,
+        first: Option<i32>,
+        last: Option<i32>,
+    ) -> Result<Page<Office>> {
+        paginate(all_of(&super::graph(ctx)), after, before, first, last).await
+    }
+    async fn documents(
+        &self,
+        ctx: &Context<'_>,
+        after: Option<String>,
+        before: Option<String>,
+        first: Option<i32>,
+        last: Option<i32>,
+    ) -> Result<Page<Document>> {
+        paginate(all_of(&super::graph(ctx)), after, before, first, last).await
+    }
+    async fn places(
+        &self,
+        ctx: &Context<'_>,
+        after: Option<String>,
+        before: Option<String>,
+        first: Option<i32>,
+        last: Option<i32>,
+    ) -> Result<Page<Place>> {
+        paginate(all_of(&super::graph(ctx)), after, before, first, last).await
+    }
+    async fn topics(
+        &self,
+        ctx: &Context<'_>,
+        after: Option<String>,
+        before: Option<String>,
+        first: Option<i32>,
+        last: Option<i32>,
+    ) -> Result<Page<Topic>> {
+        paginate(all_of(&super::graph(ctx)), after, before, first, last).await
+    }
+    async fn sources(
+        &self,
+        ctx: &Context<'_>,
+        after: Option<String>,
+        before: Option<String>,
+        first: Option<i32>,
+        last: Option<i32>,
+    ) -> Result<Page<Source>> {
+        paginate(all_of(&super::graph(ctx)), after, before, first, last).await
+    }
+    async fn all_series(
+        &self,
+        ctx: &Context<'_>,
+        after: Option<String>,
+        before: Option<String>,
+        first: Option<i32>,
+        last: Option<i32>,
+    ) -> Result<Page<Series>> {
+        paginate(all_of(&super::graph(ctx)), after, before, first, last).await
+    }
+
+    /// Meetings in date order (undated last). `from`/`to` keep meetings whose
+    /// dates may fall in the range, at each date's precision; `state` and
+    /// `organization` keep meetings hosted or organized by it, held in it, or
+    /// attended on its behalf; `topic` and `series` keep meetings about it or in it.
+    #[allow(clippy::too_many_arguments)]
+    async fn meetings(
+        &self,
+        ctx: &Context<'_>,
+        from: Option<String>,
+        to: Option<String>,
+        state: Option<ID>,
+        organization: Option<ID>,
+        topic: Option<ID>,
+        series: Option<ID>,
+        after: Option<String>,
+        before: Option<String>,
+        first: Option<i32>,
+        last: Option<i32>,
+    ) -> Result<Page<Meeting>> {
+        let g = super::graph(ctx);
+        let (from, to) = (parse_date("from", from)?, parse_date("to", to)?);
+        let mut v: Vec<(String, Meeting)> = all_of::<Meeting>(&g)
+            .into_iter()
+            .filter(|(_, m)| {
+                let n = &m.0.n;
+                let id = n.id.as_str();
+                let dated = if from.is_none() && to.is_none() {
+                    true
+                } else {
+                    match (n.start, n.end.or(n.start)) {
+                        (Some(s), Some(e)) => {
+                            from.is_none_or(|f| e.latest() >= f.earliest())
+                                && to.is_none_or(|t| s.earliest() <= t.latest())
+                        }
+                        _ => false,
+                    }
+                };
+                dated
+                    && state.as_ref().is_none_or(|s| meeting_involves(&g, id, s))
+                    && organization
+                        .as_ref()
+                        .is_none_or(|o| meeting_involves(&g, id, o))
+                    && topic.as_ref().is_none_or(|t| {
+                        g.relations(id, Dir::Outgoing, Some(RK::About))
+                            .iter()
+                            .any(|r| r.to.as_str() == t.as_str())
+                    })
+                    && series.as_ref().is_none_or(|s| {
+                        g.relations(id, Dir::Outgoing, Some(RK::InSeries))
+                            .iter()
+                            .any(|r| r.to.as_str() == s.as_str())
+                    })
+            })
+            .collect();
+        v.sort_by(|(a, ma), (b, mb)| {
+            let key = |m: &Meeting| m.0.n.start.map_or((1, None), |d| (0, Some(d)));
+            key(ma).cmp(&key(mb)).then(a.cmp(b))
+        });
+        paginate(v, after, before, first, last).await
+    }
+
+    /// Finds nodes by name or alias: case, diacritics and script folded, word
+    /// prefixes match ("assyl" finds "Berik Assylov"); best first.
+    async fn search(
+        &self,
+        ctx: &Context<'_>,
+        text: String,
+        kinds: Option<Vec<NodeKind>>,
+        #[graphql(default = 20)] first: i32,
+    ) -> Result<Vec<SearchHit>> {
+        if !(1..=super::pagination::MAX_PAGE as i32).contains(&first) {
+            return Err(invalid("first", "must be between 1 and 1000"));
+        }
+        let g = super::graph(ctx);
+        let kinds: Vec<model::NodeKind> = kinds
+            .unwrap_or_default()
+            .into_iter()
+            .map(Into::into)
+            .collect();
+        Ok(g.search(&text, &kinds, first as usize)
+            .into_iter()
+            .filter_map(|h| {
+                node_obj(&g, h.id.as_str()).map(|node| SearchHit {
+                    node,
+                    matched: h.matched,
+                    score: h.score,
+                })
+            })
+            .collect())
+    }
+
+    /// Record counts, overall and by node kind.
+    async fn counts(&self, ctx: &Context<'_>) -> Counts {
+        let g = super::graph(ctx);
+        Counts {
+            nodes: g.node_count(),
+            relations: g.relation_count(),
+            conflicts: g.conflicts().count(),
+            by_kind: model::NodeKind::ALL
+                .into_iter()
+                .map(|k| KindCount {
+                    kind: k.into(),
+                    count: g.ids_of_kind(k).count(),
+                })
+                .collect(),
+        }
+    }
+}

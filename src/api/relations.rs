@@ -1,0 +1,194 @@
+//! Relation types: the generic `Relation` with every property, and typed views
+//! (Attendance, Tenure, Speech, Signature, Membership) that name their ends.
+//! Every one carries its citations and the conflicts it takes part in.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use async_graphql::{Object, ID};
+use petgraph::Direction as Dir;
+
+use super::nodes::{
+    citations, node_obj, Citation, Document, Meeting, NodeObj, NodeRef, Office, Organization,
+    Person, State, Topic,
+};
+use super::scalars::{date, AttendanceMode, AttendanceRole, Date, MembershipStatus, RelKind};
+use crate::graph::Graph;
+use crate::model;
+
+/// A relation and the snapshot it belongs to.
+#[derive(Clone)]
+pub struct RelRef {
+    pub g: Arc<Graph>,
+    pub r: Arc<model::Relation>,
+}
+
+impl RelRef {
+    pub fn new(g: &Arc<Graph>, r: &Arc<model::Relation>) -> Self {
+        RelRef {
+            g: g.clone(),
+            r: r.clone(),
+        }
+    }
+
+    fn node<T: From<NodeRef>>(&self, id: Option<&model::NodeId>) -> Option<T> {
+        id.and_then(|id| NodeRef::get(&self.g, id.as_str()))
+            .map(T::from)
+    }
+
+    fn any(&self, id: Option<&model::NodeId>) -> Option<NodeObj> {
+        id.and_then(|id| node_obj(&self.g, id.as_str()))
+    }
+}
+
+macro_rules! relation_object {
+    ($(#[$doc:meta])* $ty:ident { $($extra:tt)* }) => {
+        $(#[$doc])*
+        #[derive(Clone)]
+        pub struct $ty(pub RelRef);
+
+        #[Object]
+        impl $ty {
+            /// Stable id, e.g. `rel:asylov-chaired-pg20`.
+            async fn id(&self) -> ID {
+                ID(self.0.r.id.to_string())
+            }
+            async fn kind(&self) -> RelKind {
+                self.0.r.kind.into()
+            }
+            async fn from(&self) -> Option<NodeObj> {
+                self.0.any(Some(&self.0.r.from))
+            }
+            async fn to(&self) -> Option<NodeObj> {
+                self.0.any(Some(&self.0.r.to))
+            }
+            /// An editor's note on the relation (the basis of an inference, say).
+            async fn note(&self) -> Option<&str> {
+                self.0.r.note.as_deref()
+            }
+            /// The sources that state this relation.
+            async fn citations(&self) -> Vec<Citation> {
+                citations(&self.0.g, &self.0.r.citations)
+            }
+            /// Recorded disagreements this relation is a claim in.
+            async fn conflicts(&self) -> Vec<Conflict> {
+                self.0.g.conflicts_of(self.0.r.id.as_str()).into_iter()
+                    .map(|c| Conflict { g: self.0.g.clone(), c: c.clone() }).collect()
+            }
+            $($extra)*
+        }
+    };
+}
+
+relation_object!(
+    /// Any relation, with every property its kind may carry.
+    Relation {
+    async fn start(&self) -> Option<Date> { date(self.0.r.start) }
+    async fn end(&self) -> Option<Date> { date(self.0.r.end) }
+    async fn acting(&self) -> Option<bool> { self.0.r.acting }
+    async fn status(&self) -> Option<MembershipStatus> { self.0.r.status.map(Into::into) }
+    async fn mode(&self) -> Option<AttendanceMode> { self.0.r.mode.map(Into::into) }
+    async fn role(&self) -> Option<AttendanceRole> { self.0.r.role.map(Into::into) }
+    async fn capacity(&self) -> Option<Office> { self.0.node(self.0.r.capacity.as_ref()) }
+    async fn on_behalf_of(&self) -> Option<NodeObj> { self.0.any(self.0.r.on_behalf_of.as_ref()) }
+    async fn topic(&self) -> Option<Topic> { self.0.node(self.0.r.topic.as_ref()) }
+    async fn date(&self) -> Option<Date> { date(self.0.r.date) }
+    async fn ordinal(&self) -> Option<u32> { self.0.r.ordinal }
+    async fn summary(&self) -> Option<&str> { self.0.r.summary.as_deref() }
+});
+
+relation_object!(
+    /// A person at a meeting: how, in what role and capacity, on whose behalf.
+    Attendance {
+    async fn person(&self) -> Option<Person> { self.0.node(Some(&self.0.r.from)) }
+    async fn meeting(&self) -> Option<Meeting> { self.0.node(Some(&self.0.r.to)) }
+    async fn mode(&self) -> AttendanceMode {
+        self.0.r.mode.unwrap_or(model::AttendanceMode::Unknown).into()
+    }
+    async fn role(&self) -> Option<AttendanceRole> { self.0.r.role.map(Into::into) }
+    /// The office the person attended in, as a source states it.
+    async fn capacity(&self) -> Option<Office> { self.0.node(self.0.r.capacity.as_ref()) }
+    async fn on_behalf_of(&self) -> Option<NodeObj> { self.0.any(self.0.r.on_behalf_of.as_ref()) }
+});
+
+relation_object!(
+    /// A person holding an office.
+    Tenure {
+    async fn person(&self) -> Option<Person> { self.0.node(Some(&self.0.r.from)) }
+    async fn office(&self) -> Option<Office> { self.0.node(Some(&self.0.r.to)) }
+    async fn start(&self) -> Option<Date> { date(self.0.r.start) }
+    async fn end(&self) -> Option<Date> { date(self.0.r.end) }
+    async fn acting(&self) -> bool { self.0.r.acting.unwrap_or(false) }
+});
+
+relation_object!(
+    /// A person speaking at a meeting.
+    Speech {
+    async fn person(&self) -> Option<Person> { self.0.node(Some(&self.0.r.from)) }
+    async fn meeting(&self) -> Option<Meeting> { self.0.node(Some(&self.0.r.to)) }
+    async fn topic(&self) -> Option<Topic> { self.0.node(self.0.r.topic.as_ref()) }
+    async fn on_behalf_of(&self) -> Option<NodeObj> { self.0.any(self.0.r.on_behalf_of.as_ref()) }
+    /// What was said, restated.
+    async fn summary(&self) -> Option<&str> { self.0.r.summary.as_deref() }
+});
+
+relation_object!(
+    /// A person signing a document.
+    Signature {
+    async fn person(&self) -> Option<Person> { self.0.node(Some(&self.0.r.from)) }
+    async fn document(&self) -> Option<Document> { self.0.node(Some(&self.0.r.to)) }
+    async fn date(&self) -> Option<Date> { date(self.0.r.date) }
+    async fn on_behalf_of(&self) -> Option<NodeObj> { self.0.any(self.0.r.on_behalf_of.as_ref()) }
+    async fn capacity(&self) -> Option<Office> { self.0.node(self.0.r.capacity.as_ref()) }
+});
+
+relation_object!(
+    /// A state's membership of an organization.
+    Membership {
+    async fn state(&self) -> Option<State> { self.0.node(Some(&self.0.r.from)) }
+    async fn organization(&self) -> Option<Organization> { self.0.node(Some(&self.0.r.to)) }
+    async fn status(&self) -> Option<MembershipStatus> { self.0.r.status.map(Into::into) }
+    async fn since(&self) -> Option<Date> { date(self.0.r.start) }
+    async fn until(&self) -> Option<Date> { date(self.0.r.end) }
+});
+
+/// Sources that disagree: relations that cannot all be true, each with its citations.
+pub struct Conflict {
+    pub g: Arc<Graph>,
+    pub c: Arc<model::Conflict>,
+}
+
+#[Object]
+impl Conflict {
+    async fn id(&self) -> ID {
+        ID(self.c.id.to_string())
+    }
+    async fn note(&self) -> Option<&str> {
+        self.c.note.as_deref()
+    }
+    /// The conflicting claims, each with its own citations.
+    async fn claims(&self) -> Vec<Relation> {
+        self.c
+            .claims
+            .iter()
+            .filter_map(|id| self.g.relation(id.as_str()))
+            .map(|r| Relation(RelRef::new(&self.g, r)))
+            .collect()
+    }
+}
+
+/// Conflicts with a claim that touches node `id`.
+pub fn conflicts_around(g: &Arc<Graph>, id: &str) -> Vec<Conflict> {
+    let mut found = BTreeMap::new();
+    for dir in [Dir::Incoming, Dir::Outgoing] {
+        for r in g.relations(id, dir, None) {
+            for c in g.conflicts_of(r.id.as_str()) {
+                found.insert(c.id.clone(), c.clone());
+            }
+        }
+    }
+    found
+        .into_values()
+        .map(|c| Conflict { g: g.clone(), c })
+        .collect()
+}
