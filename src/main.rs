@@ -48,12 +48,13 @@ fn open(data: &Path) -> Result<Service> {
 
 async fn serve(data: &Path, listen: std::net::SocketAddr, no_seed: bool) -> Result<()> {
     let service = open(data)?;
-    if !no_seed && service.store().is_empty() && service.store().meta("seeded")?.is_none() {
-        let files = import::seed_files();
-        let r = import::import(&service, &files, vec![("seeded", b"1".to_vec())])
+    if !no_seed {
+        let loaded = import::seed_if_new(&service)
             .await
             .context("loading the built-in seed data")?;
-        tracing::info!(created = r.created, "seed data loaded into an empty store");
+        if let Some(r) = loaded {
+            tracing::info!(created = r.created, "seed data loaded into a new store");
+        }
     }
     let listener = tokio::net::TcpListener::bind(listen)
         .await

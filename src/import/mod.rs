@@ -175,6 +175,23 @@ pub fn export(graph: &Graph) -> String {
     s
 }
 
+/// Loads the built-in seed data into a store that has never held anything
+/// (a store emptied by deletes stays empty). Returns what it imported, if anything.
+pub async fn seed_if_new(service: &Service) -> Result<Option<ImportReport>, ImportFailure> {
+    let fresh = service.store().is_empty()
+        && service
+            .store()
+            .meta("seeded")
+            .map_err(|e| ImportFailure::Service(e.into()))?
+            .is_none();
+    if !fresh {
+        return Ok(None);
+    }
+    import(service, &seed_files(), vec![("seeded", b"1".to_vec())])
+        .await
+        .map(Some)
+}
+
 /// The seed data as (name, text) pairs.
 pub fn seed_files() -> Vec<(String, String)> {
     SEED.iter()

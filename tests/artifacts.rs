@@ -1,0 +1,125 @@
+//! Generated and committed artefacts stay true: the SDL matches the code, the
+//! seed files match the JSON Schema and cite their facts, and the committed
+//! fixture store still opens (so a change of on-disk format cannot go unnoticed).
+
+use std::path::{Path, PathBuf};
+
+use attache::import;
+use attache::service::Service;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn the_committed_sdl_matches_the_code() {
+    let committed = std::fs::read_to_string(root().join("graph-schema/schema.graphql")).unwrap();
+    assert!(
+        committed == attache::api::sdl(),
+        "graph-schema/schema.graphql is stale: run `cargo run -- schema --out graph-schema/schema.graphql`"
+    );
+}
+
+fn json(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn validator() -> jsonschema::Validator {
+    jsonschema::validator_for(&json(&root().join("graph-schema/import.schema.json"))).unwrap()
+}
+
+#[test]
+fn every_seed_file_validates_against_the_json_schema() {
+    let v = validator();
+    let mut n = 0;
+    for entry in std::fs::read_dir(root().join("seed-data")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "json") {
+            let doc = json(&path);
+            let errors: Vec<String> = v
+                .iter_errors(&doc)
+                .map(|e| format!("{} at {}", e, e.instance_path))
+                .collect();
+            assert!(errors.is_empty(), "{}: {errors:#?}", path.display());
+            n += 1;
+        }
+    }
+    assert!(n >= 2);
+}
+
+#[test]
+fn the_json_schema_rejects_a_property_of_another_relation_kind() {
+    let doc = serde_json::json!({
+        "format": "attache/1",
+        "relations": [{ "id": "rel:x", "kind": "chaired", "from": "person:a", "to": "meeting:m", "ordinal": 3 }]
+    });
+    assert!(!validator().is_valid(&doc));
+}
+
+#[tokio::test]
+async fn every_seed_fact_cites_a_source() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Service::open(dir.path()).unwrap();
+    import::seed_if_new(&s).await.unwrap();
+    let g = s.graph();
+    for n in g.all_nodes() {
+        if n.node_kind() != attache::model::NodeKind::Source {
+            assert!(!n.citations.is_empty(), "{} has no citation", n.id);
+        }
+        for a in &n.aliases {
+            assert!(
+                !a.citations.is_empty(),
+                "{} alias {} has no citation",
+                n.id,
+                a.text
+            );
+        }
+    }
+    for r in g.all_relations() {
+        assert!(!r.citations.is_empty(), "{} has no citation", r.id);
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
+/// If this fails after a change to the store or the record encoding, bump
+/// `store::FORMAT_VERSION`, add a migration, and commit a new fixture
+/// (`attache --data tests/fixtures/store-vN import tests/fixtures/store-v1.json`).
+#[tokio::test]
+async fn the_committed_format_1_fixture_store_still_reads_the_same() {
+    assert_eq!(
+        attache::store::FORMAT_VERSION,
+        1,
+        "format changed: add a migration and a new fixture"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&root().join("tests/fixtures/store-v1"), dir.path());
+    let s = Service::open(dir.path()).unwrap();
+    let exported = import::export(&s.graph());
+    let source = std::fs::read_to_string(root().join("tests/fixtures/store-v1.json")).unwrap();
+    let expected: import::ImportFile = serde_json::from_str(&source).unwrap();
+    let got: import::ImportFile = serde_json::from_str(&exported).unwrap();
+    assert_eq!(
+        serde_json::to_value(&got.nodes).unwrap(),
+        serde_json::to_value(sorted_nodes(expected.nodes)).unwrap()
+    );
+    assert_eq!(got.relations.len(), expected.relations.len());
+    assert_eq!(got.conflicts.len(), 1);
+    assert!(s.store().verify().unwrap().is_empty());
+}
+
+fn sorted_nodes(mut v: Vec<attache::model::Node>) -> Vec<attache::model::Node> {
+    v.sort_by(|a, b| (a.node_kind(), &a.id).cmp(&(b.node_kind(), &b.id)));
+    v
+}

@@ -1,0 +1,129 @@
+//! A real server on an ephemeral port with a temporary store, and a small
+//! GraphQL client, shared by the black-box tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{json, Value};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use attache::service::Service;
+
+pub struct TestServer {
+    pub url: String,
+    pub dir: PathBuf,
+    _tmp: Option<tempfile::TempDir>,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<std::io::Result<()>>>,
+    client: reqwest::Client,
+}
+
+impl TestServer {
+    /// A server over a new temporary store, loaded with the seed data.
+    pub async fn seeded() -> TestServer {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().to_owned();
+        let mut s = Self::start_at(&dir, true).await;
+        s._tmp = Some(tmp);
+        s
+    }
+
+    /// A server over a new, empty temporary store.
+    pub async fn empty() -> TestServer {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().to_owned();
+        let mut s = Self::start_at(&dir, false).await;
+        s._tmp = Some(tmp);
+        s
+    }
+
+    /// A server over the store in `dir` (which the caller keeps alive).
+    pub async fn start_at(dir: &Path, seed: bool) -> TestServer {
+        let service = Service::open(dir).expect("open store");
+        if seed {
+            attache::import::seed_if_new(&service).await.expect("seed");
+        }
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let (tx, rx) = oneshot::channel::<()>();
+        let task = tokio::spawn(attache::http::run(listener, service, async {
+            let _ = rx.await;
+        }));
+        TestServer {
+            url,
+            dir: dir.to_owned(),
+            _tmp: None,
+            stop: Some(tx),
+            task: Some(task),
+            client: reqwest::Client::new(),
+        }
+    }
+
+    /// Shuts down gracefully (store flushed and released) and starts again on
+    /// the same store.
+    pub async fn restart(mut self) -> TestServer {
+        let tmp = self._tmp.take();
+        self.shutdown().await;
+        let mut s = Self::start_at(&self.dir, false).await;
+        s._tmp = tmp;
+        s
+    }
+
+    pub async fn shutdown(&mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        if let Some(t) = self.task.take() {
+            t.await.unwrap().unwrap();
+        }
+    }
+
+    /// POSTs a query; returns the whole response body.
+    pub async fn gql_raw(&self, query: &str, variables: Value) -> Value {
+        self.client
+            .post(format!("{}/graphql", self.url))
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    /// POSTs a query that must succeed; returns `data`.
+    pub async fn gql(&self, query: &str, variables: Value) -> Value {
+        let body = self.gql_raw(query, variables).await;
+        assert!(body.get("errors").is_none(), "errors: {body:#}");
+        body["data"].clone()
+    }
+
+    /// POSTs a query that must fail; returns the first error.
+    pub async fn gql_err(&self, query: &str, variables: Value) -> Value {
+        let body = self.gql_raw(query, variables).await;
+        body["errors"][0].clone()
+    }
+
+    pub fn client(&self) -> &reqwest::Client {
+        &self.client
+    }
+}
+
+/// The names in a list of objects with a `name` (or nested `person.name`).
+pub fn names(list: &Value, path: &[&str]) -> Vec<String> {
+    let mut out: Vec<String> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            let mut v = v;
+            for p in path {
+                v = &v[*p];
+            }
+            v.as_str().unwrap_or("").to_owned()
+        })
+        .collect();
+    out.sort();
+    out
+}
