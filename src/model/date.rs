@@ -228,7 +228,7 @@ mod tests {
 
     #[test]
     fn ordering_puts_coarse_dates_by_their_first_day() {
-        let mut v = vec![d("2022-09-23"), d("2022"), d("2022-09"), d("2021-12-31")];
+        let mut v = [d("2022-09-23"), d("2022"), d("2022-09"), d("2021-12-31")];
         v.sort();
         let s: Vec<_> = v.iter().map(|x| x.to_string()).collect();
         assert_eq!(s, ["2021-12-31", "2022", "2022-09", "2022-09-23"]);

@@ -21,6 +21,7 @@ enum Flushed {
 
 pub struct Durability {
     committed: Arc<AtomicU64>,
+    flushes: Arc<AtomicU64>,
     wake: Arc<Notify>,
     flushed: watch::Receiver<Flushed>,
     stop: Arc<AtomicBool>,
@@ -34,7 +35,13 @@ impl Durability {
         let wake = Arc::new(Notify::new());
         let (tx, rx) = watch::channel(Flushed::Through(0));
         let stop = Arc::new(AtomicBool::new(false));
-        let (c, w, st) = (committed.clone(), wake.clone(), stop.clone());
+        let flushes = Arc::new(AtomicU64::new(0));
+        let (c, w, st, fl) = (
+            committed.clone(),
+            wake.clone(),
+            stop.clone(),
+            flushes.clone(),
+        );
         let task = tokio::spawn(async move {
             let mut done = 0u64;
             loop {
@@ -48,6 +55,7 @@ impl Durability {
                 let target = c.load(Ordering::Acquire);
                 let s = store.clone();
                 let res = tokio::task::spawn_blocking(move || s.flush()).await;
+                fl.fetch_add(1, Ordering::Relaxed);
                 let state = match res {
                     Ok(Ok(_)) => {
                         done = target;
@@ -63,6 +71,7 @@ impl Durability {
         });
         Durability {
             committed,
+            flushes,
             wake,
             flushed: rx,
             stop,
@@ -73,6 +82,11 @@ impl Durability {
     /// Records a commit (call under the write lock) and returns its number.
     pub fn committed(&self) -> u64 {
         self.committed.fetch_add(1, Ordering::AcqRel) + 1
+    }
+
+    /// How many flushes the flusher has run (fewer than commits when writers share).
+    pub fn flushes(&self) -> u64 {
+        self.flushes.load(Ordering::Relaxed)
     }
 
     /// The number of the latest commit.

@@ -45,6 +45,9 @@ pub enum Record {
 }
 
 /// One change in a write.
+// Puts carry the record inline: changes are built once and moved into a
+// write, so boxing would only add an allocation per record.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum Change {
     Put(Mode, Record),
@@ -197,6 +200,14 @@ impl Service {
             let _ = self.inner.events.send(e.clone());
         }
         Ok(Committed { graph, events })
+    }
+
+    /// (commits, flushes) so far: group commit makes flushes ≤ commits.
+    pub fn durability_counts(&self) -> (u64, u64) {
+        (
+            self.inner.durable.last_committed(),
+            self.inner.durable.flushes(),
+        )
     }
 
     /// Checks `changes` without applying them: every problem, or none.

@@ -141,8 +141,36 @@ async fn concurrent_writers_all_land() {
     for t in tasks {
         t.await.unwrap().unwrap();
     }
+    let (commits, flushes) = s.durability_counts();
+    assert_eq!(commits, 33);
+    assert!(
+        flushes <= commits,
+        "{flushes} flushes for {commits} commits"
+    );
     s.close().await.unwrap();
     drop(s);
     let s = Service::open(dir.path()).unwrap();
     assert_eq!(s.graph().node_count(), 33);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_writers_share_flushes() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Service::open(dir.path()).unwrap();
+    s.write(vec![put(node("source:s"))]).await.unwrap();
+    let tasks: Vec<_> = (0..200)
+        .map(|i| {
+            let s = s.clone();
+            tokio::spawn(async move { s.write(vec![put(node(&format!("person:p{i}")))]).await })
+        })
+        .collect();
+    for t in tasks {
+        t.await.unwrap().unwrap();
+    }
+    let (commits, flushes) = s.durability_counts();
+    assert_eq!(commits, 201);
+    assert!(
+        flushes < commits,
+        "{flushes} flushes for {commits} commits: none shared"
+    );
 }
