@@ -6,6 +6,7 @@
 //! request data by the HTTP layer (see [`graph`]); objects returned by a
 //! mutation carry the snapshot right after that write.
 
+mod analysis;
 mod errors;
 mod inputs;
 mod mutation;
@@ -24,21 +25,21 @@ use crate::service::Service;
 
 pub use errors::{service_error, ErrorCode};
 pub use mutation::MutationRoot;
-pub use query::QueryRoot;
+pub use query::{Query, QueryRoot};
 
 /// The schema type served over HTTP.
-pub type AttacheSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+pub type AttacheSchema = Schema<Query, MutationRoot, EmptySubscription>;
 
 /// Builds the schema around a service handle.
 pub fn schema(service: Service) -> AttacheSchema {
-    Schema::build(QueryRoot, MutationRoot::default(), EmptySubscription)
+    Schema::build(Query::default(), MutationRoot::default(), EmptySubscription)
         .data(service)
         .finish()
 }
 
 /// The SDL of the schema, as committed in `graph-schema/schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(QueryRoot, MutationRoot::default(), EmptySubscription)
+    Schema::build(Query::default(), MutationRoot::default(), EmptySubscription)
         .finish()
         .sdl()
 }

@@ -224,6 +224,30 @@ fn parse_date(field: &str, text: &str) -> Result<PartialDate> {
     PartialDate::parse(text).map_err(|e| invalid(field, e))
 }
 
+fn meetings_involving(
+    n: &NodeRef,
+    from: Option<String>,
+    to: Option<String>,
+) -> Result<Vec<Meeting>> {
+    let (from, to) = (
+        super::analysis::opt_date("from", from)?,
+        super::analysis::opt_date("to", to)?,
+    );
+    let mut v: Vec<Meeting> =
+        n.g.meetings_involving(n.id(), from.as_ref(), to.as_ref())
+            .into_iter()
+            .filter_map(|m| NodeRef::get(&n.g, m.as_str()).map(Meeting))
+            .collect();
+    v.sort_by(|a, b| {
+        (a.0.n.start.is_none(), a.0.n.start, &a.0.n.id).cmp(&(
+            b.0.n.start.is_none(),
+            b.0.n.start,
+            &b.0.n.id,
+        ))
+    });
+    Ok(v)
+}
+
 macro_rules! node_object {
     ($(#[$doc:meta])* $ty:ident, $kind:ident, { $($extra:tt)* }) => {
         $(#[$doc])*
@@ -295,6 +319,41 @@ node_object!(
     async fn signatures(&self) -> Vec<Signature> {
         self.0.rels(Dir::Outgoing, Some(RK::Signed)).into_iter().map(Signature).collect()
     }
+    /// The offices this person held on `date` (from tenures, and from
+    /// attendances or signatures in that capacity on that date), surest first.
+    async fn office_at(&self, date: String) -> Result<Vec<super::analysis::Holding>> {
+        let d = parse_date("date", &date)?;
+        Ok(super::analysis::holdings(&self.0.g, self.0.g.offices_at(self.0.id(), &d)))
+    }
+    /// The people who took part in the same meetings (through the `kinds` of
+    /// participation, by default attended, chaired and spoke at), most shared
+    /// meetings first, with the meetings as evidence. A sub-event such as a
+    /// bilateral on the margins counts as a meeting of its own.
+    #[allow(clippy::too_many_arguments)]
+    async fn met_with(
+        &self,
+        from: Option<String>,
+        to: Option<String>,
+        kinds: Option<Vec<RelKind>>,
+        after: Option<String>,
+        before: Option<String>,
+        first: Option<i32>,
+        last: Option<i32>,
+    ) -> Result<super::pagination::Page<super::analysis::MetWith>> {
+        let (from, to) = (super::analysis::opt_date("from", from)?, super::analysis::opt_date("to", to)?);
+        let kinds: Vec<RK> = match kinds {
+            Some(k) if !k.is_empty() => k.into_iter().map(Into::into).collect(),
+            _ => crate::graph::met::PARTICIPATION.to_vec(),
+        };
+        if let Some(k) = kinds.iter().find(|k| !crate::graph::met::PARTICIPATION.contains(k)) {
+            return Err(invalid("kinds", format!("`{}` is not a kind of participation (ATTENDED, CHAIRED, SPOKE_AT)", k.name())));
+        }
+        let items = self.0.g.met_with(self.0.id(), &kinds, from.as_ref(), to.as_ref())
+            .into_iter()
+            .map(|m| (m.person.to_string(), super::analysis::MetWith { g: self.0.g.clone(), m }))
+            .collect();
+        super::pagination::paginate(items, after, before, first, last).await
+    }
 });
 
 node_object!(
@@ -321,6 +380,11 @@ node_object!(
     async fn hosted(&self) -> Vec<Meeting> {
         self.0.ends(Dir::Incoming, RK::HostedBy)
     }
+    /// Meetings this state took part in, in date order: hosted, held on its
+    /// territory, or attended on its behalf.
+    async fn meetings(&self, from: Option<String>, to: Option<String>) -> Result<Vec<Meeting>> {
+        meetings_involving(&self.0, from, to)
+    }
 });
 
 node_object!(
@@ -345,9 +409,10 @@ node_object!(
     async fn offices(&self) -> Vec<Office> {
         self.0.ends(Dir::Incoming, RK::BelongsTo)
     }
-    /// Meetings this organization organized.
-    async fn meetings(&self) -> Vec<Meeting> {
-        self.0.ends(Dir::Incoming, RK::OrganizedBy)
+    /// Meetings this organization took part in, in date order: organized
+    /// (itself or through their series) or attended on its behalf.
+    async fn meetings(&self, from: Option<String>, to: Option<String>) -> Result<Vec<Meeting>> {
+        meetings_involving(&self.0, from, to)
     }
 });
 
@@ -368,11 +433,23 @@ node_object!(
     async fn holders(&self, at: Option<String>) -> Result<Vec<Tenure>> {
         let at = at.map(|a| parse_date("at", &a)).transpose()?;
         Ok(self.0.rels(Dir::Incoming, Some(RK::Holds)).into_iter()
-            .filter(|t| at.is_none_or(|d| {
-                t.r.start.is_none_or(|s| s.earliest() <= d.latest())
-                    && t.r.end.is_none_or(|e| e.latest() >= d.earliest())
-            }))
+            .filter(|t| at.is_none_or(|d| crate::graph::time::covers(t.r.start, t.r.end, &d).is_some()))
             .map(Tenure).collect())
+    }
+    /// Who held this office on `date`, surest first: CERTAIN when true for
+    /// every day the dates allow, POSSIBLE when only for some. Attendances and
+    /// signatures in this capacity at events on that date count as evidence.
+    async fn holders_at(&self, date: String) -> Result<Vec<super::analysis::Holding>> {
+        let d = parse_date("date", &date)?;
+        Ok(super::analysis::holdings(&self.0.g, self.0.g.holders_at(self.0.id(), &d)))
+    }
+    /// Tenures in order of start (unknown starts last) with predecessor and successor.
+    async fn succession(&self) -> Vec<super::analysis::Succession> {
+        super::analysis::succession(&self.0.g, self.0.id())
+    }
+    /// Overlaps, gaps and unknown ends between consecutive tenures.
+    async fn tenure_issues(&self) -> Vec<super::analysis::TenureIssue> {
+        super::analysis::tenure_issues(&self.0.g, self.0.g.tenure_issues(self.0.id()))
     }
 });
 
@@ -423,6 +500,12 @@ node_object!(
     }
     async fn speeches(&self) -> Vec<Speech> {
         self.0.rels(Dir::Incoming, Some(RK::SpokeAt)).into_iter().map(Speech).collect()
+    }
+    /// Attendances grouped by the state they speak for (on behalf of, else the
+    /// capacity's jurisdiction); a group with no state comes last.
+    async fn participants_by_state(&self) -> Vec<super::analysis::StateParticipation> {
+        self.0.g.participants_by_state(self.0.id()).into_iter()
+            .map(|s| super::analysis::StateParticipation { g: self.0.g.clone(), s }).collect()
     }
     /// Documents adopted at this meeting.
     async fn documents(&self) -> Vec<Document> {

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use async_graphql::{Context, Object, Result, SimpleObject, ID};
+use async_graphql::{Context, MergedObject, Object, Result, SimpleObject, ID};
 use petgraph::Direction as Dir;
 
 use super::errors::invalid;
@@ -16,7 +16,13 @@ use super::scalars::NodeKind;
 use crate::graph::Graph;
 use crate::model::{self, PartialDate, RelKind as RK};
 
+/// Lookups, lists and search.
+#[derive(Default)]
 pub struct QueryRoot;
+
+/// The query root: lookups, lists and search, and the analyst questions.
+#[derive(MergedObject, Default)]
+pub struct Query(QueryRoot, super::analysis::AnalysisQuery);
 
 fn typed<T: Typed>(g: &Arc<Graph>, id: &str) -> Option<T> {
     NodeRef::get(g, id)
@@ -58,27 +64,6 @@ pub struct Counts {
     pub relations: usize,
     pub conflicts: usize,
     pub by_kind: Vec<KindCount>,
-}
-
-/// Does meeting `m` involve node `who` as host, organizer, place's state, or
-/// through a participant acting on its behalf?
-fn meeting_involves(g: &Graph, m: &str, who: &str) -> bool {
-    let out = |k| g.relations(m, Dir::Outgoing, Some(k));
-    out(RK::HostedBy).iter().any(|r| r.to.as_str() == who)
-        || out(RK::OrganizedBy).iter().any(|r| r.to.as_str() == who)
-        || out(RK::InSeries).iter().any(|s| {
-            g.relations(s.to.as_str(), Dir::Outgoing, Some(RK::OrganizedBy))
-                .iter()
-                .any(|r| r.to.as_str() == who)
-        })
-        || out(RK::HeldIn).iter().any(|p| {
-            g.relations(p.to.as_str(), Dir::Outgoing, Some(RK::LocatedIn))
-                .iter()
-                .any(|r| r.to.as_str() == who)
-        })
-        || g.relations(m, Dir::Incoming, Some(RK::Attended))
-            .iter()
-            .any(|r| r.on_behalf_of.as_ref().is_some_and(|o| o.as_str() == who))
 }
 
 #[Object]
@@ -257,27 +242,16 @@ impl QueryRoot {
     ) -> Result<Page<Meeting>> {
         let g = super::graph(ctx);
         let (from, to) = (parse_date("from", from)?, parse_date("to", to)?);
+        let state_set = state.as_ref().map(|s| g.meetings_involving(s, None, None));
+        let org_set = organization
+            .as_ref()
+            .map(|o| g.meetings_involving(o, None, None));
         let mut v: Vec<(String, Meeting)> = all_of::<Meeting>(&g)
             .into_iter()
-            .filter(|(_, m)| {
-                let n = &m.0.n;
-                let id = n.id.as_str();
-                let dated = if from.is_none() && to.is_none() {
-                    true
-                } else {
-                    match (n.start, n.end.or(n.start)) {
-                        (Some(s), Some(e)) => {
-                            from.is_none_or(|f| e.latest() >= f.earliest())
-                                && to.is_none_or(|t| s.earliest() <= t.latest())
-                        }
-                        _ => false,
-                    }
-                };
-                dated
-                    && state.as_ref().is_none_or(|s| meeting_involves(&g, id, s))
-                    && organization
-                        .as_ref()
-                        .is_none_or(|o| meeting_involves(&g, id, o))
+            .filter(|(id, _)| {
+                g.meeting_in_window(id, from.as_ref(), to.as_ref())
+                    && state_set.as_ref().is_none_or(|s| s.contains(id.as_str()))
+                    && org_set.as_ref().is_none_or(|o| o.contains(id.as_str()))
                     && topic.as_ref().is_none_or(|t| {
                         g.relations(id, Dir::Outgoing, Some(RK::About))
                             .iter()

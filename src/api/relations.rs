@@ -16,6 +16,19 @@ use super::scalars::{date, AttendanceMode, AttendanceRole, Date, MembershipStatu
 use crate::graph::Graph;
 use crate::model;
 
+/// Where an attendance's capacity comes from.
+#[derive(async_graphql::Enum, Copy, Clone, Eq, PartialEq)]
+pub enum CapacityStatus {
+    /// A cited source states it.
+    Stated,
+    /// Not stated; the person certainly held this office on the meeting's date.
+    Inferred,
+    /// Not stated; the person may have held this office on the meeting's date.
+    Possible,
+    /// Nothing says.
+    Unknown,
+}
+
 /// A relation and the snapshot it belongs to.
 #[derive(Clone)]
 pub struct RelRef {
@@ -106,8 +119,23 @@ relation_object!(
         self.0.r.mode.unwrap_or(model::AttendanceMode::Unknown).into()
     }
     async fn role(&self) -> Option<AttendanceRole> { self.0.r.role.map(Into::into) }
-    /// The office the person attended in, as a source states it.
-    async fn capacity(&self) -> Option<Office> { self.0.node(self.0.r.capacity.as_ref()) }
+    /// The office the person attended in: as a source states it, else the
+    /// one they held on the meeting's date (see `capacityStatus`).
+    async fn capacity(&self) -> Option<Office> {
+        let c = self.0.g.attendance_capacity(&self.0.r).map(|(o, _)| o);
+        self.0.node(c.as_ref())
+    }
+    /// Where `capacity` comes from: STATED by a cited source, INFERRED from a
+    /// tenure certainly covering the meeting's date, POSSIBLE when the tenure
+    /// only may cover it, UNKNOWN when nothing says.
+    async fn capacity_status(&self) -> CapacityStatus {
+        match self.0.g.attendance_capacity(&self.0.r) {
+            Some((_, None)) => CapacityStatus::Stated,
+            Some((_, Some(crate::graph::time::Certainty::Certain))) => CapacityStatus::Inferred,
+            Some((_, Some(crate::graph::time::Certainty::Possible))) => CapacityStatus::Possible,
+            None => CapacityStatus::Unknown,
+        }
+    }
     async fn on_behalf_of(&self) -> Option<NodeObj> { self.0.any(self.0.r.on_behalf_of.as_ref()) }
 });
 

@@ -6,7 +6,12 @@
 //! in; readers hold an `Arc<Graph>` for a whole request and so see one state.
 //! Petgraph indices stay inside this module; callers use stable ids.
 
+pub mod centrality;
+pub mod met;
+pub mod paths;
 pub mod search;
+pub mod stats;
+pub mod time;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
@@ -38,6 +43,8 @@ pub struct Graph {
     refs: HashMap<String, BTreeSet<String>>,
     by_kind: HashMap<NodeKind, BTreeSet<NodeId>>,
     search: SearchIndex,
+    /// Answers computed from this snapshot (centrality); emptied on clone.
+    cache: centrality::Cache,
 }
 
 fn record_refs_node(n: &Node) -> Vec<String> {

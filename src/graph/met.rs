@@ -1,0 +1,279 @@
+//! Who met whom: co-participation in meetings, participants grouped by state,
+//! and the meetings a state or organization took part in — all from the
+//! in-memory indexes, never a scan of every meeting.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use petgraph::Direction;
+
+use super::Graph;
+use crate::model::{NodeId, NodeKind, PartialDate, RelId, RelKind, Relation};
+
+/// The relation kinds that make a person a participant of a meeting.
+pub const PARTICIPATION: [RelKind; 3] = [RelKind::Attended, RelKind::Chaired, RelKind::SpokeAt];
+
+/// Another person met at one or more meetings, with the evidence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Met {
+    pub person: NodeId,
+    /// The shared meetings, earliest first (undated last).
+    pub meetings: Vec<NodeId>,
+    pub first: Option<PartialDate>,
+    pub last: Option<PartialDate>,
+}
+
+/// A meeting's attendances for one state (`None`: no state is known).
+#[derive(Debug, Clone)]
+pub struct StateGroup {
+    pub state: Option<NodeId>,
+    pub attendances: Vec<RelId>,
+}
+
+impl Graph {
+    /// Whether meeting `m` may fall in `[from, to]` (undated meetings only
+    /// when there is no window).
+    pub fn meeting_in_window(
+        &self,
+        m: &str,
+        from: Option<&PartialDate>,
+        to: Option<&PartialDate>,
+    ) -> bool {
+        if from.is_none() && to.is_none() {
+            return true;
+        }
+        let Some(n) = self.node(m) else { return false };
+        match n.start {
+            Some(s) => {
+                let e = n.end.unwrap_or(s);
+                from.is_none_or(|f| e.latest() >= f.earliest())
+                    && to.is_none_or(|t| s.earliest() <= t.latest())
+            }
+            None => false,
+        }
+    }
+
+    /// The meetings `person` took part in through `kinds`, within the window.
+    pub fn meetings_of(
+        &self,
+        person: &str,
+        kinds: &[RelKind],
+        from: Option<&PartialDate>,
+        to: Option<&PartialDate>,
+    ) -> BTreeSet<NodeId> {
+        kinds
+            .iter()
+            .flat_map(|k| self.relations(person, Direction::Outgoing, Some(*k)))
+            .map(|r| r.to.clone())
+            .filter(|m| self.meeting_in_window(m.as_str(), from, to))
+            .collect()
+    }
+
+    /// The people who took part in the same meetings as `person`: most shared
+    /// meetings first, then the most recent, then by id.
+    pub fn met_with(
+        &self,
+        person: &str,
+        kinds: &[RelKind],
+        from: Option<&PartialDate>,
+        to: Option<&PartialDate>,
+    ) -> Vec<Met> {
+        let mut by: HashMap<NodeId, Vec<NodeId>> = HashMap::new();
+        for m in self.meetings_of(person, kinds, from, to) {
+            let others: BTreeSet<NodeId> = kinds
+                .iter()
+                .flat_map(|k| self.relations(m.as_str(), Direction::Incoming, Some(*k)))
+                .map(|r| r.from.clone())
+                .filter(|p| p.as_str() != person)
+                .collect();
+            for o in others {
+                by.entry(o).or_default().push(m.clone());
+            }
+        }
+        let date = |m: &NodeId| self.node(m.as_str()).and_then(|n| n.start);
+        let mut out: Vec<Met> = by
+            .into_iter()
+            .map(|(p, mut ms)| {
+                ms.sort_by(|a, b| {
+                    (date(a).is_none(), date(a), a).cmp(&(date(b).is_none(), date(b), b))
+                });
+                let dates: Vec<PartialDate> = ms.iter().filter_map(date).collect();
+                Met {
+                    person: p,
+                    first: dates.iter().min().copied(),
+                    last: dates.iter().max().copied(),
+                    meetings: ms,
+                }
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            b.meetings
+                .len()
+                .cmp(&a.meetings.len())
+                .then(b.last.cmp(&a.last))
+                .then(a.person.cmp(&b.person))
+        });
+        out
+    }
+
+    /// The state an attendance speaks for: its `on_behalf_of` if a state,
+    /// else the jurisdiction of its capacity.
+    pub fn attendance_state(&self, att: &Relation) -> Option<NodeId> {
+        if let Some(b) = att
+            .on_behalf_of
+            .as_ref()
+            .filter(|b| b.kind() == NodeKind::State)
+        {
+            return Some(b.clone());
+        }
+        let office = self.attendance_capacity(att)?.0;
+        self.relations(
+            office.as_str(),
+            Direction::Outgoing,
+            Some(RelKind::Jurisdiction),
+        )
+        .first()
+        .map(|r| r.to.clone())
+    }
+
+    /// A meeting's attendances grouped by state, states by id, unknown last.
+    pub fn participants_by_state(&self, meeting: &str) -> Vec<StateGroup> {
+        let mut groups: BTreeMap<(bool, Option<NodeId>), Vec<RelId>> = BTreeMap::new();
+        for a in self.relations(meeting, Direction::Incoming, Some(RelKind::Attended)) {
+            let s = self.attendance_state(a);
+            groups
+                .entry((s.is_none(), s))
+                .or_default()
+                .push(a.id.clone());
+        }
+        groups
+            .into_iter()
+            .map(|((_, state), attendances)| StateGroup { state, attendances })
+            .collect()
+    }
+
+    /// Meetings a state or organization took part in: hosted, organized (or
+    /// organizing the series), held on its territory, or attended on its behalf.
+    pub fn meetings_involving(
+        &self,
+        who: &str,
+        from: Option<&PartialDate>,
+        to: Option<&PartialDate>,
+    ) -> BTreeSet<NodeId> {
+        let mut out = BTreeSet::new();
+        let inc = |id: &str, k| self.relations(id, Direction::Incoming, Some(k));
+        for r in inc(who, RelKind::HostedBy)
+            .into_iter()
+            .chain(inc(who, RelKind::OrganizedBy))
+        {
+            match r.from.kind() {
+                NodeKind::Meeting => {
+                    out.insert(r.from.clone());
+                }
+                NodeKind::Series => out.extend(
+                    inc(r.from.as_str(), RelKind::InSeries)
+                        .into_iter()
+                        .map(|m| m.from.clone()),
+                ),
+                _ => {}
+            }
+        }
+        for place in inc(who, RelKind::LocatedIn) {
+            out.extend(
+                inc(place.from.as_str(), RelKind::HeldIn)
+                    .into_iter()
+                    .map(|r| r.from.clone()),
+            );
+        }
+        for r in self.relations_referring(who) {
+            if r.on_behalf_of.as_ref().is_some_and(|b| b.as_str() == who)
+                && r.to.kind() == NodeKind::Meeting
+            {
+                out.insert(r.to.clone());
+            }
+        }
+        out.retain(|m| self.meeting_in_window(m.as_str(), from, to));
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::model::Node;
+
+    fn nid(s: &str) -> NodeId {
+        NodeId::parse(s).unwrap()
+    }
+
+    /// p0 meets p1 at three meetings and p2 at one; p3 attends alone.
+    fn graph() -> Graph {
+        let mut g = Graph::default();
+        for p in 0..4 {
+            g.put_node(Arc::new(Node::new(
+                nid(&format!("person:p{p}")),
+                format!("P{p}"),
+            )));
+        }
+        for (m, day) in [
+            (0, "2020-01-01"),
+            (1, "2021-01-01"),
+            (2, "2022-01-01"),
+            (3, "2023"),
+        ] {
+            let mut n = Node::new(nid(&format!("meeting:m{m}")), format!("M{m}"));
+            n.start = Some(PartialDate::parse(day).unwrap());
+            g.put_node(Arc::new(n));
+        }
+        let mut i = 0;
+        let mut att = |g: &mut Graph, p: usize, m: usize| {
+            i += 1;
+            let r = Relation::new(
+                RelId::parse(&format!("rel:{i}")).unwrap(),
+                RelKind::Attended,
+                nid(&format!("person:p{p}")),
+                nid(&format!("meeting:m{m}")),
+            );
+            g.put_relation(Arc::new(r));
+        };
+        for m in 0..3 {
+            att(&mut g, 0, m);
+            att(&mut g, 1, m);
+        }
+        att(&mut g, 2, 2);
+        att(&mut g, 3, 3);
+        g
+    }
+
+    #[test]
+    fn met_with_counts_shared_meetings_and_orders_by_count() {
+        let g = graph();
+        let met = g.met_with("person:p0", &PARTICIPATION, None, None);
+        assert_eq!(met.len(), 2);
+        assert_eq!(
+            (met[0].person.as_str(), met[0].meetings.len()),
+            ("person:p1", 3)
+        );
+        assert_eq!(met[0].first.unwrap().to_string(), "2020-01-01");
+        assert_eq!(met[0].last.unwrap().to_string(), "2022-01-01");
+        assert_eq!(
+            (met[1].person.as_str(), met[1].meetings.len()),
+            ("person:p2", 1)
+        );
+    }
+
+    #[test]
+    fn met_with_respects_the_window() {
+        let g = graph();
+        let from = PartialDate::parse("2021-06").unwrap();
+        let met = g.met_with("person:p0", &PARTICIPATION, Some(&from), None);
+        assert_eq!(
+            met.iter().map(|m| m.meetings.len()).collect::<Vec<_>>(),
+            [1, 1]
+        );
+        assert!(g
+            .met_with("person:p3", &PARTICIPATION, None, None)
+            .is_empty());
+    }
+}

@@ -1,0 +1,321 @@
+//! Connections: all shortest paths between two entities (bidirectional
+//! breadth-first search over relations in either direction, optionally only
+//! some kinds), and the neighbourhood of an entity for the explorer.
+
+use std::collections::{HashMap, HashSet};
+
+use petgraph::stable_graph::{EdgeIndex, NodeIndex};
+use petgraph::Direction;
+
+use super::Graph;
+use crate::model::{NodeId, RelId, RelKind};
+
+/// A path: `nodes[i]` and `nodes[i + 1]` are joined by `relations[i]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Path {
+    pub nodes: Vec<NodeId>,
+    pub relations: Vec<RelId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PathError {
+    #[error("`{0}` does not exist")]
+    NoSuchNode(String),
+    #[error("no connection within {0} steps")]
+    NotFound(usize),
+}
+
+type Parents = HashMap<NodeIndex, Vec<(NodeIndex, EdgeIndex)>>;
+
+struct Side {
+    dist: HashMap<NodeIndex, usize>,
+    parents: Parents,
+    frontier: Vec<NodeIndex>,
+    depth: usize,
+}
+
+impl Side {
+    fn new(start: NodeIndex) -> Side {
+        Side {
+            dist: HashMap::from([(start, 0)]),
+            parents: HashMap::new(),
+            frontier: vec![start],
+            depth: 0,
+        }
+    }
+}
+
+impl Graph {
+    /// Neighbours of `ix` through relations of the allowed kinds, either direction.
+    fn around(
+        &self,
+        ix: NodeIndex,
+        via: &[RelKind],
+    ) -> impl Iterator<Item = (NodeIndex, EdgeIndex)> + '_ {
+        let allowed: Vec<RelKind> = via.to_vec();
+        [Direction::Outgoing, Direction::Incoming]
+            .into_iter()
+            .flat_map(move |d| self.g.edges_directed(ix, d).map(move |e| (e, d)))
+            .filter(move |(e, _)| allowed.is_empty() || allowed.contains(&e.weight().kind))
+            .map(|(e, d)| {
+                use petgraph::visit::EdgeRef;
+                let other = if d == Direction::Outgoing {
+                    e.target()
+                } else {
+                    e.source()
+                };
+                (other, e.id())
+            })
+    }
+
+    /// Expands one whole layer of `side`; returns the new nodes also reached by `other`.
+    fn expand(&self, side: &mut Side, other: &Side, via: &[RelKind]) -> Vec<NodeIndex> {
+        let next_depth = side.depth + 1;
+        let mut next = Vec::new();
+        let mut meets = Vec::new();
+        for u in std::mem::take(&mut side.frontier) {
+            let nbrs: Vec<_> = self.around(u, via).collect();
+            for (v, e) in nbrs {
+                match side.dist.get(&v) {
+                    None => {
+                        side.dist.insert(v, next_depth);
+                        side.parents.entry(v).or_default().push((u, e));
+                        next.push(v);
+                        if other.dist.contains_key(&v) {
+                            meets.push(v);
+                        }
+                    }
+                    Some(&d) if d == next_depth => side.parents.entry(v).or_default().push((u, e)),
+                    Some(_) => {}
+                }
+            }
+        }
+        side.frontier = next;
+        side.depth = next_depth;
+        meets
+    }
+
+    /// All shortest paths from `from` to `to` (at most `limit`) within
+    /// `max_depth` relations, following only `via` kinds when given.
+    pub fn shortest_paths(
+        &self,
+        from: &str,
+        to: &str,
+        max_depth: usize,
+        via: &[RelKind],
+        limit: usize,
+    ) -> Result<Vec<Path>, PathError> {
+        let s = *self
+            .node_ix
+            .get(from)
+            .ok_or_else(|| PathError::NoSuchNode(from.to_owned()))?;
+        let t = *self
+            .node_ix
+            .get(to)
+            .ok_or_else(|| PathError::NoSuchNode(to.to_owned()))?;
+        if s == t {
+            return Ok(vec![Path {
+                nodes: vec![self.g[s].id.clone()],
+                relations: vec![],
+            }]);
+        }
+        let mut fw = Side::new(s);
+        let mut bw = Side::new(t);
+        let meets = loop {
+            if fw.depth + bw.depth >= max_depth || fw.frontier.is_empty() || bw.frontier.is_empty()
+            {
+                return Err(PathError::NotFound(max_depth));
+            }
+            // Grow the side with the smaller frontier.
+            let forward = fw.frontier.len() <= bw.frontier.len();
+            let meets = if forward {
+                self.expand(&mut fw, &bw, via)
+            } else {
+                self.expand(&mut bw, &fw, via)
+            };
+            if !meets.is_empty() {
+                break meets;
+            }
+        };
+        let mut out = Vec::new();
+        for m in meets {
+            for left in self.walk(&fw.parents, m, s, limit) {
+                for right in self.walk(&bw.parents, m, t, limit) {
+                    if out.len() >= limit {
+                        return Ok(out);
+                    }
+                    // left runs m → s, right runs m → t.
+                    let mut nodes: Vec<NodeIndex> = left.0.iter().rev().copied().collect();
+                    let mut rels: Vec<EdgeIndex> = left.1.iter().rev().copied().collect();
+                    nodes.extend(right.0.iter().skip(1));
+                    rels.extend(right.1.iter());
+                    out.push(Path {
+                        nodes: nodes.iter().map(|i| self.g[*i].id.clone()).collect(),
+                        relations: rels.iter().map(|e| self.g[*e].id.clone()).collect(),
+                    });
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Up to `limit` parent chains from `m` back to `root`: (nodes m..root, edges).
+    fn walk(
+        &self,
+        parents: &Parents,
+        m: NodeIndex,
+        root: NodeIndex,
+        limit: usize,
+    ) -> Vec<(Vec<NodeIndex>, Vec<EdgeIndex>)> {
+        let mut done = Vec::new();
+        let mut stack = vec![(vec![m], Vec::new())];
+        while let Some((nodes, edges)) = stack.pop() {
+            let last = *nodes.last().expect("non-empty");
+            if last == root {
+                done.push((nodes, edges));
+                if done.len() >= limit {
+                    break;
+                }
+                continue;
+            }
+            for (p, e) in parents.get(&last).into_iter().flatten() {
+                let mut n2 = nodes.clone();
+                n2.push(*p);
+                let mut e2 = edges.clone();
+                e2.push(*e);
+                stack.push((n2, e2));
+            }
+        }
+        done
+    }
+
+    /// The nodes within `depth` relations of `id` (at most `limit`, nearest
+    /// first) and the relations between them that were followed; `true` when
+    /// the limit cut the answer short.
+    pub fn neighborhood(
+        &self,
+        id: &str,
+        depth: usize,
+        via: &[RelKind],
+        limit: usize,
+    ) -> Option<(Vec<NodeId>, Vec<RelId>, bool)> {
+        let start = *self.node_ix.get(id)?;
+        let mut seen: HashSet<NodeIndex> = HashSet::from([start]);
+        let mut order = vec![start];
+        let mut rels: Vec<EdgeIndex> = Vec::new();
+        let mut rel_seen: HashSet<EdgeIndex> = HashSet::new();
+        let mut frontier = vec![start];
+        let mut truncated = false;
+        'layers: for _ in 0..depth {
+            let mut next = Vec::new();
+            for u in frontier {
+                let nbrs: Vec<_> = self.around(u, via).collect();
+                for (v, e) in nbrs {
+                    if !seen.contains(&v) {
+                        if order.len() >= limit {
+                            truncated = true;
+                            break 'layers;
+                        }
+                        seen.insert(v);
+                        order.push(v);
+                        next.push(v);
+                    }
+                    if rel_seen.insert(e) {
+                        rels.push(e);
+                    }
+                }
+            }
+            frontier = next;
+        }
+        let nodes = order.iter().map(|i| self.g[*i].id.clone()).collect();
+        let rels = rels
+            .into_iter()
+            .filter(|e| {
+                let (a, b) = self.g.edge_endpoints(*e).expect("live edge");
+                seen.contains(&a) && seen.contains(&b)
+            })
+            .map(|e| self.g[e].id.clone())
+            .collect();
+        Some((nodes, rels, truncated))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::model::{Node, Relation};
+
+    fn nid(s: &str) -> NodeId {
+        NodeId::parse(s).unwrap()
+    }
+
+    /// A ring of 8 people and meetings alternating: p0 - m0 - p1 - m1 - ... - m3 - p0.
+    fn ring() -> Graph {
+        let mut g = Graph::default();
+        for i in 0..4 {
+            g.put_node(Arc::new(Node::new(nid(&format!("person:p{i}")), "P")));
+            g.put_node(Arc::new(Node::new(nid(&format!("meeting:m{i}")), "M")));
+        }
+        for i in 0..4 {
+            for p in [i, (i + 1) % 4] {
+                let r = Relation::new(
+                    RelId::parse(&format!("rel:p{p}-m{i}")).unwrap(),
+                    RelKind::Attended,
+                    nid(&format!("person:p{p}")),
+                    nid(&format!("meeting:m{i}")),
+                );
+                g.put_relation(Arc::new(r));
+            }
+        }
+        g
+    }
+
+    #[test]
+    fn opposite_points_of_a_ring_have_two_shortest_paths() {
+        let g = ring();
+        let paths = g
+            .shortest_paths("person:p0", "person:p2", 6, &[], 10)
+            .unwrap();
+        assert_eq!(paths.len(), 2);
+        for p in &paths {
+            assert_eq!(p.relations.len(), 4);
+            assert_eq!(p.nodes.first().unwrap().as_str(), "person:p0");
+            assert_eq!(p.nodes.last().unwrap().as_str(), "person:p2");
+        }
+        assert_ne!(paths[0], paths[1]);
+    }
+
+    #[test]
+    fn neighbours_are_one_step_and_depth_limits_apply() {
+        let g = ring();
+        let p = g
+            .shortest_paths("person:p0", "meeting:m0", 6, &[], 10)
+            .unwrap();
+        assert_eq!(
+            p,
+            vec![Path {
+                nodes: vec![nid("person:p0"), nid("meeting:m0")],
+                relations: vec![RelId::parse("rel:p0-m0").unwrap()]
+            }]
+        );
+        assert_eq!(
+            g.shortest_paths("person:p0", "person:p2", 3, &[], 10),
+            Err(PathError::NotFound(3))
+        );
+        assert_eq!(
+            g.shortest_paths("person:p0", "person:p2", 6, &[RelKind::Chaired], 10),
+            Err(PathError::NotFound(6))
+        );
+    }
+
+    #[test]
+    fn neighborhood_grows_by_layers_and_reports_truncation() {
+        let g = ring();
+        let (nodes, rels, cut) = g.neighborhood("person:p0", 1, &[], 100).unwrap();
+        assert_eq!((nodes.len(), rels.len(), cut), (3, 2, false));
+        let (nodes, _, cut) = g.neighborhood("person:p0", 4, &[], 5).unwrap();
+        assert_eq!((nodes.len(), cut), (5, true));
+    }
+}
