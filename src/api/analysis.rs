@@ -414,10 +414,11 @@ impl AnalysisQuery {
         ctx: &Context<'_>,
         from: ID,
         to: ID,
-        #[graphql(default = 4)] max_depth: i32,
+        #[graphql(default = 4)] max_depth: Option<i32>,
         via: Option<Vec<RelKind>>,
-        #[graphql(default = 10)] first: i32,
+        #[graphql(default = 10)] first: Option<i32>,
     ) -> Result<Vec<Path>> {
+        let (max_depth, first) = (max_depth.unwrap_or(4), first.unwrap_or(10));
         if !(1..=MAX_PATH_DEPTH).contains(&max_depth) {
             return Err(invalid(
                 "maxDepth",
@@ -457,10 +458,11 @@ impl AnalysisQuery {
         &self,
         ctx: &Context<'_>,
         id: ID,
-        #[graphql(default = 1)] depth: i32,
+        #[graphql(default = 1)] depth: Option<i32>,
         kinds: Option<Vec<RelKind>>,
-        #[graphql(default = 200)] limit: i32,
+        #[graphql(default = 200)] limit: Option<i32>,
     ) -> Result<Neighborhood> {
+        let (depth, limit) = (depth.unwrap_or(1), limit.unwrap_or(200));
         if !(0..=3).contains(&depth) {
             return Err(invalid("depth", "must be between 0 and 3"));
         }
@@ -502,13 +504,14 @@ impl AnalysisQuery {
     async fn centrality(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default_with = "NodeKind::Person")] kind: NodeKind,
+        #[graphql(default_with = "Some(NodeKind::Person)")] kind: Option<NodeKind>,
         measure: CentralityMeasure,
         from: Option<String>,
         to: Option<String>,
-        #[graphql(default = 20)] first: i32,
+        #[graphql(default = 20)] first: Option<i32>,
     ) -> Result<Centrality> {
-        let kind: model::NodeKind = kind.into();
+        let kind: model::NodeKind = kind.unwrap_or(NodeKind::Person).into();
+        let first = first.unwrap_or(20);
         if !matches!(kind, model::NodeKind::Person | model::NodeKind::State) {
             return Err(invalid("kind", "PERSON or STATE"));
         }

@@ -278,8 +278,9 @@ impl QueryRoot {
         ctx: &Context<'_>,
         text: String,
         kinds: Option<Vec<NodeKind>>,
-        #[graphql(default = 20)] first: i32,
+        #[graphql(default = 20)] first: Option<i32>,
     ) -> Result<Vec<SearchHit>> {
+        let first = first.unwrap_or(20);
         if !(1..=super::pagination::MAX_PAGE as i32).contains(&first) {
             return Err(invalid("first", "must be between 1 and 1000"));
         }
