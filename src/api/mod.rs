@@ -15,10 +15,11 @@ mod pagination;
 mod query;
 mod relations;
 mod scalars;
+mod subscription;
 
 use std::sync::Arc;
 
-use async_graphql::{Context, EmptySubscription, Schema};
+use async_graphql::{Context, Schema};
 
 use crate::graph::Graph;
 use crate::service::Service;
@@ -26,20 +27,21 @@ use crate::service::Service;
 pub use errors::{service_error, ErrorCode};
 pub use mutation::MutationRoot;
 pub use query::{Query, QueryRoot};
+pub use subscription::SubscriptionRoot;
 
 /// The schema type served over HTTP.
-pub type AttacheSchema = Schema<Query, MutationRoot, EmptySubscription>;
+pub type AttacheSchema = Schema<Query, MutationRoot, SubscriptionRoot>;
 
 /// Builds the schema around a service handle.
 pub fn schema(service: Service) -> AttacheSchema {
-    Schema::build(Query::default(), MutationRoot::default(), EmptySubscription)
+    Schema::build(Query::default(), MutationRoot::default(), SubscriptionRoot)
         .data(service)
         .finish()
 }
 
 /// The SDL of the schema, as committed in `graph-schema/schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(Query::default(), MutationRoot::default(), EmptySubscription)
+    Schema::build(Query::default(), MutationRoot::default(), SubscriptionRoot)
         .finish()
         .sdl()
 }

@@ -1,7 +1,7 @@
 //! The GraphQL endpoint. Each request gets the service's current snapshot in
 //! its data, so every resolver of the request reads the same graph.
 
-use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
+use async_graphql_axum::{GraphQLRequest, GraphQLResponse, GraphQLSubscription};
 use axum::extract::State;
 use axum::routing::get;
 use axum::Router;
@@ -23,5 +23,9 @@ async fn handle(State(ctx): State<Ctx>, req: GraphQLRequest) -> GraphQLResponse 
 pub fn router(schema: AttacheSchema, service: Service) -> Router {
     Router::new()
         .route("/graphql", get(handle).post(handle))
-        .with_state(Ctx { schema, service })
+        .with_state(Ctx {
+            schema: schema.clone(),
+            service,
+        })
+        .route_service("/ws", GraphQLSubscription::new(schema))
 }

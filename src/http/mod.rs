@@ -1,7 +1,9 @@
 //! The HTTP server, the only user of axum: GraphQL at `/graphql` (POST and
-//! GET), the playground, a health check. [`run`] takes a bound listener and a
+//! GET), subscriptions at `/ws`, the explorer at `/` and GraphiQL at
+//! `/playground` (embedded bundle), a health check. [`run`] takes a bound listener and a
 //! shutdown future, so `main` and the tests start it the same way.
 
+mod assets;
 mod graphql;
 mod pages;
 
@@ -23,6 +25,7 @@ pub fn app(service: Service) -> Router {
     Router::new()
         .merge(graphql::router(schema, service.clone()))
         .merge(pages::router(service))
+        .merge(assets::router())
         .layer(RequestBodyLimitLayer::new(MAX_BODY))
         .layer(TraceLayer::new_for_http())
 }
