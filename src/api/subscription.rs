@@ -57,10 +57,8 @@ impl SubscriptionRoot {
         BroadcastStream::new(rx).filter_map(move |e| {
             // A subscriber that falls behind skips what it missed (Lagged).
             let keep = e.ok().filter(|e| {
-                entities
-                    .as_ref()
-                    .is_none_or(|k| k.iter().any(|k| *k == e.entity))
-                    && ids.as_ref().is_none_or(|i| i.iter().any(|i| *i == e.id))
+                entities.as_ref().is_none_or(|k| k.contains(&e.entity))
+                    && ids.as_ref().is_none_or(|i| i.contains(&e.id))
             });
             async move { keep.map(Change::from) }
         })
