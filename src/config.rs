@@ -30,6 +30,10 @@ pub enum Command {
         /// Start with an empty store instead of loading the seed data.
         #[arg(long)]
         no_seed: bool,
+        #[command(flatten)]
+        access: Access,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Import files (or directories of .json files) in the seed-data format:
     /// everything is checked first, then applied in one transaction or not at all.
@@ -56,4 +60,54 @@ pub enum Command {
         #[arg(long, requires = "out")]
         check: bool,
     },
+}
+
+/// Who may read and write. Writes (mutations, imports) need a bearer token;
+/// with none configured they are refused, unless `--open-writes` on a loopback address.
+#[derive(Debug, clap::Args)]
+pub struct Access {
+    /// A file of bearer tokens, one a line (`#` starts a comment).
+    #[arg(long, env = "ATTACHE_TOKEN_FILE")]
+    pub token_file: Option<PathBuf>,
+    /// Bearer tokens, comma-separated. Prefer the environment variable or a
+    /// file: a command line is visible to other users of the machine.
+    #[arg(
+        long,
+        env = "ATTACHE_TOKENS",
+        hide_env_values = true,
+        value_delimiter = ','
+    )]
+    pub tokens: Vec<String>,
+    /// Reads need a token too.
+    #[arg(long, env = "ATTACHE_READS_NEED_TOKEN")]
+    pub reads_need_token: bool,
+    /// Allow writes without a token, for local work; refused unless listening on loopback.
+    #[arg(long, env = "ATTACHE_OPEN_WRITES")]
+    pub open_writes: bool,
+    /// Origins allowed to call the API from a browser (CORS), comma-separated; none by default.
+    #[arg(long, env = "ATTACHE_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origin: Vec<String>,
+}
+
+/// Limits on a single request.
+#[derive(Debug, clap::Args)]
+pub struct LimitArgs {
+    /// Deepest selection nesting.
+    #[arg(long, env = "ATTACHE_MAX_DEPTH", default_value_t = 15)]
+    pub max_depth: usize,
+    /// Most complexity points (a field is one; lists count their page size).
+    #[arg(long, env = "ATTACHE_MAX_COMPLEXITY", default_value_t = 50_000)]
+    pub max_complexity: usize,
+    /// Most fields in a document, aliases included.
+    #[arg(long, env = "ATTACHE_MAX_FIELDS", default_value_t = 500)]
+    pub max_fields: usize,
+    /// Largest request body in bytes.
+    #[arg(long, env = "ATTACHE_MAX_BODY", default_value_t = 32 * 1024 * 1024)]
+    pub max_body: usize,
+    /// Longest a query may run, in seconds.
+    #[arg(long, env = "ATTACHE_QUERY_TIMEOUT", default_value_t = 30.0)]
+    pub query_timeout: f64,
+    /// Do not answer introspection (`__schema`, `__type`).
+    #[arg(long, env = "ATTACHE_NO_INTROSPECTION")]
+    pub no_introspection: bool,
 }

@@ -7,7 +7,8 @@ use anyhow::{bail, Context, Result};
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use attache::config::{Command, Config};
+use attache::config::{Access, Command, Config, LimitArgs};
+use attache::http::{Auth, Limits, Options};
 use attache::import::{self, ImportFailure};
 use attache::service::Service;
 
@@ -35,7 +36,15 @@ fn main() {
 
 async fn dispatch(config: Config) -> Result<()> {
     match config.command {
-        Command::Serve { listen, no_seed } => serve(&config.data, listen, no_seed).await,
+        Command::Serve {
+            listen,
+            no_seed,
+            access,
+            limits,
+        } => {
+            let options = server_options(listen, access, limits)?;
+            serve(&config.data, listen, no_seed, options).await
+        }
         Command::Import { paths, check } => import_cmd(&config.data, &paths, check).await,
         Command::Export { out } => export_cmd(&config.data, out.as_deref()).await,
         Command::Schema { out, check } => schema_cmd(out.as_deref(), check),
@@ -46,7 +55,59 @@ fn open(data: &Path) -> Result<Service> {
     Ok(Service::open(data)?)
 }
 
-async fn serve(data: &Path, listen: std::net::SocketAddr, no_seed: bool) -> Result<()> {
+/// Checks the access settings against the address and builds the server options.
+fn server_options(
+    listen: std::net::SocketAddr,
+    access: Access,
+    limits: LimitArgs,
+) -> Result<Options> {
+    let mut tokens = access.tokens;
+    if let Some(path) = &access.token_file {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the token file {}", path.display()))?;
+        tokens.extend(
+            text.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .map(str::to_owned),
+        );
+    }
+    if access.open_writes && !listen.ip().is_loopback() {
+        bail!(
+            "refusing to accept writes without a token on {listen}, which is not a loopback address: \
+             drop --open-writes and set ATTACHE_TOKENS or --token-file, or listen on 127.0.0.1"
+        );
+    }
+    if limits.query_timeout <= 0.0 || !limits.query_timeout.is_finite() {
+        bail!("--query-timeout must be a positive number of seconds");
+    }
+    let auth = Auth::new(tokens, access.reads_need_token, access.open_writes);
+    if access.reads_need_token && !auth.has_tokens() {
+        bail!("--reads-need-token needs at least one token (ATTACHE_TOKENS or --token-file)");
+    }
+    if !auth.has_tokens() && !access.open_writes {
+        tracing::warn!("no token configured: writes are refused (set ATTACHE_TOKENS or --token-file, or --open-writes on loopback)");
+    }
+    Ok(Options {
+        auth,
+        limits: Limits {
+            max_depth: limits.max_depth,
+            max_complexity: limits.max_complexity,
+            max_fields: limits.max_fields,
+            max_body: limits.max_body,
+            query_timeout: Duration::from_secs_f64(limits.query_timeout),
+            introspection: !limits.no_introspection,
+        },
+        cors_origins: access.cors_origin,
+    })
+}
+
+async fn serve(
+    data: &Path,
+    listen: std::net::SocketAddr,
+    no_seed: bool,
+    options: Options,
+) -> Result<()> {
     let service = open(data)?;
     if !no_seed {
         let loaded = import::seed_if_new(&service)
@@ -64,7 +125,7 @@ async fn serve(data: &Path, listen: std::net::SocketAddr, no_seed: bool) -> Resu
         "Attaché is serving {} at http://{addr}/graphql — playground: http://{addr}/playground",
         data.display()
     );
-    attache::http::run(listener, service, shutdown_signal()).await?;
+    attache::http::run(listener, service, options, shutdown_signal()).await?;
     Ok(())
 }
 

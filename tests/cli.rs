@@ -156,7 +156,7 @@ fn serve(data: &Path) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_attache"))
         .arg("--data")
         .arg(data)
-        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(["serve", "--listen", "127.0.0.1:0", "--open-writes"])
         .env("RUST_LOG", "warn")
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
@@ -225,4 +225,30 @@ async fn acknowledged_writes_survive_kill_9() {
     }
     server.child.kill().unwrap();
     server.child.wait().unwrap();
+}
+
+#[test]
+fn open_writes_on_a_non_loopback_address_are_refused_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = attache(
+        dir.path(),
+        &["serve", "--listen", "0.0.0.0:0", "--open-writes"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("refusing to accept writes without a token on 0.0.0.0:0"),
+        "{err}"
+    );
+}
+
+#[test]
+fn reads_needing_a_token_without_any_token_is_refused_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = attache(
+        dir.path(),
+        &["serve", "--listen", "127.0.0.1:0", "--reads-need-token"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("needs at least one token"));
 }

@@ -160,3 +160,38 @@ async fn a_refused_write_announces_nothing() {
         "person:live-4"
     );
 }
+
+#[tokio::test]
+async fn when_reads_need_a_token_the_websocket_needs_it_in_connection_init() {
+    use attache::http::{Auth, Options};
+    let s = TestServer::with_options(Options {
+        auth: Auth::new([common::TOKEN.to_owned()], true, false),
+        ..Default::default()
+    })
+    .await;
+    let url = s.url.replace("http://", "ws://") + "/ws";
+    for (payload, accepted) in [
+        (json!({}), false),
+        (
+            json!({ "authorization": format!("Bearer {}", common::TOKEN) }),
+            true,
+        ),
+    ] {
+        let mut req = url.clone().into_client_request().unwrap();
+        req.headers_mut().insert(
+            "Sec-WebSocket-Protocol",
+            "graphql-transport-ws".parse().unwrap(),
+        );
+        let (mut ws, _) = tokio_tungstenite::connect_async(req).await.unwrap();
+        ws.send(Message::text(
+            json!({ "type": "connection_init", "payload": payload }).to_string(),
+        ))
+        .await
+        .unwrap();
+        let answer = tokio::time::timeout(Duration::from_secs(10), ws.next())
+            .await
+            .unwrap();
+        let acked = matches!(&answer, Some(Ok(Message::Text(t))) if t.contains("connection_ack"));
+        assert_eq!(acked, accepted, "{payload}: {answer:?}");
+    }
+}

@@ -38,6 +38,23 @@ impl From<GCertainty> for Certainty {
     }
 }
 
+/// Runs a graph computation on the blocking pool, so a long one neither
+/// stalls the server's other requests nor escapes the query timeout.
+async fn offload<T: Send + 'static>(
+    g: Arc<Graph>,
+    f: impl FnOnce(&Graph) -> T + Send + 'static,
+) -> Result<T> {
+    tokio::task::spawn_blocking(move || f(&g))
+        .await
+        .map_err(|e| {
+            coded(
+                ErrorCode::Internal,
+                format!("computation failed: {e}"),
+                None,
+            )
+        })
+}
+
 pub fn parse_date(field: &str, s: &str) -> Result<PartialDate> {
     PartialDate::parse(s).map_err(|e| invalid(field, e))
 }
@@ -409,6 +426,7 @@ impl AnalysisQuery {
     /// The shortest paths between two entities (at most `first`), following
     /// relations either way, only of the `via` kinds when given. NOT_FOUND when
     /// no path exists within `maxDepth` relations.
+    #[graphql(complexity = "super::pagination::page_cost(first, None, child_complexity) * 2")]
     async fn connection(
         &self,
         ctx: &Context<'_>,
@@ -434,7 +452,12 @@ impl AnalysisQuery {
             .into_iter()
             .map(Into::into)
             .collect();
-        match g.shortest_paths(&from, &to, max_depth as usize, &via, first as usize) {
+        let found = offload(g.clone(), {
+            let (from, to) = (from.to_string(), to.to_string());
+            move |g| g.shortest_paths(&from, &to, max_depth as usize, &via, first as usize)
+        })
+        .await?;
+        match found {
             Ok(paths) => Ok(paths
                 .into_iter()
                 .map(|p| Path { g: g.clone(), p })
@@ -454,6 +477,7 @@ impl AnalysisQuery {
 
     /// The nodes within `depth` relations of an entity (nearest first, at most
     /// `limit`) and the relations between them, for the explorer.
+    #[graphql(complexity = "super::pagination::page_cost(limit, None, child_complexity)")]
     async fn neighborhood(
         &self,
         ctx: &Context<'_>,
@@ -501,6 +525,7 @@ impl AnalysisQuery {
     /// Who is central in the co-participation network of a date window:
     /// people who took part in the same meetings (PERSON) or states whose
     /// delegations did (STATE).
+    #[graphql(complexity = "super::pagination::page_cost(first, None, child_complexity)")]
     async fn centrality(
         &self,
         ctx: &Context<'_>,
@@ -525,7 +550,10 @@ impl AnalysisQuery {
             CentralityMeasure::Betweenness => Measure::Betweenness,
         };
         let g = super::graph(ctx);
-        let r: Arc<Ranking> = g.centrality(kind, measure, from.as_ref(), to.as_ref());
+        let r: Arc<Ranking> = offload(g.clone(), move |g| {
+            g.centrality(kind, measure, from.as_ref(), to.as_ref())
+        })
+        .await?;
         Ok(Centrality {
             scores: r
                 .scores
@@ -542,15 +570,15 @@ impl AnalysisQuery {
     }
 
     /// Counts and distributions for dashboards.
-    async fn stats(&self, ctx: &Context<'_>) -> Stats {
+    async fn stats(&self, ctx: &Context<'_>) -> Result<Stats> {
         let g = super::graph(ctx);
-        let s = g.stats();
+        let s = offload(g.clone(), |g| g.stats()).await?;
         let state = |id: &Option<model::NodeId>| {
             id.as_ref()
                 .and_then(|i| NodeRef::get(&g, i.as_str()))
                 .map(State)
         };
-        Stats {
+        Ok(Stats {
             nodes: g.node_count(),
             relations: g.relation_count(),
             conflicts: g.conflicts().count(),
@@ -600,14 +628,15 @@ impl AnalysisQuery {
                     })
                 })
                 .collect(),
-        }
+        })
     }
 
     /// Checks of the data an editor should look at.
-    async fn data_checks(&self, ctx: &Context<'_>) -> DataChecks {
+    async fn data_checks(&self, ctx: &Context<'_>) -> Result<DataChecks> {
         let g = super::graph(ctx);
-        DataChecks {
-            tenure_issues: tenure_issues(&g, g.all_tenure_issues()),
-        }
+        let issues = offload(g.clone(), |g| g.all_tenure_issues()).await?;
+        Ok(DataChecks {
+            tenure_issues: tenure_issues(&g, issues),
+        })
     }
 }

@@ -9,6 +9,7 @@
 mod analysis;
 mod errors;
 mod inputs;
+pub mod limits;
 mod mutation;
 mod nodes;
 mod pagination;
@@ -32,11 +33,23 @@ pub use subscription::SubscriptionRoot;
 /// The schema type served over HTTP.
 pub type AttacheSchema = Schema<Query, MutationRoot, SubscriptionRoot>;
 
-/// Builds the schema around a service handle.
+/// Builds the schema around a service handle, with the default limits.
 pub fn schema(service: Service) -> AttacheSchema {
-    Schema::build(Query::default(), MutationRoot::default(), SubscriptionRoot)
+    schema_with(service, &limits::Limits::default())
+}
+
+/// Builds the schema with the given limits on depth, complexity and introspection.
+pub fn schema_with(service: Service, limits: &limits::Limits) -> AttacheSchema {
+    let b = Schema::build(Query::default(), MutationRoot::default(), SubscriptionRoot)
         .data(service)
-        .finish()
+        .limit_depth(limits.max_depth)
+        .limit_complexity(limits.max_complexity)
+        .limit_recursive_depth(64);
+    if limits.introspection {
+        b.finish()
+    } else {
+        b.disable_introspection().finish()
+    }
 }
 
 /// The SDL of the schema, as committed in `graph-schema/schema.graphql`.

@@ -11,6 +11,16 @@ pub const DEFAULT_PAGE: usize = 50;
 /// The largest page one request may ask for.
 pub const MAX_PAGE: usize = 1000;
 
+/// Complexity of a list field: its children's cost times the page size
+/// asked for (the default page when none is given).
+pub fn page_cost(first: Option<i32>, last: Option<i32>, child_complexity: usize) -> usize {
+    let n = first
+        .or(last)
+        .unwrap_or(DEFAULT_PAGE as i32)
+        .clamp(0, MAX_PAGE as i32) as usize;
+    n.max(1) * child_complexity + 1
+}
+
 /// Extra connection fields.
 #[derive(SimpleObject)]
 pub struct Totals {

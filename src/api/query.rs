@@ -130,6 +130,7 @@ impl QueryRoot {
     }
 
     /// People, by id.
+    #[graphql(complexity = "super::pagination::page_cost(first, last, child_complexity)")]
     async fn people(
         &self,
         ctx: &Context<'_>,
@@ -140,6 +141,7 @@ impl QueryRoot {
     ) -> Result<Page<Person>> {
         paginate(all_of(&super::graph(ctx)), after, before, first, last).await
     }
+    #[graphql(complexity = "super::pagination::page_cost(first, last, child_complexity)")]
     async fn states(
         &self,
         ctx: &Context<'_>,
@@ -150,6 +152,7 @@ impl QueryRoot {
     ) -> Result<Page<State>> {
         paginate(all_of(&super::graph(ctx)), after, before, first, last).await
     }
+    #[graphql(complexity = "super::pagination::page_cost(first, last, child_complexity)")]
     async fn organizations(
         &self,
         ctx: &Context<'_>,
@@ -160,6 +163,7 @@ impl QueryRoot {
     ) -> Result<Page<Organization>> {
         paginate(all_of(&super::graph(ctx)), after, before, first, last).await
     }
+    #[graphql(complexity = "super::pagination::page_cost(first, last, child_complexity)")]
     async fn offices(
         &self,
         ctx: &Context<'_>,
@@ -170,6 +174,7 @@ impl QueryRoot {
     ) -> Result<Page<Office>> {
         paginate(all_of(&super::graph(ctx)), after, before, first, last).await
     }
+    #[graphql(complexity = "super::pagination::page_cost(first, last, child_complexity)")]
     async fn documents(
         &self,
         ctx: &Context<'_>,
@@ -180,6 +185,7 @@ impl QueryRoot {
     ) -> Result<Page<Document>> {
         paginate(all_of(&super::graph(ctx)), after, before, first, last).await
     }
+    #[graphql(complexity = "super::pagination::page_cost(first, last, child_complexity)")]
     async fn places(
         &self,
         ctx: &Context<'_>,
@@ -190,6 +196,7 @@ impl QueryRoot {
     ) -> Result<Page<Place>> {
         paginate(all_of(&super::graph(ctx)), after, before, first, last).await
     }
+    #[graphql(complexity = "super::pagination::page_cost(first, last, child_complexity)")]
     async fn topics(
         &self,
         ctx: &Context<'_>,
@@ -200,6 +207,7 @@ impl QueryRoot {
     ) -> Result<Page<Topic>> {
         paginate(all_of(&super::graph(ctx)), after, before, first, last).await
     }
+    #[graphql(complexity = "super::pagination::page_cost(first, last, child_complexity)")]
     async fn sources(
         &self,
         ctx: &Context<'_>,
@@ -210,6 +218,7 @@ impl QueryRoot {
     ) -> Result<Page<Source>> {
         paginate(all_of(&super::graph(ctx)), after, before, first, last).await
     }
+    #[graphql(complexity = "super::pagination::page_cost(first, last, child_complexity)")]
     async fn all_series(
         &self,
         ctx: &Context<'_>,
@@ -226,6 +235,7 @@ impl QueryRoot {
     /// `organization` keep meetings hosted or organized by it, held in it, or
     /// attended on its behalf; `topic` and `series` keep meetings about it or in it.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "super::pagination::page_cost(first, last, child_complexity)")]
     async fn meetings(
         &self,
         ctx: &Context<'_>,
@@ -273,6 +283,7 @@ impl QueryRoot {
 
     /// Finds nodes by name or alias: case, diacritics and script folded, word
     /// prefixes match ("assyl" finds "Berik Assylov"); best first.
+    #[graphql(complexity = "super::pagination::page_cost(first, None, child_complexity)")]
     async fn search(
         &self,
         ctx: &Context<'_>,

@@ -4,30 +4,59 @@
 //! shutdown future, so `main` and the tests start it the same way.
 
 mod assets;
+pub mod auth;
 mod graphql;
 mod pages;
 
 use std::future::Future;
 
+use axum::http::{header, HeaderValue, Method};
 use axum::Router;
 use tokio::net::TcpListener;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
+pub use crate::api::limits::Limits;
 use crate::service::Service;
+pub use auth::Auth;
 
-/// Largest request body accepted (imports travel in one request).
-pub const MAX_BODY: usize = 64 * 1024 * 1024;
+/// How the server runs: who may read and write, limits, CORS.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub auth: Auth,
+    pub limits: Limits,
+    /// Origins allowed to call from a browser (CORS); none by default.
+    pub cors_origins: Vec<String>,
+}
 
 /// The whole application router.
-pub fn app(service: Service) -> Router {
-    let schema = crate::api::schema(service.clone());
-    Router::new()
-        .merge(graphql::router(schema, service.clone()))
+pub fn app(service: Service, options: &Options) -> Router {
+    let schema = crate::api::schema_with(service.clone(), &options.limits);
+    let mut app = Router::new()
+        .merge(graphql::router(
+            schema,
+            service.clone(),
+            options.auth.clone(),
+            options.limits.clone(),
+        ))
         .merge(pages::router(service))
         .merge(assets::router())
-        .layer(RequestBodyLimitLayer::new(MAX_BODY))
-        .layer(TraceLayer::new_for_http())
+        .layer(RequestBodyLimitLayer::new(options.limits.max_body));
+    if !options.cors_origins.is_empty() {
+        let origins: Vec<HeaderValue> = options
+            .cors_origins
+            .iter()
+            .filter_map(|o| HeaderValue::from_str(o).ok())
+            .collect();
+        app = app.layer(
+            CorsLayer::new()
+                .allow_origin(AllowOrigin::list(origins))
+                .allow_methods([Method::GET, Method::POST])
+                .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION, header::ACCEPT]),
+        );
+    }
+    app.layer(TraceLayer::new_for_http())
 }
 
 /// Serves until `shutdown` completes, lets in-flight requests finish, then
@@ -35,9 +64,10 @@ pub fn app(service: Service) -> Router {
 pub async fn run(
     listener: TcpListener,
     service: Service,
+    options: Options,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = app(service.clone());
+    let app = app(service.clone(), &options);
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await?;

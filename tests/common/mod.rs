@@ -10,6 +10,9 @@ use tokio::task::JoinHandle;
 
 use attache::service::Service;
 
+/// The bearer token every test server accepts; the client sends it.
+pub const TOKEN: &str = "test-token-0123456789";
+
 pub struct TestServer {
     pub url: String,
     pub dir: PathBuf,
@@ -38,8 +41,25 @@ impl TestServer {
         s
     }
 
+    /// A server over a new temporary store with the seed data and these options.
+    pub async fn with_options(options: attache::http::Options) -> TestServer {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().to_owned();
+        let mut s = Self::start_with(&dir, true, options).await;
+        s._tmp = Some(tmp);
+        s
+    }
+
     /// A server over the store in `dir` (which the caller keeps alive).
     pub async fn start_at(dir: &Path, seed: bool) -> TestServer {
+        let options = attache::http::Options {
+            auth: attache::http::Auth::new([TOKEN.to_owned()], false, false),
+            ..Default::default()
+        };
+        Self::start_with(dir, seed, options).await
+    }
+
+    pub async fn start_with(dir: &Path, seed: bool, options: attache::http::Options) -> TestServer {
         let service = Service::open(dir).expect("open store");
         if seed {
             attache::import::seed_if_new(&service).await.expect("seed");
@@ -47,7 +67,7 @@ impl TestServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let (tx, rx) = oneshot::channel::<()>();
-        let task = tokio::spawn(attache::http::run(listener, service, async {
+        let task = tokio::spawn(attache::http::run(listener, service, options, async {
             let _ = rx.await;
         }));
         TestServer {
@@ -56,7 +76,17 @@ impl TestServer {
             _tmp: None,
             stop: Some(tx),
             task: Some(task),
-            client: reqwest::Client::new(),
+            client: reqwest::Client::builder()
+                .default_headers(
+                    [(
+                        reqwest::header::AUTHORIZATION,
+                        format!("Bearer {TOKEN}").parse().unwrap(),
+                    )]
+                    .into_iter()
+                    .collect(),
+                )
+                .build()
+                .unwrap(),
         }
     }
 
