@@ -192,9 +192,19 @@ mod tests {
             Err(DocumentError::UnknownOperation("C".into()))
         );
         assert_eq!(
-            inspect("{ counts { nodes } }", None, 100),
+            inspect("{ counts { nodes } }", None, 100).map(|i| i.kind),
             Ok(OperationKind::Query)
         );
+    }
+
+    #[test]
+    fn notices_introspection_at_the_top_even_through_fragments() {
+        let i = |q: &str| inspect(q, None, 100).unwrap().introspection;
+        assert!(i("{ __schema { types { name } } }"));
+        assert!(i(
+            "{ ...F } fragment F on Query { __type(name: \"X\") { name } }"
+        ));
+        assert!(!i("{ counts { nodes } }"));
     }
 
     #[test]
