@@ -45,6 +45,9 @@ pub enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Check the store: every index agrees with the records, no relation names
+    /// a missing node, the graph rebuilds. Exits non-zero on any problem.
+    Check,
     /// Write the whole graph in the seed-data format.
     Export {
         /// Write to this file instead of standard output.

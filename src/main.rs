@@ -47,6 +47,7 @@ async fn dispatch(config: Config) -> Result<()> {
         }
         Command::Import { paths, check } => import_cmd(&config.data, &paths, check).await,
         Command::Export { out } => export_cmd(&config.data, out.as_deref()).await,
+        Command::Check => check_cmd(&config.data).await,
         Command::Schema { out, check } => schema_cmd(out.as_deref(), check),
     }
 }
@@ -245,6 +246,24 @@ async fn export_cmd(data: &Path, out: Option<&Path>) -> Result<()> {
         None => print!("{text}"),
     }
     service.close().await?;
+    Ok(())
+}
+
+async fn check_cmd(data: &Path) -> Result<()> {
+    let service = open(data)?;
+    let problems = service.store().verify()?;
+    let g = service.graph();
+    let (nodes, relations) = (g.node_count(), g.relation_count());
+    service.close().await?;
+    if !problems.is_empty() {
+        bail!(
+            "{} problem(s) in {}:\n  {}",
+            problems.len(),
+            data.display(),
+            problems.join("\n  ")
+        );
+    }
+    println!("ok: {nodes} nodes, {relations} relations; indexes agree, no dangling references");
     Ok(())
 }
 

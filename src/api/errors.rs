@@ -13,6 +13,7 @@ pub enum ErrorCode {
     InvalidInput,
     Conflict,
     Integrity,
+    Forbidden,
     Internal,
 }
 
@@ -23,6 +24,7 @@ impl ErrorCode {
             ErrorCode::InvalidInput => "INVALID_INPUT",
             ErrorCode::Conflict => "CONFLICT",
             ErrorCode::Integrity => "INTEGRITY",
+            ErrorCode::Forbidden => "FORBIDDEN",
             ErrorCode::Internal => "INTERNAL",
         }
     }

@@ -59,6 +59,11 @@ pub fn sdl() -> String {
         .sdl()
 }
 
+/// Request data set by the HTTP layer: whether the caller holds a token that
+/// may write (so may also run privileged reads such as `export`).
+#[derive(Debug, Clone, Copy)]
+pub struct Privileged(pub bool);
+
 /// The snapshot this request reads: the one the HTTP layer attached, or the
 /// service's current one when the schema is executed directly.
 pub(crate) fn graph(ctx: &Context<'_>) -> Arc<Graph> {

@@ -313,6 +313,22 @@ impl QueryRoot {
             .collect())
     }
 
+    /// The whole graph in the import format (as `attache export` writes it).
+    /// Needs a token that may write, as it hands out everything at once.
+    async fn export(&self, ctx: &Context<'_>) -> Result<String> {
+        if !ctx.data_opt::<super::Privileged>().is_some_and(|p| p.0) {
+            return Err(super::errors::coded(
+                super::ErrorCode::Forbidden,
+                "export needs a token that may write",
+                None,
+            ));
+        }
+        let g = super::graph(ctx);
+        tokio::task::spawn_blocking(move || crate::import::export(&g))
+            .await
+            .map_err(|e| super::errors::coded(super::ErrorCode::Internal, e.to_string(), None))
+    }
+
     /// Record counts, overall and by node kind.
     async fn counts(&self, ctx: &Context<'_>) -> Counts {
         let g = super::graph(ctx);

@@ -266,9 +266,11 @@ async fn execute(ctx: Ctx, media: Media, headers: HeaderMap, p: Params, by_get: 
     if let Err(d) = ctx.auth.check(&headers, kind == OperationKind::Mutation) {
         return denied(media, d);
     }
+    let privileged = ctx.auth.check(&headers, true).is_ok();
     let mut req = async_graphql::Request::new(p.query)
         .variables(Variables::from_json(Value::Object(p.variables)))
-        .data(ctx.service.graph());
+        .data(ctx.service.graph())
+        .data(crate::api::Privileged(privileged));
     if let Some(op) = p.operation_name {
         req = req.operation_name(op);
     }
