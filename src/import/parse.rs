@@ -59,12 +59,32 @@ struct FileParser<'a> {
     name: &'a str,
     text: &'a str,
     errors: Vec<ImportError>,
+    /// (offset, line) of the last record located: records come in file
+    /// order, so each is found by counting on from the one before, not from
+    /// the start (which made large files quadratic).
+    cursor: (usize, usize),
 }
 
 impl<'a> FileParser<'a> {
+    fn line_at(&mut self, offset: usize) -> usize {
+        let (from, line) = if offset >= self.cursor.0 {
+            self.cursor
+        } else {
+            (0, 1)
+        };
+        let end = offset.min(self.text.len());
+        let line = line
+            + self.text.as_bytes()[from..end]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count();
+        self.cursor = (end, line);
+        line
+    }
+
     fn record<T: DeserializeOwned>(&mut self, raw: &RawValue) -> Option<(T, usize)> {
         let offset = raw.get().as_ptr() as usize - self.text.as_ptr() as usize;
-        let line = line_at(self.text, offset);
+        let line = self.line_at(offset);
         let de = &mut serde_json::Deserializer::from_str(raw.get());
         match serde_path_to_error::deserialize::<_, T>(de) {
             Ok(v) => Some((v, line)),
@@ -137,6 +157,7 @@ pub fn parse_files(files: &[(String, String)]) -> Result<Parsed, Vec<ImportError
             name,
             text,
             errors: Vec::new(),
+            cursor: (0, 1),
         };
         let loc = |line| Location {
             file: name.clone(),
