@@ -14,8 +14,9 @@
 //!    `schema.execute` against `{ __typename }`.
 //!
 //! Environment knobs (all optional): `BENCH_REQUESTS` (timed requests per
-//! query, default 2000), `BENCH_FILE_RECORDS` (records per import file,
-//! default 1000; 0 = the whole graph in one file).
+//! query, default 2000), `BENCH_FILE_RECORDS` (records per import file;
+//! 0 = the whole graph in one file; by default one file, unless the parse
+//! probe finds parsing superlinear, then 1000).
 
 use std::time::{Duration, Instant};
 
@@ -568,8 +569,23 @@ fn env_usize(name: &str, default: usize) -> usize {
 }
 
 fn main() {
+    if !std::env::args().any(|a| a == "--bench") {
+        // `cargo test --all-targets` runs bench binaries without `--bench`:
+        // check that the generator makes valid records, and stop there.
+        let g = Gen::build();
+        let text = import_file(&g.nodes, &g.relations[..1_000]);
+        let parsed =
+            attache::import::parse_files(&[("smoke.json".to_owned(), text)]).expect("parse");
+        println!(
+            "foundation smoke run: {} records parse; `cargo bench --bench foundation` for the benchmark",
+            parsed.changes.len()
+        );
+        return;
+    }
     let requests = env_usize("BENCH_REQUESTS", 2_000);
-    let per_file = env_usize("BENCH_FILE_RECORDS", 1_000);
+    let per_file = std::env::var("BENCH_FILE_RECORDS")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok());
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -589,17 +605,12 @@ fn main() {
     // 1. Generate.
     let t = Instant::now();
     let g = Gen::build();
-    let files = import_files(&g, per_file);
     let records = g.nodes.len() + g.relations.len();
-    let bytes: usize = files.iter().map(|(_, t)| t.len()).sum();
     let count = |k: RelKind| g.relations.iter().filter(|r| r.kind == k).count();
     println!(
-        "generate  {} nodes + {} relations = {records} records, {} file(s) of <= {} records, {:.1} MB JSON, {:.2} s",
+        "generate  {} nodes + {} relations = {records} records, {:.2} s",
         g.nodes.len(),
         g.relations.len(),
-        files.len(),
-        if per_file == 0 { records } else { per_file },
-        bytes as f64 / 1e6,
         t.elapsed().as_secs_f64()
     );
     println!(
@@ -613,6 +624,58 @@ fn main() {
             - count(RelKind::Holds)
             - count(RelKind::SpokeAt)
             - count(RelKind::Chaired)
+    );
+
+    // Parse time against file size: one file of the first n relations.
+    let mut probe = Vec::new();
+    for n in PROBE_SIZES {
+        let text = import_file(&[], &g.relations[..n]);
+        let files = [("probe.json".to_owned(), text)];
+        let t = Instant::now();
+        let parsed = attache::import::parse_files(&files).expect("parse");
+        let dt = t.elapsed();
+        assert_eq!(parsed.changes.len(), n);
+        probe.push((n, files[0].1.len(), dt));
+    }
+    println!("parse_files, one file of n relations:");
+    for (n, len, dt) in &probe {
+        println!(
+            "          n {n:>6}   {:>5.1} MB   {:>7.3} s   {:>8.0} rec/s",
+            *len as f64 / 1e6,
+            dt.as_secs_f64(),
+            *n as f64 / dt.as_secs_f64()
+        );
+    }
+    let (n, _, dt) = probe[probe.len() - 1];
+    let (n0, _, dt0) = probe[0];
+    let exponent = (dt.as_secs_f64() / dt0.as_secs_f64()).ln() / (n as f64 / n0 as f64).ln();
+    println!(
+        "          growth ~ n^{exponent:.2}; extrapolated parse of all {records} records as one file: {:.1} s",
+        dt.as_secs_f64() * (records as f64 / n as f64).powf(exponent)
+    );
+    // One file, like an export, unless parsing grows much faster than
+    // linearly (one file would then take many minutes): files of 1000 records.
+    let per_file = match per_file {
+        Some(n) => n,
+        None if exponent > 1.5 => {
+            println!(
+                "          WARNING: parse time grows ~ n^{exponent:.2}; importing in files of 1000 records \
+                 (set BENCH_FILE_RECORDS=0 to force one file)"
+            );
+            1_000
+        }
+        None => 0,
+    };
+
+    let t = Instant::now();
+    let files = import_files(&g, per_file);
+    let bytes: usize = files.iter().map(|(_, t)| t.len()).sum();
+    println!(
+        "files     {} file(s) of <= {} records, {:.1} MB of pretty JSON, written in {:.2} s",
+        files.len(),
+        if per_file == 0 { records } else { per_file },
+        bytes as f64 / 1e6,
+        t.elapsed().as_secs_f64()
     );
 
     // 2. Import vs raw sled.
@@ -652,34 +715,6 @@ fn main() {
         import_time.saturating_sub(parse_time).as_secs_f64()
     );
 
-    // Parse time against file size: one file of the first n relations.
-    let mut probe = Vec::new();
-    for n in PROBE_SIZES {
-        let text = import_file(&[], &g.relations[..n]);
-        let files = [("probe.json".to_owned(), text)];
-        let t = Instant::now();
-        let parsed = attache::import::parse_files(&files).expect("parse");
-        let dt = t.elapsed();
-        assert_eq!(parsed.changes.len(), n);
-        probe.push((n, files[0].1.len(), dt));
-    }
-    println!("parse_files, one file of n relations:");
-    for (n, len, dt) in &probe {
-        println!(
-            "          n {n:>6}   {:>5.1} MB   {:>7.3} s   {:>8.0} rec/s",
-            *len as f64 / 1e6,
-            dt.as_secs_f64(),
-            *n as f64 / dt.as_secs_f64()
-        );
-    }
-    let (n, _, dt) = probe[probe.len() - 1];
-    let (n0, _, dt0) = probe[0];
-    let exponent = (dt.as_secs_f64() / dt0.as_secs_f64()).ln() / (n as f64 / n0 as f64).ln();
-    println!(
-        "          growth ~ n^{exponent:.2}; extrapolated parse of all {records} records as one file (an export): {:.0} s",
-        dt.as_secs_f64() * (records as f64 / n as f64).powf(exponent)
-    );
-
     // 3. Lookups.
     let persons = lookup_persons(&g, 500);
     let meetings = lookup_meetings(500);
@@ -692,12 +727,31 @@ fn main() {
             .expect("bind");
         let addr = listener.local_addr().expect("addr");
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-        let server = tokio::spawn(attache::http::run(listener, service.clone(), async {
-            let _ = stop_rx.await;
-        }));
+        let server = tokio::spawn(attache::http::run(
+            listener,
+            service.clone(),
+            attache::http::Options::default(),
+            async {
+                let _ = stop_rx.await;
+            },
+        ));
         let url = format!("http://{addr}/graphql");
         let client = reqwest::Client::new();
 
+        let (sc, ps, ms) = (schema.clone(), persons.to_vec(), meetings.to_vec());
+        let (trivial, person, meeting) = tokio::spawn(async move {
+            let trivial = inprocess_series(&sc, TRIVIAL_QUERY, None, requests).await;
+            let person = inprocess_series(&sc, PERSON_QUERY, Some(&ps), requests).await;
+            let meeting = inprocess_series(&sc, MEETING_QUERY, Some(&ms), requests).await;
+            (trivial, person, meeting)
+        })
+        .await
+        .expect("in-process task");
+        println!();
+        println!("lookup in-process schema.execute, {requests} sequential each");
+        row("{ __typename } (baseline)", &trivial, None);
+        row("person + attendances", &person, Some(&trivial));
+        row("meeting + attendances", &meeting, Some(&trivial));
         let trivial = http_series(&client, &url, TRIVIAL_QUERY, None, requests).await;
         let person = http_series(&client, &url, PERSON_QUERY, Some(persons), requests).await;
         let meeting = http_series(&client, &url, MEETING_QUERY, Some(meetings), requests).await;
@@ -714,15 +768,6 @@ fn main() {
             .await
             .expect("server task")
             .expect("server shut down cleanly");
-
-        let trivial = inprocess_series(&schema, TRIVIAL_QUERY, None, requests).await;
-        let person = inprocess_series(&schema, PERSON_QUERY, Some(persons), requests).await;
-        let meeting = inprocess_series(&schema, MEETING_QUERY, Some(meetings), requests).await;
-        println!();
-        println!("lookup in-process schema.execute, {requests} sequential each");
-        row("{ __typename } (baseline)", &trivial, None);
-        row("person + attendances", &person, Some(&trivial));
-        row("meeting + attendances", &meeting, Some(&trivial));
     });
     drop(schema);
     drop(service);
