@@ -31,12 +31,15 @@ pub struct Hit {
     pub score: f64,
 }
 
-/// Folded word → nodes having it in some name; word trigrams → words;
-/// node → its names, folded.
+/// The index: folded words (each with an id, reused after removal) → the
+/// nodes that have them; word trigrams → word ids; node → its names, folded.
 #[derive(Clone, Default)]
 pub struct SearchIndex {
-    words: BTreeMap<String, BTreeSet<NodeId>>,
-    trigrams: HashMap<[u8; 3], BTreeSet<String>>,
+    ids: BTreeMap<String, u32>,
+    text: Vec<String>,
+    nodes: Vec<BTreeSet<NodeId>>,
+    free: Vec<u32>,
+    trigrams: HashMap<[u8; 3], Vec<u32>>,
     names: HashMap<NodeId, Vec<(String, Vec<String>)>>,
 }
 
@@ -67,104 +70,122 @@ fn names_of(n: &Node) -> Vec<(String, Vec<String>)> {
         .collect()
 }
 
-/// How well query word `q` matches name word `w`: 1 for equal, less for a
-/// prefix, less again for a near miss.
-fn word_score(q: &str, w: &str) -> Option<f64> {
+/// How well query word `q` matches an index word it is a prefix of (or equals).
+fn prefix_score(q: &str, w: &str) -> f64 {
     if w == q {
-        return Some(1.0);
+        1.0
+    } else {
+        0.5 + 0.4 * q.len() as f64 / w.len() as f64
     }
-    if w.starts_with(q) {
-        return Some(0.5 + 0.4 * q.len() as f64 / w.len() as f64);
-    }
-    let k = max_edits(q);
-    if k > 0 && q.len().abs_diff(w.len()) <= k {
-        let d = strsim::damerau_levenshtein(q, w);
-        if d <= k {
-            return Some(0.75 - 0.15 * d as f64);
-        }
-    }
-    None
+}
+
+/// How well a query word matches a word `d` edits away.
+fn typo_score(d: usize) -> f64 {
+    0.75 - 0.15 * d as f64
 }
 
 impl SearchIndex {
+    fn word_id(&mut self, w: &str) -> u32 {
+        if let Some(id) = self.ids.get(w) {
+            return *id;
+        }
+        let id = match self.free.pop() {
+            Some(id) => {
+                self.text[id as usize] = w.to_owned();
+                id
+            }
+            None => {
+                self.text.push(w.to_owned());
+                self.nodes.push(BTreeSet::new());
+                (self.text.len() - 1) as u32
+            }
+        };
+        self.ids.insert(w.to_owned(), id);
+        for t in trigrams(w) {
+            self.trigrams.entry(t).or_default().push(id);
+        }
+        id
+    }
+
+    fn drop_word(&mut self, id: u32) {
+        let w = std::mem::take(&mut self.text[id as usize]);
+        self.ids.remove(&w);
+        for t in trigrams(&w) {
+            if let Some(list) = self.trigrams.get_mut(&t) {
+                if let Some(pos) = list.iter().position(|x| *x == id) {
+                    list.swap_remove(pos);
+                }
+                if list.is_empty() {
+                    self.trigrams.remove(&t);
+                }
+            }
+        }
+        self.free.push(id);
+    }
+
     pub fn insert(&mut self, n: &Node) {
         self.remove(&n.id);
         let names = names_of(n);
         for (_, words) in &names {
             for w in words {
-                let set = self.words.entry(w.clone()).or_default();
-                if set.is_empty() {
-                    for t in trigrams(w) {
-                        self.trigrams.entry(t).or_default().insert(w.clone());
-                    }
-                }
-                set.insert(n.id.clone());
+                let id = self.word_id(w);
+                self.nodes[id as usize].insert(n.id.clone());
             }
         }
         self.names.insert(n.id.clone(), names);
     }
 
     pub fn remove(&mut self, id: &NodeId) {
-        if let Some(names) = self.names.remove(id) {
-            for (_, words) in names {
-                for w in words {
-                    if let Some(set) = self.words.get_mut(&w) {
-                        set.remove(id);
-                        if set.is_empty() {
-                            self.words.remove(&w);
-                            for t in trigrams(&w) {
-                                if let Some(ws) = self.trigrams.get_mut(&t) {
-                                    ws.remove(&w);
-                                    if ws.is_empty() {
-                                        self.trigrams.remove(&t);
-                                    }
-                                }
-                            }
-                        }
+        let Some(names) = self.names.remove(id) else {
+            return;
+        };
+        for (_, words) in names {
+            for w in words {
+                if let Some(&wid) = self.ids.get(&w) {
+                    let set = &mut self.nodes[wid as usize];
+                    set.remove(id);
+                    if set.is_empty() {
+                        self.drop_word(wid);
                     }
                 }
             }
         }
     }
 
-    /// Index words that `q` may stand for: words it prefixes, and words within
-    /// the allowed edits (found through shared trigrams).
-    fn words_for(&self, q: &str) -> Vec<&str> {
-        let mut out: Vec<&str> = self
-            .words
+    /// The index words query word `q` may stand for, with how well: words it
+    /// prefixes, and words within the allowed edits (candidates from shared
+    /// trigrams, then checked with Damerau–Levenshtein).
+    fn matches(&self, q: &str) -> HashMap<u32, f64> {
+        let mut out: HashMap<u32, f64> = self
+            .ids
             .range(q.to_owned()..)
             .take_while(|(w, _)| w.starts_with(q))
-            .map(|(w, _)| w.as_str())
+            .map(|(w, id)| (*id, prefix_score(q, w)))
             .collect();
         let k = max_edits(q);
         if k > 0 {
             let qt = trigrams(q);
-            let need = qt.len().saturating_sub(3 * k).max(1);
-            let mut shared: HashMap<&str, usize> = HashMap::new();
+            let need = qt.len().saturating_sub(3 * k).max(1) as u16;
+            let mut counts = vec![0u16; self.text.len()];
             for t in &qt {
-                for w in self.trigrams.get(t).into_iter().flatten() {
-                    if w.len().abs_diff(q.len()) <= k {
-                        *shared.entry(w.as_str()).or_default() += 1;
+                for id in self.trigrams.get(t).into_iter().flatten() {
+                    counts[*id as usize] += 1;
+                }
+            }
+            for (id, n) in counts.iter().enumerate() {
+                if *n < need || out.contains_key(&(id as u32)) {
+                    continue;
+                }
+                let w = &self.text[id];
+                if w.len().abs_diff(q.len()) <= k {
+                    let d = strsim::damerau_levenshtein(q, w);
+                    if d <= k {
+                        out.insert(id as u32, typo_score(d));
                     }
                 }
             }
-            out.extend(
-                shared
-                    .into_iter()
-                    .filter(|(w, n)| {
-                        *n >= need && !w.starts_with(q) && strsim::damerau_levenshtein(q, w) <= k
-                    })
-                    .map(|(w, _)| w),
-            );
         }
         out
-    }
-
-    fn nodes_for(&self, q: &str) -> HashSet<&NodeId> {
-        self.words_for(q)
-            .into_iter()
-            .flat_map(|w| self.words.get(w).into_iter().flatten())
-            .collect()
     }
 
     /// Nodes with a name or alias matching every query word (initials may
@@ -173,18 +194,43 @@ impl SearchIndex {
         let query = fold(text);
         let (full, initials): (Vec<&String>, Vec<&String>) =
             query.iter().partition(|w| w.len() > 1);
-        let candidates: HashSet<&NodeId> = if let Some((first, rest)) = full.split_first() {
-            let mut c = self.nodes_for(first);
-            for w in rest {
-                let more = self.nodes_for(w);
-                c.retain(|id| more.contains(id));
-            }
-            c
-        } else if let Some(first) = initials.first() {
-            self.nodes_for(first)
+        let lead: Vec<&String> = if full.is_empty() {
+            initials.iter().take(1).copied().collect()
         } else {
-            return Vec::new();
+            full.clone()
         };
+        if lead.is_empty() {
+            return Vec::new();
+        }
+        // Per query word: matching index words (by text) and their scores.
+        let per_word: Vec<HashMap<&str, f64>> = full
+            .iter()
+            .map(|q| {
+                self.matches(q)
+                    .into_iter()
+                    .map(|(id, s)| (self.text[id as usize].as_str(), s))
+                    .collect()
+            })
+            .collect();
+        let nodes_of = |q: &String, m: Option<&HashMap<&str, f64>>| -> HashSet<&NodeId> {
+            match m {
+                Some(m) => m
+                    .keys()
+                    .flat_map(|w| self.ids.get(*w).map(|id| &self.nodes[*id as usize]))
+                    .flatten()
+                    .collect(),
+                None => self
+                    .matches(q)
+                    .keys()
+                    .flat_map(|id| self.nodes[*id as usize].iter())
+                    .collect(),
+            }
+        };
+        let mut candidates = nodes_of(lead[0], per_word.first());
+        for (i, q) in lead.iter().enumerate().skip(1) {
+            let more = nodes_of(q, per_word.get(i));
+            candidates.retain(|id| more.contains(id));
+        }
         let mut hits: Vec<Hit> = candidates
             .into_iter()
             .filter(|id| kinds.is_empty() || kinds.contains(&id.kind()))
@@ -194,7 +240,7 @@ impl SearchIndex {
                     .iter()
                     .enumerate()
                     .filter_map(|(i, (raw, words))| {
-                        score(&full, &initials, words, i == 0).map(|s| (s, raw))
+                        score(&per_word, &initials, words, i == 0).map(|s| (s, raw))
                     })
                     .max_by(|a, b| a.0.total_cmp(&b.0))
                     .map(|(score, raw)| Hit {
@@ -210,18 +256,23 @@ impl SearchIndex {
     }
 }
 
-/// Scores one name. Every full word must match some name word; initials
-/// should match the first letter of a word no full word took. 1.0 and above
-/// is an exact match of the whole name.
-fn score(full: &[&String], initials: &[&String], words: &[String], primary: bool) -> Option<f64> {
+/// Scores one name. Every full query word must match some name word (its
+/// matches were found beforehand); initials should match the first letter of
+/// a word no full word took. 1.0 and above is an exact match of the whole name.
+fn score(
+    full: &[HashMap<&str, f64>],
+    initials: &[&String],
+    words: &[String],
+    primary: bool,
+) -> Option<f64> {
     let mut used = vec![false; words.len()];
     let mut total = 0.0;
-    for q in full {
+    for m in full {
         let (i, s) = words
             .iter()
             .enumerate()
             .filter(|(i, _)| !used[*i])
-            .filter_map(|(i, w)| word_score(q, w).map(|s| (i, s)))
+            .filter_map(|(i, w)| m.get(w.as_str()).map(|s| (i, *s)))
             .max_by(|a, b| a.1.total_cmp(&b.1))?;
         used[i] = true;
         total += s;
