@@ -150,3 +150,37 @@ async fn a_subscription_over_http_is_pointed_to_the_websocket() {
     assert_eq!(st, StatusCode::BAD_REQUEST);
     assert!(v["errors"][0]["message"].as_str().unwrap().contains("/ws"));
 }
+
+#[tokio::test]
+async fn fields_come_back_in_the_order_asked() {
+    let s = TestServer::seeded().await;
+    let r = s
+        .client()
+        .post(format!("{}/graphql", s.url))
+        .header(CONTENT_TYPE, "application/json")
+        .body(r#"{"query":"{ person(id: \"person:berik-asylov\") { name id kind } }"}"#)
+        .send()
+        .await
+        .unwrap();
+    let text = r.text().await.unwrap();
+    let (n, i, k) = (
+        text.find("\"name\"").unwrap(),
+        text.find("\"id\"").unwrap(),
+        text.find("\"kind\"").unwrap(),
+    );
+    assert!(n < i && i < k, "{text}");
+}
+
+#[tokio::test]
+async fn a_large_answer_is_compressed_when_the_client_accepts_it() {
+    let s = TestServer::seeded().await;
+    let r = reqwest::Client::new()
+        .post(format!("{}/graphql", s.url))
+        .header(CONTENT_TYPE, "application/json")
+        .header("accept-encoding", "gzip")
+        .body(r#"{"query":"{ __schema { types { name fields { name } } } }"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["content-encoding"], "gzip");
+}

@@ -13,6 +13,7 @@ use std::future::Future;
 use axum::http::{header, HeaderValue, Method};
 use axum::Router;
 use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
@@ -34,12 +35,18 @@ pub struct Options {
 pub fn app(service: Service, options: &Options) -> Router {
     let schema = crate::api::schema_with(service.clone(), &options.limits);
     let mut app = Router::new()
-        .merge(graphql::router(
-            schema,
-            service.clone(),
-            options.auth.clone(),
-            options.limits.clone(),
-        ))
+        .merge(
+            graphql::router(
+                schema,
+                service.clone(),
+                options.auth.clone(),
+                options.limits.clone(),
+            )
+            // GraphQL answers (GraphiQL's schema query is ~180 KiB) go
+            // compressed when the client accepts it; the UI bundle is
+            // precompressed already.
+            .layer(CompressionLayer::new()),
+        )
         .merge(pages::router(service))
         .merge(assets::router())
         .layer(RequestBodyLimitLayer::new(options.limits.max_body));

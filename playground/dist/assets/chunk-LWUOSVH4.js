@@ -1,0 +1,1 @@
+import{a,b}from"./chunk-CDUDE7EK.js";import"./chunk-ZMJHC6EV.js";import"./chunk-6UIZKKVQ.js";import"./chunk-YUPWAV6W.js";import"./chunk-4MNVHBFM.js";import"./chunk-D7CCHSG3.js";export{b as getWorker,a as jsonDefaults};

@@ -1,0 +1,128 @@
+// A timeline of meetings: the `meetings` connection, a page at a time.
+import { useEffect, useState } from 'react';
+import { gql, subscribeChanges } from './api.js';
+import { DateRange, EntityLink, ErrorBox, Loading } from './ui.jsx';
+
+const PAGE = 20;
+const MEETINGS = `query Timeline($first: Int!, $after: String, $series: ID, $state: ID, $organization: ID) {
+  meetings(first: $first, after: $after, series: $series, state: $state, organization: $organization) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    nodes {
+      id name category
+      startDate { text earliest } endDate { text }
+      series { id name } place { id name } host { id name }
+    }
+  }
+}`;
+const FILTERS = `{
+  allSeries(first: 100) { nodes { id name } }
+  states(first: 250) { nodes { id name } }
+  organizations(first: 250) { nodes { id name } }
+}`;
+
+export function Timeline() {
+  const [filters, setFilters] = useState({ series: '', state: '', organization: '' });
+  const [options, setOptions] = useState(null);
+  const [list, setList] = useState({ rows: [], total: null, next: null });
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState(null);
+  const vars = {
+    series: filters.series || null,
+    state: filters.state || null,
+    organization: filters.organization || null,
+  };
+  const load = async (after, keep) => {
+    setLoading(true);
+    try {
+      const d = await gql(MEETINGS, { ...vars, first: PAGE, after });
+      const c = d.meetings;
+      setList((prev) => ({
+        rows: [...(keep ? prev.rows : []), ...c.nodes],
+        total: c.totalCount,
+        next: c.pageInfo.hasNextPage ? c.pageInfo.endCursor : null,
+      }));
+      setError(null);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setLoading(false);
+    }
+  };
+  useEffect(() => {
+    gql(FILTERS).then(setOptions, () => {});
+  }, []);
+  useEffect(() => {
+    load(null, false);
+  }, [filters.series, filters.state, filters.organization]);
+  // A meeting created, changed or deleted: reload the first page.
+  useEffect(() => {
+    let timer = null;
+    const off = subscribeChanges({ entities: ['meeting'] }, () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => load(null, false), 200);
+    });
+    return () => {
+      clearTimeout(timer);
+      off();
+    };
+  }, [filters.series, filters.state, filters.organization]);
+
+  let year = null;
+  const select = (key, items) => (
+    <label>
+      {key}{' '}
+      <select value={filters[key]} onChange={(e) => setFilters({ ...filters, [key]: e.target.value })}>
+        <option value="">any</option>
+        {(items || []).map((o) => (
+          <option key={o.id} value={o.id}>{o.name}</option>
+        ))}
+      </select>
+    </label>
+  );
+  return (
+    <div className="timeline">
+      <section className="card">
+        <h1>Timeline of meetings</h1>
+        <div className="filters">
+          {select('series', options?.allSeries.nodes)}
+          {select('state', options?.states.nodes)}
+          {select('organization', options?.organizations.nodes)}
+        </div>
+        {list.total != null && (
+          <p className="muted">
+            {list.total} meeting{list.total === 1 ? '' : 's'}; showing {list.rows.length}.
+          </p>
+        )}
+      </section>
+      {error && <ErrorBox error={error} />}
+      <ol className="tl">
+        {list.rows.map((m) => {
+          const y = m.startDate?.earliest?.slice(0, 4) || 'undated';
+          const head = y !== year;
+          year = y;
+          return (
+            <li key={m.id} className={head ? 'year-start' : ''}>
+              {head && <div className="year">{y}</div>}
+              <div className="tl-item card">
+                <div className="muted nowrap"><DateRange start={m.startDate} end={m.endDate || m.startDate} /></div>
+                <div>
+                  <EntityLink node={m} />
+                  <div className="muted small">
+                    {[m.category, m.series?.name, m.place?.name, m.host && 'hosted by ' + m.host.name].filter(Boolean).join(' · ')}
+                  </div>
+                </div>
+              </div>
+            </li>
+          );
+        })}
+      </ol>
+      {loading && <Loading what="meetings" />}
+      {list.next && !loading && (
+        <button type="button" className="more" onClick={() => load(list.next, true)}>
+          Load {PAGE} more
+        </button>
+      )}
+    </div>
+  );
+}
