@@ -51,18 +51,39 @@ async fn a_document_that_does_not_parse_or_validate_is_400_without_data() {
         r#"{"query":"{ counts { nodes "}"#,
         r#"{"query":"{ noSuchField }"}"#,
         r#"{"query":"query($x: Int!) { counts { nodes } }","variables":{"x":"not an int"}}"#,
-        r#"{"query":42}"#,
-        r#"{"variables":{}}"#,
-        r#"{"query":"{ counts { nodes } }","variables":"x"}"#,
-        r#"{"query":"#,
     ] {
         let (st, _, v) = post(&s, GRJ, body).await;
         assert_eq!(st, StatusCode::BAD_REQUEST, "{body}");
         assert!(v.get("data").is_none(), "{body}: {v}");
         assert!(v["errors"][0]["message"].is_string(), "{body}: {v}");
+        // Plain JSON keeps the older behaviour: 200 with errors.
         let (st, _, v) = post(&s, "application/json", body).await;
         assert_eq!(st, StatusCode::OK, "{body}");
         assert!(v["errors"][0]["message"].is_string(), "{body}: {v}");
+    }
+}
+
+#[tokio::test]
+async fn a_malformed_request_is_400_whatever_the_media_type() {
+    let s = TestServer::seeded().await;
+    for body in [
+        r#"{"query":42}"#,
+        r#"{"variables":{}}"#,
+        r#"{"query":"{ counts { nodes } }","variables":"x"}"#,
+        r#"{"query":"{ counts { nodes } }","operationName":[]}"#,
+        r#"{"query":"{ counts { nodes } }","extensions":1}"#,
+        r#"{"query":"#,
+        "",
+    ] {
+        for accept in [GRJ, "application/json"] {
+            let (st, _, v) = post(&s, accept, body).await;
+            assert_eq!(st, StatusCode::BAD_REQUEST, "{accept} {body}");
+            assert!(v.get("data").is_none(), "{body}: {v}");
+            assert_eq!(
+                v["errors"][0]["extensions"]["code"], "BAD_REQUEST",
+                "{body}: {v}"
+            );
+        }
     }
 }
 

@@ -296,3 +296,13 @@ async fn a_request_sees_one_snapshot_even_while_writes_land() {
     }
     writer.await.unwrap();
 }
+
+#[tokio::test]
+async fn a_negative_ordinal_is_invalid_input_naming_the_field() {
+    let s = TestServer::seeded().await;
+    let err = s
+        .gql_err(LINK, json!({ "i": { "kind": "IN_SERIES", "from": "meeting:sco-prosecutors-general-20-bilaterals", "to": "series:sco-prosecutors-general-meetings", "ordinal": -1 } }))
+        .await;
+    assert_eq!(err["extensions"]["code"], "INVALID_INPUT");
+    assert_eq!(err["extensions"]["field"], "ordinal");
+}

@@ -94,7 +94,8 @@ pub struct RelationInput {
     /// A `topic:` id.
     pub topic: Option<ID>,
     pub date: Option<String>,
-    pub ordinal: Option<u32>,
+    /// A meeting's number in its series: 1 or more.
+    pub ordinal: Option<i32>,
     pub summary: Option<String>,
     pub note: Option<String>,
     pub citations: Option<Vec<CitationInput>>,
@@ -114,7 +115,7 @@ pub struct RelationPatch {
     pub on_behalf_of: MaybeUndefined<ID>,
     pub topic: MaybeUndefined<ID>,
     pub date: MaybeUndefined<String>,
-    pub ordinal: MaybeUndefined<u32>,
+    pub ordinal: MaybeUndefined<i32>,
     pub summary: MaybeUndefined<String>,
     pub note: MaybeUndefined<String>,
     pub citations: MaybeUndefined<Vec<CitationInput>>,
@@ -139,6 +140,16 @@ pub fn rel_id(field: &str, s: &str) -> Result<RelId> {
 
 pub fn conflict_id(field: &str, s: &str) -> Result<ConflictId> {
     ConflictId::parse(s).map_err(|e| invalid(field, e))
+}
+
+fn ordinal(n: Option<i32>) -> Result<Option<u32>> {
+    n.map(|n| {
+        u32::try_from(n)
+            .ok()
+            .filter(|n| *n >= 1)
+            .ok_or_else(|| invalid("ordinal", format!("{n} is not an ordinal (1 or more)")))
+    })
+    .transpose()
 }
 
 fn date(field: &str, s: Option<String>) -> Result<Option<PartialDate>> {
@@ -295,7 +306,7 @@ impl RelationInput {
         r.on_behalf_of = opt_node("onBehalfOf", self.on_behalf_of)?;
         r.topic = opt_node("topic", self.topic)?;
         r.date = date("date", self.date)?;
-        r.ordinal = self.ordinal;
+        r.ordinal = ordinal(self.ordinal)?;
         r.summary = self.summary;
         r.note = self.note;
         r.citations = cites("citations", self.citations)?;
@@ -317,7 +328,9 @@ impl RelationPatch {
         })?;
         patch_try(&mut r.topic, self.topic, |s| node_id("topic", &s))?;
         patch_try(&mut r.date, self.date, one_date("date"))?;
-        patch(&mut r.ordinal, self.ordinal);
+        patch_try(&mut r.ordinal, self.ordinal, |n| {
+            ordinal(Some(n)).map(|o| o.expect("some"))
+        })?;
         patch(&mut r.summary, self.summary);
         patch(&mut r.note, self.note);
         patch_list(&mut r.citations, self.citations, |c| {

@@ -86,9 +86,20 @@ fn error_body(message: &str, code: &str) -> Value {
     json!({ "errors": [{ "message": message, "extensions": { "code": code } }] })
 }
 
-/// A request the server will not run: 400 with no `data` for
-/// graphql-response+json, 200 for plain JSON (the spec's legacy behaviour).
+/// A malformed request (not JSON, wrong parameter types): 400 whatever the
+/// media type.
 fn request_error(media: Media, message: &str) -> Response {
+    respond(
+        media,
+        StatusCode::BAD_REQUEST,
+        error_body(message, "BAD_REQUEST"),
+    )
+}
+
+/// A document the server will not run (it does not parse, names no known
+/// operation, or asks too much): 400 with no `data` for
+/// graphql-response+json; 200 for plain JSON, the spec's legacy behaviour.
+fn document_error(media: Media, message: &str) -> Response {
     let status = match media {
         Media::GraphQLResponse => StatusCode::BAD_REQUEST,
         Media::Json => StatusCode::OK,
@@ -242,14 +253,14 @@ fn not_acceptable() -> Response {
 async fn execute(ctx: Ctx, media: Media, headers: HeaderMap, p: Params, by_get: bool) -> Response {
     let kind = match inspect(&p.query, p.operation_name.as_deref(), ctx.limits.max_fields) {
         Ok(i) if i.introspection && !ctx.limits.introspection => {
-            return request_error(media, "introspection is disabled on this server");
+            return document_error(media, "introspection is disabled on this server");
         }
         Ok(i) => i.kind,
-        Err(e) => return request_error(media, &e.to_string()),
+        Err(e) => return document_error(media, &e.to_string()),
     };
     match kind {
         OperationKind::Subscription => {
-            return request_error(media, "subscriptions are served over WebSocket at /ws");
+            return document_error(media, "subscriptions are served over WebSocket at /ws");
         }
         OperationKind::Mutation if by_get => {
             let mut res = respond(
