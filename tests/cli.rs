@@ -2,9 +2,11 @@
 //! field; export round-trips; a store that cannot be opened gets a one-line
 //! reason; acknowledged writes survive `kill -9`.
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output};
+
+mod common;
+use common::serve_binary as serve;
 
 use serde_json::json;
 
@@ -145,32 +147,6 @@ fn a_store_of_another_format_version_is_refused_in_one_line() {
         err.contains("format version 7") && err.contains("newer"),
         "{err}"
     );
-}
-
-struct Server {
-    child: Child,
-    url: String,
-}
-
-fn serve(data: &Path) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_attache"))
-        .arg("--data")
-        .arg(data)
-        .args(["serve", "--listen", "127.0.0.1:0", "--open-writes"])
-        .env("RUST_LOG", "warn")
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let url = loop {
-        let line = lines.next().expect("server printed its address").unwrap();
-        if let Some(rest) = line.split("at http://").nth(1) {
-            break format!("http://{}", rest.split('/').next().unwrap());
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
-    Server { child, url }
 }
 
 #[test]

@@ -11,7 +11,7 @@ use super::nodes::{
     node_obj, Document, Meeting, NodeObj, NodeRef, Office, Organization, Person, Place, Series,
     Source, State, Topic,
 };
-use super::query::KindCount;
+use super::query::{counts, KindCount};
 use super::relations::{Attendance, RelRef, Relation, Tenure};
 use super::scalars::{date, AttendanceMode, Date, NodeKind, RelKind};
 use crate::graph::centrality::{Measure, Ranking};
@@ -578,17 +578,12 @@ impl AnalysisQuery {
                 .and_then(|i| NodeRef::get(&g, i.as_str()))
                 .map(State)
         };
+        let c = counts(&g);
         Ok(Stats {
-            nodes: g.node_count(),
-            relations: g.relation_count(),
-            conflicts: g.conflicts().count(),
-            by_kind: model::NodeKind::ALL
-                .into_iter()
-                .map(|k| KindCount {
-                    kind: k.into(),
-                    count: g.ids_of_kind(k).count(),
-                })
-                .collect(),
+            nodes: c.nodes,
+            relations: c.relations,
+            conflicts: c.conflicts,
+            by_kind: c.by_kind,
             meetings_per_year: s
                 .meetings_per_year
                 .iter()

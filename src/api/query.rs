@@ -58,6 +58,22 @@ pub struct KindCount {
     pub count: usize,
 }
 
+/// Record counts of a snapshot, overall and by node kind.
+pub fn counts(g: &Graph) -> Counts {
+    Counts {
+        nodes: g.node_count(),
+        relations: g.relation_count(),
+        conflicts: g.conflicts().count(),
+        by_kind: model::NodeKind::ALL
+            .into_iter()
+            .map(|k| KindCount {
+                kind: k.into(),
+                count: g.ids_of_kind(k).count(),
+            })
+            .collect(),
+    }
+}
+
 #[derive(SimpleObject)]
 pub struct Counts {
     pub nodes: usize,
@@ -331,18 +347,6 @@ impl QueryRoot {
 
     /// Record counts, overall and by node kind.
     async fn counts(&self, ctx: &Context<'_>) -> Counts {
-        let g = super::graph(ctx);
-        Counts {
-            nodes: g.node_count(),
-            relations: g.relation_count(),
-            conflicts: g.conflicts().count(),
-            by_kind: model::NodeKind::ALL
-                .into_iter()
-                .map(|k| KindCount {
-                    kind: k.into(),
-                    count: g.ids_of_kind(k).count(),
-                })
-                .collect(),
-        }
+        counts(&super::graph(ctx))
     }
 }

@@ -2,7 +2,7 @@
 //!
 //! # On-disk layout (format version [`FORMAT_VERSION`])
 //! One tree per concept; every value is one version byte then JSON.
-//! - `meta`: `format_version` → u32 big-endian; `seeded` → the time the seed data went in.
+//! - `meta`: `format_version` → u32 big-endian; `seeded` → present once the built-in seed data went in.
 //! - `nodes`: node id → [`Node`]; `relations`: relation id → [`Relation`];
 //!   `conflicts`: conflict id → [`Conflict`].
 //! - `edges_out`: `from \0 kind \0 rel` → empty (forward index);

@@ -157,3 +157,33 @@ pub fn names(list: &Value, path: &[&str]) -> Vec<String> {
     out.sort();
     out
 }
+
+/// The real `attache` binary serving `data` on a free loopback port with
+/// writes open (loopback only), for tests that kill it or run the CLI beside it.
+pub struct BinaryServer {
+    pub child: std::process::Child,
+    pub url: String,
+}
+
+pub fn serve_binary(data: &Path) -> BinaryServer {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_attache"))
+        .arg("--data")
+        .arg(data)
+        .args(["serve", "--listen", "127.0.0.1:0", "--open-writes"])
+        .env("RUST_LOG", "warn")
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let url = loop {
+        let line = lines.next().expect("server printed its address").unwrap();
+        if let Some(rest) = line.split("at http://").nth(1) {
+            break format!("http://{}", rest.split('/').next().unwrap());
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    BinaryServer { child, url }
+}
