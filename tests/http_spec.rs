@@ -205,3 +205,20 @@ async fn a_large_answer_is_compressed_when_the_client_accepts_it() {
         .unwrap();
     assert_eq!(r.headers()["content-encoding"], "gzip");
 }
+
+#[tokio::test]
+async fn every_error_carries_a_code() {
+    let s = TestServer::seeded().await;
+    let (_, _, v) = post(
+        &s,
+        GRJ,
+        r#"{"query":"{ neighborhood(id: \"place:astana\", depth: 455264128307) { truncated } }"}"#,
+    )
+    .await;
+    assert_eq!(v["errors"][0]["extensions"]["code"], "INVALID_INPUT", "{v}");
+    let (_, _, v) = post(&s, GRJ, r#"{"query":"{ noSuchField }"}"#).await;
+    assert_eq!(
+        v["errors"][0]["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED",
+        "{v}"
+    );
+}

@@ -299,6 +299,8 @@ async fn execute(ctx: Ctx, media: Media, headers: HeaderMap, p: Params, by_get: 
     } else {
         ctx.schema.execute(req).await
     };
+    let mut resp = resp;
+    give_every_error_a_code(&mut resp.errors);
     // No data and no error with a path: the document was refused before it ran.
     let refused = resp.data == async_graphql::Value::Null
         && !resp.errors.is_empty()
@@ -312,6 +314,29 @@ async fn execute(ctx: Ctx, media: Media, headers: HeaderMap, p: Params, by_get: 
         return respond(media, StatusCode::BAD_REQUEST, body);
     }
     respond(media, StatusCode::OK, body)
+}
+
+/// Our resolvers' errors all carry a `code`; the ones async-graphql raises
+/// itself do not. Validation errors (no path) get GRAPHQL_VALIDATION_FAILED;
+/// an argument that fails to convert while resolving (a path, e.g. an Int
+/// literal out of range) gets INVALID_INPUT, so every error has a code.
+fn give_every_error_a_code(errors: &mut [async_graphql::ServerError]) {
+    for e in errors {
+        let has_code = e
+            .extensions
+            .as_ref()
+            .is_some_and(|x| x.get("code").is_some());
+        if !has_code {
+            let code = if e.path.is_empty() {
+                "GRAPHQL_VALIDATION_FAILED"
+            } else {
+                "INVALID_INPUT"
+            };
+            e.extensions
+                .get_or_insert_with(Default::default)
+                .set("code", code);
+        }
+    }
 }
 
 fn timed_out(media: Media, after: Duration) -> Response {
