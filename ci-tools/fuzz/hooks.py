@@ -91,7 +91,7 @@ schemathesis.graphql.scalar(
 
 # ---------------------------------------------------------------- checks
 
-EXPECTED_CODES = {"NOT_FOUND", "INVALID_INPUT", "CONFLICT", "INTEGRITY", "FORBIDDEN"}
+EXPECTED_CODES = {"NOT_FOUND", "INVALID_INPUT", "CONFLICT", "INTEGRITY", "FORBIDDEN", "GRAPHQL_VALIDATION_FAILED"}
 NON_NULL_MARKERS = ("non-null", "Cannot return null", "non-nullable")
 COERCION_PREFIXES = ("Failed to parse ", "Invalid value for argument ")
 STRICT = os.environ.get("FUZZ_STRICT") == "1"

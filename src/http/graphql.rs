@@ -318,9 +318,14 @@ async fn execute(ctx: Ctx, media: Media, headers: HeaderMap, p: Params, by_get: 
 
 /// Our resolvers' errors all carry a `code`; the ones async-graphql raises
 /// itself do not. Validation errors (no path) get GRAPHQL_VALIDATION_FAILED;
-/// an argument that fails to convert while resolving (a path, e.g. an Int
-/// literal out of range) gets INVALID_INPUT, so every error has a code.
+/// an argument that fails to convert while resolving (e.g. an Int literal out
+/// of range) gets INVALID_INPUT; anything else is unexpected: INTERNAL.
 fn give_every_error_a_code(errors: &mut [async_graphql::ServerError]) {
+    const ARGUMENT: [&str; 3] = [
+        "Failed to parse ",
+        "Invalid value for argument ",
+        "Only integers from ",
+    ];
     for e in errors {
         let has_code = e
             .extensions
@@ -329,8 +334,10 @@ fn give_every_error_a_code(errors: &mut [async_graphql::ServerError]) {
         if !has_code {
             let code = if e.path.is_empty() {
                 "GRAPHQL_VALIDATION_FAILED"
-            } else {
+            } else if ARGUMENT.iter().any(|p| e.message.starts_with(p)) {
                 "INVALID_INPUT"
+            } else {
+                "INTERNAL"
             };
             e.extensions
                 .get_or_insert_with(Default::default)
