@@ -195,3 +195,12 @@ async fn when_reads_need_a_token_the_websocket_needs_it_in_connection_init() {
         assert_eq!(acked, accepted, "{payload}: {answer:?}");
     }
 }
+
+#[tokio::test]
+async fn a_graceful_shutdown_does_not_wait_for_open_subscriptions() {
+    let mut s = TestServer::seeded().await;
+    let _ws = subscribe(&s, "subscription { changes { id } }").await;
+    tokio::time::timeout(Duration::from_secs(10), s.shutdown())
+        .await
+        .expect("shutdown finished while a subscriber was still connected");
+}
