@@ -27,6 +27,10 @@ use crate::model::{Conflict, ConflictId, Node, NodeId, RelId, Relation};
 
 pub use codec::FORMAT_VERSION;
 
+/// How long [`Store::open`] waits for a lock that a just-closed store of this
+/// process (or a process that just exited) has not released yet.
+pub const LOCK_GRACE: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// What went wrong in the store.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -141,21 +145,21 @@ fn abort(e: StoreError) -> Abort {
 
 impl Store {
     /// Opens (or creates) the store in `dir` and checks its format version.
+    ///
+    /// sled releases its file lock from background threads a moment after the
+    /// last handle of a closed store is dropped (spacejam/sled#1289), so a
+    /// lock held at the first try is retried for up to [`LOCK_GRACE`] before
+    /// the store is reported as in use.
     pub fn open(dir: &Path) -> Result<Store, StoreError> {
-        let db = sled::Config::new().path(dir).open().map_err(|e| match e {
-            sled::Error::Io(ref io)
-                if io.kind() == std::io::ErrorKind::WouldBlock
-                    || io.to_string().contains("lock") =>
-            {
-                StoreError::Locked {
-                    path: dir.to_owned(),
+        let start = std::time::Instant::now();
+        let db = loop {
+            match Self::open_db(dir) {
+                Err(StoreError::Locked { .. }) if start.elapsed() < LOCK_GRACE => {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
                 }
+                other => break other?,
             }
-            other => StoreError::Open {
-                path: dir.to_owned(),
-                source: other,
-            },
-        })?;
+        };
         let store = Store {
             meta: db.open_tree("meta")?,
             nodes: db.open_tree("nodes")?,
@@ -203,6 +207,23 @@ impl Store {
             }
         }
         Ok(store)
+    }
+
+    fn open_db(dir: &Path) -> Result<sled::Db, StoreError> {
+        sled::Config::new().path(dir).open().map_err(|e| match e {
+            sled::Error::Io(ref io)
+                if io.kind() == std::io::ErrorKind::WouldBlock
+                    || io.to_string().contains("lock") =>
+            {
+                StoreError::Locked {
+                    path: dir.to_owned(),
+                }
+            }
+            other => StoreError::Open {
+                path: dir.to_owned(),
+                source: other,
+            },
+        })
     }
 
     /// Reads every record, checking each decodes.

@@ -160,3 +160,20 @@ fn verify_finds_an_index_that_disagrees() {
     s.edges_out.clear().unwrap();
     assert!(!s.verify().unwrap().is_empty());
 }
+
+#[test]
+fn an_open_waits_for_a_lock_that_is_about_to_be_released() {
+    // sled lets go of its file lock from a background thread a moment after
+    // the last handle drops; an open in that moment must wait, not fail.
+    let dir = tempfile::tempdir().unwrap();
+    let held = Store::open(dir.path()).unwrap();
+    let releaser = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        drop(held);
+    });
+    let start = std::time::Instant::now();
+    let again = Store::open(dir.path());
+    assert!(again.is_ok(), "{:?}", again.err());
+    assert!(start.elapsed() >= std::time::Duration::from_millis(250));
+    releaser.join().unwrap();
+}
