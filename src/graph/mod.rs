@@ -191,6 +191,51 @@ impl Graph {
         }
     }
 
+    /// Every derived index in a canonical order: two graphs holding the same
+    /// records give the same text however they were built (for tests).
+    #[doc(hidden)]
+    pub fn index_fingerprint(&self) -> String {
+        let mut out = String::new();
+        let mut nodes: Vec<_> = self.node_ix.iter().collect();
+        nodes.sort_by(|a, b| a.0.cmp(b.0));
+        for (id, ix) in nodes {
+            assert_eq!(&self.g[*ix].id, id, "node index points at another node");
+            out.push_str(&format!("node {id}\n"));
+        }
+        let mut rels: Vec<_> = self.rel_ix.iter().collect();
+        rels.sort_by(|a, b| a.0.cmp(b.0));
+        for (id, ix) in rels {
+            let (a, b) = self.g.edge_endpoints(*ix).expect("indexed edge");
+            out.push_str(&format!("rel {id} {} -> {}\n", self.g[a].id, self.g[b].id));
+        }
+        out.push_str(&format!(
+            "petgraph {} {}\n",
+            self.g.node_count(),
+            self.g.edge_count()
+        ));
+        let mut refs: Vec<_> = self.refs.iter().filter(|(_, s)| !s.is_empty()).collect();
+        refs.sort();
+        for (t, from) in refs {
+            out.push_str(&format!("ref {t} {from:?}\n"));
+        }
+        let mut kinds: Vec<_> = self.by_kind.iter().filter(|(_, s)| !s.is_empty()).collect();
+        kinds.sort_by_key(|(k, _)| k.prefix());
+        for (k, ids) in kinds {
+            out.push_str(&format!("kind {} {ids:?}\n", k.prefix()));
+        }
+        for c in self.conflicts.keys() {
+            out.push_str(&format!("conflict {c}\n"));
+        }
+        out.push_str(&self.search.fingerprint());
+        out
+    }
+
+    /// Forgets answers computed from this snapshot (before it is reused as
+    /// the working copy of a write).
+    pub fn clear_cache(&mut self) {
+        self.cache = centrality::Cache::default();
+    }
+
     /// Inserts or replaces a node; its relations stay.
     pub fn put_node(&mut self, n: Arc<Node>) {
         self.search.insert(&n);

@@ -85,6 +85,37 @@ fn typo_score(d: usize) -> f64 {
 }
 
 impl SearchIndex {
+    /// Every entry in a canonical order, free of word-id numbering (for tests
+    /// that compare indexes built along different histories).
+    pub fn fingerprint(&self) -> String {
+        let mut out = String::new();
+        for (word, id) in &self.ids {
+            let nodes = &self.nodes[*id as usize];
+            out.push_str(&format!("word {word} {nodes:?}\n"));
+        }
+        let mut grams: Vec<(String, Vec<&str>)> = self
+            .trigrams
+            .iter()
+            .filter(|(_, ws)| !ws.is_empty())
+            .map(|(t, ws)| {
+                let mut words: Vec<&str> =
+                    ws.iter().map(|w| self.text[*w as usize].as_str()).collect();
+                words.sort_unstable();
+                (String::from_utf8_lossy(t).into_owned(), words)
+            })
+            .collect();
+        grams.sort();
+        for (t, words) in grams {
+            out.push_str(&format!("gram {t} {words:?}\n"));
+        }
+        let mut names: Vec<_> = self.names.iter().collect();
+        names.sort_by(|a, b| a.0.cmp(b.0));
+        for (id, n) in names {
+            out.push_str(&format!("names {id} {n:?}\n"));
+        }
+        out
+    }
+
     fn word_id(&mut self, w: &str) -> u32 {
         if let Some(id) = self.ids.get(w) {
             return *id;

@@ -7,6 +7,8 @@
 //!   taken inside `spawn_blocking`, never held across an `.await`, and covers
 //!   only in-memory work and sled's transaction (which writes sled's in-memory
 //!   log; the disk write is the flush, done after the lock is released).
+//!   What it guards is the spare snapshot ([`spare`]) a write recycles as its
+//!   working copy.
 //! - `current` is an `ArcSwap`: readers load an `Arc<Graph>` without blocking.
 //! - Durability is group commit ([`durability`]): a write is acknowledged only
 //!   once a flush that began after its commit has finished; writers waiting at
@@ -14,6 +16,7 @@
 
 mod durability;
 mod plan;
+mod spare;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -132,8 +135,10 @@ pub struct Committed {
 struct Inner {
     store: Store,
     current: ArcSwap<Graph>,
-    write_lock: Mutex<()>,
+    /// Serialises writes; holds the superseded snapshot a write may reuse.
+    write_lock: Mutex<Option<spare::Spare>>,
     durable: durability::Durability,
+    copies: spare::Counts,
     events: broadcast::Sender<Event>,
 }
 
@@ -160,7 +165,8 @@ impl Service {
                 durable: durability::Durability::start(store.clone()),
                 store,
                 current: ArcSwap::from_pointee(graph),
-                write_lock: Mutex::new(()),
+                write_lock: Mutex::new(None),
+                copies: spare::Counts::default(),
                 events,
             }),
         })
@@ -210,9 +216,16 @@ impl Service {
         )
     }
 
+    /// (reused, copied): how many writes worked on the recycled previous
+    /// snapshot and how many had to copy the whole graph.
+    pub fn working_copies(&self) -> (u64, u64) {
+        self.inner.copies.get()
+    }
+
     /// Checks `changes` without applying them: every problem, or none.
     pub fn check(&self, changes: Vec<Change>) -> Result<(), Vec<Problem>> {
-        plan::plan(&self.graph(), changes).map(|_| ())
+        let base = self.graph();
+        plan::plan(&base, base.as_ref().clone(), changes).map(|_| ())
     }
 
     /// Flushes everything and stops the flusher; the store is released once the
@@ -242,15 +255,19 @@ impl Inner {
         changes: Vec<Change>,
         meta: Vec<(&'static str, Vec<u8>)>,
     ) -> Result<(Arc<Graph>, Vec<Event>, u64), ServiceError> {
-        let _guard = self.write_lock.lock().unwrap_or_else(|p| p.into_inner());
+        let mut spare = self.write_lock.lock().unwrap_or_else(|p| p.into_inner());
         let base = self.current.load_full();
-        let plan = plan::plan(&base, changes).map_err(ServiceError::Rejected)?;
+        let (work, source) = spare::Spare::working_copy(&mut spare, &base);
+        self.copies.note(source);
+        let plan = plan::plan(&base, work, changes).map_err(ServiceError::Rejected)?;
         if plan.ops.is_empty() && meta.is_empty() {
+            *spare = Some(spare::Spare::unchanged(plan.next));
             return Ok((base, Vec::new(), self.durable.last_committed()));
         }
         self.store.apply(&plan.ops, &meta)?;
         let next = Arc::new(plan.next);
         self.current.store(next.clone());
+        spare::Spare::committed(&mut spare, base, &plan.ops, &next);
         let seq = self.durable.committed();
         Ok((next, plan.events, seq))
     }

@@ -353,12 +353,13 @@ fn quoted<T: std::fmt::Display>(ids: &[T]) -> String {
         .join(", ")
 }
 
-/// Plans `changes` against `base`. Every change is checked, so the caller gets
+/// Plans `changes` against `base`, applying them to `work` (a private copy of
+/// `base`, given up on failure). Every change is checked, so the caller gets
 /// every problem at once; the plan is all or nothing.
-pub fn plan(base: &Graph, changes: Vec<Change>) -> Result<Plan, Vec<Problem>> {
+pub fn plan(base: &Graph, work: Graph, changes: Vec<Change>) -> Result<Plan, Vec<Problem>> {
     let mut p = Planner {
         base,
-        next: base.clone(),
+        next: work,
         touched: Touched::default(),
         problems: Vec::new(),
         at: 0,

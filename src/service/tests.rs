@@ -165,3 +165,72 @@ async fn concurrent_writers_share_flushes() {
         "{flushes} flushes for {commits} commits: none shared"
     );
 }
+
+/// The graph as rebuilt from what the store holds.
+fn rebuilt(s: &Service) -> String {
+    let g = Graph::from_contents(s.store().load().unwrap()).unwrap();
+    assert_eq!(s.graph().index_fingerprint(), g.index_fingerprint());
+    crate::import::export(&g)
+}
+
+fn attend(i: usize) -> Change {
+    Change::Put(
+        Mode::Upsert,
+        Record::Relation(rel(
+            &format!("rel:a{i}"),
+            RelKind::Attended,
+            "person:a",
+            "meeting:m",
+        )),
+    )
+}
+
+#[tokio::test]
+async fn a_write_reuses_the_superseded_snapshot_once_no_reader_holds_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Service::open(dir.path()).unwrap();
+    s.write(base()).await.unwrap();
+    for i in 0..5 {
+        s.write(vec![attend(i)]).await.unwrap();
+    }
+    // Only the first write had nothing to reuse.
+    assert_eq!(s.working_copies(), (5, 1));
+    assert_eq!(crate::import::export(&s.graph()), rebuilt(&s));
+}
+
+#[tokio::test]
+async fn a_write_copies_the_graph_while_a_reader_holds_the_superseded_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Service::open(dir.path()).unwrap();
+    s.write(base()).await.unwrap();
+    let reader = s.graph();
+    s.write(vec![attend(1)]).await.unwrap(); // supersedes `reader`
+    s.write(vec![attend(2)]).await.unwrap(); // `reader` still held: copy
+    assert_eq!(s.working_copies(), (1, 2));
+    assert_eq!(
+        reader.relation_count(),
+        1,
+        "a reader's snapshot never changes"
+    );
+    drop(reader);
+    s.write(vec![attend(3)]).await.unwrap(); // the spare is free again
+    assert_eq!(s.working_copies(), (2, 2));
+    assert_eq!(s.graph().relation_count(), 4);
+    assert_eq!(crate::import::export(&s.graph()), rebuilt(&s));
+}
+
+#[tokio::test]
+async fn a_refused_write_on_a_reused_copy_leaves_the_next_write_correct() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Service::open(dir.path()).unwrap();
+    s.write(base()).await.unwrap();
+    s.write(vec![attend(1)]).await.unwrap();
+    let bad = Change::Put(
+        Mode::Upsert,
+        Record::Relation(rel("rel:x", RelKind::Attended, "person:a", "meeting:none")),
+    );
+    assert!(s.write(vec![attend(2), bad]).await.is_err());
+    s.write(vec![attend(3)]).await.unwrap();
+    assert!(s.graph().relation("rel:a2").is_none());
+    assert_eq!(crate::import::export(&s.graph()), rebuilt(&s));
+}
