@@ -488,6 +488,48 @@ fn row(name: &str, lat: &mut [u32], errors: u64, secs: f64) -> String {
     )
 }
 
+/// RSS at each tenth of the run, and how much it grew over the second half
+/// (flat memory under a bounded workload shows as ~0 there).
+fn print_memory_curve(samples: &[(f64, u64)]) {
+    if samples.len() < 4 {
+        return;
+    }
+    let mib = |k: u64| k as f64 / 1024.0;
+    let points: Vec<String> = (0..=10)
+        .map(|i| {
+            let (t, k) = samples[(samples.len() - 1) * i / 10];
+            format!("{t:.0}s {:.1}", mib(k))
+        })
+        .collect();
+    println!("server RSS over the run (MiB): {}", points.join(" | "));
+    let half = &samples[samples.len() / 2..];
+    let (first, last) = (half[0], half[half.len() - 1]);
+    let max = half.iter().map(|s| s.1).max().unwrap_or(0);
+    println!(
+        "server RSS over the second half ({:.0}s → {:.0}s): {:.1} → {:.1} MiB ({:+.1} MiB), max {:.1} MiB",
+        first.0,
+        last.0,
+        mib(first.1),
+        mib(last.1),
+        mib(last.1) - mib(first.1),
+        mib(max)
+    );
+}
+
+/// Total size of the files under `dir`.
+fn dir_bytes(dir: &std::path::Path) -> u64 {
+    std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| match e.file_type() {
+                    Ok(t) if t.is_dir() => dir_bytes(&e.path()),
+                    _ => e.metadata().map(|m| m.len()).unwrap_or(0),
+                })
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
 fn main() {
     let opts = options();
     if opts.smoke {
@@ -510,6 +552,22 @@ fn main() {
 
     let pid = server.child.id();
     let rss_start = memory_kib(pid);
+    // The server's memory, sampled every second through the run.
+    let sampling = Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let sampler = {
+        let sampling = sampling.clone();
+        std::thread::spawn(move || {
+            let start = Instant::now();
+            let mut samples = Vec::new();
+            while sampling.load(std::sync::atomic::Ordering::Relaxed) {
+                if let Some((rss, _)) = memory_kib(pid) {
+                    samples.push((start.elapsed().as_secs_f64(), rss));
+                }
+                std::thread::sleep(Duration::from_secs(1));
+            }
+            samples
+        })
+    };
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -613,6 +671,13 @@ fn main() {
             peak as f64 / 1024.0
         );
     }
+    sampling.store(false, std::sync::atomic::Ordering::Relaxed);
+    let samples = sampler.join().unwrap_or_default();
+    print_memory_curve(&samples);
+    println!(
+        "store on disk at the end: {:.1} MiB",
+        dir_bytes(&data) as f64 / 1048576.0
+    );
     let mut ok = total_errors == 0 && total > 0;
     match &health {
         Ok(body) => println!("server healthy after the run: yes ({body})"),
