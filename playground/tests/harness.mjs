@@ -1,12 +1,13 @@
-// Shared test harness: starts the real server on a fresh data dir, and a
-// headless Chromium (playwright-core, the system's browser) that records any
-// request to a host other than the server's.
-import { spawn } from 'node:child_process';
+// Shared test harness: starts the real server on a fresh data dir (optionally
+// importing files into it first), and a headless Chromium (playwright-core,
+// the system's browser) that records any request to a host other than the server's.
+import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { chromium } from 'playwright-core';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -18,16 +19,29 @@ const BIN = process.env.ATTACHE_BIN
 // Writes need a bearer token: the server gets a fresh one for each run.
 const TOKEN = randomBytes(24).toString('hex');
 
-/** Starts `attache serve` on 127.0.0.1:0; resolves to { base, stop }. */
-export async function startServer() {
+/**
+ * Starts `attache serve` on 127.0.0.1:0; resolves to { base, stop, log, importMs, startMs }.
+ * `preload` files are imported first with `attache import`, one transaction
+ * each, in order; the store is then not new, so `serve` loads no seed data.
+ */
+export async function startServer({ preload = [], startTimeout = 30_000 } = {}) {
   const data = mkdtempSync(join(tmpdir(), 'attache-browser-'));
+  const t0 = Date.now();
+  for (const file of preload) {
+    await promisify(execFile)(BIN, ['--data', data, 'import', file], { maxBuffer: 1 << 24 }).catch((e) => {
+      rmSync(data, { recursive: true, force: true });
+      throw new Error(`attache import ${file} failed:\n${e.stderr || e.message}`.slice(0, 4000));
+    });
+  }
+  const importMs = Date.now() - t0;
+  const t1 = Date.now();
   const child = spawn(BIN, ['--data', data, 'serve', '--listen', '127.0.0.1:0'], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ATTACHE_TOKENS: TOKEN },
   });
   let log = '';
   const base = await new Promise((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`server did not start in 30 s:\n${log}`)), 30_000);
+    const timer = setTimeout(() => fail(new Error(`server did not start in ${startTimeout / 1000} s:\n${log}`)), startTimeout);
     const onData = (buf) => {
       log += buf.toString();
       const m = log.match(/at http:\/\/([^\s/]+)\/graphql/);
@@ -48,6 +62,7 @@ export async function startServer() {
     });
   });
   child.removeAllListeners('exit');
+  const startMs = Date.now() - t1;
   const stop = async () => {
     if (child.exitCode === null) {
       const gone = new Promise((r) => child.once('exit', r));
@@ -61,9 +76,9 @@ export async function startServer() {
     // Development only: serve dist/ from disk in front of the server.
     const { startDevServer } = await import('./devserver.mjs');
     const front = await startDevServer(base);
-    return { base: front.base, stop: async () => { await front.close(); await stop(); }, log: () => log };
+    return { base: front.base, stop: async () => { await front.close(); await stop(); }, log: () => log, importMs, startMs };
   }
-  return { base, stop, log: () => log };
+  return { base, stop, log: () => log, importMs, startMs };
 }
 
 export async function launchBrowser() {

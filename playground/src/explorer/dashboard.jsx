@@ -1,4 +1,6 @@
-// Dashboard charts from `stats` (chart.js, loaded with this chunk only).
+// Dashboard charts from `counts`, `stats` and `meetings` (chart.js, loaded
+// with this chunk only). Two queries: a bounded overview first, then only the
+// lists the overview shows to be small, so a large graph is never loaded whole.
 import { useEffect, useRef } from 'react';
 import {
   ArcElement, BarController, BarElement, CategoryScale, Chart, DoughnutController, Legend, LinearScale, Tooltip,
@@ -10,16 +12,51 @@ Chart.register(ArcElement, BarController, BarElement, CategoryScale, DoughnutCon
 Chart.defaults.font.family = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 Chart.defaults.animation = false;
 
-const STATS = `query Stats {
+/** Up to this many series, meetings per year are split by series (`stats` has a row per year and series). */
+const SERIES_SPLIT = 8;
+/** Up to this many documents, meetings are ranked by documents (`stats` has a row per meeting with documents). */
+const DOCS_RANKED = 1000;
+/** Most bars in the meetings-per-year chart; a longer span is grouped into runs of years. */
+const MAX_BARS = 60;
+
+const OVERVIEW = `query Overview {
+  counts { nodes relations conflicts byKind { kind count } }
+  allSeries(first: 1) { totalCount }
+  earliest: meetings(first: 1, to: "9999") { nodes { startDate { earliest } } }
+  latest: meetings(last: 1, to: "9999") { nodes { startDate { earliest } } }
+}`;
+
+/** [first, last] years of each bar, from the first dated meeting to the last. */
+function yearSpans(o) {
+  const year = (c) => Number(c.nodes[0]?.startDate?.earliest?.slice(0, 4));
+  const [a, b] = [year(o.earliest), year(o.latest)];
+  if (!a || !b) return [];
+  const step = Math.ceil((b - a + 1) / MAX_BARS);
+  const spans = [];
+  for (let y = a; y <= b; y += step) spans.push([y, Math.min(y + step - 1, b)]);
+  return spans;
+}
+
+/**
+ * The second query. With many series, meetings per year come as one count
+ * per year (meetings whose dates fall in it) instead of a row per year and series.
+ */
+function detailsQuery(o, spans) {
+  const split = o.allSeries.totalCount <= SERIES_SPLIT;
+  const ranked = documentCount(o) <= DOCS_RANKED;
+  const perYear = split ? [] : spans.map(([a, b]) => `y${a}: meetings(from: "${a}", to: "${b}") { totalCount }`);
+  return `query Details {
   stats {
-    nodes relations conflicts
-    byKind { kind count }
-    meetingsPerYear { year series { id name } count }
     attendanceByState { state { id name } count }
     attendanceByMode { mode count }
-    documentsPerMeeting { meeting { id name } documents signatures }
+    ${split ? 'meetingsPerYear { year series { id name } count }' : ''}
+    ${ranked ? 'documentsPerMeeting { meeting { id name } documents signatures }' : ''}
   }
+  ${perYear.join('\n  ')}
 }`;
+}
+
+const documentCount = (o) => o.counts.byKind.find((k) => k.kind === 'DOCUMENT')?.count ?? 0;
 
 const PALETTE = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#db2777', '#65a30d', '#ca8a04', '#64748b'];
 
@@ -49,37 +86,52 @@ function perYear(rows) {
   };
 }
 
+/** Meetings per year as one dataset, from the per-year counts of `detailsQuery`. */
+function perYearTotals(spans, d) {
+  return {
+    labels: spans.map(([a, b]) => (a === b ? String(a) : `${a}–${b}`)),
+    datasets: [{ label: 'meetings', backgroundColor: PALETTE[0], data: spans.map(([a]) => d[`y${a}`].totalCount) }],
+  };
+}
+
 export default function Dashboard() {
-  const q = useQuery(STATS, {});
-  useChangesRefetch({}, q.refetch);
-  if (!q.data && q.loading) return <Loading what="stats" />;
+  const o = useQuery(OVERVIEW, {});
+  const spans = o.data ? yearSpans(o.data) : [];
+  const q = useQuery(o.data ? detailsQuery(o.data, spans) : '', {}, { skip: !o.data });
+  useChangesRefetch({}, () => {
+    o.refetch();
+    q.refetch();
+  });
+  if (!o.data) return o.error ? <ErrorBox error={o.error} /> : <Loading what="stats" />;
+  if (!q.data && !q.error) return <Loading what="stats" />;
   if (!q.data) return <ErrorBox error={q.error} />;
+  const c = o.data.counts;
   const s = q.data.stats;
   const byState = s.attendanceByState.slice(0, 20);
-  const docs = [...s.documentsPerMeeting].sort((a, b) => b.documents - a.documents).slice(0, 10);
+  const docs = s.documentsPerMeeting && [...s.documentsPerMeeting].sort((a, b) => b.documents - a.documents).slice(0, 10);
   return (
     <div className="dashboard">
       <section className="card">
         <h1>Dashboard</h1>
         <div className="tiles">
-          <div className="tile"><strong>{s.nodes}</strong> records</div>
-          <div className="tile"><strong>{s.relations}</strong> relations</div>
-          <div className="tile"><strong>{s.conflicts}</strong> conflicts</div>
+          <div className="tile"><strong>{c.nodes}</strong> records</div>
+          <div className="tile"><strong>{c.relations}</strong> relations</div>
+          <div className="tile"><strong>{c.conflicts}</strong> conflicts</div>
         </div>
         <p className="kinds">
-          {s.byKind.map((k) => (
+          {c.byKind.map((k) => (
             <span key={k.kind}><KindBadge kind={k.kind} /> {k.count}</span>
           ))}
         </p>
       </section>
       <div className="charts">
         <section className="card">
-          <h2>Meetings per year</h2>
+          <h2>Meetings per year{!s.meetingsPerYear && ` (${o.data.allSeries.totalCount} series, not split)`}</h2>
           <ChartBox
-            label="Meetings per year, by series"
+            label={s.meetingsPerYear ? 'Meetings per year, by series' : 'Meetings per year'}
             config={{
               type: 'bar',
-              data: perYear(s.meetingsPerYear),
+              data: s.meetingsPerYear ? perYear(s.meetingsPerYear) : perYearTotals(spans, q.data),
               options: { responsive: true, maintainAspectRatio: false, scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } } },
             }}
           />
@@ -115,18 +167,22 @@ export default function Dashboard() {
       </div>
       <section className="card">
         <h2>Documents per meeting</h2>
-        <table>
-          <thead><tr><th>Meeting</th><th>Documents</th><th>Signatures</th></tr></thead>
-          <tbody>
-            {docs.map((d) => (
-              <tr key={d.meeting.id}>
-                <td><EntityLink node={d.meeting} /></td>
-                <td>{d.documents}</td>
-                <td>{d.signatures}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        {!docs ? (
+          <p className="muted">Not ranked here: the graph has {documentCount(o.data)} documents, more than the dashboard loads ({DOCS_RANKED}).</p>
+        ) : (
+          <table>
+            <thead><tr><th>Meeting</th><th>Documents</th><th>Signatures</th></tr></thead>
+            <tbody>
+              {docs.map((d) => (
+                <tr key={d.meeting.id}>
+                  <td><EntityLink node={d.meeting} /></td>
+                  <td>{d.documents}</td>
+                  <td>{d.signatures}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
       </section>
     </div>
   );

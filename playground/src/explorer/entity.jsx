@@ -395,24 +395,26 @@ function MeetingPage({ id }) {
                   <EntityLink node={d} /> <Cite citations={d.citations} />
                 </h3>
                 <p className="muted">{[d.category, dateText(d.date), d.language].filter(Boolean).join(' · ')}</p>
-                {d.signatories.length > 0 ? (
-                  <table>
-                    <thead><tr><th>Signed by</th><th>Capacity</th><th>On behalf of</th><th>Date</th><th>Sources</th></tr></thead>
-                    <tbody>
-                      {d.signatories.map((s) => (
-                        <tr key={s.id}>
-                          <td><EntityLink node={s.person} /></td>
-                          <td><EntityLink node={s.capacity} fallback="" /></td>
-                          <td><EntityLink node={s.onBehalfOf} fallback="" /></td>
-                          <td>{dateText(s.date)}</td>
-                          <td><Cite citations={s.citations} /></td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                ) : (
-                  <p className="muted">No signatories recorded.</p>
-                )}
+                <Paged
+                  items={d.signatories}
+                  empty="No signatories recorded."
+                  render={(rows) => (
+                    <table>
+                      <thead><tr><th>Signed by</th><th>Capacity</th><th>On behalf of</th><th>Date</th><th>Sources</th></tr></thead>
+                      <tbody>
+                        {rows.map((s) => (
+                          <tr key={s.id}>
+                            <td><EntityLink node={s.person} /></td>
+                            <td><EntityLink node={s.capacity} fallback="" /></td>
+                            <td><EntityLink node={s.onBehalfOf} fallback="" /></td>
+                            <td>{dateText(s.date)}</td>
+                            <td><Cite citations={s.citations} /></td>
+                          </tr>
+                        ))}
+                      </tbody>
+                    </table>
+                  )}
+                />
               </div>
             ))
           }
