@@ -1,6 +1,7 @@
 //! Generated and committed artefacts stay true: the SDL matches the code, the
 //! seed files match the JSON Schema and cite their facts, and the committed
-//! fixture store still opens (so a change of on-disk format cannot go unnoticed).
+//! fixture stores still open (so a change of on-disk format cannot go unnoticed)
+//! and an older format is migrated.
 
 use std::path::{Path, PathBuf};
 
@@ -93,18 +94,11 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// If this fails after a change to the store or the record encoding, bump
-/// `store::FORMAT_VERSION`, add a migration, and commit a new fixture
-/// (`attache --data tests/fixtures/store-vN import tests/fixtures/store-v1.json`).
-#[tokio::test]
-async fn the_committed_format_1_fixture_store_still_reads_the_same() {
-    assert_eq!(
-        attache::store::FORMAT_VERSION,
-        1,
-        "format changed: add a migration and a new fixture"
-    );
+/// Opens a copy of a committed fixture store and checks it holds what
+/// `tests/fixtures/store-v1.json` says; returns the service.
+async fn open_fixture(name: &str) -> (tempfile::TempDir, Service) {
     let dir = tempfile::tempdir().unwrap();
-    copy_dir(&root().join("tests/fixtures/store-v1"), dir.path());
+    copy_dir(&root().join("tests/fixtures").join(name), dir.path());
     let s = Service::open(dir.path()).unwrap();
     let exported = import::export(&s.graph());
     let source = std::fs::read_to_string(root().join("tests/fixtures/store-v1.json")).unwrap();
@@ -117,6 +111,37 @@ async fn the_committed_format_1_fixture_store_still_reads_the_same() {
     assert_eq!(got.relations.len(), expected.relations.len());
     assert_eq!(got.conflicts.len(), 1);
     assert!(s.store().verify().unwrap().is_empty());
+    (dir, s)
+}
+
+fn stored_format(s: &Service) -> u32 {
+    let v = s.store().meta("format_version").unwrap().unwrap();
+    u32::from_be_bytes(v.try_into().unwrap())
+}
+
+/// If this fails after a change to the store or the record encoding, bump
+/// `store::FORMAT_VERSION`, add a migration, and commit a new fixture
+/// (`attache --data tests/fixtures/store-vN import tests/fixtures/store-v1.json`).
+#[tokio::test]
+async fn the_committed_format_2_fixture_store_still_reads_the_same() {
+    assert_eq!(
+        attache::store::FORMAT_VERSION,
+        2,
+        "format changed: add a migration and a new fixture"
+    );
+    let (_d, s) = open_fixture("store-v2").await;
+    assert_eq!(stored_format(&s), 2);
+}
+
+#[tokio::test]
+async fn a_format_1_store_is_migrated_to_the_current_format_on_open() {
+    let (dir, s) = open_fixture("store-v1").await;
+    assert_eq!(stored_format(&s), attache::store::FORMAT_VERSION);
+    s.close().await.unwrap();
+    drop(s);
+    // And it stays migrated.
+    let again = Service::open(dir.path()).unwrap();
+    assert_eq!(stored_format(&again), attache::store::FORMAT_VERSION);
 }
 
 fn sorted_nodes(mut v: Vec<attache::model::Node>) -> Vec<attache::model::Node> {

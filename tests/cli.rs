@@ -1,6 +1,7 @@
 //! The `attache` binary: import checks everything and reports file, line and
 //! field; export round-trips; a store that cannot be opened gets a one-line
-//! reason; acknowledged writes survive `kill -9`.
+//! reason; acknowledged writes survive `kill -9`; a large import killed
+//! part-way leaves none of it.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -227,4 +228,76 @@ fn reads_needing_a_token_without_any_token_is_refused_at_start() {
     );
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("needs at least one token"));
+}
+
+/// An import of `n` people (more than two of the store's write chunks).
+fn big_import(n: usize) -> String {
+    let people: Vec<_> = (0..n)
+        .map(|i| json!({ "id": format!("person:b{i}"), "name": format!("B {i}"), "citations": [{ "source": "source:s" }] }))
+        .collect();
+    serde_json::to_string_pretty(&json!({ "format": "attache/1", "nodes": people })).unwrap()
+}
+
+fn people_in(data: &Path) -> usize {
+    let out = attache(data, &["export"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    v["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["id"].as_str().unwrap().starts_with("person:"))
+        .count()
+}
+
+#[test]
+fn a_large_import_killed_at_any_moment_leaves_all_of_it_or_none() {
+    const N: usize = 9_000;
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.json");
+    std::fs::write(&good, GOOD).unwrap();
+    let big = dir.path().join("big.json");
+    std::fs::write(&big, big_import(N)).unwrap();
+    let fresh = |name: &str| {
+        let data = dir.path().join(name);
+        assert!(attache(&data, &["import", good.to_str().unwrap()])
+            .status
+            .success());
+        data
+    };
+    // How long a whole import takes here, to spread the kills over it.
+    let data = fresh("timing");
+    let t = std::time::Instant::now();
+    assert!(attache(&data, &["import", big.to_str().unwrap()])
+        .status
+        .success());
+    let whole = t.elapsed();
+    assert_eq!(people_in(&data), 1 + N);
+    let mut undone = 0;
+    for k in 1..=6 {
+        let data = fresh(&format!("kill-{k}"));
+        let mut child = Command::new(env!("CARGO_BIN_EXE_attache"))
+            .arg("--data")
+            .arg(&data)
+            .args(["import", big.to_str().unwrap()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(whole.mul_f64(k as f64 / 7.0));
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        let check = attache(&data, &["check"]);
+        assert!(check.status.success(), "{}", text(&check.stderr));
+        if text(&check.stderr).contains("did not finish") {
+            undone += 1;
+        }
+        let people = people_in(&data);
+        assert!(
+            people == 1 || people == 1 + N,
+            "kill {k}: {people} people, neither none nor all of the import"
+        );
+    }
+    println!("kills that interrupted the chunked write and were undone: {undone} of 6");
+    assert!(undone >= 1, "no kill landed inside the chunked write");
 }

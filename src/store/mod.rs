@@ -2,21 +2,27 @@
 //!
 //! # On-disk layout (format version [`FORMAT_VERSION`])
 //! One tree per concept; every value is one version byte then JSON.
-//! - `meta`: `format_version` → u32 big-endian; `seeded` → present once the built-in seed data went in.
+//! - `meta`: `format_version` → u32 big-endian; `seeded` → present once the
+//!   built-in seed data went in; `journal` → present while a chunked write is
+//!   unfinished.
 //! - `nodes`: node id → [`Node`]; `relations`: relation id → [`Relation`];
 //!   `conflicts`: conflict id → [`Conflict`].
 //! - `edges_out`: `from \0 kind \0 rel` → empty (forward index);
 //!   `edges_in`: `to \0 kind \0 rel` → empty (reverse index).
+//! - `undo`: sequence number → how to restore a record, for the chunked write
+//!   in progress ([`journal`]); empty otherwise.
 //! - `refs`: `target \0 referrer` → field name: every reference that is not an
 //!   edge end (a relation's capacity, on_behalf_of or topic, a cited source, a
 //!   conflict's claim), so "who points at X" is one prefix scan.
 //!
 //! Architecture invariant: every write is one sled transaction over all trees
-//! ([`Store::apply`]); it reads the old record inside the transaction so that
+//! ([`Store::apply`]), or, when larger than [`journal::CHUNK_OPS`], chunks
+//! under an undo journal that make it all or nothing just the same; it reads the old record inside the transaction so that
 //! index entries are removed and added with the record, whatever the caller
 //! believes. Durability is separate: [`Store::flush`].
 
 mod codec;
+mod journal;
 
 use std::path::{Path, PathBuf};
 
@@ -88,6 +94,8 @@ pub struct Store {
     edges_out: sled::Tree,
     edges_in: sled::Tree,
     refs: sled::Tree,
+    /// Undo entries of a chunked write in progress (see [`journal`]).
+    undo: sled::Tree,
 }
 
 const SEP: u8 = 0;
@@ -143,6 +151,66 @@ fn abort(e: StoreError) -> Abort {
     ConflictableTransactionError::Abort(e)
 }
 
+/// The trees inside one sled transaction.
+struct Tx<'a> {
+    nodes: &'a TransactionalTree,
+    rels: &'a TransactionalTree,
+    confs: &'a TransactionalTree,
+    out: &'a TransactionalTree,
+    inn: &'a TransactionalTree,
+    refs: &'a TransactionalTree,
+    meta: &'a TransactionalTree,
+    undo: &'a TransactionalTree,
+}
+
+impl Tx<'_> {
+    /// Applies one op, keeping every index entry in step with the records.
+    fn apply(&self, op: &Op) -> Result<(), Abort> {
+        let Tx {
+            nodes,
+            rels,
+            confs,
+            out,
+            inn,
+            refs,
+            ..
+        } = *self;
+        match op {
+            Op::PutNode(n) => {
+                let key = n.id.as_str().as_bytes();
+                if let Some(old) = nodes.get(key)? {
+                    let old: Node = codec::decode(&old, "nodes", n.id.as_str()).map_err(abort)?;
+                    remove_refs(refs, node_refs(&old))?;
+                }
+                nodes.insert(key, codec::encode(n))?;
+                insert_refs(refs, node_refs(n))?;
+            }
+            Op::DeleteNode(id) => {
+                if let Some(old) = nodes.remove(id.as_str().as_bytes())? {
+                    let old: Node = codec::decode(&old, "nodes", id.as_str()).map_err(abort)?;
+                    remove_refs(refs, node_refs(&old))?;
+                }
+            }
+            Op::PutRelation(r) => {
+                remove_relation(rels, out, inn, refs, &r.id)?;
+                rels.insert(r.id.as_str().as_bytes(), codec::encode(r))?;
+                let k = r.kind.name();
+                out.insert(key3(r.from.as_str(), k, r.id.as_str()), &[])?;
+                inn.insert(key3(r.to.as_str(), k, r.id.as_str()), &[])?;
+                insert_refs(refs, rel_refs(r))?;
+            }
+            Op::DeleteRelation(id) => remove_relation(rels, out, inn, refs, id)?,
+            Op::PutConflict(c) => {
+                remove_conflict(confs, refs, &c.id)?;
+                confs.insert(c.id.as_str().as_bytes(), codec::encode(c))?;
+                insert_refs(refs, conflict_refs(c))?;
+            }
+            Op::DeleteConflict(id) => remove_conflict(confs, refs, id)?,
+        }
+        Ok(())
+    }
+}
+
 impl Store {
     /// Opens (or creates) the store in `dir` and checks its format version.
     ///
@@ -168,6 +236,7 @@ impl Store {
             edges_out: db.open_tree("edges_out")?,
             edges_in: db.open_tree("edges_in")?,
             refs: db.open_tree("refs")?,
+            undo: db.open_tree("undo")?,
             db,
         };
         match store.meta.get("format_version")? {
@@ -192,7 +261,17 @@ impl Store {
                         key: "format_version".into(),
                         reason: "not a u32".into(),
                     })?);
-                if found != FORMAT_VERSION {
+                if found == 1 {
+                    // Format 2 added the `undo` tree and `meta/journal` (see
+                    // `journal`); a format-1 store has neither, so nothing to
+                    // convert. The bump makes older builds refuse a store
+                    // that may hold an unfinished journaled write.
+                    store
+                        .meta
+                        .insert("format_version", &FORMAT_VERSION.to_be_bytes())?;
+                    store.db.flush()?;
+                    tracing::info!(from = found, to = FORMAT_VERSION, "store format migrated");
+                } else if found != FORMAT_VERSION {
                     return Err(StoreError::FormatVersion {
                         path: dir.to_owned(),
                         found,
@@ -206,6 +285,7 @@ impl Store {
                 }
             }
         }
+        store.recover()?;
         Ok(store)
     }
 
@@ -245,9 +325,29 @@ impl Store {
         Ok(self.meta.get(key)?.map(|v| v.to_vec()))
     }
 
-    /// Applies all `ops` in one sled transaction: records and their index entries
-    /// change together or not at all. Not durable until [`Store::flush`].
+    /// Applies all `ops`: records and their index entries change together or
+    /// not at all. Up to [`journal::CHUNK_OPS`] operations are one sled
+    /// transaction; a larger write is applied in chunks under an undo journal
+    /// (sled keeps every page version of a transaction until it ends, so one
+    /// huge transaction needs memory far beyond the data's size). Not durable
+    /// until [`Store::flush`].
     pub fn apply(&self, ops: &[Op], meta: &[(&str, Vec<u8>)]) -> Result<(), StoreError> {
+        if ops.len() > journal::CHUNK_OPS {
+            return self.apply_journaled(ops, meta);
+        }
+        self.transact(|t| {
+            for op in ops {
+                t.apply(op)?;
+            }
+            for (k, v) in meta {
+                t.meta.insert(k.as_bytes(), v.as_slice())?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Runs `f` in one sled transaction over every tree.
+    fn transact(&self, f: impl Fn(&Tx<'_>) -> Result<(), Abort>) -> Result<(), StoreError> {
         let trees = (
             &self.nodes,
             &self.relations,
@@ -256,48 +356,19 @@ impl Store {
             &self.edges_in,
             &self.refs,
             &self.meta,
+            &self.undo,
         );
-        let res = trees.transaction(|(nodes, rels, confs, out, inn, refs, m)| {
-            for op in ops {
-                match op {
-                    Op::PutNode(n) => {
-                        let key = n.id.as_str().as_bytes();
-                        if let Some(old) = nodes.get(key)? {
-                            let old: Node =
-                                codec::decode(&old, "nodes", n.id.as_str()).map_err(abort)?;
-                            remove_refs(refs, node_refs(&old))?;
-                        }
-                        nodes.insert(key, codec::encode(n))?;
-                        insert_refs(refs, node_refs(n))?;
-                    }
-                    Op::DeleteNode(id) => {
-                        if let Some(old) = nodes.remove(id.as_str().as_bytes())? {
-                            let old: Node =
-                                codec::decode(&old, "nodes", id.as_str()).map_err(abort)?;
-                            remove_refs(refs, node_refs(&old))?;
-                        }
-                    }
-                    Op::PutRelation(r) => {
-                        remove_relation(rels, out, inn, refs, &r.id)?;
-                        rels.insert(r.id.as_str().as_bytes(), codec::encode(r))?;
-                        let k = r.kind.name();
-                        out.insert(key3(r.from.as_str(), k, r.id.as_str()), &[])?;
-                        inn.insert(key3(r.to.as_str(), k, r.id.as_str()), &[])?;
-                        insert_refs(refs, rel_refs(r))?;
-                    }
-                    Op::DeleteRelation(id) => remove_relation(rels, out, inn, refs, id)?,
-                    Op::PutConflict(c) => {
-                        remove_conflict(confs, refs, &c.id)?;
-                        confs.insert(c.id.as_str().as_bytes(), codec::encode(c))?;
-                        insert_refs(refs, conflict_refs(c))?;
-                    }
-                    Op::DeleteConflict(id) => remove_conflict(confs, refs, id)?,
-                }
-            }
-            for (k, v) in meta {
-                m.insert(k.as_bytes(), v.as_slice())?;
-            }
-            Ok(())
+        let res = trees.transaction(|(nodes, rels, confs, out, inn, refs, meta, undo)| {
+            f(&Tx {
+                nodes,
+                rels,
+                confs,
+                out,
+                inn,
+                refs,
+                meta,
+                undo,
+            })
         });
         res.map_err(|e| match e {
             TransactionError::Abort(e) => e,
