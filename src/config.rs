@@ -15,6 +15,12 @@ pub struct Config {
     #[arg(long, global = true, env = "ATTACHE_DATA", default_value = "./data")]
     pub data: PathBuf,
 
+    /// sled's page cache in MiB. Reads come from the in-memory graph, so
+    /// this serves only writes and the scan at start-up.
+    #[arg(long, global = true, env = "ATTACHE_STORE_CACHE_MB", default_value_t = 64,
+          value_parser = clap::value_parser!(u64).range(1..=1_048_576))]
+    pub store_cache_mb: u64,
+
     #[command(subcommand)]
     pub command: Command,
 }

@@ -35,6 +35,10 @@ fn main() {
 }
 
 async fn dispatch(config: Config) -> Result<()> {
+    let store = StoreAt {
+        data: config.data,
+        cache_bytes: config.store_cache_mb << 20,
+    };
     match config.command {
         Command::Serve {
             listen,
@@ -43,17 +47,23 @@ async fn dispatch(config: Config) -> Result<()> {
             limits,
         } => {
             let options = server_options(listen, access, limits)?;
-            serve(&config.data, listen, no_seed, options).await
+            serve(&store, listen, no_seed, options).await
         }
-        Command::Import { paths, check } => import_cmd(&config.data, &paths, check).await,
-        Command::Export { out } => export_cmd(&config.data, out.as_deref()).await,
-        Command::Check => check_cmd(&config.data).await,
+        Command::Import { paths, check } => import_cmd(&store, &paths, check).await,
+        Command::Export { out } => export_cmd(&store, out.as_deref()).await,
+        Command::Check => check_cmd(&store).await,
         Command::Schema { out, check } => schema_cmd(out.as_deref(), check),
     }
 }
 
-fn open(data: &Path) -> Result<Service> {
-    Ok(Service::open(data)?)
+/// Where the store is and how to open it.
+struct StoreAt {
+    data: PathBuf,
+    cache_bytes: u64,
+}
+
+fn open(store: &StoreAt) -> Result<Service> {
+    Ok(Service::open_with(&store.data, store.cache_bytes)?)
 }
 
 /// Checks the access settings against the address and builds the server options.
@@ -104,12 +114,12 @@ fn server_options(
 }
 
 async fn serve(
-    data: &Path,
+    store: &StoreAt,
     listen: std::net::SocketAddr,
     no_seed: bool,
     options: Options,
 ) -> Result<()> {
-    let service = open(data)?;
+    let service = open(store)?;
     if !no_seed {
         let loaded = import::seed_if_new(&service)
             .await
@@ -124,7 +134,7 @@ async fn serve(
     let addr = listener.local_addr()?;
     eprintln!(
         "Attaché is serving {} at http://{addr}/graphql — playground: http://{addr}/playground",
-        data.display()
+        store.data.display()
     );
     attache::http::run(listener, service, options, shutdown_signal()).await?;
     Ok(())
@@ -182,7 +192,7 @@ fn spinner(msg: &str) -> ProgressBar {
     pb
 }
 
-async fn import_cmd(data: &Path, paths: &[PathBuf], check: bool) -> Result<()> {
+async fn import_cmd(store: &StoreAt, paths: &[PathBuf], check: bool) -> Result<()> {
     let files = collect(paths)?;
     let total: u64 = files
         .iter()
@@ -203,7 +213,7 @@ async fn import_cmd(data: &Path, paths: &[PathBuf], check: bool) -> Result<()> {
         texts.push((f.display().to_string(), text));
     }
     pb.finish_and_clear();
-    let service = open(data)?;
+    let service = open(store)?;
     if check {
         let sp = spinner("checking");
         let res = import::check(&service, &texts);
@@ -231,8 +241,8 @@ async fn import_cmd(data: &Path, paths: &[PathBuf], check: bool) -> Result<()> {
     Ok(())
 }
 
-async fn export_cmd(data: &Path, out: Option<&Path>) -> Result<()> {
-    let service = open(data)?;
+async fn export_cmd(store: &StoreAt, out: Option<&Path>) -> Result<()> {
+    let service = open(store)?;
     let text = import::export(&service.graph());
     match out {
         Some(path) => {
@@ -249,8 +259,8 @@ async fn export_cmd(data: &Path, out: Option<&Path>) -> Result<()> {
     Ok(())
 }
 
-async fn check_cmd(data: &Path) -> Result<()> {
-    let service = open(data)?;
+async fn check_cmd(store: &StoreAt) -> Result<()> {
+    let service = open(store)?;
     let problems = service.store().verify()?;
     let g = service.graph();
     let (nodes, relations) = (g.node_count(), g.relation_count());
@@ -259,7 +269,7 @@ async fn check_cmd(data: &Path) -> Result<()> {
         bail!(
             "{} problem(s) in {}:\n  {}",
             problems.len(),
-            data.display(),
+            store.data.display(),
             problems.join("\n  ")
         );
     }

@@ -127,6 +127,10 @@ fn a_bad_flag_is_refused_with_usage_not_a_panic() {
         err.contains("invalid value 'not-an-address'") && !err.contains("panicked"),
         "{err}"
     );
+    let out = attache(dir.path(), &["--store-cache-mb", "0", "check"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("0 is not in 1..=1048576"), "{err}");
 }
 
 #[test]

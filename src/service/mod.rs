@@ -151,7 +151,12 @@ pub struct Service {
 impl Service {
     /// Opens the store in `dir` and rebuilds the graph from it. Needs a Tokio runtime.
     pub fn open(dir: &Path) -> Result<Service, ServiceError> {
-        let store = Store::open(dir)?;
+        Self::open_with(dir, crate::store::CACHE_BYTES)
+    }
+
+    /// [`Service::open`] with a store page cache of `cache_bytes`.
+    pub fn open_with(dir: &Path, cache_bytes: u64) -> Result<Service, ServiceError> {
+        let store = Store::open_with(dir, cache_bytes)?;
         let graph = Graph::from_contents(store.load()?)?;
         tracing::info!(
             nodes = graph.node_count(),

@@ -33,6 +33,12 @@ use crate::model::{Conflict, ConflictId, Node, NodeId, RelId, Relation};
 
 pub use codec::FORMAT_VERSION;
 
+/// sled's page cache. Reads are answered from the in-memory graph, so the
+/// cache serves only writes (which read the old record) and the scan at
+/// start-up; sled's default of 1 GiB would keep a second copy of a large
+/// store in memory for nothing. `--store-cache-mb` overrides it.
+pub const CACHE_BYTES: u64 = 64 << 20;
+
 /// How long [`Store::open`] waits for a lock that a just-closed store of this
 /// process (or a process that just exited) has not released yet.
 pub const LOCK_GRACE: std::time::Duration = std::time::Duration::from_secs(2);
@@ -219,9 +225,14 @@ impl Store {
     /// lock held at the first try is retried for up to [`LOCK_GRACE`] before
     /// the store is reported as in use.
     pub fn open(dir: &Path) -> Result<Store, StoreError> {
+        Self::open_with(dir, CACHE_BYTES)
+    }
+
+    /// [`Store::open`] with a page cache of `cache_bytes`.
+    pub fn open_with(dir: &Path, cache_bytes: u64) -> Result<Store, StoreError> {
         let start = std::time::Instant::now();
         let db = loop {
-            match Self::open_db(dir) {
+            match Self::open_db(dir, cache_bytes) {
                 Err(StoreError::Locked { .. }) if start.elapsed() < LOCK_GRACE => {
                     std::thread::sleep(std::time::Duration::from_millis(20));
                 }
@@ -289,21 +300,25 @@ impl Store {
         Ok(store)
     }
 
-    fn open_db(dir: &Path) -> Result<sled::Db, StoreError> {
-        sled::Config::new().path(dir).open().map_err(|e| match e {
-            sled::Error::Io(ref io)
-                if io.kind() == std::io::ErrorKind::WouldBlock
-                    || io.to_string().contains("lock") =>
-            {
-                StoreError::Locked {
-                    path: dir.to_owned(),
+    fn open_db(dir: &Path, cache: u64) -> Result<sled::Db, StoreError> {
+        sled::Config::new()
+            .path(dir)
+            .cache_capacity(cache)
+            .open()
+            .map_err(|e| match e {
+                sled::Error::Io(ref io)
+                    if io.kind() == std::io::ErrorKind::WouldBlock
+                        || io.to_string().contains("lock") =>
+                {
+                    StoreError::Locked {
+                        path: dir.to_owned(),
+                    }
                 }
-            }
-            other => StoreError::Open {
-                path: dir.to_owned(),
-                source: other,
-            },
-        })
+                other => StoreError::Open {
+                    path: dir.to_owned(),
+                    source: other,
+                },
+            })
     }
 
     /// Reads every record, checking each decodes.
