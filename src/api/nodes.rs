@@ -7,6 +7,7 @@ use async_graphql::{Interface, Object, Result, ID};
 use petgraph::Direction as Dir;
 
 use super::errors::invalid;
+use super::pagination::{list_cost, slice};
 use super::relations::{Attendance, Membership, RelRef, Relation, Signature, Speech, Tenure};
 use super::scalars::{date, Date, Direction, NameKind, NodeKind, RelKind};
 use crate::graph::Graph;
@@ -105,6 +106,8 @@ pub fn node_obj(g: &Arc<Graph>, id: &str) -> Option<NodeObj> {
 }
 
 /// Anything in the graph with an id, a name and sources.
+// Clippy reads the repeated `arg(name = …, ty = …)` of two fields as duplicates.
+#[allow(clippy::duplicated_attributes)]
 #[derive(Interface, Clone)]
 #[graphql(
     name = "Node",
@@ -130,6 +133,14 @@ pub fn node_obj(g: &Arc<Graph>, id: &str) -> Option<NodeObj> {
     field(
         name = "relations",
         ty = "Vec<Relation>",
+        arg(name = "kinds", ty = "Option<Vec<RelKind>>"),
+        arg(name = "direction", ty = "Option<Direction>"),
+        arg(name = "first", ty = "Option<i32>"),
+        arg(name = "offset", ty = "Option<i32>")
+    ),
+    field(
+        name = "relations_count",
+        ty = "usize",
         arg(name = "kinds", ty = "Option<Vec<RelKind>>"),
         arg(name = "direction", ty = "Option<Direction>")
     )
@@ -248,8 +259,13 @@ fn meetings_involving(
     Ok(v)
 }
 
+/// Defines a node object: `node_object!(#[Object] first, "list_cost(first, child_complexity)", /// doc Type, Kind, { fields })`.
+/// The `#[Object]` attribute and the complexity expression of `relations` are
+/// written by the caller so that the resolvers' generated `child_complexity`
+/// and the complexity expressions of every paged field share the caller's
+/// hygiene (a `macro_rules` local is invisible to tokens from elsewhere).
 macro_rules! node_object {
-    ($(#[$doc:meta])* $ty:ident, $kind:ident, { $($extra:tt)* }) => {
+    ($hash:tt $object:tt $first:ident, $rel_cost:tt, $(#[$doc:meta])* $ty:ident, $kind:ident, { $($extra:tt)* }) => {
         $(#[$doc])*
         #[derive(Clone)]
         pub struct $ty(pub NodeRef);
@@ -264,7 +280,7 @@ macro_rules! node_object {
             const KIND: model::NodeKind = model::NodeKind::$kind;
         }
 
-        #[Object]
+        $hash $object
         impl $ty {
             /// Stable id, e.g. `person:berik-asylov`.
             async fn id(&self) -> ID {
@@ -290,34 +306,78 @@ macro_rules! node_object {
             async fn notes(&self) -> Vec<Note> {
                 self.0.n.notes.iter().map(|n| Note { g: self.0.g.clone(), n: n.clone() }).collect()
             }
-            /// Every relation of this node, optionally of some kinds or one direction.
-            async fn relations(&self, kinds: Option<Vec<RelKind>>, direction: Option<Direction>) -> Vec<Relation> {
-                self.0.all_relations(kinds, direction)
+            /// Every relation of this node, optionally of some kinds or one
+            /// direction, outgoing first, each direction in relation id order.
+            /// Paged like every nested list: `offset` skips, `first` (at most
+            /// 1000) bounds; `relationsCount` counts them all.
+            #[graphql(complexity = $rel_cost)]
+            async fn relations(&self, kinds: Option<Vec<RelKind>>, direction: Option<Direction>, $first: Option<i32>, offset: Option<i32>) -> Result<Vec<Relation>> {
+                slice(self.0.all_relations(kinds, direction), $first, offset)
+            }
+            /// How many `relations` match `kinds` and `direction`, whatever page is asked for.
+            async fn relations_count(&self, kinds: Option<Vec<RelKind>>, direction: Option<Direction>) -> usize {
+                self.0.all_relations(kinds, direction).len()
             }
             $($extra)*
         }
     };
 }
 
+// Every list below that grows with the data is paged the same way: `offset`
+// items are skipped, then at most `first` (up to 1000) are returned, in the
+// list's own stable order; without `first` the whole list comes back. Beside
+// each list `xs` is `xsCount`, the length of the whole list under the same
+// filters. The complexity limit counts `first`, or 1000 when it is missing.
+
 node_object!(
+    #[Object] first, "list_cost(first, child_complexity)",
     /// A person: an official, a delegate, a speaker.
     Person, Person, {
-    /// Offices held, with start, end and whether acting.
-    async fn tenures(&self) -> Vec<Tenure> {
-        self.0.rels(Dir::Outgoing, Some(RK::Holds)).into_iter().map(Tenure).collect()
+    /// Offices held, with start, end and whether acting. Paged; see `tenuresCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn tenures(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Tenure>> {
+        slice(self.0.rels(Dir::Outgoing, Some(RK::Holds)), first, offset).map(|v| v.into_iter().map(Tenure).collect())
     }
-    /// Meetings attended, with mode, role, capacity and on whose behalf.
-    async fn attendances(&self) -> Vec<Attendance> {
-        self.0.rels(Dir::Outgoing, Some(RK::Attended)).into_iter().map(Attendance).collect()
+    /// How many `tenures` there are, whatever page is asked for.
+    async fn tenures_count(&self) -> usize {
+        self.0.rels(Dir::Outgoing, Some(RK::Holds)).len()
     }
-    async fn chaired(&self) -> Vec<Meeting> {
-        self.0.ends(Dir::Outgoing, RK::Chaired)
+    /// Meetings attended, with mode, role, capacity and on whose behalf, in
+    /// relation id order. Paged; see `attendancesCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn attendances(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Attendance>> {
+        slice(self.0.rels(Dir::Outgoing, Some(RK::Attended)), first, offset).map(|v| v.into_iter().map(Attendance).collect())
     }
-    async fn speeches(&self) -> Vec<Speech> {
-        self.0.rels(Dir::Outgoing, Some(RK::SpokeAt)).into_iter().map(Speech).collect()
+    /// How many `attendances` there are, whatever page is asked for.
+    async fn attendances_count(&self) -> usize {
+        self.0.rels(Dir::Outgoing, Some(RK::Attended)).len()
     }
-    async fn signatures(&self) -> Vec<Signature> {
-        self.0.rels(Dir::Outgoing, Some(RK::Signed)).into_iter().map(Signature).collect()
+    /// Meetings chaired. Paged; see `chairedCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn chaired(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Meeting>> {
+        slice(self.0.ends(Dir::Outgoing, RK::Chaired), first, offset)
+    }
+    /// How many meetings `chaired` lists, whatever page is asked for.
+    async fn chaired_count(&self) -> usize {
+        self.0.ends::<Meeting>(Dir::Outgoing, RK::Chaired).len()
+    }
+    /// Speeches given, in relation id order. Paged; see `speechesCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn speeches(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Speech>> {
+        slice(self.0.rels(Dir::Outgoing, Some(RK::SpokeAt)), first, offset).map(|v| v.into_iter().map(Speech).collect())
+    }
+    /// How many `speeches` there are, whatever page is asked for.
+    async fn speeches_count(&self) -> usize {
+        self.0.rels(Dir::Outgoing, Some(RK::SpokeAt)).len()
+    }
+    /// Documents signed, in relation id order. Paged; see `signaturesCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn signatures(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Signature>> {
+        slice(self.0.rels(Dir::Outgoing, Some(RK::Signed)), first, offset).map(|v| v.into_iter().map(Signature).collect())
+    }
+    /// How many `signatures` there are, whatever page is asked for.
+    async fn signatures_count(&self) -> usize {
+        self.0.rels(Dir::Outgoing, Some(RK::Signed)).len()
     }
     /// The offices this person held on `date` (from tenures, and from
     /// attendances or signatures in that capacity on that date), surest first.
@@ -357,37 +417,72 @@ node_object!(
 });
 
 node_object!(
+    #[Object] first, "list_cost(first, child_complexity)",
     /// A sovereign state.
     State, State, {
     /// ISO 3166-1 alpha-2 code.
     async fn code(&self) -> Option<&str> {
         self.0.n.code.as_deref()
     }
-    async fn memberships(&self) -> Vec<Membership> {
-        self.0.rels(Dir::Outgoing, Some(RK::MemberOf)).into_iter().map(Membership).collect()
+    /// Organizations this state is a member of. Paged; see `membershipsCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn memberships(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Membership>> {
+        slice(self.0.rels(Dir::Outgoing, Some(RK::MemberOf)), first, offset).map(|v| v.into_iter().map(Membership).collect())
     }
-    /// Offices whose jurisdiction this state is.
-    async fn offices(&self) -> Vec<Office> {
-        self.0.ends(Dir::Incoming, RK::Jurisdiction)
+    /// How many `memberships` there are, whatever page is asked for.
+    async fn memberships_count(&self) -> usize {
+        self.0.rels(Dir::Outgoing, Some(RK::MemberOf)).len()
     }
-    /// Organizations that are part of this state.
-    async fn organizations(&self) -> Vec<Organization> {
-        self.0.ends(Dir::Incoming, RK::PartOf)
+    /// Offices whose jurisdiction this state is. Paged; see `officesCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn offices(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Office>> {
+        slice(self.0.ends(Dir::Incoming, RK::Jurisdiction), first, offset)
     }
-    async fn places(&self) -> Vec<Place> {
-        self.0.ends(Dir::Incoming, RK::LocatedIn)
+    /// How many `offices` there are, whatever page is asked for.
+    async fn offices_count(&self) -> usize {
+        self.0.ends::<Office>(Dir::Incoming, RK::Jurisdiction).len()
     }
-    async fn hosted(&self) -> Vec<Meeting> {
-        self.0.ends(Dir::Incoming, RK::HostedBy)
+    /// Organizations that are part of this state. Paged; see `organizationsCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn organizations(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Organization>> {
+        slice(self.0.ends(Dir::Incoming, RK::PartOf), first, offset)
+    }
+    /// How many `organizations` there are, whatever page is asked for.
+    async fn organizations_count(&self) -> usize {
+        self.0.ends::<Organization>(Dir::Incoming, RK::PartOf).len()
+    }
+    /// Places in this state. Paged; see `placesCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn places(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Place>> {
+        slice(self.0.ends(Dir::Incoming, RK::LocatedIn), first, offset)
+    }
+    /// How many `places` there are, whatever page is asked for.
+    async fn places_count(&self) -> usize {
+        self.0.ends::<Place>(Dir::Incoming, RK::LocatedIn).len()
+    }
+    /// Meetings this state hosted. Paged; see `hostedCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn hosted(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Meeting>> {
+        slice(self.0.ends(Dir::Incoming, RK::HostedBy), first, offset)
+    }
+    /// How many meetings `hosted` lists, whatever page is asked for.
+    async fn hosted_count(&self) -> usize {
+        self.0.ends::<Meeting>(Dir::Incoming, RK::HostedBy).len()
     }
     /// Meetings this state took part in, in date order: hosted, held on its
-    /// territory, or attended on its behalf.
-    async fn meetings(&self, from: Option<String>, to: Option<String>) -> Result<Vec<Meeting>> {
-        meetings_involving(&self.0, from, to)
+    /// territory, or attended on its behalf. Paged; see `meetingsCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn meetings(&self, from: Option<String>, to: Option<String>, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Meeting>> {
+        slice(meetings_involving(&self.0, from, to)?, first, offset)
+    }
+    /// How many `meetings` fall between `from` and `to`, whatever page is asked for.
+    async fn meetings_count(&self, from: Option<String>, to: Option<String>) -> Result<usize> {
+        Ok(meetings_involving(&self.0, from, to)?.len())
     }
 });
 
 node_object!(
+    #[Object] first, "list_cost(first, child_complexity)",
     /// An organization: the SCO, a prosecutor general's office.
     Organization, Organization, {
     /// A free category ("intergovernmental organization", "prosecution service").
@@ -399,24 +494,74 @@ node_object!(
         self.0.rels(Dir::Outgoing, Some(RK::PartOf)).into_iter()
             .filter_map(|r| node_obj(&self.0.g, r.r.to.as_str())).collect()
     }
-    async fn parts(&self) -> Vec<Organization> {
-        self.0.ends(Dir::Incoming, RK::PartOf)
+    /// Organizations that are part of this one. Paged; see `partsCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn parts(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Organization>> {
+        slice(self.0.ends(Dir::Incoming, RK::PartOf), first, offset)
     }
-    /// Member states, with status and dates.
-    async fn members(&self) -> Vec<Membership> {
-        self.0.rels(Dir::Incoming, Some(RK::MemberOf)).into_iter().map(Membership).collect()
+    /// How many `parts` there are, whatever page is asked for.
+    async fn parts_count(&self) -> usize {
+        self.0.ends::<Organization>(Dir::Incoming, RK::PartOf).len()
     }
-    async fn offices(&self) -> Vec<Office> {
-        self.0.ends(Dir::Incoming, RK::BelongsTo)
+    /// Member states, with status and dates. Paged; see `membersCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn members(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Membership>> {
+        slice(self.0.rels(Dir::Incoming, Some(RK::MemberOf)), first, offset).map(|v| v.into_iter().map(Membership).collect())
+    }
+    /// How many `members` there are, whatever page is asked for.
+    async fn members_count(&self) -> usize {
+        self.0.rels(Dir::Incoming, Some(RK::MemberOf)).len()
+    }
+    /// Offices of this organization. Paged; see `officesCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn offices(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Office>> {
+        slice(self.0.ends(Dir::Incoming, RK::BelongsTo), first, offset)
+    }
+    /// How many `offices` there are, whatever page is asked for.
+    async fn offices_count(&self) -> usize {
+        self.0.ends::<Office>(Dir::Incoming, RK::BelongsTo).len()
     }
     /// Meetings this organization took part in, in date order: organized
-    /// (itself or through their series) or attended on its behalf.
-    async fn meetings(&self, from: Option<String>, to: Option<String>) -> Result<Vec<Meeting>> {
-        meetings_involving(&self.0, from, to)
+    /// (itself or through their series) or attended on its behalf. Paged;
+    /// see `meetingsCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn meetings(&self, from: Option<String>, to: Option<String>, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Meeting>> {
+        slice(meetings_involving(&self.0, from, to)?, first, offset)
+    }
+    /// How many `meetings` fall between `from` and `to`, whatever page is asked for.
+    async fn meetings_count(&self, from: Option<String>, to: Option<String>) -> Result<usize> {
+        Ok(meetings_involving(&self.0, from, to)?.len())
     }
 });
 
+fn holders_of(n: &NodeRef, at: Option<String>) -> Result<Vec<Tenure>> {
+    let at = at.map(|a| parse_date("at", &a)).transpose()?;
+    Ok(n.rels(Dir::Incoming, Some(RK::Holds))
+        .into_iter()
+        .filter(|t| at.is_none_or(|d| crate::graph::time::covers(t.r.start, t.r.end, &d).is_some()))
+        .map(Tenure)
+        .collect())
+}
+
+fn attendances_at(n: &NodeRef, mode: Option<super::scalars::AttendanceMode>) -> Vec<Attendance> {
+    let mode: Option<model::AttendanceMode> = mode.map(Into::into);
+    n.rels(Dir::Incoming, Some(RK::Attended))
+        .into_iter()
+        .filter(|r| mode.is_none() || r.r.mode == mode)
+        .map(Attendance)
+        .collect()
+}
+
+fn series_meetings(n: &NodeRef) -> Vec<Meeting> {
+    let mut rels = n.rels(Dir::Incoming, Some(RK::InSeries));
+    rels.sort_by_key(|r| r.r.ordinal);
+    rels.into_iter()
+        .filter_map(|r| NodeRef::get(&n.g, r.r.from.as_str()).map(Meeting))
+        .collect()
+}
+
 node_object!(
+    #[Object] first, "list_cost(first, child_complexity)",
     /// A post, such as "Prosecutor General of the Republic of Kazakhstan".
     Office, Office, {
     async fn title(&self) -> &str {
@@ -429,12 +574,15 @@ node_object!(
         self.0.first(Dir::Outgoing, RK::Jurisdiction)
     }
     /// Tenures of this office; with `at`, only those that may include that date
-    /// (a tenure with an unknown end is taken as still running).
-    async fn holders(&self, at: Option<String>) -> Result<Vec<Tenure>> {
-        let at = at.map(|a| parse_date("at", &a)).transpose()?;
-        Ok(self.0.rels(Dir::Incoming, Some(RK::Holds)).into_iter()
-            .filter(|t| at.is_none_or(|d| crate::graph::time::covers(t.r.start, t.r.end, &d).is_some()))
-            .map(Tenure).collect())
+    /// (a tenure with an unknown end is taken as still running). Paged; see
+    /// `holdersCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn holders(&self, at: Option<String>, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Tenure>> {
+        slice(holders_of(&self.0, at)?, first, offset)
+    }
+    /// How many `holders` there are (on `at`, when given), whatever page is asked for.
+    async fn holders_count(&self, at: Option<String>) -> Result<usize> {
+        Ok(holders_of(&self.0, at)?.len())
     }
     /// Who held this office on `date`, surest first: CERTAIN when true for
     /// every day the dates allow, POSSIBLE when only for some. Attendances and
@@ -454,6 +602,7 @@ node_object!(
 });
 
 node_object!(
+    #[Object] first, "list_cost(first, child_complexity)",
     /// A meeting: a summit, a session, a bilateral on the margins.
     Meeting, Meeting, {
     /// A free category ("plenary meeting", "bilateral meetings").
@@ -492,14 +641,24 @@ node_object!(
         v.extend(self.0.rels(Dir::Incoming, Some(RK::Chaired)));
         v.into_iter().map(Relation).collect()
     }
-    async fn attendances(&self, mode: Option<super::scalars::AttendanceMode>) -> Vec<Attendance> {
-        let mode: Option<model::AttendanceMode> = mode.map(Into::into);
-        self.0.rels(Dir::Incoming, Some(RK::Attended)).into_iter()
-            .filter(|r| mode.is_none() || r.r.mode == mode)
-            .map(Attendance).collect()
+    /// Attendances (of one `mode`, when given), in relation id order. Paged;
+    /// see `attendancesCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn attendances(&self, mode: Option<super::scalars::AttendanceMode>, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Attendance>> {
+        slice(attendances_at(&self.0, mode), first, offset)
     }
-    async fn speeches(&self) -> Vec<Speech> {
-        self.0.rels(Dir::Incoming, Some(RK::SpokeAt)).into_iter().map(Speech).collect()
+    /// How many `attendances` there are (of `mode`, when given), whatever page is asked for.
+    async fn attendances_count(&self, mode: Option<super::scalars::AttendanceMode>) -> usize {
+        attendances_at(&self.0, mode).len()
+    }
+    /// Speeches given here, in relation id order. Paged; see `speechesCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn speeches(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Speech>> {
+        slice(self.0.rels(Dir::Incoming, Some(RK::SpokeAt)), first, offset).map(|v| v.into_iter().map(Speech).collect())
+    }
+    /// How many `speeches` there are, whatever page is asked for.
+    async fn speeches_count(&self) -> usize {
+        self.0.rels(Dir::Incoming, Some(RK::SpokeAt)).len()
     }
     /// Attendances grouped by the state they speak for (on behalf of, else the
     /// capacity's jurisdiction); a group with no state comes last.
@@ -507,25 +666,42 @@ node_object!(
         self.0.g.participants_by_state(self.0.id()).into_iter()
             .map(|s| super::analysis::StateParticipation { g: self.0.g.clone(), s }).collect()
     }
-    /// Documents adopted at this meeting.
-    async fn documents(&self) -> Vec<Document> {
-        self.0.ends(Dir::Incoming, RK::AdoptedAt)
+    /// Documents adopted at this meeting. Paged; see `documentsCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn documents(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Document>> {
+        slice(self.0.ends(Dir::Incoming, RK::AdoptedAt), first, offset)
+    }
+    /// How many `documents` there are, whatever page is asked for.
+    async fn documents_count(&self) -> usize {
+        self.0.ends::<Document>(Dir::Incoming, RK::AdoptedAt).len()
     }
     /// The meeting this one is a sub-event of.
     async fn parent(&self) -> Option<Meeting> {
         self.0.first(Dir::Outgoing, RK::SubEventOf)
     }
-    /// Sub-events: bilateral meetings on the margins, side sessions.
-    async fn parts(&self) -> Vec<Meeting> {
-        self.0.ends(Dir::Incoming, RK::SubEventOf)
+    /// Sub-events: bilateral meetings on the margins, side sessions. Paged;
+    /// see `partsCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn parts(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Meeting>> {
+        slice(self.0.ends(Dir::Incoming, RK::SubEventOf), first, offset)
+    }
+    /// How many `parts` there are, whatever page is asked for.
+    async fn parts_count(&self) -> usize {
+        self.0.ends::<Meeting>(Dir::Incoming, RK::SubEventOf).len()
     }
     /// Meetings this one prepared.
     async fn preparatory_for(&self) -> Vec<Meeting> {
         self.0.ends(Dir::Outgoing, RK::PreparatoryFor)
     }
-    /// Meetings that prepared this one (an experts' group, say).
-    async fn preparatory_meetings(&self) -> Vec<Meeting> {
-        self.0.ends(Dir::Incoming, RK::PreparatoryFor)
+    /// Meetings that prepared this one (an experts' group, say). Paged; see
+    /// `preparatoryMeetingsCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn preparatory_meetings(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Meeting>> {
+        slice(self.0.ends(Dir::Incoming, RK::PreparatoryFor), first, offset)
+    }
+    /// How many `preparatoryMeetings` there are, whatever page is asked for.
+    async fn preparatory_meetings_count(&self) -> usize {
+        self.0.ends::<Meeting>(Dir::Incoming, RK::PreparatoryFor).len()
     }
     async fn topics(&self) -> Vec<Topic> {
         self.0.ends(Dir::Outgoing, RK::About)
@@ -537,13 +713,17 @@ node_object!(
 });
 
 node_object!(
+    #[Object] first, "list_cost(first, child_complexity)",
     /// A recurring meeting (the meetings of the SCO prosecutors general).
     Series, Series, {
-    /// The meetings of the series, by ordinal.
-    async fn meetings(&self) -> Vec<Meeting> {
-        let mut rels = self.0.rels(Dir::Incoming, Some(RK::InSeries));
-        rels.sort_by_key(|r| r.r.ordinal);
-        rels.into_iter().filter_map(|r| NodeRef::get(&self.0.g, r.r.from.as_str()).map(Meeting)).collect()
+    /// The meetings of the series, by ordinal. Paged; see `meetingsCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn meetings(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Meeting>> {
+        slice(series_meetings(&self.0), first, offset)
+    }
+    /// How many `meetings` there are, whatever page is asked for.
+    async fn meetings_count(&self) -> usize {
+        series_meetings(&self.0).len()
     }
     async fn organizer(&self) -> Option<Organization> {
         self.0.first(Dir::Outgoing, RK::OrganizedBy)
@@ -551,6 +731,7 @@ node_object!(
 });
 
 node_object!(
+    #[Object] first, "list_cost(first, child_complexity)",
     /// A document: a protocol, a declaration.
     Document, Document, {
     async fn title(&self) -> &str {
@@ -566,8 +747,14 @@ node_object!(
     async fn language(&self) -> Option<&str> {
         self.0.n.language.as_deref()
     }
-    async fn signatories(&self) -> Vec<Signature> {
-        self.0.rels(Dir::Incoming, Some(RK::Signed)).into_iter().map(Signature).collect()
+    /// Signatures on this document, in relation id order. Paged; see `signatoriesCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn signatories(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Signature>> {
+        slice(self.0.rels(Dir::Incoming, Some(RK::Signed)), first, offset).map(|v| v.into_iter().map(Signature).collect())
+    }
+    /// How many `signatories` there are, whatever page is asked for.
+    async fn signatories_count(&self) -> usize {
+        self.0.rels(Dir::Incoming, Some(RK::Signed)).len()
     }
     async fn adopted_at(&self) -> Option<Meeting> {
         self.0.first(Dir::Outgoing, RK::AdoptedAt)
@@ -578,6 +765,7 @@ node_object!(
 });
 
 node_object!(
+    #[Object] first, "list_cost(first, child_complexity)",
     /// A place: a city, a venue.
     Place, Place, {
     async fn category(&self) -> Option<&str> {
@@ -588,23 +776,56 @@ node_object!(
         self.0.rels(Dir::Outgoing, Some(RK::LocatedIn)).into_iter()
             .filter_map(|r| node_obj(&self.0.g, r.r.to.as_str())).collect()
     }
-    async fn meetings(&self) -> Vec<Meeting> {
-        self.0.ends(Dir::Incoming, RK::HeldIn)
+    /// Meetings held here. Paged; see `meetingsCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn meetings(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Meeting>> {
+        slice(self.0.ends(Dir::Incoming, RK::HeldIn), first, offset)
+    }
+    /// How many `meetings` there are, whatever page is asked for.
+    async fn meetings_count(&self) -> usize {
+        self.0.ends::<Meeting>(Dir::Incoming, RK::HeldIn).len()
     }
 });
 
 node_object!(
+    #[Object] first, "list_cost(first, child_complexity)",
     /// A subject a meeting or document is about.
     Topic, Topic, {
-    async fn meetings(&self) -> Vec<Meeting> {
-        self.0.ends(Dir::Incoming, RK::About)
+    /// Meetings about this topic. Paged; see `meetingsCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn meetings(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Meeting>> {
+        slice(self.0.ends(Dir::Incoming, RK::About), first, offset)
     }
-    async fn documents(&self) -> Vec<Document> {
-        self.0.ends(Dir::Incoming, RK::About)
+    /// How many `meetings` there are, whatever page is asked for.
+    async fn meetings_count(&self) -> usize {
+        self.0.ends::<Meeting>(Dir::Incoming, RK::About).len()
+    }
+    /// Documents about this topic. Paged; see `documentsCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn documents(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Document>> {
+        slice(self.0.ends(Dir::Incoming, RK::About), first, offset)
+    }
+    /// How many `documents` there are, whatever page is asked for.
+    async fn documents_count(&self) -> usize {
+        self.0.ends::<Document>(Dir::Incoming, RK::About).len()
     }
 });
 
+fn cited_by_nodes(n: &NodeRef) -> Vec<NodeObj> {
+    n.g.referrers(n.id())
+        .filter_map(|id| node_obj(&n.g, id))
+        .collect()
+}
+
+fn cited_by_relations(n: &NodeRef) -> Vec<Relation> {
+    n.g.referrers(n.id())
+        .filter_map(|id| n.g.relation(id))
+        .map(|r| Relation(RelRef::new(&n.g, r)))
+        .collect()
+}
+
 node_object!(
+    #[Object] first, "list_cost(first, child_complexity)",
     /// A report, release or reference that states facts.
     Source, Source, {
     async fn title(&self) -> &str {
@@ -627,14 +848,22 @@ node_object!(
         self.0.n.kind.as_deref()
     }
     /// Nodes that cite this source (in their own, alias or note citations).
-    async fn cited_by_nodes(&self) -> Vec<NodeObj> {
-        self.0.g.referrers(self.0.n.id.as_str())
-            .filter_map(|id| node_obj(&self.0.g, id)).collect()
+    /// Paged; see `citedByNodesCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn cited_by_nodes(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<NodeObj>> {
+        slice(cited_by_nodes(&self.0), first, offset)
     }
-    /// Relations that cite this source.
-    async fn cited_by_relations(&self) -> Vec<Relation> {
-        self.0.g.referrers(self.0.n.id.as_str())
-            .filter_map(|id| self.0.g.relation(id))
-            .map(|r| Relation(RelRef::new(&self.0.g, r))).collect()
+    /// How many `citedByNodes` there are, whatever page is asked for.
+    async fn cited_by_nodes_count(&self) -> usize {
+        cited_by_nodes(&self.0).len()
+    }
+    /// Relations that cite this source. Paged; see `citedByRelationsCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn cited_by_relations(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Relation>> {
+        slice(cited_by_relations(&self.0), first, offset)
+    }
+    /// How many `citedByRelations` there are, whatever page is asked for.
+    async fn cited_by_relations_count(&self) -> usize {
+        cited_by_relations(&self.0).len()
     }
 });
