@@ -11,9 +11,10 @@ use super::nodes::{
     node_obj, Document, Meeting, NodeObj, NodeRef, Office, Organization, Person, Place, Series,
     Source, State, Topic,
 };
-use super::query::{counts, KindCount};
+use super::query::counts;
 use super::relations::{Attendance, RelRef, Relation, Tenure};
-use super::scalars::{date, AttendanceMode, Date, NodeKind, RelKind};
+use super::scalars::{date, Date, NodeKind, RelKind};
+use super::stats::Stats;
 use crate::graph::centrality::{Measure, Ranking};
 use crate::graph::paths::PathError;
 use crate::graph::time::{Certainty as GCertainty, Holding as GHolding, TenureIssueKind};
@@ -367,47 +368,6 @@ pub struct Centrality {
     pub network_edges: usize,
 }
 
-#[derive(SimpleObject)]
-pub struct YearCount {
-    pub year: i32,
-    /// Null for meetings in no series.
-    pub series: Option<Series>,
-    pub count: usize,
-}
-
-#[derive(SimpleObject)]
-pub struct StateCount {
-    /// Null for attendances with no known state.
-    pub state: Option<State>,
-    pub count: usize,
-}
-
-#[derive(SimpleObject)]
-pub struct ModeCount {
-    pub mode: AttendanceMode,
-    pub count: usize,
-}
-
-#[derive(SimpleObject)]
-pub struct MeetingDocuments {
-    pub meeting: Meeting,
-    pub documents: usize,
-    pub signatures: usize,
-}
-
-/// Dashboard numbers.
-#[derive(SimpleObject)]
-pub struct Stats {
-    pub nodes: usize,
-    pub relations: usize,
-    pub conflicts: usize,
-    pub by_kind: Vec<KindCount>,
-    pub meetings_per_year: Vec<YearCount>,
-    pub attendance_by_state: Vec<StateCount>,
-    pub attendance_by_mode: Vec<ModeCount>,
-    pub documents_per_meeting: Vec<MeetingDocuments>,
-}
-
 /// Data checks.
 #[derive(SimpleObject)]
 pub struct DataChecks {
@@ -573,57 +533,8 @@ impl AnalysisQuery {
     async fn stats(&self, ctx: &Context<'_>) -> Result<Stats> {
         let g = super::graph(ctx);
         let s = offload(g.clone(), |g| g.stats()).await?;
-        let state = |id: &Option<model::NodeId>| {
-            id.as_ref()
-                .and_then(|i| NodeRef::get(&g, i.as_str()))
-                .map(State)
-        };
         let c = counts(&g);
-        Ok(Stats {
-            nodes: c.nodes,
-            relations: c.relations,
-            conflicts: c.conflicts,
-            by_kind: c.by_kind,
-            meetings_per_year: s
-                .meetings_per_year
-                .iter()
-                .map(|(year, series, count)| YearCount {
-                    year: *year,
-                    series: series
-                        .as_ref()
-                        .and_then(|i| NodeRef::get(&g, i.as_str()))
-                        .map(Series),
-                    count: *count,
-                })
-                .collect(),
-            attendance_by_state: s
-                .attendance_by_state
-                .iter()
-                .map(|(st, count)| StateCount {
-                    state: state(st),
-                    count: *count,
-                })
-                .collect(),
-            attendance_by_mode: s
-                .attendance_by_mode
-                .iter()
-                .map(|(m, count)| ModeCount {
-                    mode: (*m).into(),
-                    count: *count,
-                })
-                .collect(),
-            documents_per_meeting: s
-                .documents_per_meeting
-                .iter()
-                .filter_map(|(m, documents, signatures)| {
-                    NodeRef::get(&g, m.as_str()).map(|n| MeetingDocuments {
-                        meeting: Meeting(n),
-                        documents: *documents,
-                        signatures: *signatures,
-                    })
-                })
-                .collect(),
-        })
+        Ok(Stats { g, s, c })
     }
 
     /// Checks of the data an editor should look at.

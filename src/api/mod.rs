@@ -16,6 +16,7 @@ mod pagination;
 mod query;
 mod relations;
 mod scalars;
+mod stats;
 mod subscription;
 
 use std::sync::Arc;
