@@ -217,3 +217,27 @@ async fn nested_pages_multiply_against_the_complexity_limit() {
     let body = s.gql_raw(q, json!({})).await;
     assert!(body["errors"].is_null(), "{body}");
 }
+
+#[tokio::test]
+async fn the_evidence_of_met_with_is_paged_beside_its_count() {
+    let s = TestServer::seeded().await;
+    let q = "{ person(id: \"person:igor-krasnov\") { metWith(first: 1) { nodes { count all: meetings { id } page: meetings(first: 1, offset: 0) { id } } } } }";
+    let d = s.gql(q, json!({})).await;
+    let m = &d["person"]["metWith"]["nodes"][0];
+    let all = m["all"].as_array().unwrap();
+    assert_eq!(m["count"].as_u64(), Some(all.len() as u64));
+    assert_eq!(m["page"].as_array().unwrap()[..], all[..1]);
+}
+
+#[tokio::test]
+async fn the_attendances_of_a_state_group_are_paged_beside_its_count() {
+    let s = TestServer::seeded().await;
+    let q = format!("{{ meeting(id: \"{PG20}\") {{ participantsByState {{ count attendances(first: 1) {{ id }} }} }} }}");
+    let d = s.gql(&q, json!({})).await;
+    let groups = d["meeting"]["participantsByState"].as_array().unwrap();
+    let big = groups
+        .iter()
+        .find(|g| g["count"].as_u64().unwrap() > 1)
+        .unwrap();
+    assert_eq!(big["attendances"].as_array().unwrap().len(), 1);
+}

@@ -11,6 +11,7 @@ use super::nodes::{
     node_obj, Document, Meeting, NodeObj, NodeRef, Office, Organization, Person, Place, Series,
     Source, State, Topic,
 };
+use super::pagination::{list_cost, slice};
 use super::query::counts;
 use super::relations::{Attendance, RelRef, Relation, Tenure};
 use super::scalars::{date, Date, NodeKind, RelKind};
@@ -213,14 +214,15 @@ impl MetWith {
     async fn last_date(&self) -> Option<Date> {
         date(self.m.last)
     }
-    /// The shared meetings, earliest first.
-    async fn meetings(&self) -> Vec<Meeting> {
-        self.m
-            .meetings
-            .iter()
+    /// The shared meetings, earliest first. Paged like every nested list
+    /// (`first`, at most 1000, and `offset`); `count` counts them all.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn meetings(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Meeting>> {
+        Ok(slice(self.m.meetings.iter().collect(), first, offset)?
+            .into_iter()
             .filter_map(|m| NodeRef::get(&self.g, m.as_str()))
             .map(Meeting)
-            .collect()
+            .collect())
     }
 }
 
@@ -243,13 +245,19 @@ impl StateParticipation {
     async fn count(&self) -> usize {
         self.s.attendances.len()
     }
-    async fn attendances(&self) -> Vec<Attendance> {
-        self.s
-            .attendances
-            .iter()
+    /// The attendances. Paged like every nested list (`first`, at most
+    /// 1000, and `offset`); `count` counts them all.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn attendances(
+        &self,
+        first: Option<i32>,
+        offset: Option<i32>,
+    ) -> Result<Vec<Attendance>> {
+        Ok(slice(self.s.attendances.iter().collect(), first, offset)?
+            .into_iter()
             .filter_map(|r| rel(&self.g, r.as_str()))
             .map(Attendance)
-            .collect()
+            .collect())
     }
 }
 
