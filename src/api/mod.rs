@@ -7,6 +7,7 @@
 //! mutation carry the snapshot right after that write.
 
 mod analysis;
+mod entities;
 mod errors;
 mod inputs;
 pub mod limits;

@@ -1,5 +1,7 @@
 //! Node types: one GraphQL object per node kind, each a thin wrapper over a
 //! model node and the snapshot it was read from, and the `Node` interface.
+//! The people, meetings and documents are here; the other kinds are in
+//! `entities.rs`, defined by the same `node_object!` macro.
 
 use std::sync::Arc;
 
@@ -8,7 +10,9 @@ use petgraph::Direction as Dir;
 
 use super::errors::invalid;
 use super::pagination::{list_cost, slice};
-use super::relations::{Attendance, Membership, RelRef, Relation, Signature, Speech, Tenure};
+
+pub use super::entities::{Office, Organization, Place, Series, Source, State, Topic};
+use super::relations::{Attendance, RelRef, Relation, Signature, Speech, Tenure};
 use super::scalars::{date, Date, Direction, NameKind, NodeKind, RelKind};
 use crate::graph::Graph;
 use crate::model::{self, PartialDate, RelKind as RK};
@@ -33,7 +37,7 @@ impl NodeRef {
         })
     }
 
-    fn id(&self) -> &str {
+    pub(super) fn id(&self) -> &str {
         self.n.id.as_str()
     }
 
@@ -190,8 +194,8 @@ impl Citation {
 
 /// Another name: a spelling, a script, an initials form, a former name.
 pub struct Alias {
-    g: Arc<Graph>,
-    a: model::Alias,
+    pub(super) g: Arc<Graph>,
+    pub(super) a: model::Alias,
 }
 
 #[Object]
@@ -217,8 +221,8 @@ impl Alias {
 
 /// A cited statement about a node (a figure quoted at a meeting, say).
 pub struct Note {
-    g: Arc<Graph>,
-    n: model::Note,
+    pub(super) g: Arc<Graph>,
+    pub(super) n: model::Note,
 }
 
 #[Object]
@@ -231,32 +235,8 @@ impl Note {
     }
 }
 
-fn parse_date(field: &str, text: &str) -> Result<PartialDate> {
+pub(super) fn parse_date(field: &str, text: &str) -> Result<PartialDate> {
     PartialDate::parse(text).map_err(|e| invalid(field, e))
-}
-
-fn meetings_involving(
-    n: &NodeRef,
-    from: Option<String>,
-    to: Option<String>,
-) -> Result<Vec<Meeting>> {
-    let (from, to) = (
-        super::analysis::opt_date("from", from)?,
-        super::analysis::opt_date("to", to)?,
-    );
-    let mut v: Vec<Meeting> =
-        n.g.meetings_involving(n.id(), from.as_ref(), to.as_ref())
-            .into_iter()
-            .filter_map(|m| NodeRef::get(&n.g, m.as_str()).map(Meeting))
-            .collect();
-    v.sort_by(|a, b| {
-        (a.0.n.start.is_none(), a.0.n.start, &a.0.n.id).cmp(&(
-            b.0.n.start.is_none(),
-            b.0.n.start,
-            &b.0.n.id,
-        ))
-    });
-    Ok(v)
 }
 
 /// Defines a node object: `node_object!(#[Object] first, "list_cost(first, child_complexity)", /// doc Type, Kind, { fields })`.
@@ -283,27 +263,27 @@ macro_rules! node_object {
         $hash $object
         impl $ty {
             /// Stable id, e.g. `person:berik-asylov`.
-            async fn id(&self) -> ID {
+            pub(crate) async fn id(&self) -> ID {
                 ID(self.0.n.id.to_string())
             }
-            async fn kind(&self) -> NodeKind {
+            pub(crate) async fn kind(&self) -> NodeKind {
                 self.0.n.node_kind().into()
             }
             /// The primary name or title, in English.
-            async fn name(&self) -> String {
+            pub(crate) async fn name(&self) -> String {
                 self.0.n.name.clone()
             }
-            async fn aliases(&self) -> Vec<Alias> {
+            pub(crate) async fn aliases(&self) -> Vec<Alias> {
                 self.0.n.aliases.iter().map(|a| Alias { g: self.0.g.clone(), a: a.clone() }).collect()
             }
-            async fn description(&self) -> Option<String> {
+            pub(crate) async fn description(&self) -> Option<String> {
                 self.0.n.description.clone()
             }
             /// The sources that state this node.
-            async fn citations(&self) -> Vec<Citation> {
+            pub(crate) async fn citations(&self) -> Vec<Citation> {
                 citations(&self.0.g, &self.0.n.citations)
             }
-            async fn notes(&self) -> Vec<Note> {
+            pub(crate) async fn notes(&self) -> Vec<Note> {
                 self.0.n.notes.iter().map(|n| Note { g: self.0.g.clone(), n: n.clone() }).collect()
             }
             /// Every relation of this node, optionally of some kinds or one
@@ -311,17 +291,18 @@ macro_rules! node_object {
             /// Paged like every nested list: `offset` skips, `first` (at most
             /// 1000) bounds; `relationsCount` counts them all.
             #[graphql(complexity = $rel_cost)]
-            async fn relations(&self, kinds: Option<Vec<RelKind>>, direction: Option<Direction>, $first: Option<i32>, offset: Option<i32>) -> Result<Vec<Relation>> {
+            pub(crate) async fn relations(&self, kinds: Option<Vec<RelKind>>, direction: Option<Direction>, $first: Option<i32>, offset: Option<i32>) -> Result<Vec<Relation>> {
                 slice(self.0.all_relations(kinds, direction), $first, offset)
             }
             /// How many `relations` match `kinds` and `direction`, whatever page is asked for.
-            async fn relations_count(&self, kinds: Option<Vec<RelKind>>, direction: Option<Direction>) -> usize {
+            pub(crate) async fn relations_count(&self, kinds: Option<Vec<RelKind>>, direction: Option<Direction>) -> usize {
                 self.0.all_relations(kinds, direction).len()
             }
             $($extra)*
         }
     };
 }
+pub(crate) use node_object;
 
 // Every list below that grows with the data is paged the same way: `offset`
 // items are skipped, then at most `first` (up to 1000) are returned, in the
@@ -416,133 +397,6 @@ node_object!(
     }
 });
 
-node_object!(
-    #[Object] first, "list_cost(first, child_complexity)",
-    /// A sovereign state.
-    State, State, {
-    /// ISO 3166-1 alpha-2 code.
-    async fn code(&self) -> Option<&str> {
-        self.0.n.code.as_deref()
-    }
-    /// Organizations this state is a member of. Paged; see `membershipsCount`.
-    #[graphql(complexity = "list_cost(first, child_complexity)")]
-    async fn memberships(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Membership>> {
-        slice(self.0.rels(Dir::Outgoing, Some(RK::MemberOf)), first, offset).map(|v| v.into_iter().map(Membership).collect())
-    }
-    /// How many `memberships` there are, whatever page is asked for.
-    async fn memberships_count(&self) -> usize {
-        self.0.rels(Dir::Outgoing, Some(RK::MemberOf)).len()
-    }
-    /// Offices whose jurisdiction this state is. Paged; see `officesCount`.
-    #[graphql(complexity = "list_cost(first, child_complexity)")]
-    async fn offices(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Office>> {
-        slice(self.0.ends(Dir::Incoming, RK::Jurisdiction), first, offset)
-    }
-    /// How many `offices` there are, whatever page is asked for.
-    async fn offices_count(&self) -> usize {
-        self.0.ends::<Office>(Dir::Incoming, RK::Jurisdiction).len()
-    }
-    /// Organizations that are part of this state. Paged; see `organizationsCount`.
-    #[graphql(complexity = "list_cost(first, child_complexity)")]
-    async fn organizations(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Organization>> {
-        slice(self.0.ends(Dir::Incoming, RK::PartOf), first, offset)
-    }
-    /// How many `organizations` there are, whatever page is asked for.
-    async fn organizations_count(&self) -> usize {
-        self.0.ends::<Organization>(Dir::Incoming, RK::PartOf).len()
-    }
-    /// Places in this state. Paged; see `placesCount`.
-    #[graphql(complexity = "list_cost(first, child_complexity)")]
-    async fn places(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Place>> {
-        slice(self.0.ends(Dir::Incoming, RK::LocatedIn), first, offset)
-    }
-    /// How many `places` there are, whatever page is asked for.
-    async fn places_count(&self) -> usize {
-        self.0.ends::<Place>(Dir::Incoming, RK::LocatedIn).len()
-    }
-    /// Meetings this state hosted. Paged; see `hostedCount`.
-    #[graphql(complexity = "list_cost(first, child_complexity)")]
-    async fn hosted(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Meeting>> {
-        slice(self.0.ends(Dir::Incoming, RK::HostedBy), first, offset)
-    }
-    /// How many meetings `hosted` lists, whatever page is asked for.
-    async fn hosted_count(&self) -> usize {
-        self.0.ends::<Meeting>(Dir::Incoming, RK::HostedBy).len()
-    }
-    /// Meetings this state took part in, in date order: hosted, held on its
-    /// territory, or attended on its behalf. Paged; see `meetingsCount`.
-    #[graphql(complexity = "list_cost(first, child_complexity)")]
-    async fn meetings(&self, from: Option<String>, to: Option<String>, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Meeting>> {
-        slice(meetings_involving(&self.0, from, to)?, first, offset)
-    }
-    /// How many `meetings` fall between `from` and `to`, whatever page is asked for.
-    async fn meetings_count(&self, from: Option<String>, to: Option<String>) -> Result<usize> {
-        Ok(meetings_involving(&self.0, from, to)?.len())
-    }
-});
-
-node_object!(
-    #[Object] first, "list_cost(first, child_complexity)",
-    /// An organization: the SCO, a prosecutor general's office.
-    Organization, Organization, {
-    /// A free category ("intergovernmental organization", "prosecution service").
-    async fn category(&self) -> Option<&str> {
-        self.0.n.kind.as_deref()
-    }
-    /// The organizations or states this one is part of.
-    async fn part_of(&self) -> Vec<NodeObj> {
-        self.0.rels(Dir::Outgoing, Some(RK::PartOf)).into_iter()
-            .filter_map(|r| node_obj(&self.0.g, r.r.to.as_str())).collect()
-    }
-    /// Organizations that are part of this one. Paged; see `partsCount`.
-    #[graphql(complexity = "list_cost(first, child_complexity)")]
-    async fn parts(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Organization>> {
-        slice(self.0.ends(Dir::Incoming, RK::PartOf), first, offset)
-    }
-    /// How many `parts` there are, whatever page is asked for.
-    async fn parts_count(&self) -> usize {
-        self.0.ends::<Organization>(Dir::Incoming, RK::PartOf).len()
-    }
-    /// Member states, with status and dates. Paged; see `membersCount`.
-    #[graphql(complexity = "list_cost(first, child_complexity)")]
-    async fn members(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Membership>> {
-        slice(self.0.rels(Dir::Incoming, Some(RK::MemberOf)), first, offset).map(|v| v.into_iter().map(Membership).collect())
-    }
-    /// How many `members` there are, whatever page is asked for.
-    async fn members_count(&self) -> usize {
-        self.0.rels(Dir::Incoming, Some(RK::MemberOf)).len()
-    }
-    /// Offices of this organization. Paged; see `officesCount`.
-    #[graphql(complexity = "list_cost(first, child_complexity)")]
-    async fn offices(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Office>> {
-        slice(self.0.ends(Dir::Incoming, RK::BelongsTo), first, offset)
-    }
-    /// How many `offices` there are, whatever page is asked for.
-    async fn offices_count(&self) -> usize {
-        self.0.ends::<Office>(Dir::Incoming, RK::BelongsTo).len()
-    }
-    /// Meetings this organization took part in, in date order: organized
-    /// (itself or through their series) or attended on its behalf. Paged;
-    /// see `meetingsCount`.
-    #[graphql(complexity = "list_cost(first, child_complexity)")]
-    async fn meetings(&self, from: Option<String>, to: Option<String>, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Meeting>> {
-        slice(meetings_involving(&self.0, from, to)?, first, offset)
-    }
-    /// How many `meetings` fall between `from` and `to`, whatever page is asked for.
-    async fn meetings_count(&self, from: Option<String>, to: Option<String>) -> Result<usize> {
-        Ok(meetings_involving(&self.0, from, to)?.len())
-    }
-});
-
-fn holders_of(n: &NodeRef, at: Option<String>) -> Result<Vec<Tenure>> {
-    let at = at.map(|a| parse_date("at", &a)).transpose()?;
-    Ok(n.rels(Dir::Incoming, Some(RK::Holds))
-        .into_iter()
-        .filter(|t| at.is_none_or(|d| crate::graph::time::covers(t.r.start, t.r.end, &d).is_some()))
-        .map(Tenure)
-        .collect())
-}
-
 fn attendances_at(n: &NodeRef, mode: Option<super::scalars::AttendanceMode>) -> Vec<Attendance> {
     let mode: Option<model::AttendanceMode> = mode.map(Into::into);
     n.rels(Dir::Incoming, Some(RK::Attended))
@@ -551,55 +405,6 @@ fn attendances_at(n: &NodeRef, mode: Option<super::scalars::AttendanceMode>) -> 
         .map(Attendance)
         .collect()
 }
-
-fn series_meetings(n: &NodeRef) -> Vec<Meeting> {
-    let mut rels = n.rels(Dir::Incoming, Some(RK::InSeries));
-    rels.sort_by_key(|r| r.r.ordinal);
-    rels.into_iter()
-        .filter_map(|r| NodeRef::get(&n.g, r.r.from.as_str()).map(Meeting))
-        .collect()
-}
-
-node_object!(
-    #[Object] first, "list_cost(first, child_complexity)",
-    /// A post, such as "Prosecutor General of the Republic of Kazakhstan".
-    Office, Office, {
-    async fn title(&self) -> &str {
-        &self.0.n.name
-    }
-    async fn organization(&self) -> Option<Organization> {
-        self.0.first(Dir::Outgoing, RK::BelongsTo)
-    }
-    async fn jurisdiction(&self) -> Option<State> {
-        self.0.first(Dir::Outgoing, RK::Jurisdiction)
-    }
-    /// Tenures of this office; with `at`, only those that may include that date
-    /// (a tenure with an unknown end is taken as still running). Paged; see
-    /// `holdersCount`.
-    #[graphql(complexity = "list_cost(first, child_complexity)")]
-    async fn holders(&self, at: Option<String>, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Tenure>> {
-        slice(holders_of(&self.0, at)?, first, offset)
-    }
-    /// How many `holders` there are (on `at`, when given), whatever page is asked for.
-    async fn holders_count(&self, at: Option<String>) -> Result<usize> {
-        Ok(holders_of(&self.0, at)?.len())
-    }
-    /// Who held this office on `date`, surest first: CERTAIN when true for
-    /// every day the dates allow, POSSIBLE when only for some. Attendances and
-    /// signatures in this capacity at events on that date count as evidence.
-    async fn holders_at(&self, date: String) -> Result<Vec<super::analysis::Holding>> {
-        let d = parse_date("date", &date)?;
-        Ok(super::analysis::holdings(&self.0.g, self.0.g.holders_at(self.0.id(), &d)))
-    }
-    /// Tenures in order of start (unknown starts last) with predecessor and successor.
-    async fn succession(&self) -> Vec<super::analysis::Succession> {
-        super::analysis::succession(&self.0.g, self.0.id())
-    }
-    /// Overlaps, gaps and unknown ends between consecutive tenures.
-    async fn tenure_issues(&self) -> Vec<super::analysis::TenureIssue> {
-        super::analysis::tenure_issues(&self.0.g, self.0.g.tenure_issues(self.0.id()))
-    }
-});
 
 node_object!(
     #[Object] first, "list_cost(first, child_complexity)",
@@ -714,24 +519,6 @@ node_object!(
 
 node_object!(
     #[Object] first, "list_cost(first, child_complexity)",
-    /// A recurring meeting (the meetings of the SCO prosecutors general).
-    Series, Series, {
-    /// The meetings of the series, by ordinal. Paged; see `meetingsCount`.
-    #[graphql(complexity = "list_cost(first, child_complexity)")]
-    async fn meetings(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Meeting>> {
-        slice(series_meetings(&self.0), first, offset)
-    }
-    /// How many `meetings` there are, whatever page is asked for.
-    async fn meetings_count(&self) -> usize {
-        series_meetings(&self.0).len()
-    }
-    async fn organizer(&self) -> Option<Organization> {
-        self.0.first(Dir::Outgoing, RK::OrganizedBy)
-    }
-});
-
-node_object!(
-    #[Object] first, "list_cost(first, child_complexity)",
     /// A document: a protocol, a declaration.
     Document, Document, {
     async fn title(&self) -> &str {
@@ -761,109 +548,5 @@ node_object!(
     }
     async fn topics(&self) -> Vec<Topic> {
         self.0.ends(Dir::Outgoing, RK::About)
-    }
-});
-
-node_object!(
-    #[Object] first, "list_cost(first, child_complexity)",
-    /// A place: a city, a venue.
-    Place, Place, {
-    async fn category(&self) -> Option<&str> {
-        self.0.n.kind.as_deref()
-    }
-    /// The state or larger place this one lies in.
-    async fn located_in(&self) -> Vec<NodeObj> {
-        self.0.rels(Dir::Outgoing, Some(RK::LocatedIn)).into_iter()
-            .filter_map(|r| node_obj(&self.0.g, r.r.to.as_str())).collect()
-    }
-    /// Meetings held here. Paged; see `meetingsCount`.
-    #[graphql(complexity = "list_cost(first, child_complexity)")]
-    async fn meetings(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Meeting>> {
-        slice(self.0.ends(Dir::Incoming, RK::HeldIn), first, offset)
-    }
-    /// How many `meetings` there are, whatever page is asked for.
-    async fn meetings_count(&self) -> usize {
-        self.0.ends::<Meeting>(Dir::Incoming, RK::HeldIn).len()
-    }
-});
-
-node_object!(
-    #[Object] first, "list_cost(first, child_complexity)",
-    /// A subject a meeting or document is about.
-    Topic, Topic, {
-    /// Meetings about this topic. Paged; see `meetingsCount`.
-    #[graphql(complexity = "list_cost(first, child_complexity)")]
-    async fn meetings(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Meeting>> {
-        slice(self.0.ends(Dir::Incoming, RK::About), first, offset)
-    }
-    /// How many `meetings` there are, whatever page is asked for.
-    async fn meetings_count(&self) -> usize {
-        self.0.ends::<Meeting>(Dir::Incoming, RK::About).len()
-    }
-    /// Documents about this topic. Paged; see `documentsCount`.
-    #[graphql(complexity = "list_cost(first, child_complexity)")]
-    async fn documents(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Document>> {
-        slice(self.0.ends(Dir::Incoming, RK::About), first, offset)
-    }
-    /// How many `documents` there are, whatever page is asked for.
-    async fn documents_count(&self) -> usize {
-        self.0.ends::<Document>(Dir::Incoming, RK::About).len()
-    }
-});
-
-fn cited_by_nodes(n: &NodeRef) -> Vec<NodeObj> {
-    n.g.referrers(n.id())
-        .filter_map(|id| node_obj(&n.g, id))
-        .collect()
-}
-
-fn cited_by_relations(n: &NodeRef) -> Vec<Relation> {
-    n.g.referrers(n.id())
-        .filter_map(|id| n.g.relation(id))
-        .map(|r| Relation(RelRef::new(&n.g, r)))
-        .collect()
-}
-
-node_object!(
-    #[Object] first, "list_cost(first, child_complexity)",
-    /// A report, release or reference that states facts.
-    Source, Source, {
-    async fn title(&self) -> &str {
-        &self.0.n.name
-    }
-    async fn url(&self) -> Option<&str> {
-        self.0.n.url.as_deref()
-    }
-    async fn publisher(&self) -> Option<&str> {
-        self.0.n.publisher.as_deref()
-    }
-    async fn date(&self) -> Option<Date> {
-        date(self.0.n.date)
-    }
-    async fn language(&self) -> Option<&str> {
-        self.0.n.language.as_deref()
-    }
-    /// A free category ("news report", "press release").
-    async fn category(&self) -> Option<&str> {
-        self.0.n.kind.as_deref()
-    }
-    /// Nodes that cite this source (in their own, alias or note citations).
-    /// Paged; see `citedByNodesCount`.
-    #[graphql(complexity = "list_cost(first, child_complexity)")]
-    async fn cited_by_nodes(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<NodeObj>> {
-        slice(cited_by_nodes(&self.0), first, offset)
-    }
-    /// How many `citedByNodes` there are, whatever page is asked for.
-    async fn cited_by_nodes_count(&self) -> usize {
-        cited_by_nodes(&self.0).len()
-    }
-    /// Relations that cite this source. Paged; see `citedByRelationsCount`.
-    #[graphql(complexity = "list_cost(first, child_complexity)")]
-    async fn cited_by_relations(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Relation>> {
-        slice(cited_by_relations(&self.0), first, offset)
-    }
-    /// How many `citedByRelations` there are, whatever page is asked for.
-    async fn cited_by_relations_count(&self) -> usize {
-        cited_by_relations(&self.0).len()
     }
 });
