@@ -197,7 +197,7 @@ async fn the_online_attendees_are_the_ones_the_primary_report_names() {
 #[tokio::test]
 async fn the_protocol_was_adopted_there_and_signed_on_behalf_of_states() {
     let s = TestServer::seeded().await;
-    let m = meeting(&s, "documents { id category date { text precision } adoptedAt { id } signatories { person { id } onBehalfOf { id } citations { sourceId } } }").await;
+    let m = meeting(&s, "documents(first: 10) { id category date { text precision } adoptedAt { id } signatories(first: 100) { person { id } onBehalfOf { id } citations { sourceId } } }").await;
     let doc = &m["documents"][0];
     assert_eq!(doc["id"], "document:sco-prosecutors-general-20-protocol");
     assert_eq!(doc["category"], "protocol");
@@ -260,7 +260,7 @@ async fn the_bilateral_meetings_are_a_sub_event_with_no_invented_counterparts() 
     let s = TestServer::seeded().await;
     let m = meeting(
         &s,
-        "parts { id parent { id } attendances { person { id } } }",
+        "parts(first: 100) { id parent { id } attendances(first: 100) { person { id } } }",
     )
     .await;
     let parts = m["parts"].as_array().unwrap();
@@ -275,7 +275,7 @@ async fn the_bilateral_meetings_are_a_sub_event_with_no_invented_counterparts() 
 #[tokio::test]
 async fn the_experts_group_meetings_prepared_it_on_two_days() {
     let s = TestServer::seeded().await;
-    let m = meeting(&s, "preparatoryMeetings { startDate { text precision } attendances { person { id } } preparatoryFor { id } }").await;
+    let m = meeting(&s, "preparatoryMeetings(first: 100) { startDate { text precision } attendances(first: 100) { person { id } } preparatoryFor { id } }").await;
     let days = names(&m["preparatoryMeetings"], &["startDate", "text"]);
     assert_eq!(days, ["2022-09-08", "2022-09-13"]);
     for p in m["preparatoryMeetings"].as_array().unwrap() {

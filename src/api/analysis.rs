@@ -11,9 +11,11 @@ use super::nodes::{
     node_obj, Document, Meeting, NodeObj, NodeRef, Office, Organization, Person, Place, Series,
     Source, State, Topic,
 };
-use super::query::{counts, KindCount};
+use super::pagination::{list_cost, slice};
+use super::query::counts;
 use super::relations::{Attendance, RelRef, Relation, Tenure};
-use super::scalars::{date, AttendanceMode, Date, NodeKind, RelKind};
+use super::scalars::{date, Date, NodeKind, RelKind};
+use super::stats::Stats;
 use crate::graph::centrality::{Measure, Ranking};
 use crate::graph::paths::PathError;
 use crate::graph::time::{Certainty as GCertainty, Holding as GHolding, TenureIssueKind};
@@ -212,14 +214,15 @@ impl MetWith {
     async fn last_date(&self) -> Option<Date> {
         date(self.m.last)
     }
-    /// The shared meetings, earliest first.
-    async fn meetings(&self) -> Vec<Meeting> {
-        self.m
-            .meetings
-            .iter()
+    /// The shared meetings, earliest first. Paged like every nested list
+    /// (`first`, at most 1000, and `offset`); `count` counts them all.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn meetings(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Meeting>> {
+        Ok(slice(self.m.meetings.iter().collect(), first, offset)?
+            .into_iter()
             .filter_map(|m| NodeRef::get(&self.g, m.as_str()))
             .map(Meeting)
-            .collect()
+            .collect())
     }
 }
 
@@ -242,13 +245,19 @@ impl StateParticipation {
     async fn count(&self) -> usize {
         self.s.attendances.len()
     }
-    async fn attendances(&self) -> Vec<Attendance> {
-        self.s
-            .attendances
-            .iter()
+    /// The attendances. Paged like every nested list (`first`, at most
+    /// 1000, and `offset`); `count` counts them all.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn attendances(
+        &self,
+        first: Option<i32>,
+        offset: Option<i32>,
+    ) -> Result<Vec<Attendance>> {
+        Ok(slice(self.s.attendances.iter().collect(), first, offset)?
+            .into_iter()
             .filter_map(|r| rel(&self.g, r.as_str()))
             .map(Attendance)
-            .collect()
+            .collect())
     }
 }
 
@@ -365,47 +374,6 @@ pub struct Centrality {
     pub approximate: bool,
     pub network_nodes: usize,
     pub network_edges: usize,
-}
-
-#[derive(SimpleObject)]
-pub struct YearCount {
-    pub year: i32,
-    /// Null for meetings in no series.
-    pub series: Option<Series>,
-    pub count: usize,
-}
-
-#[derive(SimpleObject)]
-pub struct StateCount {
-    /// Null for attendances with no known state.
-    pub state: Option<State>,
-    pub count: usize,
-}
-
-#[derive(SimpleObject)]
-pub struct ModeCount {
-    pub mode: AttendanceMode,
-    pub count: usize,
-}
-
-#[derive(SimpleObject)]
-pub struct MeetingDocuments {
-    pub meeting: Meeting,
-    pub documents: usize,
-    pub signatures: usize,
-}
-
-/// Dashboard numbers.
-#[derive(SimpleObject)]
-pub struct Stats {
-    pub nodes: usize,
-    pub relations: usize,
-    pub conflicts: usize,
-    pub by_kind: Vec<KindCount>,
-    pub meetings_per_year: Vec<YearCount>,
-    pub attendance_by_state: Vec<StateCount>,
-    pub attendance_by_mode: Vec<ModeCount>,
-    pub documents_per_meeting: Vec<MeetingDocuments>,
 }
 
 /// Data checks.
@@ -573,57 +541,8 @@ impl AnalysisQuery {
     async fn stats(&self, ctx: &Context<'_>) -> Result<Stats> {
         let g = super::graph(ctx);
         let s = offload(g.clone(), |g| g.stats()).await?;
-        let state = |id: &Option<model::NodeId>| {
-            id.as_ref()
-                .and_then(|i| NodeRef::get(&g, i.as_str()))
-                .map(State)
-        };
         let c = counts(&g);
-        Ok(Stats {
-            nodes: c.nodes,
-            relations: c.relations,
-            conflicts: c.conflicts,
-            by_kind: c.by_kind,
-            meetings_per_year: s
-                .meetings_per_year
-                .iter()
-                .map(|(year, series, count)| YearCount {
-                    year: *year,
-                    series: series
-                        .as_ref()
-                        .and_then(|i| NodeRef::get(&g, i.as_str()))
-                        .map(Series),
-                    count: *count,
-                })
-                .collect(),
-            attendance_by_state: s
-                .attendance_by_state
-                .iter()
-                .map(|(st, count)| StateCount {
-                    state: state(st),
-                    count: *count,
-                })
-                .collect(),
-            attendance_by_mode: s
-                .attendance_by_mode
-                .iter()
-                .map(|(m, count)| ModeCount {
-                    mode: (*m).into(),
-                    count: *count,
-                })
-                .collect(),
-            documents_per_meeting: s
-                .documents_per_meeting
-                .iter()
-                .filter_map(|(m, documents, signatures)| {
-                    NodeRef::get(&g, m.as_str()).map(|n| MeetingDocuments {
-                        meeting: Meeting(n),
-                        documents: *documents,
-                        signatures: *signatures,
-                    })
-                })
-                .collect(),
-        })
+        Ok(Stats { g, s, c })
     }
 
     /// Checks of the data an editor should look at.

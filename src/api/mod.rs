@@ -7,6 +7,7 @@
 //! mutation carry the snapshot right after that write.
 
 mod analysis;
+mod entities;
 mod errors;
 mod inputs;
 pub mod limits;
@@ -16,6 +17,7 @@ mod pagination;
 mod query;
 mod relations;
 mod scalars;
+mod stats;
 mod subscription;
 
 use std::sync::Arc;

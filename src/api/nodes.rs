@@ -1,5 +1,7 @@
 //! Node types: one GraphQL object per node kind, each a thin wrapper over a
 //! model node and the snapshot it was read from, and the `Node` interface.
+//! The people, meetings and documents are here; the other kinds are in
+//! `entities.rs`, defined by the same `node_object!` macro.
 
 use std::sync::Arc;
 
@@ -7,7 +9,10 @@ use async_graphql::{Interface, Object, Result, ID};
 use petgraph::Direction as Dir;
 
 use super::errors::invalid;
-use super::relations::{Attendance, Membership, RelRef, Relation, Signature, Speech, Tenure};
+use super::pagination::{list_cost, slice};
+
+pub use super::entities::{Office, Organization, Place, Series, Source, State, Topic};
+use super::relations::{Attendance, RelRef, Relation, Signature, Speech, Tenure};
 use super::scalars::{date, Date, Direction, NameKind, NodeKind, RelKind};
 use crate::graph::Graph;
 use crate::model::{self, PartialDate, RelKind as RK};
@@ -32,7 +37,7 @@ impl NodeRef {
         })
     }
 
-    fn id(&self) -> &str {
+    pub(super) fn id(&self) -> &str {
         self.n.id.as_str()
     }
 
@@ -105,6 +110,8 @@ pub fn node_obj(g: &Arc<Graph>, id: &str) -> Option<NodeObj> {
 }
 
 /// Anything in the graph with an id, a name and sources.
+// Clippy reads the repeated `arg(name = …, ty = …)` of two fields as duplicates.
+#[allow(clippy::duplicated_attributes)]
 #[derive(Interface, Clone)]
 #[graphql(
     name = "Node",
@@ -130,6 +137,14 @@ pub fn node_obj(g: &Arc<Graph>, id: &str) -> Option<NodeObj> {
     field(
         name = "relations",
         ty = "Vec<Relation>",
+        arg(name = "kinds", ty = "Option<Vec<RelKind>>"),
+        arg(name = "direction", ty = "Option<Direction>"),
+        arg(name = "first", ty = "Option<i32>"),
+        arg(name = "offset", ty = "Option<i32>")
+    ),
+    field(
+        name = "relations_count",
+        ty = "usize",
         arg(name = "kinds", ty = "Option<Vec<RelKind>>"),
         arg(name = "direction", ty = "Option<Direction>")
     )
@@ -179,8 +194,8 @@ impl Citation {
 
 /// Another name: a spelling, a script, an initials form, a former name.
 pub struct Alias {
-    g: Arc<Graph>,
-    a: model::Alias,
+    pub(super) g: Arc<Graph>,
+    pub(super) a: model::Alias,
 }
 
 #[Object]
@@ -206,8 +221,8 @@ impl Alias {
 
 /// A cited statement about a node (a figure quoted at a meeting, say).
 pub struct Note {
-    g: Arc<Graph>,
-    n: model::Note,
+    pub(super) g: Arc<Graph>,
+    pub(super) n: model::Note,
 }
 
 #[Object]
@@ -220,36 +235,17 @@ impl Note {
     }
 }
 
-fn parse_date(field: &str, text: &str) -> Result<PartialDate> {
+pub(super) fn parse_date(field: &str, text: &str) -> Result<PartialDate> {
     PartialDate::parse(text).map_err(|e| invalid(field, e))
 }
 
-fn meetings_involving(
-    n: &NodeRef,
-    from: Option<String>,
-    to: Option<String>,
-) -> Result<Vec<Meeting>> {
-    let (from, to) = (
-        super::analysis::opt_date("from", from)?,
-        super::analysis::opt_date("to", to)?,
-    );
-    let mut v: Vec<Meeting> =
-        n.g.meetings_involving(n.id(), from.as_ref(), to.as_ref())
-            .into_iter()
-            .filter_map(|m| NodeRef::get(&n.g, m.as_str()).map(Meeting))
-            .collect();
-    v.sort_by(|a, b| {
-        (a.0.n.start.is_none(), a.0.n.start, &a.0.n.id).cmp(&(
-            b.0.n.start.is_none(),
-            b.0.n.start,
-            &b.0.n.id,
-        ))
-    });
-    Ok(v)
-}
-
+/// Defines a node object: `node_object!(#[Object] first, "list_cost(first, child_complexity)", /// doc Type, Kind, { fields })`.
+/// The `#[Object]` attribute and the complexity expression of `relations` are
+/// written by the caller so that the resolvers' generated `child_complexity`
+/// and the complexity expressions of every paged field share the caller's
+/// hygiene (a `macro_rules` local is invisible to tokens from elsewhere).
 macro_rules! node_object {
-    ($(#[$doc:meta])* $ty:ident, $kind:ident, { $($extra:tt)* }) => {
+    ($hash:tt $object:tt $first:ident, $rel_cost:tt, $(#[$doc:meta])* $ty:ident, $kind:ident, { $($extra:tt)* }) => {
         $(#[$doc])*
         #[derive(Clone)]
         pub struct $ty(pub NodeRef);
@@ -264,60 +260,105 @@ macro_rules! node_object {
             const KIND: model::NodeKind = model::NodeKind::$kind;
         }
 
-        #[Object]
+        $hash $object
         impl $ty {
             /// Stable id, e.g. `person:berik-asylov`.
-            async fn id(&self) -> ID {
+            pub(crate) async fn id(&self) -> ID {
                 ID(self.0.n.id.to_string())
             }
-            async fn kind(&self) -> NodeKind {
+            pub(crate) async fn kind(&self) -> NodeKind {
                 self.0.n.node_kind().into()
             }
             /// The primary name or title, in English.
-            async fn name(&self) -> String {
+            pub(crate) async fn name(&self) -> String {
                 self.0.n.name.clone()
             }
-            async fn aliases(&self) -> Vec<Alias> {
+            pub(crate) async fn aliases(&self) -> Vec<Alias> {
                 self.0.n.aliases.iter().map(|a| Alias { g: self.0.g.clone(), a: a.clone() }).collect()
             }
-            async fn description(&self) -> Option<String> {
+            pub(crate) async fn description(&self) -> Option<String> {
                 self.0.n.description.clone()
             }
             /// The sources that state this node.
-            async fn citations(&self) -> Vec<Citation> {
+            pub(crate) async fn citations(&self) -> Vec<Citation> {
                 citations(&self.0.g, &self.0.n.citations)
             }
-            async fn notes(&self) -> Vec<Note> {
+            pub(crate) async fn notes(&self) -> Vec<Note> {
                 self.0.n.notes.iter().map(|n| Note { g: self.0.g.clone(), n: n.clone() }).collect()
             }
-            /// Every relation of this node, optionally of some kinds or one direction.
-            async fn relations(&self, kinds: Option<Vec<RelKind>>, direction: Option<Direction>) -> Vec<Relation> {
-                self.0.all_relations(kinds, direction)
+            /// Every relation of this node, optionally of some kinds or one
+            /// direction, outgoing first, each direction in relation id order.
+            /// Paged like every nested list: `offset` skips, `first` (at most
+            /// 1000) bounds; `relationsCount` counts them all.
+            #[graphql(complexity = $rel_cost)]
+            pub(crate) async fn relations(&self, kinds: Option<Vec<RelKind>>, direction: Option<Direction>, $first: Option<i32>, offset: Option<i32>) -> Result<Vec<Relation>> {
+                slice(self.0.all_relations(kinds, direction), $first, offset)
+            }
+            /// How many `relations` match `kinds` and `direction`, whatever page is asked for.
+            pub(crate) async fn relations_count(&self, kinds: Option<Vec<RelKind>>, direction: Option<Direction>) -> usize {
+                self.0.all_relations(kinds, direction).len()
             }
             $($extra)*
         }
     };
 }
+pub(crate) use node_object;
+
+// Every list below that grows with the data is paged the same way: `offset`
+// items are skipped, then at most `first` (up to 1000) are returned, in the
+// list's own stable order; without `first` the whole list comes back. Beside
+// each list `xs` is `xsCount`, the length of the whole list under the same
+// filters. The complexity limit counts `first`, or 1000 when it is missing.
 
 node_object!(
+    #[Object] first, "list_cost(first, child_complexity)",
     /// A person: an official, a delegate, a speaker.
     Person, Person, {
-    /// Offices held, with start, end and whether acting.
-    async fn tenures(&self) -> Vec<Tenure> {
-        self.0.rels(Dir::Outgoing, Some(RK::Holds)).into_iter().map(Tenure).collect()
+    /// Offices held, with start, end and whether acting. Paged; see `tenuresCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn tenures(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Tenure>> {
+        slice(self.0.rels(Dir::Outgoing, Some(RK::Holds)), first, offset).map(|v| v.into_iter().map(Tenure).collect())
     }
-    /// Meetings attended, with mode, role, capacity and on whose behalf.
-    async fn attendances(&self) -> Vec<Attendance> {
-        self.0.rels(Dir::Outgoing, Some(RK::Attended)).into_iter().map(Attendance).collect()
+    /// How many `tenures` there are, whatever page is asked for.
+    async fn tenures_count(&self) -> usize {
+        self.0.rels(Dir::Outgoing, Some(RK::Holds)).len()
     }
-    async fn chaired(&self) -> Vec<Meeting> {
-        self.0.ends(Dir::Outgoing, RK::Chaired)
+    /// Meetings attended, with mode, role, capacity and on whose behalf, in
+    /// relation id order. Paged; see `attendancesCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn attendances(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Attendance>> {
+        slice(self.0.rels(Dir::Outgoing, Some(RK::Attended)), first, offset).map(|v| v.into_iter().map(Attendance).collect())
     }
-    async fn speeches(&self) -> Vec<Speech> {
-        self.0.rels(Dir::Outgoing, Some(RK::SpokeAt)).into_iter().map(Speech).collect()
+    /// How many `attendances` there are, whatever page is asked for.
+    async fn attendances_count(&self) -> usize {
+        self.0.rels(Dir::Outgoing, Some(RK::Attended)).len()
     }
-    async fn signatures(&self) -> Vec<Signature> {
-        self.0.rels(Dir::Outgoing, Some(RK::Signed)).into_iter().map(Signature).collect()
+    /// Meetings chaired. Paged; see `chairedCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn chaired(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Meeting>> {
+        slice(self.0.ends(Dir::Outgoing, RK::Chaired), first, offset)
+    }
+    /// How many meetings `chaired` lists, whatever page is asked for.
+    async fn chaired_count(&self) -> usize {
+        self.0.ends::<Meeting>(Dir::Outgoing, RK::Chaired).len()
+    }
+    /// Speeches given, in relation id order. Paged; see `speechesCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn speeches(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Speech>> {
+        slice(self.0.rels(Dir::Outgoing, Some(RK::SpokeAt)), first, offset).map(|v| v.into_iter().map(Speech).collect())
+    }
+    /// How many `speeches` there are, whatever page is asked for.
+    async fn speeches_count(&self) -> usize {
+        self.0.rels(Dir::Outgoing, Some(RK::SpokeAt)).len()
+    }
+    /// Documents signed, in relation id order. Paged; see `signaturesCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn signatures(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Signature>> {
+        slice(self.0.rels(Dir::Outgoing, Some(RK::Signed)), first, offset).map(|v| v.into_iter().map(Signature).collect())
+    }
+    /// How many `signatures` there are, whatever page is asked for.
+    async fn signatures_count(&self) -> usize {
+        self.0.rels(Dir::Outgoing, Some(RK::Signed)).len()
     }
     /// The offices this person held on `date` (from tenures, and from
     /// attendances or signatures in that capacity on that date), surest first.
@@ -356,104 +397,17 @@ node_object!(
     }
 });
 
-node_object!(
-    /// A sovereign state.
-    State, State, {
-    /// ISO 3166-1 alpha-2 code.
-    async fn code(&self) -> Option<&str> {
-        self.0.n.code.as_deref()
-    }
-    async fn memberships(&self) -> Vec<Membership> {
-        self.0.rels(Dir::Outgoing, Some(RK::MemberOf)).into_iter().map(Membership).collect()
-    }
-    /// Offices whose jurisdiction this state is.
-    async fn offices(&self) -> Vec<Office> {
-        self.0.ends(Dir::Incoming, RK::Jurisdiction)
-    }
-    /// Organizations that are part of this state.
-    async fn organizations(&self) -> Vec<Organization> {
-        self.0.ends(Dir::Incoming, RK::PartOf)
-    }
-    async fn places(&self) -> Vec<Place> {
-        self.0.ends(Dir::Incoming, RK::LocatedIn)
-    }
-    async fn hosted(&self) -> Vec<Meeting> {
-        self.0.ends(Dir::Incoming, RK::HostedBy)
-    }
-    /// Meetings this state took part in, in date order: hosted, held on its
-    /// territory, or attended on its behalf.
-    async fn meetings(&self, from: Option<String>, to: Option<String>) -> Result<Vec<Meeting>> {
-        meetings_involving(&self.0, from, to)
-    }
-});
+fn attendances_at(n: &NodeRef, mode: Option<super::scalars::AttendanceMode>) -> Vec<Attendance> {
+    let mode: Option<model::AttendanceMode> = mode.map(Into::into);
+    n.rels(Dir::Incoming, Some(RK::Attended))
+        .into_iter()
+        .filter(|r| mode.is_none() || r.r.mode == mode)
+        .map(Attendance)
+        .collect()
+}
 
 node_object!(
-    /// An organization: the SCO, a prosecutor general's office.
-    Organization, Organization, {
-    /// A free category ("intergovernmental organization", "prosecution service").
-    async fn category(&self) -> Option<&str> {
-        self.0.n.kind.as_deref()
-    }
-    /// The organizations or states this one is part of.
-    async fn part_of(&self) -> Vec<NodeObj> {
-        self.0.rels(Dir::Outgoing, Some(RK::PartOf)).into_iter()
-            .filter_map(|r| node_obj(&self.0.g, r.r.to.as_str())).collect()
-    }
-    async fn parts(&self) -> Vec<Organization> {
-        self.0.ends(Dir::Incoming, RK::PartOf)
-    }
-    /// Member states, with status and dates.
-    async fn members(&self) -> Vec<Membership> {
-        self.0.rels(Dir::Incoming, Some(RK::MemberOf)).into_iter().map(Membership).collect()
-    }
-    async fn offices(&self) -> Vec<Office> {
-        self.0.ends(Dir::Incoming, RK::BelongsTo)
-    }
-    /// Meetings this organization took part in, in date order: organized
-    /// (itself or through their series) or attended on its behalf.
-    async fn meetings(&self, from: Option<String>, to: Option<String>) -> Result<Vec<Meeting>> {
-        meetings_involving(&self.0, from, to)
-    }
-});
-
-node_object!(
-    /// A post, such as "Prosecutor General of the Republic of Kazakhstan".
-    Office, Office, {
-    async fn title(&self) -> &str {
-        &self.0.n.name
-    }
-    async fn organization(&self) -> Option<Organization> {
-        self.0.first(Dir::Outgoing, RK::BelongsTo)
-    }
-    async fn jurisdiction(&self) -> Option<State> {
-        self.0.first(Dir::Outgoing, RK::Jurisdiction)
-    }
-    /// Tenures of this office; with `at`, only those that may include that date
-    /// (a tenure with an unknown end is taken as still running).
-    async fn holders(&self, at: Option<String>) -> Result<Vec<Tenure>> {
-        let at = at.map(|a| parse_date("at", &a)).transpose()?;
-        Ok(self.0.rels(Dir::Incoming, Some(RK::Holds)).into_iter()
-            .filter(|t| at.is_none_or(|d| crate::graph::time::covers(t.r.start, t.r.end, &d).is_some()))
-            .map(Tenure).collect())
-    }
-    /// Who held this office on `date`, surest first: CERTAIN when true for
-    /// every day the dates allow, POSSIBLE when only for some. Attendances and
-    /// signatures in this capacity at events on that date count as evidence.
-    async fn holders_at(&self, date: String) -> Result<Vec<super::analysis::Holding>> {
-        let d = parse_date("date", &date)?;
-        Ok(super::analysis::holdings(&self.0.g, self.0.g.holders_at(self.0.id(), &d)))
-    }
-    /// Tenures in order of start (unknown starts last) with predecessor and successor.
-    async fn succession(&self) -> Vec<super::analysis::Succession> {
-        super::analysis::succession(&self.0.g, self.0.id())
-    }
-    /// Overlaps, gaps and unknown ends between consecutive tenures.
-    async fn tenure_issues(&self) -> Vec<super::analysis::TenureIssue> {
-        super::analysis::tenure_issues(&self.0.g, self.0.g.tenure_issues(self.0.id()))
-    }
-});
-
-node_object!(
+    #[Object] first, "list_cost(first, child_complexity)",
     /// A meeting: a summit, a session, a bilateral on the margins.
     Meeting, Meeting, {
     /// A free category ("plenary meeting", "bilateral meetings").
@@ -492,14 +446,24 @@ node_object!(
         v.extend(self.0.rels(Dir::Incoming, Some(RK::Chaired)));
         v.into_iter().map(Relation).collect()
     }
-    async fn attendances(&self, mode: Option<super::scalars::AttendanceMode>) -> Vec<Attendance> {
-        let mode: Option<model::AttendanceMode> = mode.map(Into::into);
-        self.0.rels(Dir::Incoming, Some(RK::Attended)).into_iter()
-            .filter(|r| mode.is_none() || r.r.mode == mode)
-            .map(Attendance).collect()
+    /// Attendances (of one `mode`, when given), in relation id order. Paged;
+    /// see `attendancesCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn attendances(&self, mode: Option<super::scalars::AttendanceMode>, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Attendance>> {
+        slice(attendances_at(&self.0, mode), first, offset)
     }
-    async fn speeches(&self) -> Vec<Speech> {
-        self.0.rels(Dir::Incoming, Some(RK::SpokeAt)).into_iter().map(Speech).collect()
+    /// How many `attendances` there are (of `mode`, when given), whatever page is asked for.
+    async fn attendances_count(&self, mode: Option<super::scalars::AttendanceMode>) -> usize {
+        attendances_at(&self.0, mode).len()
+    }
+    /// Speeches given here, in relation id order. Paged; see `speechesCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn speeches(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Speech>> {
+        slice(self.0.rels(Dir::Incoming, Some(RK::SpokeAt)), first, offset).map(|v| v.into_iter().map(Speech).collect())
+    }
+    /// How many `speeches` there are, whatever page is asked for.
+    async fn speeches_count(&self) -> usize {
+        self.0.rels(Dir::Incoming, Some(RK::SpokeAt)).len()
     }
     /// Attendances grouped by the state they speak for (on behalf of, else the
     /// capacity's jurisdiction); a group with no state comes last.
@@ -507,25 +471,42 @@ node_object!(
         self.0.g.participants_by_state(self.0.id()).into_iter()
             .map(|s| super::analysis::StateParticipation { g: self.0.g.clone(), s }).collect()
     }
-    /// Documents adopted at this meeting.
-    async fn documents(&self) -> Vec<Document> {
-        self.0.ends(Dir::Incoming, RK::AdoptedAt)
+    /// Documents adopted at this meeting. Paged; see `documentsCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn documents(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Document>> {
+        slice(self.0.ends(Dir::Incoming, RK::AdoptedAt), first, offset)
+    }
+    /// How many `documents` there are, whatever page is asked for.
+    async fn documents_count(&self) -> usize {
+        self.0.ends::<Document>(Dir::Incoming, RK::AdoptedAt).len()
     }
     /// The meeting this one is a sub-event of.
     async fn parent(&self) -> Option<Meeting> {
         self.0.first(Dir::Outgoing, RK::SubEventOf)
     }
-    /// Sub-events: bilateral meetings on the margins, side sessions.
-    async fn parts(&self) -> Vec<Meeting> {
-        self.0.ends(Dir::Incoming, RK::SubEventOf)
+    /// Sub-events: bilateral meetings on the margins, side sessions. Paged;
+    /// see `partsCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn parts(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Meeting>> {
+        slice(self.0.ends(Dir::Incoming, RK::SubEventOf), first, offset)
+    }
+    /// How many `parts` there are, whatever page is asked for.
+    async fn parts_count(&self) -> usize {
+        self.0.ends::<Meeting>(Dir::Incoming, RK::SubEventOf).len()
     }
     /// Meetings this one prepared.
     async fn preparatory_for(&self) -> Vec<Meeting> {
         self.0.ends(Dir::Outgoing, RK::PreparatoryFor)
     }
-    /// Meetings that prepared this one (an experts' group, say).
-    async fn preparatory_meetings(&self) -> Vec<Meeting> {
-        self.0.ends(Dir::Incoming, RK::PreparatoryFor)
+    /// Meetings that prepared this one (an experts' group, say). Paged; see
+    /// `preparatoryMeetingsCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn preparatory_meetings(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Meeting>> {
+        slice(self.0.ends(Dir::Incoming, RK::PreparatoryFor), first, offset)
+    }
+    /// How many `preparatoryMeetings` there are, whatever page is asked for.
+    async fn preparatory_meetings_count(&self) -> usize {
+        self.0.ends::<Meeting>(Dir::Incoming, RK::PreparatoryFor).len()
     }
     async fn topics(&self) -> Vec<Topic> {
         self.0.ends(Dir::Outgoing, RK::About)
@@ -537,20 +518,7 @@ node_object!(
 });
 
 node_object!(
-    /// A recurring meeting (the meetings of the SCO prosecutors general).
-    Series, Series, {
-    /// The meetings of the series, by ordinal.
-    async fn meetings(&self) -> Vec<Meeting> {
-        let mut rels = self.0.rels(Dir::Incoming, Some(RK::InSeries));
-        rels.sort_by_key(|r| r.r.ordinal);
-        rels.into_iter().filter_map(|r| NodeRef::get(&self.0.g, r.r.from.as_str()).map(Meeting)).collect()
-    }
-    async fn organizer(&self) -> Option<Organization> {
-        self.0.first(Dir::Outgoing, RK::OrganizedBy)
-    }
-});
-
-node_object!(
+    #[Object] first, "list_cost(first, child_complexity)",
     /// A document: a protocol, a declaration.
     Document, Document, {
     async fn title(&self) -> &str {
@@ -566,75 +534,19 @@ node_object!(
     async fn language(&self) -> Option<&str> {
         self.0.n.language.as_deref()
     }
-    async fn signatories(&self) -> Vec<Signature> {
-        self.0.rels(Dir::Incoming, Some(RK::Signed)).into_iter().map(Signature).collect()
+    /// Signatures on this document, in relation id order. Paged; see `signatoriesCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn signatories(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Signature>> {
+        slice(self.0.rels(Dir::Incoming, Some(RK::Signed)), first, offset).map(|v| v.into_iter().map(Signature).collect())
+    }
+    /// How many `signatories` there are, whatever page is asked for.
+    async fn signatories_count(&self) -> usize {
+        self.0.rels(Dir::Incoming, Some(RK::Signed)).len()
     }
     async fn adopted_at(&self) -> Option<Meeting> {
         self.0.first(Dir::Outgoing, RK::AdoptedAt)
     }
     async fn topics(&self) -> Vec<Topic> {
         self.0.ends(Dir::Outgoing, RK::About)
-    }
-});
-
-node_object!(
-    /// A place: a city, a venue.
-    Place, Place, {
-    async fn category(&self) -> Option<&str> {
-        self.0.n.kind.as_deref()
-    }
-    /// The state or larger place this one lies in.
-    async fn located_in(&self) -> Vec<NodeObj> {
-        self.0.rels(Dir::Outgoing, Some(RK::LocatedIn)).into_iter()
-            .filter_map(|r| node_obj(&self.0.g, r.r.to.as_str())).collect()
-    }
-    async fn meetings(&self) -> Vec<Meeting> {
-        self.0.ends(Dir::Incoming, RK::HeldIn)
-    }
-});
-
-node_object!(
-    /// A subject a meeting or document is about.
-    Topic, Topic, {
-    async fn meetings(&self) -> Vec<Meeting> {
-        self.0.ends(Dir::Incoming, RK::About)
-    }
-    async fn documents(&self) -> Vec<Document> {
-        self.0.ends(Dir::Incoming, RK::About)
-    }
-});
-
-node_object!(
-    /// A report, release or reference that states facts.
-    Source, Source, {
-    async fn title(&self) -> &str {
-        &self.0.n.name
-    }
-    async fn url(&self) -> Option<&str> {
-        self.0.n.url.as_deref()
-    }
-    async fn publisher(&self) -> Option<&str> {
-        self.0.n.publisher.as_deref()
-    }
-    async fn date(&self) -> Option<Date> {
-        date(self.0.n.date)
-    }
-    async fn language(&self) -> Option<&str> {
-        self.0.n.language.as_deref()
-    }
-    /// A free category ("news report", "press release").
-    async fn category(&self) -> Option<&str> {
-        self.0.n.kind.as_deref()
-    }
-    /// Nodes that cite this source (in their own, alias or note citations).
-    async fn cited_by_nodes(&self) -> Vec<NodeObj> {
-        self.0.g.referrers(self.0.n.id.as_str())
-            .filter_map(|id| node_obj(&self.0.g, id)).collect()
-    }
-    /// Relations that cite this source.
-    async fn cited_by_relations(&self) -> Vec<Relation> {
-        self.0.g.referrers(self.0.n.id.as_str())
-            .filter_map(|id| self.0.g.relation(id))
-            .map(|r| Relation(RelRef::new(&self.0.g, r))).collect()
     }
 });

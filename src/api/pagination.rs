@@ -92,3 +92,27 @@ pub async fn paginate<T: OutputType>(
     )
     .await
 }
+
+/// Complexity of a nested list (`first`/`offset`): its children's cost times
+/// `first`, or times [`MAX_PAGE`] when no `first` bounds it.
+pub fn list_cost(first: Option<i32>, child_complexity: usize) -> usize {
+    let n = first.map_or(MAX_PAGE, |f| f.clamp(0, MAX_PAGE as i32) as usize);
+    n.max(1) * child_complexity + 1
+}
+
+/// One slice of a nested list, in the list's own order: skip `offset` items,
+/// then keep at most `first` (everything when `first` is not given).
+pub fn slice<T>(items: Vec<T>, first: Option<i32>, offset: Option<i32>) -> Result<Vec<T>> {
+    if first.is_some_and(|f| !(0..=MAX_PAGE as i32).contains(&f)) {
+        return Err(invalid(
+            "first",
+            format!("must be between 0 and {MAX_PAGE}"),
+        ));
+    }
+    if offset.is_some_and(|o| o < 0) {
+        return Err(invalid("offset", "must not be negative"));
+    }
+    let skip = offset.unwrap_or(0) as usize;
+    let take = first.map_or(usize::MAX, |f| f as usize);
+    Ok(items.into_iter().skip(skip).take(take).collect())
+}

@@ -2,7 +2,7 @@
 //! breadth-first search over relations in either direction, optionally only
 //! some kinds), and the neighbourhood of an entity for the explorer.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 use petgraph::Direction;
@@ -189,9 +189,29 @@ impl Graph {
         done
     }
 
+    /// Interleaves a layer's steps by relation kind — one step of each kind in
+    /// turn, kinds in order of first appearance, each kind in its own order —
+    /// so that when `limit` cuts a layer short every kind keeps its share.
+    fn by_kind_in_turn(&self, steps: Vec<(NodeIndex, EdgeIndex)>) -> Vec<(NodeIndex, EdgeIndex)> {
+        let mut queues: Vec<(RelKind, VecDeque<(NodeIndex, EdgeIndex)>)> = Vec::new();
+        for step in steps {
+            let kind = self.g[step.1].kind;
+            match queues.iter_mut().find(|(k, _)| *k == kind) {
+                Some((_, q)) => q.push_back(step),
+                None => queues.push((kind, VecDeque::from([step]))),
+            }
+        }
+        let mut out = Vec::new();
+        while queues.iter().any(|(_, q)| !q.is_empty()) {
+            out.extend(queues.iter_mut().filter_map(|(_, q)| q.pop_front()));
+        }
+        out
+    }
+
     /// The nodes within `depth` relations of `id` (at most `limit`, nearest
-    /// first) and the relations between them that were followed; `true` when
-    /// the limit cut the answer short.
+    /// first, each layer's relation kinds taking turns) and the relations
+    /// between them that were followed; `true` when the limit cut the answer
+    /// short.
     pub fn neighborhood(
         &self,
         id: &str,
@@ -208,21 +228,19 @@ impl Graph {
         let mut truncated = false;
         'layers: for _ in 0..depth {
             let mut next = Vec::new();
-            for u in frontier {
-                let nbrs: Vec<_> = self.around(u, via).collect();
-                for (v, e) in nbrs {
-                    if !seen.contains(&v) {
-                        if order.len() >= limit {
-                            truncated = true;
-                            break 'layers;
-                        }
-                        seen.insert(v);
-                        order.push(v);
-                        next.push(v);
+            let steps: Vec<_> = frontier.iter().flat_map(|u| self.around(*u, via)).collect();
+            for (v, e) in self.by_kind_in_turn(steps) {
+                if !seen.contains(&v) {
+                    if order.len() >= limit {
+                        truncated = true;
+                        break 'layers;
                     }
-                    if rel_seen.insert(e) {
-                        rels.push(e);
-                    }
+                    seen.insert(v);
+                    order.push(v);
+                    next.push(v);
+                }
+                if rel_seen.insert(e) {
+                    rels.push(e);
                 }
             }
             frontier = next;
@@ -317,5 +335,33 @@ mod tests {
         assert_eq!((nodes.len(), rels.len(), cut), (3, 2, false));
         let (nodes, _, cut) = g.neighborhood("person:p0", 4, &[], 5).unwrap();
         assert_eq!((nodes.len(), cut), (5, true));
+    }
+
+    #[test]
+    fn a_cut_neighborhood_keeps_every_relation_kind() {
+        let mut g = Graph::default();
+        g.put_node(Arc::new(Node::new(nid("person:p"), "P")));
+        // The signature goes in first, so storage order would list it last.
+        g.put_node(Arc::new(Node::new(nid("document:d"), "D")));
+        let r = Relation::new(
+            RelId::parse("rel:s").unwrap(),
+            RelKind::Signed,
+            nid("person:p"),
+            nid("document:d"),
+        );
+        g.put_relation(Arc::new(r));
+        for i in 0..10 {
+            g.put_node(Arc::new(Node::new(nid(&format!("meeting:m{i}")), "M")));
+            let r = Relation::new(
+                RelId::parse(&format!("rel:a{i}")).unwrap(),
+                RelKind::Attended,
+                nid("person:p"),
+                nid(&format!("meeting:m{i}")),
+            );
+            g.put_relation(Arc::new(r));
+        }
+        let (nodes, _, cut) = g.neighborhood("person:p", 1, &[], 3).unwrap();
+        assert!(cut);
+        assert!(nodes.contains(&nid("document:d")), "{nodes:?}");
     }
 }

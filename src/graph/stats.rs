@@ -1,5 +1,5 @@
-//! The numbers a dashboard plots: meetings per year and series, attendance by
-//! state and by mode, documents and signatures per meeting.
+//! The numbers a dashboard plots: meetings per year (per series and in all),
+//! attendance by state and by mode, documents and signatures per meeting.
 
 use std::collections::BTreeMap;
 
@@ -16,8 +16,11 @@ pub struct Stats {
     pub attendance_by_state: Vec<(Option<NodeId>, usize)>,
     /// (mode, attendances), most first.
     pub attendance_by_mode: Vec<(AttendanceMode, usize)>,
-    /// (meeting, documents adopted there, signatures on them), for meetings with documents.
+    /// (meeting, documents adopted there, signatures on them), for meetings
+    /// with documents: most documents first, then most signatures, then by id.
     pub documents_per_meeting: Vec<(NodeId, usize, usize)>,
+    /// (year, meetings), by year: every series together.
+    pub meetings_per_year_total: Vec<(i32, usize)>,
 }
 
 fn by_count_desc<K: Ord>(m: BTreeMap<K, usize>) -> Vec<(K, usize)> {
@@ -43,7 +46,7 @@ impl Graph {
             }
             let adopted = self.relations(m.as_str(), Direction::Incoming, Some(RelKind::AdoptedAt));
             if !adopted.is_empty() {
-                let signatures = adopted
+                let signatures: usize = adopted
                     .iter()
                     .map(|d| {
                         self.relations(d.from.as_str(), Direction::Incoming, Some(RelKind::Signed))
@@ -70,7 +73,13 @@ impl Graph {
         let mut attendance_by_state = by_count_desc(by_state);
         // Unknown state last whatever its count.
         attendance_by_state.sort_by_key(|(s, _)| s.is_none());
+        docs.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
+        let mut totals: BTreeMap<i32, usize> = BTreeMap::new();
+        for ((y, _), n) in &per_year {
+            *totals.entry(*y).or_default() += n;
+        }
         Stats {
+            meetings_per_year_total: totals.into_iter().collect(),
             meetings_per_year: per_year.into_iter().map(|((y, s), n)| (y, s, n)).collect(),
             attendance_by_state,
             attendance_by_mode: by_count_desc(by_mode)

@@ -1,8 +1,10 @@
-// Entity pages: a person, a meeting, and every other kind.
+// Entity pages: a person, a meeting, and every other kind. Long lists come
+// from the server a page at a time: the page query asks for the first `PAGE`
+// rows and the count of each list, and "more" fetches the next rows by offset.
 import { useState } from 'react';
 import { CITE, gql, useLiveRefetch, useQuery } from './api.js';
 import {
-  Cite, DateRange, EntityLink, ErrorBox, KindBadge, Loading, Paged, Section, dateText, kindOf, label,
+  Cite, DateRange, EntityLink, ErrorBox, KindBadge, Loading, PAGE, Section, ServerPaged, dateText, kindOf, label,
 } from './ui.jsx';
 
 const N = `id name kind`;
@@ -11,19 +13,28 @@ const HEAD = `id kind name description
   ${CITE}
   notes { text ${CITE} }`;
 
+const P_TENURE = `id office { ${N} jurisdiction { ${N} } } start { text earliest } end { text } acting note ${CITE}`;
+const P_ATTENDANCE = `id mode role capacityStatus note
+      meeting { ${N} startDate { text earliest } endDate { text } }
+      capacity { ${N} } onBehalfOf { ${N} } ${CITE}`;
+const P_SPEECH = `id meeting { ${N} startDate { text } } topic { ${N} } summary ${CITE}`;
+const P_SIGNATURE = `id document { ${N} } date { text } capacity { ${N} } onBehalfOf { ${N} } ${CITE}`;
+
 const PERSON = `query Person($id: ID!) {
   person(id: $id) {
     ${HEAD}
-    tenures { id office { ${N} jurisdiction { ${N} } } start { text earliest } end { text } acting note ${CITE} }
-    attendances {
-      id mode role capacityStatus note
-      meeting { ${N} startDate { text earliest } endDate { text } }
-      capacity { ${N} } onBehalfOf { ${N} } ${CITE}
-    }
-    speeches { id meeting { ${N} startDate { text } } topic { ${N} } summary ${CITE} }
-    signatures { id document { ${N} } date { text } capacity { ${N} } onBehalfOf { ${N} } ${CITE} }
+    tenures(first: ${PAGE}) { ${P_TENURE} } tenuresCount
+    attendances(first: ${PAGE}) { ${P_ATTENDANCE} } attendancesCount
+    speeches(first: ${PAGE}) { ${P_SPEECH} } speechesCount
+    signatures(first: ${PAGE}) { ${P_SIGNATURE} } signaturesCount
   }
 }`;
+
+/** `fetchMore` for the list `field` of the `root` with this `id`: the rows from `offset`. */
+const more = (root, id, field, sel, args = '') => (offset, first) =>
+  gql(`query More($id: ID!, $first: Int, $offset: Int) {
+  ${root}(id: $id) { id ${field}(${args}first: $first, offset: $offset) { ${sel} } }
+}`, { id, first, offset }).then((d) => d[root]?.[field] ?? []);
 
 const MET_WITH = `query MetWith($id: ID!, $after: String) {
   person(id: $id) {
@@ -39,6 +50,16 @@ const REL = `id kind note from { ${N} } to { ${N} }
   start { text } end { text } date { text } acting status mode role ordinal summary
   capacity { ${N} } onBehalfOf { ${N} } topic { ${N} } ${CITE}`;
 
+const M_ATTENDANCE = `id mode role capacityStatus note
+      person { ${N} } capacity { ${N} } onBehalfOf { ${N} } ${CITE}`;
+const M_SPEECH = `id person { ${N} } topic { ${N} } onBehalfOf { ${N} } summary ${CITE}`;
+const D_SIGNATORY = `id person { ${N} } capacity { ${N} } onBehalfOf { ${N} } date { text } ${CITE}`;
+/** Documents a meeting page shows at a time, each with a page of signatories. */
+const DOC_PAGE = 10;
+const M_DOCUMENT = `id name category date { text } language ${CITE}
+      signatories(first: ${PAGE}) { ${D_SIGNATORY} } signatoriesCount`;
+const M_MEETING = `${N} startDate { text } category`;
+
 const MEETING = `query Meeting($id: ID!) {
   meeting(id: $id) {
     ${HEAD}
@@ -46,32 +67,37 @@ const MEETING = `query Meeting($id: ID!) {
     startDate { text } endDate { text }
     series { ${N} } place { ${N} } host { ${N} } organizer { ${N} } chair { ${N} }
     facts { ${REL} }
-    attendances {
-      id mode role capacityStatus note
-      person { ${N} } capacity { ${N} } onBehalfOf { ${N} } ${CITE}
-    }
-    speeches { id person { ${N} } topic { ${N} } onBehalfOf { ${N} } summary ${CITE} }
-    documents {
-      id name category date { text } language ${CITE}
-      signatories { id person { ${N} } capacity { ${N} } onBehalfOf { ${N} } date { text } ${CITE} }
-    }
+    attendances(first: ${PAGE}) { ${M_ATTENDANCE} } attendancesCount
+    speeches(first: ${PAGE}) { ${M_SPEECH} } speechesCount
+    documents(first: ${DOC_PAGE}) { ${M_DOCUMENT} } documentsCount
     parent { ${N} startDate { text } }
-    parts { ${N} startDate { text } category }
-    preparatoryMeetings { ${N} startDate { text } category }
+    parts(first: ${PAGE}) { ${M_MEETING} } partsCount
+    preparatoryMeetings(first: ${PAGE}) { ${M_MEETING} } preparatoryMeetingsCount
     preparatoryFor { ${N} startDate { text } }
     topics { ${N} }
     conflicts { id note claims { ${REL} } }
   }
 }`;
 
+const REL_KINDS = ['HOLDS', 'BELONGS_TO', 'JURISDICTION', 'PART_OF', 'MEMBER_OF', 'ATTENDED', 'CHAIRED', 'SPOKE_AT',
+  'SIGNED', 'ADOPTED_AT', 'HELD_IN', 'LOCATED_IN', 'HOSTED_BY', 'ORGANIZED_BY', 'IN_SERIES', 'SUB_EVENT_OF',
+  'PREPARATORY_FOR', 'ABOUT'];
+const DIRS = [['out', 'OUTGOING'], ['in', 'INCOMING']];
+
+/** The node and how many relations it has of each kind and direction (`out_HOLDS`, `in_SIGNED` …). */
 const NODE = `query Node($id: ID!) {
   node(id: $id) {
     ${HEAD}
     ... on Source { title url publisher category date { text } language }
     ... on State { code }
     ... on Document { category date { text } }
-    relations { ${REL} }
+    ${DIRS.flatMap(([d, D]) => REL_KINDS.map((k) => `${d}_${k}: relationsCount(kinds: [${k}], direction: ${D})`)).join('\n    ')}
   }
+}`;
+
+/** The first page of one kind and direction of a node's relations. */
+const GROUP = `query Group($id: ID!, $kinds: [RelationKind!], $direction: Direction, $first: Int) {
+  node(id: $id) { id relations(kinds: $kinds, direction: $direction, first: $first) { ${REL} } }
 }`;
 
 export function EntityPage({ id }) {
@@ -131,21 +157,20 @@ function usePage(query, id, pick) {
   return { node, body };
 }
 
-const byDate = (get) => (a, b) => (get(a) || '9999').localeCompare(get(b) || '9999');
-
 // ---------------------------------------------------------------- person
 
 function PersonPage({ id }) {
   const { node: p, body } = usePage(PERSON, id, (d) => d.person);
   if (body) return body;
-  const tenures = [...p.tenures].sort(byDate((t) => t.start?.earliest));
-  const attendances = [...p.attendances].sort(byDate((a) => a.meeting?.startDate?.earliest)).reverse();
+  const list = (field, sel) => more('person', p.id, field, sel);
   return (
     <div className="entity" data-entity={p.id}>
       <Header node={p} />
-      <Section title="Offices over time" count={tenures.length} id="tenures">
-        <Paged
-          items={tenures}
+      <Section title="Offices over time" count={p.tenuresCount} id="tenures">
+        <ServerPaged
+          rows={p.tenures}
+          total={p.tenuresCount}
+          fetchMore={list('tenures', P_TENURE)}
           render={(rows) => (
             <table>
               <thead><tr><th>Office</th><th>Jurisdiction</th><th>Held</th><th>Sources</th></tr></thead>
@@ -163,9 +188,11 @@ function PersonPage({ id }) {
           )}
         />
       </Section>
-      <Section title="Meetings attended" count={attendances.length} id="attendances">
-        <Paged
-          items={attendances}
+      <Section title="Meetings attended" count={p.attendancesCount} id="attendances">
+        <ServerPaged
+          rows={p.attendances}
+          total={p.attendancesCount}
+          fetchMore={list('attendances', P_ATTENDANCE)}
           render={(rows) => (
             <table>
               <thead><tr><th>Date</th><th>Meeting</th><th>Mode</th><th>Role</th><th>Capacity</th><th>On behalf of</th><th>Sources</th></tr></thead>
@@ -186,15 +213,22 @@ function PersonPage({ id }) {
           )}
         />
       </Section>
-      {p.speeches.length > 0 && (
-        <Section title="Speeches" count={p.speeches.length}>
-          <Paged items={p.speeches} render={(rows) => <Speeches rows={rows} who="meeting" />} />
+      {p.speechesCount > 0 && (
+        <Section title="Speeches" count={p.speechesCount}>
+          <ServerPaged
+            rows={p.speeches}
+            total={p.speechesCount}
+            fetchMore={list('speeches', P_SPEECH)}
+            render={(rows) => <Speeches rows={rows} who="meeting" />}
+          />
         </Section>
       )}
-      {p.signatures.length > 0 && (
-        <Section title="Signatures" count={p.signatures.length}>
-          <Paged
-            items={p.signatures}
+      {p.signaturesCount > 0 && (
+        <Section title="Signatures" count={p.signaturesCount}>
+          <ServerPaged
+            rows={p.signatures}
+            total={p.signaturesCount}
+            fetchMore={list('signatures', P_SIGNATURE)}
             render={(rows) => (
               <table>
                 <thead><tr><th>Document</th><th>Date</th><th>Capacity</th><th>On behalf of</th><th>Sources</th></tr></thead>
@@ -311,6 +345,7 @@ const FACT_LABEL = {
 function MeetingPage({ id }) {
   const { node: m, body } = usePage(MEETING, id, (d) => d.meeting);
   if (body) return body;
+  const list = (field, sel) => more('meeting', m.id, field, sel);
   return (
     <div className="entity" data-entity={m.id}>
       <Header node={m}>
@@ -359,9 +394,11 @@ function MeetingPage({ id }) {
           ))}
         </Section>
       )}
-      <Section title="Attendees" count={m.attendances.length} id="attendees">
-        <Paged
-          items={m.attendances}
+      <Section title="Attendees" count={m.attendancesCount} id="attendees">
+        <ServerPaged
+          rows={m.attendances}
+          total={m.attendancesCount}
+          fetchMore={list('attendances', M_ATTENDANCE)}
           render={(rows) => (
             <table className="attendees">
               <thead><tr><th>Person</th><th>Mode</th><th>Role</th><th>Capacity</th><th>On behalf of</th><th>Sources</th></tr></thead>
@@ -381,13 +418,20 @@ function MeetingPage({ id }) {
           )}
         />
       </Section>
-      <Section title="Speeches" count={m.speeches.length} id="speeches">
-        <Paged items={m.speeches} render={(rows) => <Speeches rows={rows} who="person" />} />
+      <Section title="Speeches" count={m.speechesCount} id="speeches">
+        <ServerPaged
+          rows={m.speeches}
+          total={m.speechesCount}
+          fetchMore={list('speeches', M_SPEECH)}
+          render={(rows) => <Speeches rows={rows} who="person" />}
+        />
       </Section>
-      <Section title="Documents" count={m.documents.length} id="documents">
-        <Paged
-          items={m.documents}
-          pageSize={10}
+      <Section title="Documents" count={m.documentsCount} id="documents">
+        <ServerPaged
+          rows={m.documents}
+          total={m.documentsCount}
+          pageSize={DOC_PAGE}
+          fetchMore={list('documents', M_DOCUMENT)}
           render={(rows) =>
             rows.map((d) => (
               <div className="document" key={d.id}>
@@ -395,8 +439,10 @@ function MeetingPage({ id }) {
                   <EntityLink node={d} /> <Cite citations={d.citations} />
                 </h3>
                 <p className="muted">{[d.category, dateText(d.date), d.language].filter(Boolean).join(' · ')}</p>
-                <Paged
-                  items={d.signatories}
+                <ServerPaged
+                  rows={d.signatories}
+                  total={d.signatoriesCount}
+                  fetchMore={more('document', d.id, 'signatories', D_SIGNATORY)}
                   empty="No signatories recorded."
                   render={(rows) => (
                     <table>
@@ -421,26 +467,28 @@ function MeetingPage({ id }) {
         />
       </Section>
       <div className="two">
-        <Section title="Sub-meetings" count={m.parts.length} id="parts">
-          <MeetingList items={m.parts} />
+        <Section title="Sub-meetings" count={m.partsCount} id="parts">
+          <MeetingList rows={m.parts} total={m.partsCount} fetchMore={list('parts', M_MEETING)} />
         </Section>
-        <Section title="Preparatory meetings" count={m.preparatoryMeetings.length} id="preparatory">
-          <MeetingList items={m.preparatoryMeetings} />
+        <Section title="Preparatory meetings" count={m.preparatoryMeetingsCount} id="preparatory">
+          <MeetingList rows={m.preparatoryMeetings} total={m.preparatoryMeetingsCount} fetchMore={list('preparatoryMeetings', M_MEETING)} />
         </Section>
       </div>
       {m.preparatoryFor.length > 0 && (
         <Section title="Prepared" count={m.preparatoryFor.length}>
-          <MeetingList items={m.preparatoryFor} />
+          <MeetingList rows={m.preparatoryFor} total={m.preparatoryFor.length} />
         </Section>
       )}
     </div>
   );
 }
 
-function MeetingList({ items }) {
+function MeetingList({ rows, total, fetchMore }) {
   return (
-    <Paged
-      items={items}
+    <ServerPaged
+      rows={rows}
+      total={total}
+      fetchMore={fetchMore}
       render={(rows) => (
         <ul className="plain">
           {rows.map((x) => (
@@ -486,13 +534,8 @@ function RelProps({ r }) {
 function NodePage({ id }) {
   const { node: n, body } = usePage(NODE, id, (d) => d.node);
   if (body) return body;
-  const groups = new Map();
-  for (const r of n.relations) {
-    const dir = r.from?.id === n.id ? 'out' : 'in';
-    const key = `${r.kind}:${dir}`;
-    if (!groups.has(key)) groups.set(key, { kind: r.kind, dir, rows: [] });
-    groups.get(key).rows.push(r);
-  }
+  const groups = DIRS.flatMap(([dir]) => REL_KINDS.map((kind) => ({ kind, dir, count: n[`${dir}_${kind}`] })))
+    .filter((g) => g.count > 0);
   return (
     <div className="entity" data-entity={n.id}>
       <Header node={n}>
@@ -507,27 +550,43 @@ function NodePage({ id }) {
         )}
         {n.code && <p>Code: <strong>{n.code}</strong></p>}
       </Header>
-      {[...groups.values()].map((g) => (
-        <Section key={g.kind + g.dir} title={`${label(g.kind)} ${g.dir === 'in' ? '(incoming)' : ''}`} count={g.rows.length}>
-          <Paged
-            items={g.rows}
-            render={(rows) => (
-              <table>
-                <tbody>
-                  {rows.map((r) => (
-                    <tr key={r.id}>
-                      <td><EntityLink node={g.dir === 'out' ? r.to : r.from} /></td>
-                      <td><RelProps r={r} /></td>
-                      <td><Cite citations={r.citations} /></td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
-          />
-        </Section>
+      {groups.map((g) => (
+        // Keyed by the count, so a live change to the group fetches it again.
+        <RelationGroup key={`${g.kind}:${g.dir}:${g.count}`} id={n.id} {...g} />
       ))}
-      {groups.size === 0 && <p className="muted card">No relations.</p>}
+      {groups.length === 0 && <p className="muted card">No relations.</p>}
     </div>
+  );
+}
+
+/** One kind and direction of a node's relations, fetched a page at a time. */
+function RelationGroup({ id, kind, dir, count }) {
+  const direction = dir === 'in' ? 'INCOMING' : 'OUTGOING';
+  const q = useQuery(GROUP, { id, kinds: [kind], direction, first: PAGE });
+  return (
+    <Section title={`${label(kind)} ${dir === 'in' ? '(incoming)' : ''}`} count={count}>
+      {!q.data ? (
+        q.error ? <ErrorBox error={q.error} /> : <Loading />
+      ) : (
+        <ServerPaged
+          rows={q.data.node?.relations}
+          total={count}
+          fetchMore={more('node', id, 'relations', REL, `kinds: [${kind}], direction: ${direction}, `)}
+          render={(rows) => (
+            <table>
+              <tbody>
+                {rows.map((r) => (
+                  <tr key={r.id}>
+                    <td><EntityLink node={dir === 'out' ? r.to : r.from} /></td>
+                    <td><RelProps r={r} /></td>
+                    <td><Cite citations={r.citations} /></td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        />
+      )}
+    </Section>
   );
 }

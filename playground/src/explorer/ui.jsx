@@ -1,5 +1,5 @@
 // Small shared pieces: links to entities, citations, paging, dates.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 
 export const KIND_COLORS = {
   person: '#2563eb',
@@ -88,16 +88,36 @@ export function Cite({ citations }) {
   );
 }
 
-/** Shows `items` a page at a time. */
-export function Paged({ items, pageSize = 25, render, empty = 'None recorded.' }) {
-  const [n, setN] = useState(pageSize);
-  if (!items || items.length === 0) return <p className="muted">{empty}</p>;
+/** Rows a server-paged list fetches at a time (`first`). */
+export const PAGE = 25;
+
+/**
+ * Shows a list the server pages: `rows` came with the page (its first
+ * `pageSize`), `total` is the list's count, and "more" asks `fetchMore(offset,
+ * pageSize)` for the next rows. A new `rows` (the page refetched) starts over.
+ */
+export function ServerPaged({ rows, total, fetchMore, pageSize = PAGE, render, empty = 'None recorded.' }) {
+  const [extra, setExtra] = useState([]);
+  const [loading, setLoading] = useState(false);
+  useEffect(() => setExtra([]), [rows]);
+  const items = [...(rows || []), ...extra];
+  if (items.length === 0) return <p className="muted">{empty}</p>;
+  const left = total - items.length;
+  const more = async () => {
+    setLoading(true);
+    try {
+      const next = await fetchMore(items.length, pageSize);
+      setExtra((e) => [...e, ...next]);
+    } finally {
+      setLoading(false);
+    }
+  };
   return (
     <>
-      {render(items.slice(0, n))}
-      {items.length > n && (
-        <button type="button" className="more" onClick={() => setN(n + pageSize)}>
-          Show {Math.min(pageSize, items.length - n)} more ({items.length - n} left)
+      {render(items)}
+      {left > 0 && (
+        <button type="button" className="more" onClick={more} disabled={loading}>
+          {loading ? 'Loading…' : `Show ${Math.min(pageSize, left)} more (${left} left)`}
         </button>
       )}
     </>

@@ -151,7 +151,8 @@ query Meeting20 {
     name
     startDate { text }
     place { name }
-    attendances {
+    attendancesCount
+    attendances(first: 25) {
       person { id name }
       mode
       role
@@ -210,9 +211,10 @@ query Stats {
     conflicts
     byKind { kind count }
     meetingsPerYear { year series { id name } count }
-    attendanceByState { state { id name } count }
+    attendanceByState(first: 10) { state { id name } count }
     attendanceByMode { mode count }
-    documentsPerMeeting { meeting { id name } documents signatures }
+    documentsPerMeetingCount
+    documentsPerMeeting(first: 10) { meeting { id name } documents signatures }
   }
 }
 `},{title:"Live changes",query:`# Subscribe, then change something over HTTP (or in another tab)

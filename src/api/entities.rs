@@ -1,0 +1,339 @@
+//! Node objects for the bodies, posts, places, subjects and sources: State,
+//! Organization, Office, Series, Place, Topic and Source (the people, meetings
+//! and documents are in `nodes.rs`, with the macro that defines them all).
+//! Every list that grows with the data is paged by `first`/`offset` and has a
+//! `…Count` beside it.
+
+use async_graphql::{Object, Result, ID};
+use petgraph::Direction as Dir;
+
+use super::nodes::{
+    citations, node_obj, node_object, parse_date, Alias, Citation, Document, Meeting, NodeObj,
+    NodeRef, Note, Typed,
+};
+use super::pagination::{list_cost, slice};
+use super::relations::{Membership, RelRef, Relation, Tenure};
+use super::scalars::{date, Date, Direction, NodeKind, RelKind};
+use crate::model::{self, RelKind as RK};
+
+fn meetings_involving(
+    n: &NodeRef,
+    from: Option<String>,
+    to: Option<String>,
+) -> Result<Vec<Meeting>> {
+    let (from, to) = (
+        super::analysis::opt_date("from", from)?,
+        super::analysis::opt_date("to", to)?,
+    );
+    let mut v: Vec<Meeting> =
+        n.g.meetings_involving(n.id(), from.as_ref(), to.as_ref())
+            .into_iter()
+            .filter_map(|m| NodeRef::get(&n.g, m.as_str()).map(Meeting))
+            .collect();
+    v.sort_by(|a, b| {
+        (a.0.n.start.is_none(), a.0.n.start, &a.0.n.id).cmp(&(
+            b.0.n.start.is_none(),
+            b.0.n.start,
+            &b.0.n.id,
+        ))
+    });
+    Ok(v)
+}
+
+node_object!(
+    #[Object] first, "list_cost(first, child_complexity)",
+    /// A sovereign state.
+    State, State, {
+    /// ISO 3166-1 alpha-2 code.
+    async fn code(&self) -> Option<&str> {
+        self.0.n.code.as_deref()
+    }
+    /// Organizations this state is a member of. Paged; see `membershipsCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn memberships(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Membership>> {
+        slice(self.0.rels(Dir::Outgoing, Some(RK::MemberOf)), first, offset).map(|v| v.into_iter().map(Membership).collect())
+    }
+    /// How many `memberships` there are, whatever page is asked for.
+    async fn memberships_count(&self) -> usize {
+        self.0.rels(Dir::Outgoing, Some(RK::MemberOf)).len()
+    }
+    /// Offices whose jurisdiction this state is. Paged; see `officesCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn offices(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Office>> {
+        slice(self.0.ends(Dir::Incoming, RK::Jurisdiction), first, offset)
+    }
+    /// How many `offices` there are, whatever page is asked for.
+    async fn offices_count(&self) -> usize {
+        self.0.ends::<Office>(Dir::Incoming, RK::Jurisdiction).len()
+    }
+    /// Organizations that are part of this state. Paged; see `organizationsCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn organizations(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Organization>> {
+        slice(self.0.ends(Dir::Incoming, RK::PartOf), first, offset)
+    }
+    /// How many `organizations` there are, whatever page is asked for.
+    async fn organizations_count(&self) -> usize {
+        self.0.ends::<Organization>(Dir::Incoming, RK::PartOf).len()
+    }
+    /// Places in this state. Paged; see `placesCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn places(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Place>> {
+        slice(self.0.ends(Dir::Incoming, RK::LocatedIn), first, offset)
+    }
+    /// How many `places` there are, whatever page is asked for.
+    async fn places_count(&self) -> usize {
+        self.0.ends::<Place>(Dir::Incoming, RK::LocatedIn).len()
+    }
+    /// Meetings this state hosted. Paged; see `hostedCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn hosted(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Meeting>> {
+        slice(self.0.ends(Dir::Incoming, RK::HostedBy), first, offset)
+    }
+    /// How many meetings `hosted` lists, whatever page is asked for.
+    async fn hosted_count(&self) -> usize {
+        self.0.ends::<Meeting>(Dir::Incoming, RK::HostedBy).len()
+    }
+    /// Meetings this state took part in, in date order: hosted, held on its
+    /// territory, or attended on its behalf. Paged; see `meetingsCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn meetings(&self, from: Option<String>, to: Option<String>, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Meeting>> {
+        slice(meetings_involving(&self.0, from, to)?, first, offset)
+    }
+    /// How many `meetings` fall between `from` and `to`, whatever page is asked for.
+    async fn meetings_count(&self, from: Option<String>, to: Option<String>) -> Result<usize> {
+        Ok(meetings_involving(&self.0, from, to)?.len())
+    }
+});
+
+node_object!(
+    #[Object] first, "list_cost(first, child_complexity)",
+    /// An organization: the SCO, a prosecutor general's office.
+    Organization, Organization, {
+    /// A free category ("intergovernmental organization", "prosecution service").
+    async fn category(&self) -> Option<&str> {
+        self.0.n.kind.as_deref()
+    }
+    /// The organizations or states this one is part of.
+    async fn part_of(&self) -> Vec<NodeObj> {
+        self.0.rels(Dir::Outgoing, Some(RK::PartOf)).into_iter()
+            .filter_map(|r| node_obj(&self.0.g, r.r.to.as_str())).collect()
+    }
+    /// Organizations that are part of this one. Paged; see `partsCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn parts(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Organization>> {
+        slice(self.0.ends(Dir::Incoming, RK::PartOf), first, offset)
+    }
+    /// How many `parts` there are, whatever page is asked for.
+    async fn parts_count(&self) -> usize {
+        self.0.ends::<Organization>(Dir::Incoming, RK::PartOf).len()
+    }
+    /// Member states, with status and dates. Paged; see `membersCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn members(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Membership>> {
+        slice(self.0.rels(Dir::Incoming, Some(RK::MemberOf)), first, offset).map(|v| v.into_iter().map(Membership).collect())
+    }
+    /// How many `members` there are, whatever page is asked for.
+    async fn members_count(&self) -> usize {
+        self.0.rels(Dir::Incoming, Some(RK::MemberOf)).len()
+    }
+    /// Offices of this organization. Paged; see `officesCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn offices(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Office>> {
+        slice(self.0.ends(Dir::Incoming, RK::BelongsTo), first, offset)
+    }
+    /// How many `offices` there are, whatever page is asked for.
+    async fn offices_count(&self) -> usize {
+        self.0.ends::<Office>(Dir::Incoming, RK::BelongsTo).len()
+    }
+    /// Meetings this organization took part in, in date order: organized
+    /// (itself or through their series) or attended on its behalf. Paged;
+    /// see `meetingsCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn meetings(&self, from: Option<String>, to: Option<String>, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Meeting>> {
+        slice(meetings_involving(&self.0, from, to)?, first, offset)
+    }
+    /// How many `meetings` fall between `from` and `to`, whatever page is asked for.
+    async fn meetings_count(&self, from: Option<String>, to: Option<String>) -> Result<usize> {
+        Ok(meetings_involving(&self.0, from, to)?.len())
+    }
+});
+
+fn holders_of(n: &NodeRef, at: Option<String>) -> Result<Vec<Tenure>> {
+    let at = at.map(|a| parse_date("at", &a)).transpose()?;
+    Ok(n.rels(Dir::Incoming, Some(RK::Holds))
+        .into_iter()
+        .filter(|t| at.is_none_or(|d| crate::graph::time::covers(t.r.start, t.r.end, &d).is_some()))
+        .map(Tenure)
+        .collect())
+}
+
+fn series_meetings(n: &NodeRef) -> Vec<Meeting> {
+    let mut rels = n.rels(Dir::Incoming, Some(RK::InSeries));
+    rels.sort_by_key(|r| r.r.ordinal);
+    rels.into_iter()
+        .filter_map(|r| NodeRef::get(&n.g, r.r.from.as_str()).map(Meeting))
+        .collect()
+}
+
+node_object!(
+    #[Object] first, "list_cost(first, child_complexity)",
+    /// A post, such as "Prosecutor General of the Republic of Kazakhstan".
+    Office, Office, {
+    async fn title(&self) -> &str {
+        &self.0.n.name
+    }
+    async fn organization(&self) -> Option<Organization> {
+        self.0.first(Dir::Outgoing, RK::BelongsTo)
+    }
+    async fn jurisdiction(&self) -> Option<State> {
+        self.0.first(Dir::Outgoing, RK::Jurisdiction)
+    }
+    /// Tenures of this office; with `at`, only those that may include that date
+    /// (a tenure with an unknown end is taken as still running). Paged; see
+    /// `holdersCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn holders(&self, at: Option<String>, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Tenure>> {
+        slice(holders_of(&self.0, at)?, first, offset)
+    }
+    /// How many `holders` there are (on `at`, when given), whatever page is asked for.
+    async fn holders_count(&self, at: Option<String>) -> Result<usize> {
+        Ok(holders_of(&self.0, at)?.len())
+    }
+    /// Who held this office on `date`, surest first: CERTAIN when true for
+    /// every day the dates allow, POSSIBLE when only for some. Attendances and
+    /// signatures in this capacity at events on that date count as evidence.
+    async fn holders_at(&self, date: String) -> Result<Vec<super::analysis::Holding>> {
+        let d = parse_date("date", &date)?;
+        Ok(super::analysis::holdings(&self.0.g, self.0.g.holders_at(self.0.id(), &d)))
+    }
+    /// Tenures in order of start (unknown starts last) with predecessor and successor.
+    async fn succession(&self) -> Vec<super::analysis::Succession> {
+        super::analysis::succession(&self.0.g, self.0.id())
+    }
+    /// Overlaps, gaps and unknown ends between consecutive tenures.
+    async fn tenure_issues(&self) -> Vec<super::analysis::TenureIssue> {
+        super::analysis::tenure_issues(&self.0.g, self.0.g.tenure_issues(self.0.id()))
+    }
+});
+
+node_object!(
+    #[Object] first, "list_cost(first, child_complexity)",
+    /// A recurring meeting (the meetings of the SCO prosecutors general).
+    Series, Series, {
+    /// The meetings of the series, by ordinal. Paged; see `meetingsCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn meetings(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Meeting>> {
+        slice(series_meetings(&self.0), first, offset)
+    }
+    /// How many `meetings` there are, whatever page is asked for.
+    async fn meetings_count(&self) -> usize {
+        series_meetings(&self.0).len()
+    }
+    async fn organizer(&self) -> Option<Organization> {
+        self.0.first(Dir::Outgoing, RK::OrganizedBy)
+    }
+});
+
+node_object!(
+    #[Object] first, "list_cost(first, child_complexity)",
+    /// A place: a city, a venue.
+    Place, Place, {
+    async fn category(&self) -> Option<&str> {
+        self.0.n.kind.as_deref()
+    }
+    /// The state or larger place this one lies in.
+    async fn located_in(&self) -> Vec<NodeObj> {
+        self.0.rels(Dir::Outgoing, Some(RK::LocatedIn)).into_iter()
+            .filter_map(|r| node_obj(&self.0.g, r.r.to.as_str())).collect()
+    }
+    /// Meetings held here. Paged; see `meetingsCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn meetings(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Meeting>> {
+        slice(self.0.ends(Dir::Incoming, RK::HeldIn), first, offset)
+    }
+    /// How many `meetings` there are, whatever page is asked for.
+    async fn meetings_count(&self) -> usize {
+        self.0.ends::<Meeting>(Dir::Incoming, RK::HeldIn).len()
+    }
+});
+
+node_object!(
+    #[Object] first, "list_cost(first, child_complexity)",
+    /// A subject a meeting or document is about.
+    Topic, Topic, {
+    /// Meetings about this topic. Paged; see `meetingsCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn meetings(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Meeting>> {
+        slice(self.0.ends(Dir::Incoming, RK::About), first, offset)
+    }
+    /// How many `meetings` there are, whatever page is asked for.
+    async fn meetings_count(&self) -> usize {
+        self.0.ends::<Meeting>(Dir::Incoming, RK::About).len()
+    }
+    /// Documents about this topic. Paged; see `documentsCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn documents(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Document>> {
+        slice(self.0.ends(Dir::Incoming, RK::About), first, offset)
+    }
+    /// How many `documents` there are, whatever page is asked for.
+    async fn documents_count(&self) -> usize {
+        self.0.ends::<Document>(Dir::Incoming, RK::About).len()
+    }
+});
+
+fn cited_by_nodes(n: &NodeRef) -> Vec<NodeObj> {
+    n.g.referrers(n.id())
+        .filter_map(|id| node_obj(&n.g, id))
+        .collect()
+}
+
+fn cited_by_relations(n: &NodeRef) -> Vec<Relation> {
+    n.g.referrers(n.id())
+        .filter_map(|id| n.g.relation(id))
+        .map(|r| Relation(RelRef::new(&n.g, r)))
+        .collect()
+}
+
+node_object!(
+    #[Object] first, "list_cost(first, child_complexity)",
+    /// A report, release or reference that states facts.
+    Source, Source, {
+    async fn title(&self) -> &str {
+        &self.0.n.name
+    }
+    async fn url(&self) -> Option<&str> {
+        self.0.n.url.as_deref()
+    }
+    async fn publisher(&self) -> Option<&str> {
+        self.0.n.publisher.as_deref()
+    }
+    async fn date(&self) -> Option<Date> {
+        date(self.0.n.date)
+    }
+    async fn language(&self) -> Option<&str> {
+        self.0.n.language.as_deref()
+    }
+    /// A free category ("news report", "press release").
+    async fn category(&self) -> Option<&str> {
+        self.0.n.kind.as_deref()
+    }
+    /// Nodes that cite this source (in their own, alias or note citations).
+    /// Paged; see `citedByNodesCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn cited_by_nodes(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<NodeObj>> {
+        slice(cited_by_nodes(&self.0), first, offset)
+    }
+    /// How many `citedByNodes` there are, whatever page is asked for.
+    async fn cited_by_nodes_count(&self) -> usize {
+        cited_by_nodes(&self.0).len()
+    }
+    /// Relations that cite this source. Paged; see `citedByRelationsCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn cited_by_relations(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Relation>> {
+        slice(cited_by_relations(&self.0), first, offset)
+    }
+    /// How many `citedByRelations` there are, whatever page is asked for.
+    async fn cited_by_relations_count(&self) -> usize {
+        cited_by_relations(&self.0).len()
+    }
+});
