@@ -306,3 +306,26 @@ async fn a_negative_ordinal_is_invalid_input_naming_the_field() {
     assert_eq!(err["extensions"]["code"], "INVALID_INPUT");
     assert_eq!(err["extensions"]["field"], "ordinal");
 }
+
+#[tokio::test]
+async fn link_without_an_id_names_a_relation_between_ends_with_the_longest_ids() {
+    let s = TestServer::seeded().await;
+    for filler in ["-", "b"] {
+        let from = format!("person:a{}", filler.repeat(190));
+        s.gql(CREATE_PERSON, person(&from, "Long Id")).await;
+        for _ in 0..2 {
+            let d = s
+                .gql(
+                    LINK,
+                    json!({ "i": { "kind": "ATTENDED", "from": from,
+                        "to": "meeting:sco-prosecutors-general-20", "mode": "UNKNOWN",
+                        "citations": [{ "source": "source:kazinform-sco-prosecutors-general-astana" }] } }),
+                )
+                .await;
+            let id = d["link"]["id"].as_str().unwrap();
+            assert!(id.starts_with("rel:attended/person:a"), "{id}");
+            assert!(id.len() <= 200, "{id}");
+            assert_eq!(d["link"]["from"]["id"], from.as_str());
+        }
+    }
+}

@@ -210,19 +210,10 @@ kind_mutations!(
 
 /// A readable relation id not yet in `g`: `rel:<kind>/<from>/<to>[/n]`.
 fn fresh_rel_id(g: &Graph, kind: &model::RelKind, from: &NodeId, to: &NodeId) -> RelId {
-    let base = format!("rel:{}/{}/{}", kind.name(), from, to);
-    let base = if base.len() > model::ids::MAX_ID_LEN - 6 {
-        format!("rel:{}/{}", kind.name(), &model::slugify(&base)[..80])
-    } else {
-        base
-    };
-    let mut candidate = base.clone();
-    let mut n = 2;
-    while g.relation(&candidate).is_some() {
-        candidate = format!("{base}/{n}");
-        n += 1;
-    }
-    RelId::parse(&candidate).expect("built from valid ids")
+    (1..)
+        .map(|n| RelId::derived(kind.name(), from, to, n))
+        .find(|id| g.relation(id.as_str()).is_none())
+        .expect("ids are unbounded")
 }
 
 /// Mutations on any node, relations, conflicts and import.

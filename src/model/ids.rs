@@ -169,6 +169,42 @@ impl RelId {
     pub fn parse(s: &str) -> Result<Self, IdError> {
         fixed_prefix(s, "rel").map(|_| RelId(Arc::from(s)))
     }
+
+    /// The readable id of the `n`th relation of `kind` from `from` to `to`
+    /// that was given no id: `rel:<kind>/<from>/<to>`, with `/<n>` after the
+    /// first. When that is longer than [`MAX_ID_LEN`], the text is cut and a
+    /// digest of the whole is appended, so distinct pairs keep distinct ids.
+    /// Valid for any valid ends and any `n`.
+    pub fn derived(kind: &str, from: &NodeId, to: &NodeId, n: u64) -> RelId {
+        let suffix = if n > 1 {
+            format!("/{n}")
+        } else {
+            String::new()
+        };
+        let mut base = format!("rel:{kind}/{from}/{to}");
+        if base.len() + suffix.len() > MAX_ID_LEN {
+            let digest = digest_hex(&base);
+            let mut keep = MAX_ID_LEN - suffix.len() - digest.len() - 1;
+            while !base.is_char_boundary(keep) {
+                keep -= 1;
+            }
+            base.truncate(keep);
+            base.push('-');
+            base.push_str(&digest);
+        }
+        base.push_str(&suffix);
+        debug_assert!(Self::parse(&base).is_ok(), "derived id `{base}`");
+        RelId(Arc::from(base))
+    }
+}
+
+/// 16 hex digits of the SHA-256 of `text`: a short, stable fingerprint.
+fn digest_hex(text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(text.as_bytes())[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 impl ConflictId {
@@ -247,6 +283,32 @@ mod tests {
         assert!(RelId::parse("rel:a").is_ok());
         assert!(RelId::parse("person:a").is_err());
         assert!(ConflictId::parse("conflict:welcome").is_ok());
+    }
+
+    #[test]
+    fn derived_rel_ids_are_valid_at_any_length_and_keep_pairs_apart() {
+        let long = |c: &str| NodeId::parse(&format!("person:a{}", c.repeat(190))).unwrap();
+        let meeting = NodeId::parse("meeting:m").unwrap();
+        for from in [
+            long("-"),
+            long("b"),
+            long("/"),
+            NodeId::parse("person:a").unwrap(),
+        ] {
+            for n in [1, 2, 10, u64::MAX] {
+                let id = RelId::derived("attended", &from, &meeting, n);
+                assert!(RelId::parse(id.as_str()).is_ok(), "{id}");
+                assert!(id.as_str().len() <= MAX_ID_LEN);
+            }
+        }
+        assert_eq!(
+            RelId::derived("attended", &NodeId::parse("person:a").unwrap(), &meeting, 2).as_str(),
+            "rel:attended/person:a/meeting:m/2"
+        );
+        assert_ne!(
+            RelId::derived("attended", &long("-"), &meeting, 1),
+            RelId::derived("attended", &long("b"), &meeting, 1)
+        );
     }
 
     #[test]
