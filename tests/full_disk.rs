@@ -113,7 +113,11 @@ fn a_store_filled_to_enospc_opens_again_with_its_data_once_space_is_freed() {
     for _ in 0..3 {
         let out = attache(&data, &["check"]);
         assert!(out.status.success(), "{}", text(&out.stderr));
-        assert!(text(&out.stdout).contains("ok: 2 nodes"), "{}", text(&out.stdout));
+        assert!(
+            text(&out.stdout).contains("ok: 2 nodes"),
+            "{}",
+            text(&out.stdout)
+        );
     }
     let after = attache(&data, &["export"]);
     assert!(after.status.success(), "{}", text(&after.stderr));

@@ -22,6 +22,7 @@
 //! believes. Durability is separate: [`Store::flush`].
 
 mod codec;
+mod guard;
 mod journal;
 
 use std::path::{Path, PathBuf};
@@ -60,6 +61,13 @@ pub enum StoreError {
     },
     #[error("cannot open the store at {path}: {source}")]
     Open { path: PathBuf, source: sled::Error },
+    #[error("cannot open the store at {path}: no space left on its device (opening a store writes a snapshot of sled's page table); free some space and try again, the store was left as it was")]
+    DiskFull { path: PathBuf },
+    #[error("cannot use {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("corrupt record in tree `{tree}` at key `{key}`: {reason}")]
     Corrupt {
         tree: &'static str,
@@ -239,6 +247,17 @@ impl Store {
                 other => break other?,
             }
         };
+        Self::prepare(db, dir).map_err(|e| match e {
+            StoreError::Sled(e) if guard::is_disk_full(&e) => StoreError::DiskFull {
+                path: dir.to_owned(),
+            },
+            other => other,
+        })
+    }
+
+    /// Opens the trees, checks or migrates the format version and finishes an
+    /// interrupted chunked write.
+    fn prepare(db: sled::Db, dir: &Path) -> Result<Store, StoreError> {
         let store = Store {
             meta: db.open_tree("meta")?,
             nodes: db.open_tree("nodes")?,
@@ -300,25 +319,49 @@ impl Store {
         Ok(store)
     }
 
+    /// sled's open, guarded: an incomplete snapshot left by an earlier open is
+    /// removed first, and one this open leaves is removed after it ([`guard`]).
     fn open_db(dir: &Path, cache: u64) -> Result<sled::Db, StoreError> {
-        sled::Config::new()
-            .path(dir)
-            .cache_capacity(cache)
-            .open()
-            .map_err(|e| match e {
-                sled::Error::Io(ref io)
-                    if io.kind() == std::io::ErrorKind::WouldBlock
-                        || io.to_string().contains("lock") =>
-                {
-                    StoreError::Locked {
-                        path: dir.to_owned(),
-                    }
+        let locked = || StoreError::Locked {
+            path: dir.to_owned(),
+        };
+        if let guard::Cleanup::Locked = guard::remove_incomplete_snapshots(dir)? {
+            return Err(locked());
+        }
+        let e = match sled::Config::new().path(dir).cache_capacity(cache).open() {
+            Ok(db) => return Ok(db),
+            Err(e) => e,
+        };
+        if let sled::Error::Io(ref io) = e {
+            if io.kind() == std::io::ErrorKind::WouldBlock || io.to_string().contains("lock") {
+                return Err(locked());
+            }
+        }
+        // sled may let go of its lock a moment after the failed open; a
+        // leftover still locked after that is cleared by the next open.
+        let start = std::time::Instant::now();
+        loop {
+            match guard::remove_incomplete_snapshots(dir) {
+                Ok(guard::Cleanup::Locked) if start.elapsed() < LOCK_GRACE => {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
                 }
-                other => StoreError::Open {
-                    path: dir.to_owned(),
-                    source: other,
-                },
-            })
+                Ok(_) => break,
+                Err(clean) => {
+                    tracing::warn!(error = %clean, "cannot clear up after a failed open");
+                    break;
+                }
+            }
+        }
+        Err(if guard::is_disk_full(&e) {
+            StoreError::DiskFull {
+                path: dir.to_owned(),
+            }
+        } else {
+            StoreError::Open {
+                path: dir.to_owned(),
+                source: e,
+            }
+        })
     }
 
     /// Reads every record, checking each decodes.
