@@ -27,6 +27,15 @@ pub enum Edit<T> {
 }
 
 impl<T> Edit<T> {
+    /// Converts the value a `Set` carries.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Edit<U> {
+        match self {
+            Edit::Keep => Edit::Keep,
+            Edit::Clear => Edit::Clear,
+            Edit::Set(v) => Edit::Set(f(v)),
+        }
+    }
+
     fn apply(self, slot: &mut Option<T>) {
         match self {
             Edit::Keep => {}
