@@ -23,10 +23,55 @@
 use std::io::ErrorKind;
 use std::path::Path;
 
-use super::StoreError;
+use super::{StoreError, LOCK_GRACE};
+
+/// sled's open, guarded: an incomplete snapshot left by an earlier open is
+/// removed first, and one this open leaves is removed after it.
+pub(super) fn open_sled(dir: &Path, cache: u64) -> Result<sled::Db, StoreError> {
+    let locked = || StoreError::Locked {
+        path: dir.to_owned(),
+    };
+    if let Cleanup::Locked = remove_incomplete_snapshots(dir)? {
+        return Err(locked());
+    }
+    let e = match sled::Config::new().path(dir).cache_capacity(cache).open() {
+        Ok(db) => return Ok(db),
+        Err(e) => e,
+    };
+    if let sled::Error::Io(ref io) = e {
+        if io.kind() == ErrorKind::WouldBlock || io.to_string().contains("lock") {
+            return Err(locked());
+        }
+    }
+    // sled may let go of its lock a moment after the failed open; a leftover
+    // still locked after that is cleared by the next open.
+    let start = std::time::Instant::now();
+    loop {
+        match remove_incomplete_snapshots(dir) {
+            Ok(Cleanup::Locked) if start.elapsed() < LOCK_GRACE => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Ok(_) => break,
+            Err(clean) => {
+                tracing::warn!(error = %clean, "cannot clear up after a failed open");
+                break;
+            }
+        }
+    }
+    Err(if is_disk_full(&e) {
+        StoreError::DiskFull {
+            path: dir.to_owned(),
+        }
+    } else {
+        StoreError::Open {
+            path: dir.to_owned(),
+            source: e,
+        }
+    })
+}
 
 /// What the cleanup found.
-pub(super) enum Cleanup {
+enum Cleanup {
     /// Done, or nothing to do.
     Done,
     /// Another open handle holds the store's lock; nothing was touched.
@@ -35,7 +80,7 @@ pub(super) enum Cleanup {
 
 /// Removes every incomplete sled snapshot in `dir`, if no one holds the
 /// store's lock.
-pub(super) fn remove_incomplete_snapshots(dir: &Path) -> Result<Cleanup, StoreError> {
+fn remove_incomplete_snapshots(dir: &Path) -> Result<Cleanup, StoreError> {
     let db = dir.join("db");
     // A store sled has never opened has no snapshot yet.
     let Ok(file) = std::fs::File::open(&db) else {

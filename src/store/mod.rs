@@ -231,7 +231,9 @@ impl Store {
     /// sled releases its file lock from background threads a moment after the
     /// last handle of a closed store is dropped (spacejam/sled#1289), so a
     /// lock held at the first try is retried for up to [`LOCK_GRACE`] before
-    /// the store is reported as in use.
+    /// the store is reported as in use. An incomplete sled snapshot is
+    /// removed before sled opens, and a full disk is [`StoreError::DiskFull`]
+    /// with the store left as it was (see `guard.rs`).
     pub fn open(dir: &Path) -> Result<Store, StoreError> {
         Self::open_with(dir, CACHE_BYTES)
     }
@@ -240,7 +242,7 @@ impl Store {
     pub fn open_with(dir: &Path, cache_bytes: u64) -> Result<Store, StoreError> {
         let start = std::time::Instant::now();
         let db = loop {
-            match Self::open_db(dir, cache_bytes) {
+            match guard::open_sled(dir, cache_bytes) {
                 Err(StoreError::Locked { .. }) if start.elapsed() < LOCK_GRACE => {
                     std::thread::sleep(std::time::Duration::from_millis(20));
                 }
@@ -317,51 +319,6 @@ impl Store {
         }
         store.recover()?;
         Ok(store)
-    }
-
-    /// sled's open, guarded: an incomplete snapshot left by an earlier open is
-    /// removed first, and one this open leaves is removed after it ([`guard`]).
-    fn open_db(dir: &Path, cache: u64) -> Result<sled::Db, StoreError> {
-        let locked = || StoreError::Locked {
-            path: dir.to_owned(),
-        };
-        if let guard::Cleanup::Locked = guard::remove_incomplete_snapshots(dir)? {
-            return Err(locked());
-        }
-        let e = match sled::Config::new().path(dir).cache_capacity(cache).open() {
-            Ok(db) => return Ok(db),
-            Err(e) => e,
-        };
-        if let sled::Error::Io(ref io) = e {
-            if io.kind() == std::io::ErrorKind::WouldBlock || io.to_string().contains("lock") {
-                return Err(locked());
-            }
-        }
-        // sled may let go of its lock a moment after the failed open; a
-        // leftover still locked after that is cleared by the next open.
-        let start = std::time::Instant::now();
-        loop {
-            match guard::remove_incomplete_snapshots(dir) {
-                Ok(guard::Cleanup::Locked) if start.elapsed() < LOCK_GRACE => {
-                    std::thread::sleep(std::time::Duration::from_millis(20));
-                }
-                Ok(_) => break,
-                Err(clean) => {
-                    tracing::warn!(error = %clean, "cannot clear up after a failed open");
-                    break;
-                }
-            }
-        }
-        Err(if guard::is_disk_full(&e) {
-            StoreError::DiskFull {
-                path: dir.to_owned(),
-            }
-        } else {
-            StoreError::Open {
-                path: dir.to_owned(),
-                source: e,
-            }
-        })
     }
 
     /// Reads every record, checking each decodes.
