@@ -5,7 +5,7 @@ use async_graphql::{InputObject, MaybeUndefined, Result, ID};
 
 use super::errors::invalid;
 use super::scalars::{AttendanceMode, AttendanceRole, MembershipStatus, NameKind, RelKind};
-use crate::model::{self, ConflictId, NodeId, PartialDate, RelId};
+use crate::model::{self, ConflictId, Edit, NodeId, PartialDate, RelId};
 
 #[derive(InputObject)]
 pub struct CitationInput {
@@ -220,65 +220,51 @@ impl NodeInput {
     }
 }
 
-/// Applies a patch field: absent keeps, null clears, a value replaces.
-fn patch<T>(slot: &mut Option<T>, v: MaybeUndefined<T>) {
+/// A patch field: absent keeps, null clears, a value replaces.
+fn edit<T>(v: MaybeUndefined<T>) -> Edit<T> {
     match v {
-        MaybeUndefined::Undefined => {}
-        MaybeUndefined::Null => *slot = None,
-        MaybeUndefined::Value(v) => *slot = Some(v),
+        MaybeUndefined::Undefined => Edit::Keep,
+        MaybeUndefined::Null => Edit::Clear,
+        MaybeUndefined::Value(v) => Edit::Set(v),
     }
 }
 
-fn patch_try<T, U>(
-    slot: &mut Option<U>,
-    v: MaybeUndefined<T>,
-    f: impl FnOnce(T) -> Result<U>,
-) -> Result<()> {
-    match v {
-        MaybeUndefined::Undefined => {}
-        MaybeUndefined::Null => *slot = None,
-        MaybeUndefined::Value(v) => *slot = Some(f(v)?),
-    }
-    Ok(())
-}
-
-fn patch_list<T, U>(
-    slot: &mut Vec<U>,
-    v: MaybeUndefined<Vec<T>>,
-    f: impl FnOnce(Vec<T>) -> Result<Vec<U>>,
-) -> Result<()> {
-    match v {
-        MaybeUndefined::Undefined => {}
-        MaybeUndefined::Null => slot.clear(),
-        MaybeUndefined::Value(v) => *slot = f(v)?,
-    }
-    Ok(())
+/// [`edit`], checking and converting a value.
+fn edit_try<T, U>(v: MaybeUndefined<T>, f: impl FnOnce(T) -> Result<U>) -> Result<Edit<U>> {
+    Ok(match edit(v) {
+        Edit::Keep => Edit::Keep,
+        Edit::Clear => Edit::Clear,
+        Edit::Set(v) => Edit::Set(f(v)?),
+    })
 }
 
 fn one_date(field: &'static str) -> impl FnOnce(String) -> Result<PartialDate> {
     move |s| PartialDate::parse(&s).map_err(|e| invalid(field, e))
 }
 
+fn all_cites(c: Vec<CitationInput>) -> Result<Vec<model::Citation>> {
+    cites("citations", Some(c))
+}
+
 impl NodePatch {
-    pub fn apply(self, n: &mut model::Node) -> Result<()> {
-        if let Some(name) = self.name {
-            n.name = name;
-        }
-        patch_list(&mut n.aliases, self.aliases, aliases)?;
-        patch(&mut n.description, self.description);
-        patch(&mut n.kind, self.category);
-        patch(&mut n.code, self.code);
-        patch_try(&mut n.start, self.start, one_date("start"))?;
-        patch_try(&mut n.end, self.end, one_date("end"))?;
-        patch_try(&mut n.date, self.date, one_date("date"))?;
-        patch(&mut n.url, self.url);
-        patch(&mut n.publisher, self.publisher);
-        patch(&mut n.language, self.language);
-        patch_list(&mut n.notes, self.notes, notes)?;
-        patch_list(&mut n.citations, self.citations, |c| {
-            cites("citations", Some(c))
-        })?;
-        Ok(())
+    /// Checks and converts the input; the service applies the patch to the
+    /// latest version of the node.
+    pub fn into_patch(self) -> Result<model::NodePatch> {
+        Ok(model::NodePatch {
+            name: self.name,
+            aliases: edit_try(self.aliases, aliases)?,
+            description: edit(self.description),
+            kind: edit(self.category),
+            code: edit(self.code),
+            start: edit_try(self.start, one_date("start"))?,
+            end: edit_try(self.end, one_date("end"))?,
+            date: edit_try(self.date, one_date("date"))?,
+            url: edit(self.url),
+            publisher: edit(self.publisher),
+            language: edit(self.language),
+            notes: edit_try(self.notes, notes)?,
+            citations: edit_try(self.citations, all_cites)?,
+        })
     }
 }
 
@@ -315,28 +301,25 @@ impl RelationInput {
 }
 
 impl RelationPatch {
-    pub fn apply(self, r: &mut model::Relation) -> Result<()> {
-        patch_try(&mut r.start, self.start, one_date("start"))?;
-        patch_try(&mut r.end, self.end, one_date("end"))?;
-        patch(&mut r.acting, self.acting);
-        patch_try(&mut r.status, self.status, |s| Ok(s.into()))?;
-        patch_try(&mut r.mode, self.mode, |s| Ok(s.into()))?;
-        patch_try(&mut r.role, self.role, |s| Ok(s.into()))?;
-        patch_try(&mut r.capacity, self.capacity, |s| node_id("capacity", &s))?;
-        patch_try(&mut r.on_behalf_of, self.on_behalf_of, |s| {
-            node_id("onBehalfOf", &s)
-        })?;
-        patch_try(&mut r.topic, self.topic, |s| node_id("topic", &s))?;
-        patch_try(&mut r.date, self.date, one_date("date"))?;
-        patch_try(&mut r.ordinal, self.ordinal, |n| {
-            ordinal(Some(n)).map(|o| o.expect("some"))
-        })?;
-        patch(&mut r.summary, self.summary);
-        patch(&mut r.note, self.note);
-        patch_list(&mut r.citations, self.citations, |c| {
-            cites("citations", Some(c))
-        })?;
-        Ok(())
+    /// Checks and converts the input; the service applies the patch to the
+    /// latest version of the relation.
+    pub fn into_patch(self) -> Result<model::RelationPatch> {
+        Ok(model::RelationPatch {
+            start: edit_try(self.start, one_date("start"))?,
+            end: edit_try(self.end, one_date("end"))?,
+            acting: edit(self.acting),
+            status: edit(self.status).map(Into::into),
+            mode: edit(self.mode).map(Into::into),
+            role: edit(self.role).map(Into::into),
+            capacity: edit_try(self.capacity, |s| node_id("capacity", &s))?,
+            on_behalf_of: edit_try(self.on_behalf_of, |s| node_id("onBehalfOf", &s))?,
+            topic: edit_try(self.topic, |s| node_id("topic", &s))?,
+            date: edit_try(self.date, one_date("date"))?,
+            ordinal: edit_try(self.ordinal, |n| Ok(ordinal(Some(n))?.expect("some")))?,
+            summary: edit(self.summary),
+            note: edit(self.note),
+            citations: edit_try(self.citations, all_cites)?,
+        })
     }
 }
 

@@ -79,16 +79,31 @@ async fn create<T: Typed>(ctx: &Context<'_>, input: NodeInput) -> Result<T> {
     node_after(&c.graph, &id)
 }
 
-async fn update<T: Typed>(ctx: &Context<'_>, id: ID, patch: NodePatch) -> Result<T> {
+/// `change`, preceded by a check of the record's version when one is expected.
+fn guarded(id: &str, expected_version: Option<String>, change: Change) -> Vec<Change> {
+    let expect = expected_version.map(|version| Change::Expect {
+        id: id.to_owned(),
+        version,
+    });
+    expect.into_iter().chain([change]).collect()
+}
+
+/// The patch is applied by the service to the node as it is when the write
+/// runs, so a concurrent patch to another field is kept.
+async fn update<T: Typed>(
+    ctx: &Context<'_>,
+    id: ID,
+    patch: NodePatch,
+    expected_version: Option<String>,
+) -> Result<T> {
     let id = node_id("id", &id)?;
     check_kind(&id, T::KIND)?;
-    let mut n = super::service(ctx)
-        .graph()
-        .node(id.as_str())
-        .map(|n| (**n).clone())
-        .ok_or_else(|| not_found(id.as_str()))?;
-    patch.apply(&mut n)?;
-    let c = write(ctx, vec![Change::Put(Mode::Update, Record::Node(n))]).await?;
+    let patch = patch.into_patch()?;
+    let change = Change::PatchNode {
+        id: id.clone(),
+        patch,
+    };
+    let c = write(ctx, guarded(id.as_str(), expected_version, change)).await?;
     node_after(&c.graph, &id)
 }
 
@@ -97,12 +112,14 @@ async fn delete(
     id: ID,
     kind: Option<model::NodeKind>,
     cascade: bool,
+    expected_version: Option<String>,
 ) -> Result<Deleted> {
     let nid = node_id("id", &id)?;
     if let Some(k) = kind {
         check_kind(&nid, k)?;
     }
-    let c = write(ctx, vec![Change::DeleteNode { id: nid, cascade }]).await?;
+    let change = Change::DeleteNode { id: nid, cascade };
+    let c = write(ctx, guarded(&id, expected_version, change)).await?;
     Ok(deleted(&id, c))
 }
 
@@ -118,20 +135,37 @@ macro_rules! kind_mutations {
             async fn create(&self, ctx: &Context<'_>, input: NodeInput) -> Result<$ty> {
                 create(ctx, input).await
             }
-            /// Changes the given fields of a node of this kind; NOT_FOUND if missing.
+            /// Changes the given fields of a node of this kind, as it is when
+            /// the write runs; NOT_FOUND if missing. With `expectedVersion`,
+            /// CONFLICT unless the node is still at that `version`.
             #[graphql(name = $update)]
-            async fn update(&self, ctx: &Context<'_>, id: ID, patch: NodePatch) -> Result<$ty> {
-                update(ctx, id, patch).await
+            async fn update(
+                &self,
+                ctx: &Context<'_>,
+                id: ID,
+                patch: NodePatch,
+                expected_version: Option<String>,
+            ) -> Result<$ty> {
+                update(ctx, id, patch, expected_version).await
             }
             /// Deletes a node of this kind; INTEGRITY if it has relations, unless `cascade`.
+            /// With `expectedVersion`, CONFLICT unless the node is still at that `version`.
             #[graphql(name = $delete)]
             async fn delete(
                 &self,
                 ctx: &Context<'_>,
                 id: ID,
                 #[graphql(default)] cascade: bool,
+                expected_version: Option<String>,
             ) -> Result<Deleted> {
-                delete(ctx, id, Some(<$ty as Typed>::KIND), cascade).await
+                delete(
+                    ctx,
+                    id,
+                    Some(<$ty as Typed>::KIND),
+                    cascade,
+                    expected_version,
+                )
+                .await
             }
         }
     };
@@ -231,13 +265,15 @@ impl GraphMutations {
     }
 
     /// Deletes any node; INTEGRITY if it has relations, unless `cascade`.
+    /// With `expectedVersion`, CONFLICT unless the node is still at that `version`.
     async fn delete_node(
         &self,
         ctx: &Context<'_>,
         id: ID,
         #[graphql(default)] cascade: bool,
+        expected_version: Option<String>,
     ) -> Result<Deleted> {
-        delete(ctx, id, None, cascade).await
+        delete(ctx, id, None, cascade, expected_version).await
     }
 
     /// Creates a relation; its id is generated from kind and ends when not given.
@@ -253,21 +289,23 @@ impl GraphMutations {
         Ok(Relation(RelRef::new(&c.graph, rel)))
     }
 
-    /// Changes the given properties of a relation.
+    /// Changes the given properties of a relation, as it is when the write
+    /// runs. With `expectedVersion`, CONFLICT unless the relation is still at
+    /// that `version`.
     async fn update_relation(
         &self,
         ctx: &Context<'_>,
         id: ID,
         patch: RelationPatch,
+        expected_version: Option<String>,
     ) -> Result<Relation> {
         let rid = rel_id("id", &id)?;
-        let mut r = super::service(ctx)
-            .graph()
-            .relation(rid.as_str())
-            .map(|r| (**r).clone())
-            .ok_or_else(|| not_found(rid.as_str()))?;
-        patch.apply(&mut r)?;
-        let c = write(ctx, vec![Change::Put(Mode::Update, Record::Relation(r))]).await?;
+        let patch = patch.into_patch()?;
+        let change = Change::PatchRelation {
+            id: rid.clone(),
+            patch,
+        };
+        let c = write(ctx, guarded(rid.as_str(), expected_version, change)).await?;
         let rel = c
             .graph
             .relation(rid.as_str())
@@ -276,14 +314,17 @@ impl GraphMutations {
     }
 
     /// Deletes a relation; INTEGRITY if a conflict names it, unless `cascade`.
+    /// With `expectedVersion`, CONFLICT unless the relation is still at that `version`.
     async fn unlink(
         &self,
         ctx: &Context<'_>,
         id: ID,
         #[graphql(default)] cascade: bool,
+        expected_version: Option<String>,
     ) -> Result<Deleted> {
         let rid = rel_id("id", &id)?;
-        let c = write(ctx, vec![Change::DeleteRelation { id: rid, cascade }]).await?;
+        let change = Change::DeleteRelation { id: rid, cascade };
+        let c = write(ctx, guarded(&id, expected_version, change)).await?;
         Ok(deleted(&id, c))
     }
 

@@ -122,6 +122,11 @@ pub fn node_obj(g: &Arc<Graph>, id: &str) -> Option<NodeObj> {
     ),
     field(name = "kind", ty = "NodeKind"),
     field(
+        name = "version",
+        ty = "String",
+        desc = "A digest of the node as stored: it changes whenever the node does."
+    ),
+    field(
         name = "name",
         ty = "String",
         desc = "The primary name or title, in English."
@@ -268,6 +273,12 @@ macro_rules! node_object {
             }
             pub(crate) async fn kind(&self) -> NodeKind {
                 self.0.n.node_kind().into()
+            }
+            /// A digest of the node as stored: it changes whenever the node
+            /// does. Give it as `expectedVersion` to refuse a write if the
+            /// node changed since it was read.
+            pub(crate) async fn version(&self) -> String {
+                model::version(&*self.0.n)
             }
             /// The primary name or title, in English.
             pub(crate) async fn name(&self) -> String {

@@ -69,6 +69,12 @@ macro_rules! relation_object {
             async fn kind(&self) -> RelKind {
                 self.0.r.kind.into()
             }
+            /// A digest of the relation as stored: it changes whenever the
+            /// relation does. Give it as `expectedVersion` to refuse a write
+            /// if the relation changed since it was read.
+            async fn version(&self) -> String {
+                model::version(&*self.0.r)
+            }
             async fn from(&self) -> Option<NodeObj> {
                 self.0.any(Some(&self.0.r.from))
             }

@@ -5,6 +5,7 @@
 pub mod date;
 pub mod ids;
 pub mod kinds;
+pub mod patch;
 pub mod record;
 
 pub use date::{DateError, Day, PartialDate, Precision};
@@ -12,4 +13,5 @@ pub use ids::{slugify, ConflictId, IdError, NodeId, RelId};
 pub use kinds::{
     AttendanceMode, AttendanceRole, MembershipStatus, NameKind, NodeKind, Prop, RelKind,
 };
+pub use patch::{version, Edit, NodePatch, RelationPatch};
 pub use record::{node_attrs, Alias, Citation, Conflict, FieldError, Node, Note, Relation};

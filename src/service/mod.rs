@@ -25,7 +25,7 @@ use arc_swap::ArcSwap;
 use tokio::sync::broadcast;
 
 use crate::graph::{Dangling, Graph};
-use crate::model::{Conflict, ConflictId, Node, NodeId, RelId, Relation};
+use crate::model::{Conflict, ConflictId, Node, NodeId, NodePatch, RelId, Relation, RelationPatch};
 use crate::store::{Store, StoreError};
 
 /// What a put does when the record exists (or does not).
@@ -65,6 +65,24 @@ pub enum Change {
         cascade: bool,
     },
     DeleteConflict(ConflictId),
+    /// Applies a patch to the node as it is when the write is planned (under
+    /// the write lock), so concurrent patches to other fields are kept.
+    PatchNode {
+        id: NodeId,
+        patch: NodePatch,
+    },
+    /// Applies a patch to the relation as it is when the write is planned.
+    PatchRelation {
+        id: RelId,
+        patch: RelationPatch,
+    },
+    /// Refuses the write (`Conflict`, field `expectedVersion`) unless record
+    /// `id` is at `version` ([`crate::model::version`]) at this point of the
+    /// write. A missing record is left for the change it guards to report.
+    Expect {
+        id: String,
+        version: String,
+    },
 }
 
 /// The class of a problem, mapped to GraphQL error codes at the edge.

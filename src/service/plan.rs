@@ -7,7 +7,10 @@ use std::sync::Arc;
 use petgraph::Direction;
 
 use crate::graph::Graph;
-use crate::model::{Conflict, ConflictId, FieldError, Node, NodeId, RelId, Relation};
+use crate::model::{
+    version, Conflict, ConflictId, FieldError, Node, NodeId, NodePatch, RelId, Relation,
+    RelationPatch,
+};
 use crate::store::Op;
 
 use super::{Change, Code, Event, EventKind, Mode, Problem, Record};
@@ -127,6 +130,40 @@ impl Planner<'_> {
         if existing.as_deref() != Some(&c) {
             self.touched.conflicts.insert(c.id.clone(), self.at);
             self.next.put_conflict(Arc::new(c));
+        }
+    }
+
+    fn patch_node(&mut self, id: &NodeId, patch: NodePatch) {
+        let Some(n) = self.next.node(id.as_str()) else {
+            self.mode_allows(Mode::Update, id.as_str(), false);
+            return;
+        };
+        let mut n = (**n).clone();
+        patch.apply(&mut n);
+        self.put_node(Mode::Update, n);
+    }
+
+    fn patch_relation(&mut self, id: &RelId, patch: RelationPatch) {
+        let Some(r) = self.next.relation(id.as_str()) else {
+            self.mode_allows(Mode::Update, id.as_str(), false);
+            return;
+        };
+        let mut r = (**r).clone();
+        patch.apply(&mut r);
+        self.put_relation(Mode::Update, r);
+    }
+
+    fn expect(&mut self, id: &str, want: &str) {
+        let found = (self.next.node(id).map(|n| version(&**n)))
+            .or_else(|| self.next.relation(id).map(|r| version(&**r)))
+            .or_else(|| self.next.conflict(id).map(|c| version(&**c)));
+        if let Some(found) = found.filter(|f| f != want) {
+            self.problem(
+                Code::Conflict,
+                id,
+                Some("expectedVersion"),
+                format!("`{id}` is at version {found}, not the expected {want}: it changed since it was read"),
+            );
         }
     }
 
@@ -372,6 +409,9 @@ pub fn plan(base: &Graph, work: Graph, changes: Vec<Change>) -> Result<Plan, Vec
             Change::Put(mode, Record::Conflict(c)) => p.put_conflict(mode, c),
             Change::DeleteNode { id, cascade } => p.delete_node(&id, cascade),
             Change::DeleteRelation { id, cascade } => p.delete_relation(&id, cascade),
+            Change::PatchNode { id, patch } => p.patch_node(&id, patch),
+            Change::PatchRelation { id, patch } => p.patch_relation(&id, patch),
+            Change::Expect { id, version } => p.expect(&id, &version),
             Change::DeleteConflict(id) => {
                 if p.next.conflict(id.as_str()).is_none() {
                     p.problem(

@@ -22,6 +22,7 @@
 //! believes. Durability is separate: [`Store::flush`].
 
 mod codec;
+mod guard;
 mod journal;
 
 use std::path::{Path, PathBuf};
@@ -60,6 +61,13 @@ pub enum StoreError {
     },
     #[error("cannot open the store at {path}: {source}")]
     Open { path: PathBuf, source: sled::Error },
+    #[error("cannot open the store at {path}: no space left on its device (opening a store writes a snapshot of sled's page table); free some space and try again, the store was left as it was")]
+    DiskFull { path: PathBuf },
+    #[error("cannot use {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("corrupt record in tree `{tree}` at key `{key}`: {reason}")]
     Corrupt {
         tree: &'static str,
@@ -223,7 +231,9 @@ impl Store {
     /// sled releases its file lock from background threads a moment after the
     /// last handle of a closed store is dropped (spacejam/sled#1289), so a
     /// lock held at the first try is retried for up to [`LOCK_GRACE`] before
-    /// the store is reported as in use.
+    /// the store is reported as in use. An incomplete sled snapshot is
+    /// removed before sled opens, and a full disk is [`StoreError::DiskFull`]
+    /// with the store left as it was (see `guard.rs`).
     pub fn open(dir: &Path) -> Result<Store, StoreError> {
         Self::open_with(dir, CACHE_BYTES)
     }
@@ -232,13 +242,24 @@ impl Store {
     pub fn open_with(dir: &Path, cache_bytes: u64) -> Result<Store, StoreError> {
         let start = std::time::Instant::now();
         let db = loop {
-            match Self::open_db(dir, cache_bytes) {
+            match guard::open_sled(dir, cache_bytes) {
                 Err(StoreError::Locked { .. }) if start.elapsed() < LOCK_GRACE => {
                     std::thread::sleep(std::time::Duration::from_millis(20));
                 }
                 other => break other?,
             }
         };
+        Self::prepare(db, dir).map_err(|e| match e {
+            StoreError::Sled(e) if guard::is_disk_full(&e) => StoreError::DiskFull {
+                path: dir.to_owned(),
+            },
+            other => other,
+        })
+    }
+
+    /// Opens the trees, checks or migrates the format version and finishes an
+    /// interrupted chunked write.
+    fn prepare(db: sled::Db, dir: &Path) -> Result<Store, StoreError> {
         let store = Store {
             meta: db.open_tree("meta")?,
             nodes: db.open_tree("nodes")?,
@@ -298,27 +319,6 @@ impl Store {
         }
         store.recover()?;
         Ok(store)
-    }
-
-    fn open_db(dir: &Path, cache: u64) -> Result<sled::Db, StoreError> {
-        sled::Config::new()
-            .path(dir)
-            .cache_capacity(cache)
-            .open()
-            .map_err(|e| match e {
-                sled::Error::Io(ref io)
-                    if io.kind() == std::io::ErrorKind::WouldBlock
-                        || io.to_string().contains("lock") =>
-                {
-                    StoreError::Locked {
-                        path: dir.to_owned(),
-                    }
-                }
-                other => StoreError::Open {
-                    path: dir.to_owned(),
-                    source: other,
-                },
-            })
     }
 
     /// Reads every record, checking each decodes.

@@ -177,3 +177,39 @@ fn an_open_waits_for_a_lock_that_is_about_to_be_released() {
     assert!(start.elapsed() >= std::time::Duration::from_millis(250));
     releaser.join().unwrap();
 }
+
+/// The newest `snap.<lsn>` sled has written in `dir`, as its lsn (0 if none).
+fn newest_snapshot_lsn(dir: &std::path::Path) -> u64 {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| {
+            let name = e.unwrap().file_name().into_string().ok()?;
+            let hex = name.strip_prefix("snap.")?;
+            u64::from_str_radix(hex, 16).ok()
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+#[test]
+fn a_leftover_incomplete_snapshot_is_removed_and_the_store_opens_with_its_data() {
+    // What a failed open on a full disk leaves: sled created
+    // `snap.<lsn>.generating` for a newer lsn, then could not write a byte.
+    let dir = tempfile::tempdir().unwrap();
+    for id in ["person:a", "person:b"] {
+        let s = Store::open(dir.path()).unwrap();
+        s.apply(&[Op::PutNode(person(id))], &[]).unwrap();
+        s.flush().unwrap();
+    }
+    let lsn = newest_snapshot_lsn(dir.path()) + 0x10_0000;
+    let leftover = dir.path().join(format!("snap.{lsn:016X}.generating"));
+    std::fs::File::create(&leftover).unwrap();
+
+    let s = Store::open(dir.path()).unwrap_or_else(|e| panic!("the store did not open: {e}"));
+    assert_eq!(
+        s.load().unwrap().nodes,
+        vec![person("person:a"), person("person:b")]
+    );
+    assert!(s.verify().unwrap().is_empty());
+    assert!(!leftover.exists(), "the incomplete snapshot is still there");
+}
