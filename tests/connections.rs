@@ -201,3 +201,51 @@ async fn past_the_connection_cap_a_client_waits_until_a_timeout_frees_a_slot() {
         "answered after {waited:?}, while both slots were taken"
     );
 }
+
+#[test]
+fn a_connection_cap_above_the_file_limit_is_lowered_with_a_log_line() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_attache"))
+        .arg("--data")
+        .arg(dir.path())
+        .args(["serve", "--listen", "127.0.0.1:0", "--no-seed"])
+        .env("ATTACHE_MAX_CONNECTIONS", "4000000000")
+        .env("RUST_LOG", "warn")
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            if line.contains("--max-connections") {
+                let _ = tx.send(line);
+            }
+        }
+    });
+    let line = rx.recv_timeout(S(30.0));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let line = line.expect("no line about --max-connections");
+    assert!(line.contains("lowered to"), "{line}");
+}
+
+#[test]
+fn a_timeout_of_zero_is_refused_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_attache"))
+        .arg("--data")
+        .arg(dir.path())
+        .args(["serve", "--listen", "127.0.0.1:0", "--idle-timeout", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--idle-timeout must be a positive number"),
+        "{err}"
+    );
+}
