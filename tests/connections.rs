@@ -249,3 +249,25 @@ fn a_timeout_of_zero_is_refused_at_start() {
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn a_graceful_shutdown_does_not_wait_for_silent_or_idle_connections() {
+    let mut s = TestServer::with_options(options(64, 30.0, 30.0, 30.0)).await;
+    let _silent = connect(&s).await;
+    let _half = {
+        let mut c = connect(&s).await;
+        c.write_all(b"P").await.unwrap(); // could be HTTP/2's preface
+        c
+    };
+    let mut kept = connect(&s).await;
+    kept.write_all(GET).await.unwrap();
+    read_response(&mut kept).await;
+    tokio::time::sleep(S(0.2)).await;
+    let start = Instant::now();
+    s.shutdown().await;
+    assert!(
+        start.elapsed() < S(2.0),
+        "shutdown took {:?}",
+        start.elapsed()
+    );
+}
