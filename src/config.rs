@@ -134,7 +134,7 @@ pub struct ConnectionArgs {
     pub max_connections: u32,
     /// Seconds a client has to send a whole request head, from connecting or,
     /// on a kept-alive connection, from the first byte of its next request.
-    #[arg(long, env = "ATTACHE_HEADER_READ_TIMEOUT", default_value_t = 10.0)]
+    #[arg(long, env = "ATTACHE_HEADER_READ_TIMEOUT", default_value_t = 5.0)]
     pub header_read_timeout: f64,
     /// Seconds a kept-alive connection may wait for its next request.
     #[arg(long, env = "ATTACHE_IDLE_TIMEOUT", default_value_t = 30.0)]

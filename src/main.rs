@@ -150,9 +150,8 @@ async fn serve(
             tracing::info!(created = r.created, "seed data loaded into a new store");
         }
     }
-    let listener = tokio::net::TcpListener::bind(listen)
-        .await
-        .with_context(|| format!("cannot listen on {listen}"))?;
+    let listener =
+        attache::http::listen(listen).with_context(|| format!("cannot listen on {listen}"))?;
     let addr = listener.local_addr()?;
     eprintln!(
         "Attaché is serving {} at http://{addr}/graphql — playground: http://{addr}/playground",

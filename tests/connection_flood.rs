@@ -42,12 +42,11 @@ async fn a_fresh_client_is_answered_while_5000_idle_sockets_are_held() {
         },
         ..Default::default()
     };
-    // A backlog deep enough that every connect completes at once, so the
-    // fresh client queues behind all the idle ones.
-    let socket = TcpSocket::new_v4().unwrap();
-    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
-    let addr = socket.local_addr().unwrap();
-    let listener = socket.listen(4096).unwrap();
+    // The server's own listener: its backlog is deep enough that every
+    // connect completes at once, so the fresh client queues behind all the
+    // idle ones.
+    let listener = attache::http::listen("127.0.0.1:0".parse().unwrap()).unwrap();
+    let addr = listener.local_addr().unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(attache::http::run(listener, service, options, async {
         let _ = stopped.await;

@@ -24,7 +24,7 @@ use tower_http::trace::TraceLayer;
 pub use crate::api::limits::Limits;
 use crate::service::Service;
 pub use auth::Auth;
-pub use serve::Connections;
+pub use serve::{listen, Connections};
 
 /// How the server runs: who may read and write, limits, CORS, connections.
 #[derive(Debug, Clone, Default)]

@@ -14,6 +14,7 @@
 use std::convert::Infallible;
 use std::future::Future;
 use std::io;
+use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::SeqCst};
 use std::sync::Arc;
@@ -27,7 +28,7 @@ use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
 use tower_service::Service as _;
@@ -57,11 +58,30 @@ impl Default for Connections {
     fn default() -> Self {
         Connections {
             max_connections: 1024,
-            header_read_timeout: Duration::from_secs(10),
+            header_read_timeout: Duration::from_secs(5),
             idle_timeout: Duration::from_secs(30),
             body_timeout: Duration::from_secs(60),
         }
     }
+}
+
+/// Clients the kernel holds, connected, while every slot is taken (Linux
+/// caps it at `net.core.somaxconn`); past it their connects are retried
+/// with back-off, in no order.
+const BACKLOG: u32 = 4096;
+
+/// A listener on `addr` with a deep backlog, so that clients queue in order
+/// while the connection cap is reached.
+pub fn listen(addr: SocketAddr) -> io::Result<TcpListener> {
+    let socket = if addr.is_ipv4() {
+        TcpSocket::new_v4()?
+    } else {
+        TcpSocket::new_v6()?
+    };
+    #[cfg(unix)]
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(BACKLOG)
 }
 
 /// Descriptors kept free beside the connections: the store, the runtime,
