@@ -3,6 +3,8 @@
 //! 405, closing a cross-site request forgery hole), `application/graphql-response+json`
 //! or `application/json` by the `Accept` header, 400 without `data` for a
 //! request, parse or validation error under the former, 200 under the latter.
+//! A POST body over `--max-body` is 413 `PAYLOAD_TOO_LARGE`, one that arrives
+//! too slowly 408 `REQUEST_TIMEOUT` (see `body.rs`).
 //! Each request gets the service's current snapshot, so every resolver of the
 //! request reads the same graph. Subscriptions are served at `/ws`.
 
