@@ -40,6 +40,8 @@ pub enum Command {
         access: Access,
         #[command(flatten)]
         limits: LimitArgs,
+        #[command(flatten)]
+        connections: ConnectionArgs,
     },
     /// Import files (or directories of .json files) in the seed-data format:
     /// everything is checked first, then applied in one transaction or not at all.
@@ -119,4 +121,25 @@ pub struct LimitArgs {
     /// Do not answer introspection (`__schema`, `__type`).
     #[arg(long, env = "ATTACHE_NO_INTROSPECTION")]
     pub no_introspection: bool,
+}
+
+/// Limits on connections: how many may be open, and how long one may hold
+/// its slot without sending a request.
+#[derive(Debug, clap::Args)]
+pub struct ConnectionArgs {
+    /// Most connections open at once (WebSockets included); past it the server
+    /// stops accepting until one closes. Lowered at start-up to fit the file limit.
+    #[arg(long, env = "ATTACHE_MAX_CONNECTIONS", default_value_t = 1024,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
+    /// Seconds a client has to send a whole request head, from connecting or,
+    /// on a kept-alive connection, from the first byte of its next request.
+    #[arg(long, env = "ATTACHE_HEADER_READ_TIMEOUT", default_value_t = 5.0)]
+    pub header_read_timeout: f64,
+    /// Seconds a kept-alive connection may wait for its next request.
+    #[arg(long, env = "ATTACHE_IDLE_TIMEOUT", default_value_t = 30.0)]
+    pub idle_timeout: f64,
+    /// Seconds a client has to send a whole request body, from the end of its head.
+    #[arg(long, env = "ATTACHE_BODY_TIMEOUT", default_value_t = 60.0)]
+    pub body_timeout: f64,
 }

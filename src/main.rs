@@ -7,8 +7,8 @@ use anyhow::{bail, Context, Result};
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use attache::config::{Access, Command, Config, LimitArgs};
-use attache::http::{Auth, Limits, Options};
+use attache::config::{Access, Command, Config, ConnectionArgs, LimitArgs};
+use attache::http::{Auth, Connections, Limits, Options};
 use attache::import::{self, ImportFailure};
 use attache::service::Service;
 
@@ -45,8 +45,10 @@ async fn dispatch(config: Config) -> Result<()> {
             no_seed,
             access,
             limits,
+            connections,
         } => {
-            let options = server_options(listen, access, limits)?;
+            let mut options = server_options(listen, access, limits)?;
+            options.connections = connection_options(connections)?;
             serve(&store, listen, no_seed, options).await
         }
         Command::Import { paths, check } => import_cmd(&store, &paths, check).await,
@@ -110,6 +112,26 @@ fn server_options(
             introspection: !limits.no_introspection,
         },
         cors_origins: access.cors_origin,
+        connections: Connections::default(),
+    })
+}
+
+/// Checks the connection settings: every timeout a positive number of seconds.
+fn connection_options(args: ConnectionArgs) -> Result<Connections> {
+    let seconds = |flag: &str, s: f64| {
+        if s > 0.0 && s.is_finite() {
+            Ok(Duration::from_secs_f64(s))
+        } else {
+            Err(anyhow::anyhow!(
+                "--{flag} must be a positive number of seconds, not {s}"
+            ))
+        }
+    };
+    Ok(Connections {
+        max_connections: args.max_connections as usize,
+        header_read_timeout: seconds("header-read-timeout", args.header_read_timeout)?,
+        idle_timeout: seconds("idle-timeout", args.idle_timeout)?,
+        body_timeout: seconds("body-timeout", args.body_timeout)?,
     })
 }
 
@@ -128,9 +150,8 @@ async fn serve(
             tracing::info!(created = r.created, "seed data loaded into a new store");
         }
     }
-    let listener = tokio::net::TcpListener::bind(listen)
-        .await
-        .with_context(|| format!("cannot listen on {listen}"))?;
+    let listener =
+        attache::http::listen(listen).with_context(|| format!("cannot listen on {listen}"))?;
     let addr = listener.local_addr()?;
     eprintln!(
         "Attaché is serving {} at http://{addr}/graphql — playground: http://{addr}/playground",

@@ -3,6 +3,8 @@
 //! 405, closing a cross-site request forgery hole), `application/graphql-response+json`
 //! or `application/json` by the `Accept` header, 400 without `data` for a
 //! request, parse or validation error under the former, 200 under the latter.
+//! A POST body over `--max-body` is 413 `PAYLOAD_TOO_LARGE`, one that arrives
+//! too slowly 408 `REQUEST_TIMEOUT` (see `body.rs`).
 //! Each request gets the service's current snapshot, so every resolver of the
 //! request reads the same graph. Subscriptions are served at `/ws`.
 
@@ -12,7 +14,7 @@ use std::time::Duration;
 use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
 use async_graphql::{Data, Variables};
 use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
-use axum::body::Bytes;
+use axum::body::Body;
 use axum::extract::{RawQuery, State, WebSocketUpgrade};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -21,6 +23,7 @@ use axum::Router;
 use serde_json::{json, Map, Value};
 
 use super::auth::{Auth, Denied};
+use super::body::{read_body, BodyError};
 use crate::api::limits::{inspect, Limits, OperationKind};
 use crate::api::AttacheSchema;
 use crate::service::Service;
@@ -199,7 +202,7 @@ fn is_json(headers: &HeaderMap) -> Result<(), &'static str> {
     Ok(())
 }
 
-async fn post(State(ctx): State<Ctx>, headers: HeaderMap, body: Bytes) -> Response {
+async fn post(State(ctx): State<Ctx>, headers: HeaderMap, body: Body) -> Response {
     let Some(media) = negotiate(&headers) else {
         return not_acceptable();
     };
@@ -213,6 +216,10 @@ async fn post(State(ctx): State<Ctx>, headers: HeaderMap, body: Bytes) -> Respon
             .insert(header::ACCEPT, HeaderValue::from_static("application/json"));
         return res;
     }
+    let body = match read_body(body, &headers, ctx.limits.max_body).await {
+        Ok(body) => body,
+        Err(e) => return body_error(media, e),
+    };
     let p = match serde_json::from_slice::<Value>(&body) {
         Ok(Value::Object(m)) => params(m),
         Ok(_) => Err("the body must be a JSON object".into()),
@@ -223,6 +230,20 @@ async fn post(State(ctx): State<Ctx>, headers: HeaderMap, body: Bytes) -> Respon
         Ok(p) => execute(ctx, media, headers, p, false).await,
         Err(msg) => request_error(media, &msg),
     }
+}
+
+/// 413 or 408, as a coded GraphQL error; the connection is not reused, as
+/// the rest of the body was not read.
+fn body_error(media: Media, e: BodyError) -> Response {
+    let (status, code) = match e {
+        BodyError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "PAYLOAD_TOO_LARGE"),
+        BodyError::TimedOut(_) => (StatusCode::REQUEST_TIMEOUT, "REQUEST_TIMEOUT"),
+        BodyError::Broken(_) => (StatusCode::BAD_REQUEST, "BAD_REQUEST"),
+    };
+    let mut res = respond(media, status, error_body(&e.to_string(), code));
+    res.headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    res
 }
 
 async fn get_handler(

@@ -1,12 +1,15 @@
 //! The HTTP server, the only user of axum: GraphQL at `/graphql` (POST and
 //! GET), subscriptions at `/ws`, the explorer at `/` and GraphiQL at
 //! `/playground` (embedded bundle), a health check. [`run`] takes a bound listener and a
-//! shutdown future, so `main` and the tests start it the same way.
+//! shutdown future, so `main` and the tests start it the same way; `serve`
+//! owns the accept loop, the connection cap and the connection timeouts.
 
 mod assets;
 pub mod auth;
+mod body;
 mod graphql;
 mod pages;
+mod serve;
 
 use std::future::Future;
 
@@ -21,14 +24,17 @@ use tower_http::trace::TraceLayer;
 pub use crate::api::limits::Limits;
 use crate::service::Service;
 pub use auth::Auth;
+pub use serve::{listen, Connections};
 
-/// How the server runs: who may read and write, limits, CORS.
+/// How the server runs: who may read and write, limits, CORS, connections.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     pub auth: Auth,
     pub limits: Limits,
     /// Origins allowed to call from a browser (CORS); none by default.
     pub cors_origins: Vec<String>,
+    /// The connection cap and timeouts.
+    pub connections: Connections,
 }
 
 /// The whole application router.
@@ -44,12 +50,15 @@ pub fn app(service: Service, options: &Options) -> Router {
             )
             // GraphQL answers (GraphiQL's schema query is ~180 KiB) go
             // compressed when the client accepts it; the UI bundle is
-            // precompressed already.
+            // precompressed already. The POST handler enforces the body cap
+            // itself, to answer in GraphQL.
             .layer(CompressionLayer::new()),
         )
-        .merge(pages::router(service))
-        .merge(assets::router())
-        .layer(RequestBodyLimitLayer::new(options.limits.max_body));
+        .merge(
+            pages::router(service)
+                .merge(assets::router())
+                .layer(RequestBodyLimitLayer::new(options.limits.max_body)),
+        );
     if !options.cors_origins.is_empty() {
         let origins: Vec<HeaderValue> = options
             .cors_origins
@@ -66,8 +75,8 @@ pub fn app(service: Service, options: &Options) -> Router {
     app.layer(TraceLayer::new_for_http())
 }
 
-/// Serves until `shutdown` completes, lets in-flight requests finish, then
-/// flushes and closes the store.
+/// Serves until `shutdown` completes, lets in-flight requests finish (not
+/// open WebSockets), then flushes and closes the store.
 pub async fn run(
     listener: TcpListener,
     service: Service,
@@ -75,9 +84,7 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let app = app(service.clone(), &options);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await?;
+    serve::serve(listener, app, options.connections.clone(), shutdown).await?;
     service
         .close()
         .await
