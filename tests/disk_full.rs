@@ -41,7 +41,10 @@ impl Tmpfs {
 
 impl Drop for Tmpfs {
     fn drop(&mut self) {
-        let _ = Command::new("umount").arg("-l").arg(self.dir.path()).status();
+        let _ = Command::new("umount")
+            .arg("-l")
+            .arg(self.dir.path())
+            .status();
     }
 }
 
@@ -95,7 +98,10 @@ async fn post(url: &str, query: &str, variables: Value) -> Value {
         .send()
         .await
     {
-        Ok(r) => r.json().await.unwrap_or(json!({ "errors": [{ "message": "bad body" }] })),
+        Ok(r) => r
+            .json()
+            .await
+            .unwrap_or(json!({ "errors": [{ "message": "bad body" }] })),
         Err(e) => json!({ "errors": [{ "message": format!("no answer: {e}") }] }),
     }
 }
@@ -168,7 +174,11 @@ async fn a_write_the_disk_cannot_take_fails_with_a_code_and_readers_never_see_it
         e.acked, e.failed
     );
     let seen = nodes(&url).await;
-    assert_eq!(seen, e.base + e.acked as u64, "readers see only acknowledged writes");
+    assert_eq!(
+        seen,
+        e.base + e.acked as u64,
+        "readers see only acknowledged writes"
+    );
 
     std::fs::remove_file(&e.filler).unwrap();
     let _ = e.server.terminate(Duration::from_secs(30));

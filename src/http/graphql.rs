@@ -3,8 +3,9 @@
 //! 405, closing a cross-site request forgery hole), `application/graphql-response+json`
 //! or `application/json` by the `Accept` header, 400 without `data` for a
 //! request, parse or validation error under the former, 200 under the latter.
-//! Each request gets the service's current snapshot, so every resolver of the
-//! request reads the same graph. Subscriptions are served at `/ws`.
+//! Each query gets the service's current snapshot, so every resolver of the
+//! request reads the same graph; a mutation gets none (its results carry the
+//! snapshot after the write). Subscriptions are served at `/ws`.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -280,8 +281,13 @@ async fn execute(ctx: Ctx, media: Media, headers: HeaderMap, p: Params, by_get: 
     let privileged = ctx.auth.check(&headers, true).is_ok();
     let mut req = async_graphql::Request::new(p.query)
         .variables(Variables::from_json(Value::Object(p.variables)))
-        .data(ctx.service.graph())
         .data(crate::api::Privileged(privileged));
+    // A query reads one snapshot throughout. A mutation holds none while it
+    // waits for the write lock and the disk: a superseded snapshot pinned by
+    // a queued write is one the writer cannot recycle, so it copies the graph.
+    if kind == OperationKind::Query {
+        req = req.data(ctx.service.graph());
+    }
     if let Some(op) = p.operation_name {
         req = req.operation_name(op);
     }

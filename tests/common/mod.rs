@@ -2,7 +2,6 @@
 //! GraphQL client, shared by the black-box tests.
 #![allow(dead_code)]
 
-
 pub mod load;
 use std::path::{Path, PathBuf};
 
@@ -70,7 +69,11 @@ impl TestServer {
     }
 
     /// A server over an open `service` whose store is in `dir`.
-    pub async fn serve(service: Service, dir: &Path, options: attache::http::Options) -> TestServer {
+    pub async fn serve(
+        service: Service,
+        dir: &Path,
+        options: attache::http::Options,
+    ) -> TestServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let (tx, rx) = oneshot::channel::<()>();
