@@ -16,7 +16,7 @@ mod load;
 use std::time::{Duration, Instant};
 
 use attache::service::Service;
-use load::{graph_document, rss_mib, run_writers};
+use load::{cpu_seconds, graph_document, rss_mib, run_writers};
 
 /// A setting from the environment; run without `--bench` (as `cargo test
 /// --all-targets` does) the defaults are a small smoke run.
@@ -88,13 +88,15 @@ async fn main() {
                 }
             })
         };
+        let cpu = cpu_seconds();
         let run = run_writers(&client, &url, clients, each, people, meetings, first).await;
+        let cpu_ms = (cpu_seconds() - cpu) * 1000.0 / run.writes as f64;
         sampling.abort();
         first += clients * each;
         let after = service.working_copies();
         println!(
-            "{clients:>2} client(s): {} writes in {:.2} s = {:.0} writes/s; graph copies {} \
-             (reused {}); RSS {rss:.0} MiB before, peak {:.0} MiB, {:.0} MiB after",
+            "{clients:>2} client(s): {} writes in {:.2} s = {:.0} writes/s, {cpu_ms:.2} ms CPU \
+             each; graph copies {} (reused {}); RSS {rss:.0} MiB before, peak {:.0} MiB, {:.0} MiB after",
             run.writes,
             run.elapsed.as_secs_f64(),
             run.per_second(),
