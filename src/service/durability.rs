@@ -10,8 +10,12 @@
 //! A flush that fails, or does not finish within the flush timeout, fails
 //! every write waiting on it and leaves the service read-only until restart:
 //! sled 0.34 keeps the first I/O error of its log as a global error and fails
-//! every later flush and write with it, and a flush whose disk write never
-//! returns never will. The snapshot readers see stays the last durable one.
+//! every later flush and write with it. Its flush can also block for good:
+//! when a log buffer write fails on the path that ends a reservation, sled
+//! records the error without waking threads waiting in `make_stable`, so a
+//! flush can wait forever (the >120 s shutdown hang). Hence the timeout, and
+//! nothing waits on a flush without one. The snapshot readers see stays the
+//! last durable one.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -32,8 +36,8 @@ pub const FLUSH_TIMEOUT: Duration = Duration::from_secs(30);
 enum Flushed {
     /// Commits up to this number are on disk and published.
     Through(u64),
-    /// A flush failed: nothing after the last `Through` is on disk.
-    Failed,
+    /// A flush failed: commits up to this number are on disk, nothing after.
+    Failed(u64),
 }
 
 struct Shared {
@@ -130,10 +134,14 @@ impl Durability {
         let done = rx
             .wait_for(|f| match f {
                 Flushed::Through(n) => *n >= seq,
-                Flushed::Failed => true,
+                Flushed::Failed(_) => true,
             })
             .await
-            .map(|f| matches!(*f, Flushed::Through(_)));
+            .map(|f| match *f {
+                Flushed::Through(_) => true,
+                // A later flush failed after this commit's had finished.
+                Flushed::Failed(n) => n >= seq,
+            });
         match done {
             Ok(true) => Ok(()),
             _ => Err(self.read_only()),
@@ -185,7 +193,7 @@ async fn flusher(shared: Arc<Shared>, tx: watch::Sender<Flushed>) {
             if shared.stop.load(Ordering::Acquire) || shared.failed.get().is_some() {
                 // Keep `tx` until the end: waiters tell a stop from a failure.
                 if shared.failed.get().is_some() {
-                    let _ = tx.send(Flushed::Failed);
+                    let _ = tx.send(Flushed::Failed(done));
                 }
                 return;
             }
