@@ -219,5 +219,10 @@ async fn after_a_disk_full_episode_writes_answer_promptly_and_sigterm_stops_the_
     }
 
     let exited = e.server.terminate(Duration::from_secs(20));
+    eprintln!(
+        "write {} failed; a write after freeing space answered in {took:?}; \
+         SIGTERM exited after {exited:?}",
+        e.acked
+    );
     assert!(exited.is_some(), "SIGTERM did not stop the server in 20 s");
 }
