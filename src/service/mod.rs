@@ -276,7 +276,12 @@ impl Service {
             Some(_) => Err(self.inner.durable.read_only()),
             None => self.flush().await,
         };
-        self.inner.durable.close(limit).await;
+        // After a failure the flusher has nothing left to do but stop.
+        let wait = match flushed {
+            Ok(()) => limit,
+            Err(_) => std::time::Duration::from_secs(1),
+        };
+        self.inner.durable.close(wait).await;
         if flushed.is_err() {
             // sled's drop flushes again, and a flush may never return after
             // a disk failure: keep the database open until the process ends.
