@@ -42,6 +42,11 @@ pub enum Command {
         limits: LimitArgs,
         #[command(flatten)]
         connections: ConnectionArgs,
+        /// Longest a flush to disk may take, in seconds, before the server
+        /// gives up on the disk and turns read-only (until restarted); also
+        /// bounds the last flush at shutdown.
+        #[arg(long, env = "ATTACHE_FLUSH_TIMEOUT", default_value_t = 30.0)]
+        flush_timeout: f64,
     },
     /// Import files (or directories of .json files) in the seed-data format:
     /// everything is checked first, then applied in one transaction or not at all.

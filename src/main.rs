@@ -32,6 +32,8 @@ fn main() {
         eprintln!("attache: {e:#}");
         std::process::exit(1);
     }
+    // A flush stuck in the kernel must not keep the process alive.
+    rt.shutdown_timeout(Duration::from_secs(5));
 }
 
 async fn dispatch(config: Config) -> Result<()> {
@@ -46,10 +48,15 @@ async fn dispatch(config: Config) -> Result<()> {
             access,
             limits,
             connections,
+            flush_timeout,
         } => {
             let mut options = server_options(listen, access, limits)?;
             options.connections = connection_options(connections)?;
-            serve(&store, listen, no_seed, options).await
+            if flush_timeout <= 0.0 || !flush_timeout.is_finite() {
+                bail!("--flush-timeout must be a positive number of seconds");
+            }
+            let flush_timeout = Duration::from_secs_f64(flush_timeout);
+            serve(&store, listen, no_seed, options, flush_timeout).await
         }
         Command::Import { paths, check } => import_cmd(&store, &paths, check).await,
         Command::Export { out } => export_cmd(&store, out.as_deref()).await,
@@ -140,8 +147,10 @@ async fn serve(
     listen: std::net::SocketAddr,
     no_seed: bool,
     options: Options,
+    flush_timeout: Duration,
 ) -> Result<()> {
     let service = open(store)?;
+    service.set_flush_timeout(flush_timeout);
     if !no_seed {
         let loaded = import::seed_if_new(&service)
             .await

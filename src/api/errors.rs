@@ -14,6 +14,8 @@ pub enum ErrorCode {
     Conflict,
     Integrity,
     Forbidden,
+    /// The disk failed a write; the server takes no writes until restarted.
+    ReadOnly,
     Internal,
 }
 
@@ -25,6 +27,7 @@ impl ErrorCode {
             ErrorCode::Conflict => "CONFLICT",
             ErrorCode::Integrity => "INTEGRITY",
             ErrorCode::Forbidden => "FORBIDDEN",
+            ErrorCode::ReadOnly => "READ_ONLY",
             ErrorCode::Internal => "INTERNAL",
         }
     }
@@ -112,6 +115,14 @@ pub fn service_error(e: ServiceError) -> Error {
                 e.set("problems", Value::List(list.clone()));
             })
         }
+        ServiceError::ReadOnly(reason) => coded(
+            ErrorCode::ReadOnly,
+            format!(
+                "this write was not saved: the server could not write to its disk ({reason}) \
+                 and takes no writes until it is restarted"
+            ),
+            None,
+        ),
         other => {
             tracing::error!(error = %other, "internal error");
             coded(

@@ -66,8 +66,10 @@ pub fn sdl() -> String {
 #[derive(Debug, Clone, Copy)]
 pub struct Privileged(pub bool);
 
-/// The snapshot this request reads: the one the HTTP layer attached, or the
-/// service's current one when the schema is executed directly.
+/// The snapshot this request reads: the one the HTTP layer attached to a
+/// query, or else the service's current one. Mutation resolvers must not
+/// hold it across a write: a queued write pinning a superseded snapshot
+/// forces the writer to copy the graph.
 pub(crate) fn graph(ctx: &Context<'_>) -> Arc<Graph> {
     match ctx.data_opt::<Arc<Graph>>() {
         Some(g) => g.clone(),

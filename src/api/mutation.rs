@@ -278,8 +278,11 @@ impl GraphMutations {
 
     /// Creates a relation; its id is generated from kind and ends when not given.
     async fn link(&self, ctx: &Context<'_>, input: RelationInput) -> Result<Relation> {
-        let g = super::service(ctx).graph();
-        let r = input.into_relation(|k, f, t| fresh_rel_id(&g, k, f, t))?;
+        // The snapshot is let go before the write waits (see `api::graph`).
+        let r = {
+            let g = super::service(ctx).graph();
+            input.into_relation(|k, f, t| fresh_rel_id(&g, k, f, t))?
+        };
         let id = r.id.clone();
         let c = write(ctx, vec![Change::Put(Mode::Create, Record::Relation(r))]).await?;
         let rel = c

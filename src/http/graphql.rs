@@ -5,8 +5,9 @@
 //! request, parse or validation error under the former, 200 under the latter.
 //! A POST body over `--max-body` is 413 `PAYLOAD_TOO_LARGE`, one that arrives
 //! too slowly 408 `REQUEST_TIMEOUT` (see `body.rs`).
-//! Each request gets the service's current snapshot, so every resolver of the
-//! request reads the same graph. Subscriptions are served at `/ws`.
+//! Each query gets the service's current snapshot, so every resolver of the
+//! request reads the same graph; a mutation gets none (its results carry the
+//! snapshot after the write). Subscriptions are served at `/ws`.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -301,8 +302,13 @@ async fn execute(ctx: Ctx, media: Media, headers: HeaderMap, p: Params, by_get: 
     let privileged = ctx.auth.check(&headers, true).is_ok();
     let mut req = async_graphql::Request::new(p.query)
         .variables(Variables::from_json(Value::Object(p.variables)))
-        .data(ctx.service.graph())
         .data(crate::api::Privileged(privileged));
+    // A query reads one snapshot throughout. A mutation holds none while it
+    // waits for the write lock and the disk: a superseded snapshot pinned by
+    // a queued write is one the writer cannot recycle, so it copies the graph.
+    if kind == OperationKind::Query {
+        req = req.data(ctx.service.graph());
+    }
     if let Some(op) = p.operation_name {
         req = req.operation_name(op);
     }

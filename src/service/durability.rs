@@ -1,137 +1,226 @@
-//! Group commit: writers commit to sled, then wait until a flush that started
-//! after their commit has finished. One flusher task runs flushes back to back
-//! while there are writers waiting, so concurrent writers share a flush.
+//! Group commit and publication. Writers commit to sled, then wait until a
+//! flush that started after their commit has finished. One flusher task runs
+//! flushes back to back while there are commits not yet on disk, so
+//! concurrent writers share a flush. Before each flush it takes the latest
+//! commit and the snapshot that commit made; once the flush has finished it
+//! publishes that snapshot to readers, then wakes the writers it covered. So
+//! readers see only what is on disk, and a writer is acknowledged only once
+//! readers can see its write.
+//!
+//! A flush that fails, or does not finish within the flush timeout, fails
+//! every write waiting on it and leaves the service read-only until restart:
+//! sled 0.34 keeps the first I/O error of its log as a global error and fails
+//! every later flush and write with it. Its flush can also block for good:
+//! when a log buffer write fails on the path that ends a reservation, sled
+//! records the error without waking threads waiting in `make_stable`, so a
+//! flush can wait forever (the >120 s shutdown hang). Hence the timeout, and
+//! nothing waits on a flush without one. The snapshot readers see stays the
+//! last durable one.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Arc;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
 
+use arc_swap::ArcSwap;
 use tokio::sync::{watch, Notify};
 
 use super::ServiceError;
-use crate::store::{Store, StoreError};
+use crate::graph::Graph;
+use crate::store::Store;
 
-/// The outcome of the latest flush: up to which commit it covered, or why it failed.
+/// How long a flush may take by default before the store is given up on.
+pub const FLUSH_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The outcome of the latest flush.
 #[derive(Clone, Debug)]
 enum Flushed {
+    /// Commits up to this number are on disk and published.
     Through(u64),
-    /// The flush meant to cover commits up to the number failed.
-    Failed(u64, Arc<String>),
+    /// A flush failed: commits up to this number are on disk, nothing after.
+    Failed(u64),
+}
+
+struct Shared {
+    store: Store,
+    /// What readers see: the snapshot of the latest commit on disk.
+    published: ArcSwap<Graph>,
+    /// The latest commit and the snapshot it made.
+    latest: Mutex<(u64, Arc<Graph>)>,
+    flushes: AtomicU64,
+    wake: Notify,
+    stop: AtomicBool,
+    /// Why the store is read-only, once it is.
+    failed: OnceLock<String>,
+    timeout_ms: AtomicU64,
 }
 
 pub struct Durability {
-    committed: Arc<AtomicU64>,
-    flushes: Arc<AtomicU64>,
-    wake: Arc<Notify>,
+    shared: Arc<Shared>,
     flushed: watch::Receiver<Flushed>,
-    stop: Arc<AtomicBool>,
     task: Mutex<Option<tokio::task::JoinHandle<()>>>,
 }
 
 impl Durability {
-    /// Starts the flusher task on the current Tokio runtime.
-    pub fn start(store: Store) -> Durability {
-        let committed = Arc::new(AtomicU64::new(0));
-        let wake = Arc::new(Notify::new());
-        let (tx, rx) = watch::channel(Flushed::Through(0));
-        let stop = Arc::new(AtomicBool::new(false));
-        let flushes = Arc::new(AtomicU64::new(0));
-        let (c, w, st, fl) = (
-            committed.clone(),
-            wake.clone(),
-            stop.clone(),
-            flushes.clone(),
-        );
-        let task = tokio::spawn(async move {
-            let mut done = 0u64;
-            loop {
-                if c.load(Ordering::Acquire) <= done {
-                    if st.load(Ordering::Acquire) {
-                        return;
-                    }
-                    w.notified().await;
-                    continue;
-                }
-                let target = c.load(Ordering::Acquire);
-                let s = store.clone();
-                let res = tokio::task::spawn_blocking(move || s.flush()).await;
-                fl.fetch_add(1, Ordering::Relaxed);
-                let state = match res {
-                    Ok(Ok(_)) => {
-                        done = target;
-                        Flushed::Through(target)
-                    }
-                    Ok(Err(e)) => Flushed::Failed(target, Arc::new(e.to_string())),
-                    Err(e) => Flushed::Failed(target, Arc::new(e.to_string())),
-                };
-                if tx.send(state).is_err() {
-                    return;
-                }
-            }
+    /// Starts the flusher task on the current Tokio runtime; `graph` is what
+    /// the store holds now (commit 0).
+    pub fn start(store: Store, graph: Arc<Graph>) -> Durability {
+        let shared = Arc::new(Shared {
+            store,
+            published: ArcSwap::new(graph.clone()),
+            latest: Mutex::new((0, graph)),
+            flushes: AtomicU64::new(0),
+            wake: Notify::new(),
+            stop: AtomicBool::new(false),
+            failed: OnceLock::new(),
+            timeout_ms: AtomicU64::new(FLUSH_TIMEOUT.as_millis() as u64),
         });
+        let (tx, rx) = watch::channel(Flushed::Through(0));
+        let task = tokio::spawn(flusher(shared.clone(), tx));
         Durability {
-            committed,
-            flushes,
-            wake,
+            shared,
             flushed: rx,
-            stop,
             task: Mutex::new(Some(task)),
         }
     }
 
-    /// Records a commit (call under the write lock) and returns its number.
-    pub fn committed(&self) -> u64 {
-        self.committed.fetch_add(1, Ordering::AcqRel) + 1
+    /// The snapshot readers see.
+    pub fn published(&self) -> Arc<Graph> {
+        self.shared.published.load_full()
     }
 
-    /// How many flushes the flusher has run (fewer than commits when writers share).
-    pub fn flushes(&self) -> u64 {
-        self.flushes.load(Ordering::Relaxed)
+    /// Records commit `seq` and the snapshot it made (call under the write
+    /// lock, after the commit is in sled).
+    pub fn committed(&self, seq: u64, graph: Arc<Graph>) {
+        *lock(&self.shared.latest) = (seq, graph);
     }
 
     /// The number of the latest commit.
     pub fn last_committed(&self) -> u64 {
-        self.committed.load(Ordering::Acquire)
+        lock(&self.shared.latest).0
     }
 
-    /// Stops the flusher after a last flush of everything committed, and waits
-    /// for it, so that the store is released when the service is dropped.
-    pub async fn close(&self) {
-        self.stop.store(true, Ordering::Release);
-        self.wake.notify_one();
-        let task = self.task.lock().unwrap_or_else(|p| p.into_inner()).take();
-        if let Some(task) = task {
-            let _ = task.await;
-        }
+    /// How many flushes the flusher has run (fewer than commits when writers share).
+    pub fn flushes(&self) -> u64 {
+        self.shared.flushes.load(Ordering::Relaxed)
     }
 
-    /// Waits until commit `seq` is on disk.
+    pub fn set_timeout(&self, timeout: Duration) {
+        let ms = timeout.as_millis().clamp(1, u64::MAX as u128) as u64;
+        self.shared.timeout_ms.store(ms, Ordering::Relaxed);
+    }
+
+    pub fn timeout(&self) -> Duration {
+        Duration::from_millis(self.shared.timeout_ms.load(Ordering::Relaxed))
+    }
+
+    /// Why the store is read-only, if it is.
+    pub fn failed(&self) -> Option<&str> {
+        self.shared.failed.get().map(String::as_str)
+    }
+
+    /// Makes the store read-only (first reason wins).
+    pub fn fail(&self, reason: String) {
+        fail(&self.shared, reason);
+        self.shared.wake.notify_one();
+    }
+
+    /// Waits until commit `seq` is on disk and published.
     pub async fn wait(&self, seq: u64) -> Result<(), ServiceError> {
         if seq == 0 {
             return Ok(());
         }
-        self.wake.notify_one();
+        self.shared.wake.notify_one();
         let mut rx = self.flushed.clone();
-        let state = rx
+        let done = rx
             .wait_for(|f| match f {
                 Flushed::Through(n) => *n >= seq,
-                Flushed::Failed(t, _) => *t >= seq,
+                Flushed::Failed(_) => true,
             })
             .await
-            .map_err(|_| ServiceError::Internal("the flusher stopped".into()))?
-            .clone();
-        match state {
-            Flushed::Through(_) => Ok(()),
-            Flushed::Failed(_, e) => Err(ServiceError::Store(StoreError::Sled(sled::Error::Io(
-                std::io::Error::other(format!("flush failed: {e}")),
-            )))),
+            .map(|f| match *f {
+                Flushed::Through(_) => true,
+                // A later flush failed after this commit's had finished.
+                Flushed::Failed(n) => n >= seq,
+            });
+        match done {
+            Ok(true) => Ok(()),
+            _ => Err(self.read_only()),
+        }
+    }
+
+    /// The error a write gets once the store is read-only.
+    pub fn read_only(&self) -> ServiceError {
+        ServiceError::ReadOnly(self.failed().unwrap_or("the flusher stopped").to_owned())
+    }
+
+    /// Stops the flusher after a last flush of everything committed, waiting
+    /// at most `limit`, so that the store is released when the service is dropped.
+    pub async fn close(&self, limit: Duration) {
+        self.shared.stop.store(true, Ordering::Release);
+        self.shared.wake.notify_one();
+        let task = lock(&self.task).take();
+        if let Some(task) = task {
+            if tokio::time::timeout(limit, task).await.is_err() {
+                tracing::error!("the flusher did not stop within {limit:?}");
+            }
         }
     }
 }
 
 impl Drop for Durability {
     fn drop(&mut self) {
-        self.stop.store(true, Ordering::Release);
-        self.wake.notify_one();
+        self.shared.stop.store(true, Ordering::Release);
+        self.shared.wake.notify_one();
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn fail(shared: &Shared, reason: String) {
+    if shared.failed.set(reason.clone()).is_ok() {
+        tracing::error!(%reason, "the store is read-only until the server restarts");
+    }
+}
+
+/// Flushes while commits are not on disk; publishes each flushed snapshot.
+async fn flusher(shared: Arc<Shared>, tx: watch::Sender<Flushed>) {
+    let mut done = 0u64;
+    loop {
+        let (target, graph) = lock(&shared.latest).clone();
+        if target <= done || shared.failed.get().is_some() {
+            if shared.stop.load(Ordering::Acquire) || shared.failed.get().is_some() {
+                // Keep `tx` until the end: waiters tell a stop from a failure.
+                if shared.failed.get().is_some() {
+                    let _ = tx.send(Flushed::Failed(done));
+                }
+                return;
+            }
+            shared.wake.notified().await;
+            continue;
+        }
+        let limit = Duration::from_millis(shared.timeout_ms.load(Ordering::Relaxed));
+        let store = shared.store.clone();
+        // A flush stuck in the kernel cannot be cancelled: on timeout its
+        // thread is abandoned and the store given up on.
+        let res =
+            tokio::time::timeout(limit, tokio::task::spawn_blocking(move || store.flush())).await;
+        shared.flushes.fetch_add(1, Ordering::Relaxed);
+        match res {
+            Ok(Ok(Ok(_))) => {
+                done = target;
+                shared.published.store(graph);
+                if tx.send(Flushed::Through(target)).is_err() {
+                    return;
+                }
+            }
+            Ok(Ok(Err(e))) => fail(&shared, format!("writing to disk failed: {e}")),
+            Ok(Err(e)) => fail(&shared, format!("the flush stopped: {e}")),
+            Err(_) => fail(
+                &shared,
+                format!("a flush to disk did not finish within {limit:?}"),
+            ),
+        }
     }
 }

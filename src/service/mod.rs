@@ -1,27 +1,31 @@
-//! The one write path: validate → one sled transaction → new graph snapshot →
-//! durable flush → change events. Reads get the current snapshot.
+//! The one write path: validate → one sled transaction → durable flush →
+//! new graph snapshot published → change events. Reads get the latest
+//! durable snapshot.
 //!
 //! # Locks and why
-//! - `write_lock` (a `std::sync::Mutex`) serialises planning and committing so
-//!   that each write is checked against the state it will be applied to. It is
-//!   taken inside `spawn_blocking`, never held across an `.await`, and covers
-//!   only in-memory work and sled's transaction (which writes sled's in-memory
-//!   log; the disk write is the flush, done after the lock is released).
-//!   What it guards is the spare snapshot ([`spare`]) a write recycles as its
-//!   working copy.
-//! - `current` is an `ArcSwap`: readers load an `Arc<Graph>` without blocking.
-//! - Durability is group commit ([`durability`]): a write is acknowledged only
-//!   once a flush that began after its commit has finished; writers waiting at
-//!   the same time share one flush.
+//! - Writes queue for one committer at a time on the blocking pool ([`queue`]).
+//! - `writer` (a `std::sync::Mutex`) serialises planning and committing so
+//!   that each write is checked against the state it will be applied to: the
+//!   latest *committed* snapshot, which may be a flush ahead of what readers
+//!   see. It is taken inside `spawn_blocking`, never held across an `.await`,
+//!   and covers only in-memory work and sled's transaction (which writes
+//!   sled's in-memory log; the disk write is the flush, done after the lock
+//!   is released). It also guards the spare snapshots ([`spare`]) a write
+//!   recycles as its working copy.
+//! - Readers load the published snapshot from an `ArcSwap` without blocking.
+//! - Durability is group commit ([`durability`]): the flusher publishes a
+//!   commit's snapshot once a flush that began after the commit has finished,
+//!   then acknowledges its writer; writers waiting at the same time share one
+//!   flush. A failed flush leaves the service read-only until restart.
 
 mod durability;
 mod plan;
+mod queue;
 mod spare;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use arc_swap::ArcSwap;
 use tokio::sync::broadcast;
 
 use crate::graph::{Dangling, Graph};
@@ -125,6 +129,9 @@ pub enum ServiceError {
     Inconsistent(#[from] Dangling),
     #[error("internal error: {0}")]
     Internal(String),
+    /// The disk failed a write: nothing more is written until a restart.
+    #[error("the store is read-only until the server restarts: {0}")]
+    ReadOnly(String),
 }
 
 /// What changed, for subscribers.
@@ -144,18 +151,29 @@ pub struct Event {
     pub entity: String,
 }
 
-/// The result of a write: the snapshot right after it and what it changed.
+/// The result of a write: a published snapshot that includes it (and
+/// perhaps later writes), and what it changed.
 pub struct Committed {
     pub graph: Arc<Graph>,
     pub events: Vec<Event>,
 }
 
+/// What the writer works from: the latest commit and the spares.
+struct Writer {
+    /// The snapshot of the latest commit (published once flushed).
+    head: Arc<Graph>,
+    /// The number of the latest commit (0: what the store held at start).
+    seq: u64,
+    spares: spare::Spares,
+}
+
 struct Inner {
     store: Store,
-    current: ArcSwap<Graph>,
-    /// Serialises writes; holds the superseded snapshot a write may reuse.
-    write_lock: Mutex<Option<spare::Spare>>,
+    /// Serialises writes; holds the latest commit and the spares.
+    writer: Mutex<Writer>,
     durable: durability::Durability,
+    /// Writes waiting for the committer.
+    queue: queue::Queue,
     copies: spare::Counts,
     events: broadcast::Sender<Event>,
 }
@@ -183,21 +201,38 @@ impl Service {
             "store opened"
         );
         let (events, _) = broadcast::channel(1024);
+        let graph = Arc::new(graph);
         Ok(Service {
             inner: Arc::new(Inner {
-                durable: durability::Durability::start(store.clone()),
+                durable: durability::Durability::start(store.clone(), graph.clone()),
                 store,
-                current: ArcSwap::from_pointee(graph),
-                write_lock: Mutex::new(None),
+                writer: Mutex::new(Writer {
+                    head: graph,
+                    seq: 0,
+                    spares: spare::Spares::default(),
+                }),
+                queue: queue::Queue::default(),
                 copies: spare::Counts::default(),
                 events,
             }),
         })
     }
 
-    /// The current snapshot; hold it for a whole request.
+    /// The current snapshot: every write in it is on disk. Hold it for a
+    /// whole read, and no longer.
     pub fn graph(&self) -> Arc<Graph> {
-        self.inner.current.load_full()
+        self.inner.durable.published()
+    }
+
+    /// Why the service is read-only (a flush failed), if it is.
+    pub fn read_only(&self) -> Option<String> {
+        self.inner.durable.failed().map(str::to_owned)
+    }
+
+    /// How long a flush may take before the store is given up on (and the
+    /// service made read-only); also bounds the flush in [`Service::close`].
+    pub fn set_flush_timeout(&self, timeout: std::time::Duration) {
+        self.inner.durable.set_timeout(timeout);
     }
 
     pub fn store(&self) -> &Store {
@@ -220,14 +255,13 @@ impl Service {
         changes: Vec<Change>,
         meta: Vec<(&'static str, Vec<u8>)>,
     ) -> Result<Committed, ServiceError> {
-        let inner = self.inner.clone();
-        let (graph, events, seq) = tokio::task::spawn_blocking(move || inner.commit(changes, meta))
-            .await
-            .map_err(|e| ServiceError::Internal(e.to_string()))??;
+        let (events, seq) = queue::commit(&self.inner, changes, meta).await?;
         self.inner.durable.wait(seq).await?;
         for e in &events {
             let _ = self.inner.events.send(e.clone());
         }
+        // Published before the writer is woken: it includes this write.
+        let graph = self.graph();
         Ok(Committed { graph, events })
     }
 
@@ -251,48 +285,93 @@ impl Service {
         plan::plan(&base, base.as_ref().clone(), changes).map(|_| ())
     }
 
-    /// Flushes everything and stops the flusher; the store is released once the
-    /// last handle is dropped. Call on shutdown.
+    /// Flushes everything and stops the flusher, each within the flush
+    /// timeout; the store is released once the last handle is dropped. Call
+    /// on shutdown. Fails when the store is read-only or the flush failed.
     pub async fn close(&self) -> Result<(), ServiceError> {
-        self.flush().await?;
-        self.inner.durable.close().await;
-        Ok(())
+        let limit = self.inner.durable.timeout();
+        let flushed = match self.inner.durable.failed() {
+            Some(_) => Err(self.inner.durable.read_only()),
+            None => self.flush().await,
+        };
+        // After a failure the flusher has nothing left to do but stop.
+        let wait = match flushed {
+            Ok(()) => limit,
+            Err(_) => std::time::Duration::from_secs(1),
+        };
+        self.inner.durable.close(wait).await;
+        if flushed.is_err() {
+            // sled's drop flushes again, and a flush may never return after
+            // a disk failure: keep the database open until the process ends.
+            std::mem::forget(self.inner.store.clone());
+        }
+        flushed
     }
 
-    /// Flushes and waits for all acknowledged writes (for shutdown).
+    /// Flushes everything committed (for shutdown), within the flush timeout.
     pub async fn flush(&self) -> Result<(), ServiceError> {
         let store = self.inner.store.clone();
-        tokio::task::spawn_blocking(move || store.flush())
-            .await
-            .map_err(|e| ServiceError::Internal(e.to_string()))??;
-        Ok(())
+        let limit = self.inner.durable.timeout();
+        match tokio::time::timeout(limit, tokio::task::spawn_blocking(move || store.flush())).await
+        {
+            Ok(Ok(Ok(_))) => Ok(()),
+            Ok(Ok(Err(e))) => {
+                self.inner
+                    .durable
+                    .fail(format!("writing to disk failed: {e}"));
+                Err(self.inner.durable.read_only())
+            }
+            Ok(Err(e)) => Err(ServiceError::Internal(e.to_string())),
+            Err(_) => {
+                self.inner
+                    .durable
+                    .fail(format!("a flush to disk did not finish within {limit:?}"));
+                Err(self.inner.durable.read_only())
+            }
+        }
     }
 }
 
 impl Inner {
-    /// Plans and commits under the write lock; returns the sequence number to
-    /// wait on for durability.
-    #[allow(clippy::type_complexity)]
+    /// Plans and commits under the write lock; returns the events and the
+    /// commit number to wait on for durability.
     fn commit(
         &self,
         changes: Vec<Change>,
         meta: Vec<(&'static str, Vec<u8>)>,
-    ) -> Result<(Arc<Graph>, Vec<Event>, u64), ServiceError> {
-        let mut spare = self.write_lock.lock().unwrap_or_else(|p| p.into_inner());
-        let base = self.current.load_full();
-        let (work, source) = spare::Spare::working_copy(&mut spare, &base);
-        self.copies.note(source);
-        let plan = plan::plan(&base, work, changes).map_err(ServiceError::Rejected)?;
-        if plan.ops.is_empty() && meta.is_empty() {
-            *spare = Some(spare::Spare::unchanged(plan.next));
-            return Ok((base, Vec::new(), self.durable.last_committed()));
+    ) -> Result<(Vec<Event>, u64), ServiceError> {
+        if self.durable.failed().is_some() {
+            return Err(self.durable.read_only());
         }
-        self.store.apply(&plan.ops, &meta)?;
+        let mut guard = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let w = &mut *guard;
+        let (work, source) = w.spares.working_copy(&w.head, w.seq);
+        self.copies.note(source);
+        let plan = plan::plan(&w.head, work, changes).map_err(ServiceError::Rejected)?;
+        if plan.ops.is_empty() && meta.is_empty() {
+            let evicted = w.spares.unchanged(w.seq, plan.next);
+            let seq = w.seq;
+            drop(guard);
+            drop(evicted); // outside the lock: dropping a graph takes time
+            return Ok((Vec::new(), seq));
+        }
+        if let Err(e) = self.store.apply(&plan.ops, &meta) {
+            if let StoreError::Sled(sled::Error::Io(io)) = &e {
+                self.durable
+                    .fail(format!("writing to the store failed: {io}"));
+                return Err(self.durable.read_only());
+            }
+            return Err(e.into());
+        }
+        let seq = w.seq + 1;
         let next = Arc::new(plan.next);
-        self.current.store(next.clone());
-        spare::Spare::committed(&mut spare, base, &plan.ops, &next);
-        let seq = self.durable.committed();
-        Ok((next, plan.events, seq))
+        let previous = std::mem::replace(&mut w.head, next.clone());
+        let evicted = w.spares.committed(w.seq, previous, seq, &plan.ops, &next);
+        w.seq = seq;
+        self.durable.committed(seq, next);
+        drop(guard);
+        drop(evicted);
+        Ok((plan.events, seq))
     }
 }
 

@@ -234,3 +234,24 @@ async fn a_refused_write_on_a_reused_copy_leaves_the_next_write_correct() {
     assert!(s.graph().relation("rel:a2").is_none());
     assert_eq!(crate::import::export(&s.graph()), rebuilt(&s));
 }
+
+#[tokio::test]
+async fn a_spare_several_commits_behind_catches_up_by_replaying_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Service::open(dir.path()).unwrap();
+    s.write(base()).await.unwrap(); // nothing to reuse yet: a copy
+    let r1 = s.graph();
+    s.write(vec![attend(1)]).await.unwrap(); // the initial snapshot is free
+    let r2 = s.graph();
+    s.write(vec![attend(2)]).await.unwrap(); // every spare held: a copy
+    let r3 = s.graph();
+    s.write(vec![attend(3)]).await.unwrap(); // still: a copy
+    assert_eq!(s.working_copies(), (1, 3));
+    drop(r1);
+    // `r1`'s snapshot is three commits behind and the only free spare.
+    s.write(vec![attend(4)]).await.unwrap();
+    assert_eq!(s.working_copies(), (2, 3));
+    assert_eq!(s.graph().relation_count(), 5);
+    assert_eq!(crate::import::export(&s.graph()), rebuilt(&s));
+    assert_eq!((r2.relation_count(), r3.relation_count()), (2, 3));
+}

@@ -2,6 +2,7 @@
 //! GraphQL client, shared by the black-box tests.
 #![allow(dead_code)]
 
+pub mod load;
 use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
@@ -64,6 +65,15 @@ impl TestServer {
         if seed {
             attache::import::seed_if_new(&service).await.expect("seed");
         }
+        Self::serve(service, dir, options).await
+    }
+
+    /// A server over an open `service` whose store is in `dir`.
+    pub async fn serve(
+        service: Service,
+        dir: &Path,
+        options: attache::http::Options,
+    ) -> TestServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let (tx, rx) = oneshot::channel::<()>();
@@ -166,12 +176,19 @@ pub struct BinaryServer {
 }
 
 pub fn serve_binary(data: &Path) -> BinaryServer {
+    serve_binary_with(data, &[])
+}
+
+/// [`serve_binary`] with these environment variables set (settings by their
+/// `ATTACHE_…` names).
+pub fn serve_binary_with(data: &Path, envs: &[(&str, &str)]) -> BinaryServer {
     use std::io::{BufRead, BufReader};
     use std::process::{Command, Stdio};
     let mut child = Command::new(env!("CARGO_BIN_EXE_attache"))
         .arg("--data")
         .arg(data)
         .args(["serve", "--listen", "127.0.0.1:0", "--open-writes"])
+        .envs(envs.iter().copied())
         .env("RUST_LOG", "warn")
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
