@@ -13,8 +13,9 @@ fn main() {
                 .filter(|p| p.extension().is_some_and(|x| x == "json"))
                 .collect()
         })
-        .unwrap_or_default();
+        .unwrap_or_else(|e| panic!("cannot read the seed data in {}: {e}", dir.display()));
     files.sort();
+    assert!(!files.is_empty(), "no seed data in {}", dir.display());
     let mut out = String::from("&[\n");
     for f in files {
         println!("cargo:rerun-if-changed={}", f.display());
