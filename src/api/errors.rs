@@ -15,6 +15,14 @@ pub enum ErrorCode {
     Integrity,
     Forbidden,
     Internal,
+    /// A document refused before it ran (parse, caps, introspection).
+    BadRequest,
+    /// A token is needed, or the one sent is not valid.
+    Unauthenticated,
+    /// A mutation sent by GET.
+    MethodNotAllowed,
+    /// A query over the time limit.
+    Timeout,
 }
 
 impl ErrorCode {
@@ -26,6 +34,10 @@ impl ErrorCode {
             ErrorCode::Integrity => "INTEGRITY",
             ErrorCode::Forbidden => "FORBIDDEN",
             ErrorCode::Internal => "INTERNAL",
+            ErrorCode::BadRequest => "BAD_REQUEST",
+            ErrorCode::Unauthenticated => "UNAUTHENTICATED",
+            ErrorCode::MethodNotAllowed => "METHOD_NOT_ALLOWED",
+            ErrorCode::Timeout => "TIMEOUT",
         }
     }
 }
