@@ -41,6 +41,10 @@ fn parse_date(field: &str, v: Option<String>) -> Result<Option<PartialDate>> {
         .transpose()
 }
 
+/// What a search costs in complexity points besides its hits: it scores
+/// the trigram index (on the blocking pool).
+const SEARCH_COST: usize = 50;
+
 /// A search result: the node, the name or alias that matched, and a score.
 #[derive(SimpleObject)]
 pub struct SearchHit {
@@ -299,7 +303,9 @@ impl QueryRoot {
 
     /// Finds nodes by name or alias: case, diacritics and script folded, word
     /// prefixes match ("assyl" finds "Berik Assylov"); best first.
-    #[graphql(complexity = "super::pagination::page_cost(first, None, child_complexity)")]
+    #[graphql(
+        complexity = "SEARCH_COST + super::pagination::page_cost(first, None, child_complexity)"
+    )]
     async fn search(
         &self,
         ctx: &Context<'_>,
@@ -317,7 +323,10 @@ impl QueryRoot {
             .into_iter()
             .map(Into::into)
             .collect();
-        Ok(g.search(&text, &kinds, first as usize)
+        let hits =
+            super::analysis::offload(g.clone(), move |g| g.search(&text, &kinds, first as usize))
+                .await?;
+        Ok(hits
             .into_iter()
             .filter_map(|h| {
                 node_obj(&g, h.id.as_str()).map(|node| SearchHit {
