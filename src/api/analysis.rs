@@ -2,9 +2,10 @@
 //! met whom, how two entities connect, who is central, and dashboard numbers.
 //! Resolvers are thin; the work is in `graph::{time, met, paths, centrality, stats}`.
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use async_graphql::{Context, Enum, Object, Result, SimpleObject, Union, ID};
+use tokio::sync::Semaphore;
 
 use super::errors::{coded, invalid, ErrorCode};
 use super::nodes::{
@@ -40,21 +41,46 @@ impl From<GCertainty> for Certainty {
     }
 }
 
+/// How many heavy computations may run at once: one a core. Without a
+/// bound, 160 aliased rankings took 160 blocking threads (each with its own
+/// allocator arena, kept after the thread is gone), and a request stopped
+/// by the timeout left its queued computations to run anyway.
+fn heavy() -> Arc<Semaphore> {
+    static HEAVY: LazyLock<Arc<Semaphore>> = LazyLock::new(|| {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Arc::new(Semaphore::new(cores))
+    });
+    HEAVY.clone()
+}
+
 /// Runs a graph computation on the blocking pool, so a long one neither
-/// stalls the server's other requests nor escapes the query timeout.
+/// stalls the server's other requests nor escapes the query timeout. At most
+/// one a core runs; the others wait for a permit, and a request dropped
+/// while waiting (timed out, disconnected) never starts its computation.
 pub(super) async fn offload<T: Send + 'static>(
     g: Arc<Graph>,
     f: impl FnOnce(&Graph) -> T + Send + 'static,
 ) -> Result<T> {
-    tokio::task::spawn_blocking(move || f(&g))
-        .await
-        .map_err(|e| {
-            coded(
-                ErrorCode::Internal,
-                format!("computation failed: {e}"),
-                None,
-            )
-        })
+    let permit = heavy().acquire_owned().await.map_err(|e| {
+        coded(
+            ErrorCode::Internal,
+            format!("computation failed: {e}"),
+            None,
+        )
+    })?;
+    tokio::task::spawn_blocking(move || {
+        // Held until the computation ends, even if the request is gone.
+        let _permit = permit;
+        f(&g)
+    })
+    .await
+    .map_err(|e| {
+        coded(
+            ErrorCode::Internal,
+            format!("computation failed: {e}"),
+            None,
+        )
+    })
 }
 
 pub fn parse_date(field: &str, s: &str) -> Result<PartialDate> {

@@ -349,9 +349,7 @@ impl QueryRoot {
             ));
         }
         let g = super::graph(ctx);
-        tokio::task::spawn_blocking(move || crate::import::export(&g))
-            .await
-            .map_err(|e| super::errors::coded(super::ErrorCode::Internal, e.to_string(), None))
+        super::analysis::offload(g, crate::import::export).await
     }
 
     /// Record counts, overall and by node kind.
