@@ -414,20 +414,22 @@ pub const MAX_PATH_DEPTH: i32 = 8;
 
 // What the analysis fields cost in complexity points, besides the fields they
 // return: each builds or walks a network, so each counts for far more than a
-// field (one point), in proportion to the work it does. With the default
-// limit of 50,000 a request may ask for about twenty betweenness rankings,
-// not 160 (14.9 s before).
+// field (one point), in proportion to its work. Timed on a 600-person graph
+// (debug build): a degree ranking ~85 ms, PageRank ~420 ms, betweenness
+// ~1.8 s, stats ~10 ms, where a plain field costs well under 1 ms. With the
+// default limit of 50,000 a request may ask for about 25 betweenness
+// rankings, not 160 (14.9 s before).
 
 /// A degree ranking: the co-participation network is built.
 pub const DEGREE_COST: usize = 100;
 /// PageRank: the network and 100 iterations over its edges.
-pub const PAGERANK_COST: usize = 1_000;
+pub const PAGERANK_COST: usize = 500;
 /// Betweenness: a shortest-path search from every node (or 200 samples).
-pub const BETWEENNESS_COST: usize = 2_500;
+pub const BETWEENNESS_COST: usize = 2_000;
 /// One level of a path or neighbourhood search.
 pub const SEARCH_LEVEL_COST: usize = 100;
 /// A pass over the whole graph (`stats`, `dataChecks`).
-pub const WHOLE_GRAPH_COST: usize = 1_000;
+pub const WHOLE_GRAPH_COST: usize = 50;
 
 fn centrality_cost(measure: CentralityMeasure, first: Option<i32>, child: usize) -> usize {
     let base = match measure {
