@@ -159,9 +159,9 @@ fn data_of<T: 'static + Copy>(data: &Data) -> Option<T> {
 
 /// Gives every error a code and bounds every message, so no error quotes a
 /// huge input back. Our resolvers' errors carry a code; async-graphql's own
-/// do not: a validation error (no path) gets GRAPHQL_VALIDATION_FAILED, an
-/// argument that fails to convert while resolving (e.g. an Int literal out
-/// of range) INVALID_INPUT, anything else is unexpected: INTERNAL.
+/// do not: an argument that fails to convert (e.g. an Int literal out of
+/// range) gets INVALID_INPUT, another validation error (no path)
+/// GRAPHQL_VALIDATION_FAILED, anything else is unexpected: INTERNAL.
 pub fn tidy(errors: &mut [ServerError]) {
     const ARGUMENT: [&str; 3] = [
         "Failed to parse ",
@@ -174,10 +174,12 @@ pub fn tidy(errors: &mut [ServerError]) {
         }
         let ext = e.extensions.get_or_insert_with(Default::default);
         if ext.get("code").is_none() {
-            let code = if e.path.is_empty() {
-                "GRAPHQL_VALIDATION_FAILED"
-            } else if ARGUMENT.iter().any(|p| e.message.starts_with(p)) {
+            // An argument is converted while resolving, or earlier when a
+            // complexity expression reads it: INVALID_INPUT either way.
+            let code = if ARGUMENT.iter().any(|p| e.message.starts_with(p)) {
                 "INVALID_INPUT"
+            } else if e.path.is_empty() {
+                "GRAPHQL_VALIDATION_FAILED"
             } else {
                 "INTERNAL"
             };

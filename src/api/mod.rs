@@ -10,6 +10,7 @@ mod analysis;
 mod entities;
 mod errors;
 pub mod guard;
+mod heavy;
 mod inputs;
 pub mod limits;
 mod mutation;

@@ -41,10 +41,6 @@ fn parse_date(field: &str, v: Option<String>) -> Result<Option<PartialDate>> {
         .transpose()
 }
 
-/// What a search costs in complexity points besides its hits: it scores
-/// the trigram index (on the blocking pool).
-const SEARCH_COST: usize = 50;
-
 /// A search result: the node, the name or alias that matched, and a score.
 #[derive(SimpleObject)]
 pub struct SearchHit {
@@ -304,7 +300,7 @@ impl QueryRoot {
     /// Finds nodes by name or alias: case, diacritics and script folded, word
     /// prefixes match ("assyl" finds "Berik Assylov"); best first.
     #[graphql(
-        complexity = "SEARCH_COST + super::pagination::page_cost(first, None, child_complexity)"
+        complexity = "super::heavy::SEARCH_COST + super::pagination::page_cost(first, None, child_complexity)"
     )]
     async fn search(
         &self,
@@ -324,7 +320,7 @@ impl QueryRoot {
             .map(Into::into)
             .collect();
         let hits =
-            super::analysis::offload(g.clone(), move |g| g.search(&text, &kinds, first as usize))
+            super::heavy::offload(g.clone(), move |g| g.search(&text, &kinds, first as usize))
                 .await?;
         Ok(hits
             .into_iter()
@@ -349,7 +345,7 @@ impl QueryRoot {
             ));
         }
         let g = super::graph(ctx);
-        super::analysis::offload(g, crate::import::export).await
+        super::heavy::offload(g, crate::import::export).await
     }
 
     /// Record counts, overall and by node kind.
