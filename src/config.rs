@@ -117,9 +117,18 @@ pub struct LimitArgs {
     /// Most fields in a document, aliases included.
     #[arg(long, env = "ATTACHE_MAX_FIELDS", default_value_t = 500)]
     pub max_fields: usize,
-    /// Largest request body in bytes.
+    /// Largest request body in bytes (and largest /ws message).
     #[arg(long, env = "ATTACHE_MAX_BODY", default_value_t = 32 * 1024 * 1024)]
     pub max_body: usize,
+    /// Largest GraphQL document (the `query` text) in bytes; checked before parsing.
+    #[arg(long, env = "ATTACHE_MAX_DOCUMENT_BYTES", default_value_t = 256 * 1024)]
+    pub max_document_bytes: usize,
+    /// Most operations in one document; counted before parsing.
+    #[arg(long, env = "ATTACHE_MAX_OPERATIONS", default_value_t = 100)]
+    pub max_operations: usize,
+    /// Most fragment definitions in one document; counted before parsing.
+    #[arg(long, env = "ATTACHE_MAX_FRAGMENTS", default_value_t = 200)]
+    pub max_fragments: usize,
     /// Longest a query may run, in seconds.
     #[arg(long, env = "ATTACHE_QUERY_TIMEOUT", default_value_t = 30.0)]
     pub query_timeout: f64,

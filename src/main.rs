@@ -12,14 +12,31 @@ use attache::http::{Auth, Connections, Limits, Options};
 use attache::import::{self, ImportFailure};
 use attache::service::Service;
 
+/// Libraries that log message payloads below info: tungstenite logs every
+/// WebSocket frame at trace, a `connection_init` with its bearer token
+/// included. Capped at info whatever `RUST_LOG` says.
+const PAYLOAD_TARGETS: [&str; 2] = ["tungstenite", "tokio_tungstenite"];
+
+fn payload_safe(meta: &tracing::Metadata<'_>) -> bool {
+    let target = meta.target();
+    *meta.level() <= tracing::Level::INFO
+        || !PAYLOAD_TARGETS.iter().any(|p| {
+            target
+                .strip_prefix(p)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with("::"))
+        })
+}
+
 fn main() {
+    use tracing_subscriber::prelude::*;
     let config = Config::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
+    tracing_subscriber::registry()
+        .with(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| "info,tower_http=warn".into()),
         )
-        .with_writer(std::io::stderr)
+        .with(tracing_subscriber::filter::filter_fn(payload_safe))
+        .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr))
         .init();
     let rt = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
@@ -115,6 +132,9 @@ fn server_options(
             max_complexity: limits.max_complexity,
             max_fields: limits.max_fields,
             max_body: limits.max_body,
+            max_document_bytes: limits.max_document_bytes,
+            max_operations: limits.max_operations,
+            max_fragments: limits.max_fragments,
             query_timeout: Duration::from_secs_f64(limits.query_timeout),
             introspection: !limits.no_introspection,
         },

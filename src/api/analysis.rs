@@ -7,6 +7,9 @@ use std::sync::Arc;
 use async_graphql::{Context, Enum, Object, Result, SimpleObject, Union, ID};
 
 use super::errors::{coded, invalid, ErrorCode};
+use super::heavy::{
+    levels_cost, offload, BETWEENNESS_COST, DEGREE_COST, PAGERANK_COST, WHOLE_GRAPH_COST,
+};
 use super::nodes::{
     node_obj, Document, Meeting, NodeObj, NodeRef, Office, Organization, Person, Place, Series,
     Source, State, Topic,
@@ -38,23 +41,6 @@ impl From<GCertainty> for Certainty {
             GCertainty::Possible => Certainty::Possible,
         }
     }
-}
-
-/// Runs a graph computation on the blocking pool, so a long one neither
-/// stalls the server's other requests nor escapes the query timeout.
-async fn offload<T: Send + 'static>(
-    g: Arc<Graph>,
-    f: impl FnOnce(&Graph) -> T + Send + 'static,
-) -> Result<T> {
-    tokio::task::spawn_blocking(move || f(&g))
-        .await
-        .map_err(|e| {
-            coded(
-                ErrorCode::Internal,
-                format!("computation failed: {e}"),
-                None,
-            )
-        })
 }
 
 pub fn parse_date(field: &str, s: &str) -> Result<PartialDate> {
@@ -386,6 +372,15 @@ pub struct DataChecks {
 /// The most a path search may go.
 pub const MAX_PATH_DEPTH: i32 = 8;
 
+fn centrality_cost(measure: CentralityMeasure, first: Option<i32>, child: usize) -> usize {
+    let base = match measure {
+        CentralityMeasure::Degree => DEGREE_COST,
+        CentralityMeasure::Pagerank => PAGERANK_COST,
+        CentralityMeasure::Betweenness => BETWEENNESS_COST,
+    };
+    base + super::pagination::page_cost(first, None, child)
+}
+
 #[derive(Default)]
 pub struct AnalysisQuery;
 
@@ -394,7 +389,7 @@ impl AnalysisQuery {
     /// The shortest paths between two entities (at most `first`), following
     /// relations either way, only of the `via` kinds when given. NOT_FOUND when
     /// no path exists within `maxDepth` relations.
-    #[graphql(complexity = "super::pagination::page_cost(first, None, child_complexity) * 2")]
+    #[graphql(complexity = "levels_cost(max_depth, first, child_complexity * 2)")]
     async fn connection(
         &self,
         ctx: &Context<'_>,
@@ -445,7 +440,7 @@ impl AnalysisQuery {
 
     /// The nodes within `depth` relations of an entity (nearest first, at most
     /// `limit`) and the relations between them, for the explorer.
-    #[graphql(complexity = "super::pagination::page_cost(limit, None, child_complexity)")]
+    #[graphql(complexity = "levels_cost(depth, limit, child_complexity)")]
     async fn neighborhood(
         &self,
         ctx: &Context<'_>,
@@ -467,15 +462,18 @@ impl AnalysisQuery {
             .into_iter()
             .map(Into::into)
             .collect();
-        let (nodes, rels, truncated) = g
-            .neighborhood(&id, depth as usize, &via, limit as usize)
-            .ok_or_else(|| {
-                coded(
-                    ErrorCode::NotFound,
-                    format!("`{}` does not exist", *id),
-                    Some("id"),
-                )
-            })?;
+        let found = offload(g.clone(), {
+            let id = id.to_string();
+            move |g| g.neighborhood(&id, depth as usize, &via, limit as usize)
+        })
+        .await?;
+        let (nodes, rels, truncated) = found.ok_or_else(|| {
+            coded(
+                ErrorCode::NotFound,
+                format!("`{}` does not exist", *id),
+                Some("id"),
+            )
+        })?;
         Ok(Neighborhood {
             nodes: nodes
                 .iter()
@@ -493,7 +491,7 @@ impl AnalysisQuery {
     /// Who is central in the co-participation network of a date window:
     /// people who took part in the same meetings (PERSON) or states whose
     /// delegations did (STATE).
-    #[graphql(complexity = "super::pagination::page_cost(first, None, child_complexity)")]
+    #[graphql(complexity = "centrality_cost(measure, first, child_complexity)")]
     async fn centrality(
         &self,
         ctx: &Context<'_>,
@@ -538,6 +536,7 @@ impl AnalysisQuery {
     }
 
     /// Counts and distributions for dashboards.
+    #[graphql(complexity = "WHOLE_GRAPH_COST + child_complexity")]
     async fn stats(&self, ctx: &Context<'_>) -> Result<Stats> {
         let g = super::graph(ctx);
         let s = offload(g.clone(), |g| g.stats()).await?;
@@ -546,6 +545,7 @@ impl AnalysisQuery {
     }
 
     /// Checks of the data an editor should look at.
+    #[graphql(complexity = "WHOLE_GRAPH_COST + child_complexity")]
     async fn data_checks(&self, ctx: &Context<'_>) -> Result<DataChecks> {
         let g = super::graph(ctx);
         let issues = offload(g.clone(), |g| g.all_tenure_issues()).await?;

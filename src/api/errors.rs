@@ -17,6 +17,14 @@ pub enum ErrorCode {
     /// The disk failed a write; the server takes no writes until restarted.
     ReadOnly,
     Internal,
+    /// A document refused before it ran (parse, caps, introspection).
+    BadRequest,
+    /// A token is needed, or the one sent is not valid.
+    Unauthenticated,
+    /// A mutation sent by GET.
+    MethodNotAllowed,
+    /// A query over the time limit.
+    Timeout,
 }
 
 impl ErrorCode {
@@ -29,6 +37,10 @@ impl ErrorCode {
             ErrorCode::Forbidden => "FORBIDDEN",
             ErrorCode::ReadOnly => "READ_ONLY",
             ErrorCode::Internal => "INTERNAL",
+            ErrorCode::BadRequest => "BAD_REQUEST",
+            ErrorCode::Unauthenticated => "UNAUTHENTICATED",
+            ErrorCode::MethodNotAllowed => "METHOD_NOT_ALLOWED",
+            ErrorCode::Timeout => "TIMEOUT",
         }
     }
 }

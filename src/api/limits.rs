@@ -1,6 +1,8 @@
-//! Request limits and the first look at a document: parse it, pick the
-//! operation, tell a query from a mutation, and count its fields (aliases
-//! included, fragments expanded) — before anything runs.
+//! Request limits and the first look at a document: check its size and
+//! count its definitions without parsing, then parse it, pick the operation,
+//! tell a query from a mutation, and count its fields (aliases included,
+//! fragments expanded) — before anything runs. Error messages are bounded
+//! and never quote the document back.
 
 use std::time::Duration;
 
@@ -18,8 +20,14 @@ pub struct Limits {
     pub max_complexity: usize,
     /// Most fields in one document, aliases included, fragments expanded.
     pub max_fields: usize,
-    /// Largest request body, in bytes.
+    /// Largest request body, and largest WebSocket message, in bytes.
     pub max_body: usize,
+    /// Largest GraphQL document (the `query` text), in bytes.
+    pub max_document_bytes: usize,
+    /// Most operations in one document.
+    pub max_operations: usize,
+    /// Most fragment definitions in one document.
+    pub max_fragments: usize,
     /// Longest a query may run; mutations are not cut short (a write in
     /// flight completes).
     pub query_timeout: Duration,
@@ -34,6 +42,9 @@ impl Default for Limits {
             max_complexity: 50_000,
             max_fields: 500,
             max_body: 32 * 1024 * 1024,
+            max_document_bytes: 256 * 1024,
+            max_operations: 100,
+            max_fragments: 200,
             query_timeout: Duration::from_secs(30),
             introspection: true,
         }
@@ -41,8 +52,10 @@ impl Default for Limits {
 }
 
 /// What a request is, found without running it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Inspected {
+    /// The parsed document, handed on so that it is parsed once.
+    pub doc: ExecutableDocument,
     pub kind: OperationKind,
     /// The operation asks for `__schema` or `__type` at its top level.
     pub introspection: bool,
@@ -68,6 +81,141 @@ pub enum DocumentError {
         "the document selects more than {0} fields (aliases included); ask for less or split it"
     )]
     TooManyFields(usize),
+    #[error("the document is {0} bytes, more than the limit of {1}")]
+    TooLarge(usize, usize),
+    #[error("the document has more than {0} operations")]
+    TooManyOperations(usize),
+    #[error("the document defines more than {0} fragments")]
+    TooManyFragments(usize),
+}
+
+impl DocumentError {
+    /// The limit a document went over, as named in `extensions.limit`.
+    pub fn limit(&self) -> Option<&'static str> {
+        match self {
+            DocumentError::TooManyFields(_) => Some("maxFields"),
+            DocumentError::TooLarge(..) => Some("maxDocumentBytes"),
+            DocumentError::TooManyOperations(_) => Some("maxOperations"),
+            DocumentError::TooManyFragments(_) => Some("maxFragments"),
+            _ => None,
+        }
+    }
+}
+
+/// Cuts `s` to at most `max` bytes (on a character boundary), marking the cut.
+pub fn bounded(s: &str, max: usize) -> String {
+    if s.len() <= max {
+        return s.to_owned();
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &s[..end])
+}
+
+/// A parse error without the parser's picture of the offending line (which
+/// quoted the document: a 1.5 MB line came back in a 1.57 MB error).
+fn parse_message(e: &async_graphql::parser::Error) -> String {
+    use async_graphql::parser::Error;
+    match e {
+        Error::Syntax { message, start, .. } => {
+            let expected = message
+                .lines()
+                .find_map(|l| l.trim_start().strip_prefix("= "))
+                .unwrap_or("unexpected input");
+            bounded(
+                &format!(
+                    "syntax error at line {}, column {}: {expected}",
+                    start.line, start.column
+                ),
+                300,
+            )
+        }
+        other => bounded(&other.to_string(), 300),
+    }
+}
+
+/// Counts the operations and fragment definitions of a document from its
+/// text, without parsing: a `{` at the top level (outside parentheses,
+/// strings and comments) opens one definition, a fragment's when the word
+/// `fragment` came before it. Linear and allocation-free, so a document of
+/// 10,000 definitions is refused before the parser sees it.
+pub fn count_definitions(query: &str) -> (usize, usize) {
+    let b = query.as_bytes();
+    let (mut i, mut braces, mut parens) = (0, 0usize, 0usize);
+    let (mut operations, mut fragments, mut fragment_next) = (0, 0, false);
+    while i < b.len() {
+        match b[i] {
+            b'#' => {
+                while i < b.len() && b[i] != b'\n' && b[i] != b'\r' {
+                    i += 1;
+                }
+            }
+            b'"' if b[i..].starts_with(b"\"\"\"") => {
+                i += 3;
+                while i < b.len() && !b[i..].starts_with(b"\"\"\"") {
+                    i += if b[i..].starts_with(b"\\\"\"\"") {
+                        4
+                    } else {
+                        1
+                    };
+                }
+                i += 2;
+            }
+            b'"' => {
+                i += 1;
+                while i < b.len() && b[i] != b'"' && b[i] != b'\n' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'(' => parens += 1,
+            b')' => parens = parens.saturating_sub(1),
+            b'{' => {
+                if braces == 0 && parens == 0 {
+                    if fragment_next {
+                        fragments += 1;
+                    } else {
+                        operations += 1;
+                    }
+                    fragment_next = false;
+                }
+                braces += 1;
+            }
+            b'}' => braces = braces.saturating_sub(1),
+            c if braces == 0 && parens == 0 && (c.is_ascii_alphabetic() || c == b'_') => {
+                let start = i;
+                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+                    i += 1;
+                }
+                if &b[start..i] == b"fragment" {
+                    fragment_next = true;
+                }
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    (operations, fragments)
+}
+
+/// The checks that need no parse: size, then operation and fragment counts.
+pub fn precheck(query: &str, limits: &Limits) -> Result<(), DocumentError> {
+    if query.len() > limits.max_document_bytes {
+        return Err(DocumentError::TooLarge(
+            query.len(),
+            limits.max_document_bytes,
+        ));
+    }
+    let (operations, fragments) = count_definitions(query);
+    if operations > limits.max_operations {
+        return Err(DocumentError::TooManyOperations(limits.max_operations));
+    }
+    if fragments > limits.max_fragments {
+        return Err(DocumentError::TooManyFragments(limits.max_fragments));
+    }
+    Ok(())
 }
 
 /// Counts the fields of a selection set, expanding fragment spreads, and
@@ -98,13 +246,15 @@ fn count(doc: &ExecutableDocument, set: &SelectionSet, max: usize, n: &mut usize
 }
 
 /// Parses `query`, selects the operation and checks the field count.
+/// Callers run [`precheck`] first (size and definition counts).
 pub fn inspect(
     query: &str,
     operation_name: Option<&str>,
     max_fields: usize,
 ) -> Result<Inspected, DocumentError> {
     let doc = async_graphql::parser::parse_query(query)
-        .map_err(|e| DocumentError::Parse(e.to_string()))?;
+        .map_err(|e| DocumentError::Parse(parse_message(&e)))?;
+    let unknown = |name: &str| DocumentError::UnknownOperation(bounded(name, 100));
     let op = match (&doc.operations, operation_name) {
         (DocumentOperations::Single(op), None) => op,
         (DocumentOperations::Single(op), Some(name)) => {
@@ -113,13 +263,11 @@ pub fn inspect(
                 .operations
                 .iter()
                 .find(|(n, _)| n.is_some_and(|n| n.as_str() == name));
-            found
-                .map(|(_, op)| op)
-                .ok_or_else(|| DocumentError::UnknownOperation(name.to_owned()))?
+            found.map(|(_, op)| op).ok_or_else(|| unknown(name))?
         }
-        (DocumentOperations::Multiple(ops), Some(name)) => ops
-            .get(name)
-            .ok_or_else(|| DocumentError::UnknownOperation(name.to_owned()))?,
+        (DocumentOperations::Multiple(ops), Some(name)) => {
+            ops.get(name).ok_or_else(|| unknown(name))?
+        }
         (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => {
             ops.values().next().expect("one")
         }
@@ -141,6 +289,7 @@ pub fn inspect(
         .iter()
         .any(|f| f == "__schema" || f == "__type");
     Ok(Inspected {
+        doc,
         kind,
         introspection,
     })
@@ -184,12 +333,12 @@ mod tests {
             Ok(OperationKind::Mutation)
         );
         assert_eq!(
-            inspect(doc, None, 100),
-            Err(DocumentError::OperationNameRequired)
+            inspect(doc, None, 100).err(),
+            Some(DocumentError::OperationNameRequired)
         );
         assert_eq!(
-            inspect(doc, Some("C"), 100),
-            Err(DocumentError::UnknownOperation("C".into()))
+            inspect(doc, Some("C"), 100).err(),
+            Some(DocumentError::UnknownOperation("C".into()))
         );
         assert_eq!(
             inspect("{ counts { nodes } }", None, 100).map(|i| i.kind),
@@ -214,13 +363,13 @@ mod tests {
             .collect();
         assert!(inspect(&format!("{{ {aliases} }}"), None, 40).is_ok());
         assert_eq!(
-            inspect(&format!("{{ {aliases} }}"), None, 39),
-            Err(DocumentError::TooManyFields(39))
+            inspect(&format!("{{ {aliases} }}"), None, 39).err(),
+            Some(DocumentError::TooManyFields(39))
         );
         let bomb = "query { ...F ...F ...F } fragment F on Query { a: counts { nodes } b: counts { nodes } }";
         assert_eq!(
-            inspect(bomb, None, 11),
-            Err(DocumentError::TooManyFields(11))
+            inspect(bomb, None, 11).err(),
+            Some(DocumentError::TooManyFields(11))
         );
         assert!(inspect(bomb, None, 12).is_ok());
     }
@@ -231,5 +380,42 @@ mod tests {
             inspect("{ counts { ", None, 10),
             Err(DocumentError::Parse(_))
         ));
+    }
+
+    #[test]
+    fn counts_definitions_without_parsing() {
+        assert_eq!(count_definitions("{ a { b } }"), (1, 0));
+        assert_eq!(
+            count_definitions(
+                "query A($v: In = {x: 1}) @d(a: \"{\") { a } fragment F on Q { b } # {\n{ c }"
+            ),
+            (2, 1)
+        );
+        assert_eq!(
+            count_definitions("{ a(s: \"}}}\" t: \"\"\"{ \\\"\"\" }\"\"\") }"),
+            (1, 0)
+        );
+        let ops: String = (0..300).map(|i| format!("query o{i} {{ a }}\n")).collect();
+        assert_eq!(count_definitions(&ops), (300, 0));
+    }
+
+    #[test]
+    fn a_parse_error_does_not_quote_the_document() {
+        let deep = format!("{}{}", "{a".repeat(20_000), "}".repeat(19_999));
+        // The parser's own message draws the offending line: the echo.
+        let raw = async_graphql::parser::parse_query(&deep)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(raw.len() > deep.len(), "{}", raw.len());
+        let e = inspect(&deep, None, 10).err().unwrap().to_string();
+        assert!(e.len() < 400, "{e}");
+        assert!(!e.contains("{a{a"), "{e}");
+        let long_name = "x".repeat(10_000);
+        let e = inspect("query A { a }", Some(&long_name), 10)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(e.len() < 400, "{e}");
     }
 }

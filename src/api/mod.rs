@@ -9,6 +9,8 @@
 mod analysis;
 mod entities;
 mod errors;
+pub mod guard;
+mod heavy;
 mod inputs;
 pub mod limits;
 mod mutation;
@@ -40,10 +42,13 @@ pub fn schema(service: Service) -> AttacheSchema {
     schema_with(service, &limits::Limits::default())
 }
 
-/// Builds the schema with the given limits on depth, complexity and introspection.
+/// Builds the schema with the given limits, enforced by [`guard::Guard`] on
+/// every operation whatever its transport (and depth and complexity by
+/// async-graphql's validation).
 pub fn schema_with(service: Service, limits: &limits::Limits) -> AttacheSchema {
     let b = Schema::build(Query::default(), MutationRoot::default(), SubscriptionRoot)
         .data(service)
+        .extension(guard::GuardFactory::new(limits))
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
         .limit_recursive_depth(64);
@@ -61,8 +66,9 @@ pub fn sdl() -> String {
         .sdl()
 }
 
-/// Request data set by the HTTP layer: whether the caller holds a token that
-/// may write (so may also run privileged reads such as `export`).
+/// Request data set by the guard from the [`guard::Caller`]: whether the
+/// caller holds a token that may write (so may also run privileged reads
+/// such as `export`).
 #[derive(Debug, Clone, Copy)]
 pub struct Privileged(pub bool);
 

@@ -299,7 +299,9 @@ impl QueryRoot {
 
     /// Finds nodes by name or alias: case, diacritics and script folded, word
     /// prefixes match ("assyl" finds "Berik Assylov"); best first.
-    #[graphql(complexity = "super::pagination::page_cost(first, None, child_complexity)")]
+    #[graphql(
+        complexity = "super::heavy::SEARCH_COST + super::pagination::page_cost(first, None, child_complexity)"
+    )]
     async fn search(
         &self,
         ctx: &Context<'_>,
@@ -317,7 +319,10 @@ impl QueryRoot {
             .into_iter()
             .map(Into::into)
             .collect();
-        Ok(g.search(&text, &kinds, first as usize)
+        let hits =
+            super::heavy::offload(g.clone(), move |g| g.search(&text, &kinds, first as usize))
+                .await?;
+        Ok(hits
             .into_iter()
             .filter_map(|h| {
                 node_obj(&g, h.id.as_str()).map(|node| SearchHit {
@@ -340,9 +345,7 @@ impl QueryRoot {
             ));
         }
         let g = super::graph(ctx);
-        tokio::task::spawn_blocking(move || crate::import::export(&g))
-            .await
-            .map_err(|e| super::errors::coded(super::ErrorCode::Internal, e.to_string(), None))
+        super::heavy::offload(g, crate::import::export).await
     }
 
     /// Record counts, overall and by node kind.

@@ -8,6 +8,9 @@ use axum::http::{header, HeaderMap};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
+pub use crate::api::guard::Denied;
+use crate::api::guard::{Caller, Transport};
+
 /// Who may do what.
 #[derive(Clone, Default)]
 pub struct Auth {
@@ -25,27 +28,6 @@ impl std::fmt::Debug for Auth {
             .field("reads_need_token", &self.reads_need_token)
             .field("open_writes", &self.open_writes)
             .finish()
-    }
-}
-
-/// Why a request may not go on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Denied {
-    /// No token was sent and one is needed.
-    Missing,
-    /// A token was sent and matches none.
-    Invalid,
-    /// Writes are refused: no token is configured.
-    WritesClosed,
-}
-
-impl Denied {
-    pub fn message(self) -> &'static str {
-        match self {
-            Denied::Missing => "this request needs a bearer token (Authorization: Bearer <token>)",
-            Denied::Invalid => "the bearer token is not valid",
-            Denied::WritesClosed => "writes are disabled: the server has no token configured (set ATTACHE_TOKENS or --token-file; for local work on a loopback address, --open-writes)",
-        }
     }
 }
 
@@ -94,6 +76,20 @@ impl Auth {
     /// Checks a request with these headers: `write` for mutations and imports.
     pub fn check(&self, headers: &HeaderMap, write: bool) -> Result<(), Denied> {
         self.check_token(Self::bearer(headers), write)
+    }
+
+    /// What a caller with this token (if any) may do, for the guard.
+    pub fn caller(&self, token: Option<&str>, transport: Transport) -> Caller {
+        Caller {
+            read: self.check_token(token, false),
+            write: self.check_token(token, true),
+            transport,
+        }
+    }
+
+    /// The bearer token of these headers, if any.
+    pub fn token(headers: &HeaderMap) -> Option<&str> {
+        Self::bearer(headers)
     }
 
     /// Checks a token given some other way (a WebSocket's connection_init).

@@ -5,12 +5,11 @@
 //! request, parse or validation error under the former, 200 under the latter.
 //! A POST body over `--max-body` is 413 `PAYLOAD_TOO_LARGE`, one that arrives
 //! too slowly 408 `REQUEST_TIMEOUT` (see `body.rs`).
-//! Each query gets the service's current snapshot, so every resolver of the
+//! Each query gets the service's current snapshot (attached by the schema's guard), so every resolver of the
 //! request reads the same graph; a mutation gets none (its results carry the
 //! snapshot after the write). Subscriptions are served at `/ws`.
 
 use std::collections::HashMap;
-use std::time::Duration;
 
 use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
 use async_graphql::{Data, Variables};
@@ -23,18 +22,19 @@ use axum::routing::get;
 use axum::Router;
 use serde_json::{json, Map, Value};
 
-use super::auth::{Auth, Denied};
+use super::auth::Auth;
 use super::body::{read_body, BodyError};
-use crate::api::limits::{inspect, Limits, OperationKind};
+use crate::api::guard::{Caller, Transport};
+use crate::api::limits::Limits;
 use crate::api::AttacheSchema;
-use crate::service::Service;
 
 #[derive(Clone)]
 struct Ctx {
     schema: AttacheSchema,
-    service: Service,
     auth: Auth,
     limits: Limits,
+    /// Origins other than the server's own allowed to open `/ws`.
+    cors_origins: Vec<String>,
 }
 
 /// The response media type the client asked for.
@@ -98,32 +98,6 @@ fn request_error(media: Media, message: &str) -> Response {
         StatusCode::BAD_REQUEST,
         error_body(message, "BAD_REQUEST"),
     )
-}
-
-/// A document the server will not run (it does not parse, names no known
-/// operation, or asks too much): 400 with no `data` for
-/// graphql-response+json; 200 for plain JSON, the spec's legacy behaviour.
-fn document_error(media: Media, message: &str) -> Response {
-    let status = match media {
-        Media::GraphQLResponse => StatusCode::BAD_REQUEST,
-        Media::Json => StatusCode::OK,
-    };
-    respond(media, status, error_body(message, "BAD_REQUEST"))
-}
-
-fn denied(media: Media, d: Denied) -> Response {
-    let (status, code) = match d {
-        Denied::WritesClosed => (StatusCode::FORBIDDEN, "FORBIDDEN"),
-        _ => (StatusCode::UNAUTHORIZED, "UNAUTHENTICATED"),
-    };
-    let mut res = respond(media, status, error_body(d.message(), code));
-    if status == StatusCode::UNAUTHORIZED {
-        res.headers_mut().insert(
-            header::WWW_AUTHENTICATE,
-            HeaderValue::from_static("Bearer realm=\"attache\""),
-        );
-    }
-    res
 }
 
 /// The parameters of a GraphQL request.
@@ -273,42 +247,20 @@ fn not_acceptable() -> Response {
 }
 
 async fn execute(ctx: Ctx, media: Media, headers: HeaderMap, p: Params, by_get: bool) -> Response {
-    let kind = match inspect(&p.query, p.operation_name.as_deref(), ctx.limits.max_fields) {
-        Ok(i) if i.introspection && !ctx.limits.introspection => {
-            return document_error(media, "introspection is disabled on this server");
-        }
-        Ok(i) => i.kind,
-        Err(e) => return document_error(media, &e.to_string()),
+    // Who is asking; the schema's guard checks it against the operation,
+    // with the limits, as for every other transport.
+    let transport = if by_get {
+        Transport::Get
+    } else {
+        Transport::Post
     };
-    match kind {
-        OperationKind::Subscription => {
-            return document_error(media, "subscriptions are served over WebSocket at /ws");
-        }
-        OperationKind::Mutation if by_get => {
-            let mut res = respond(
-                media,
-                StatusCode::METHOD_NOT_ALLOWED,
-                error_body("mutations must be sent with POST", "METHOD_NOT_ALLOWED"),
-            );
-            res.headers_mut()
-                .insert(header::ALLOW, HeaderValue::from_static("POST"));
-            return res;
-        }
-        _ => {}
-    }
-    if let Err(d) = ctx.auth.check(&headers, kind == OperationKind::Mutation) {
-        return denied(media, d);
-    }
-    let privileged = ctx.auth.check(&headers, true).is_ok();
+    let caller = ctx.auth.caller(Auth::token(&headers), transport);
     let mut req = async_graphql::Request::new(p.query)
         .variables(Variables::from_json(Value::Object(p.variables)))
-        .data(crate::api::Privileged(privileged));
-    // A query reads one snapshot throughout. A mutation holds none while it
-    // waits for the write lock and the disk: a superseded snapshot pinned by
-    // a queued write is one the writer cannot recycle, so it copies the graph.
-    if kind == OperationKind::Query {
-        req = req.data(ctx.service.graph());
-    }
+        // A query gets its one snapshot from the guard; a mutation holds none
+        // while it waits for the writer and the disk (a snapshot pinned by a
+        // queued write is one the writer cannot recycle).
+        .data(caller);
     if let Some(op) = p.operation_name {
         req = req.operation_name(op);
     }
@@ -318,73 +270,80 @@ async fn execute(ctx: Ctx, media: Media, headers: HeaderMap, p: Params, by_get: 
             .filter_map(|(k, v)| async_graphql::Value::from_json(v).ok().map(|v| (k, v)))
             .collect(),
     );
-    let resp = if kind == OperationKind::Query {
-        match tokio::time::timeout(ctx.limits.query_timeout, ctx.schema.execute(req)).await {
-            Ok(r) => r,
-            Err(_) => return timed_out(media, ctx.limits.query_timeout),
-        }
-    } else {
-        ctx.schema.execute(req).await
-    };
-    let mut resp = resp;
-    give_every_error_a_code(&mut resp.errors);
-    // No data and no error with a path: the document was refused before it ran.
+    let mut resp = ctx.schema.execute(req).await;
+    crate::api::guard::tidy(&mut resp.errors);
+    answer(media, resp)
+}
+
+/// The HTTP status of a response. No data and only path-less errors: the
+/// request was refused before it ran, and the first error's code says why.
+fn answer(media: Media, resp: async_graphql::Response) -> Response {
     let refused = resp.data == async_graphql::Value::Null
         && !resp.errors.is_empty()
         && resp.errors.iter().all(|e| e.path.is_empty());
     let mut body =
         serde_json::to_value(&resp).unwrap_or_else(|_| error_body("internal error", "INTERNAL"));
-    if refused && media == Media::GraphQLResponse {
+    if !refused {
+        return respond(media, StatusCode::OK, body);
+    }
+    let code = resp.errors[0]
+        .extensions
+        .as_ref()
+        .and_then(|x| x.get("code"))
+        .and_then(|c| match c {
+            async_graphql::Value::String(s) => Some(s.as_str()),
+            _ => None,
+        });
+    let status = match code {
+        Some("UNAUTHENTICATED") => StatusCode::UNAUTHORIZED,
+        Some("FORBIDDEN") => StatusCode::FORBIDDEN,
+        Some("METHOD_NOT_ALLOWED") => StatusCode::METHOD_NOT_ALLOWED,
+        Some("TIMEOUT") => StatusCode::SERVICE_UNAVAILABLE,
+        _ if media == Media::GraphQLResponse => StatusCode::BAD_REQUEST,
+        _ => StatusCode::OK,
+    };
+    if status != StatusCode::OK {
         if let Value::Object(m) = &mut body {
             m.remove("data");
         }
-        return respond(media, StatusCode::BAD_REQUEST, body);
     }
-    respond(media, StatusCode::OK, body)
-}
-
-/// Our resolvers' errors all carry a `code`; the ones async-graphql raises
-/// itself do not. Validation errors (no path) get GRAPHQL_VALIDATION_FAILED;
-/// an argument that fails to convert while resolving (e.g. an Int literal out
-/// of range) gets INVALID_INPUT; anything else is unexpected: INTERNAL.
-fn give_every_error_a_code(errors: &mut [async_graphql::ServerError]) {
-    const ARGUMENT: [&str; 3] = [
-        "Failed to parse ",
-        "Invalid value for argument ",
-        "Only integers from ",
-    ];
-    for e in errors {
-        let has_code = e
-            .extensions
-            .as_ref()
-            .is_some_and(|x| x.get("code").is_some());
-        if !has_code {
-            let code = if e.path.is_empty() {
-                "GRAPHQL_VALIDATION_FAILED"
-            } else if ARGUMENT.iter().any(|p| e.message.starts_with(p)) {
-                "INVALID_INPUT"
-            } else {
-                "INTERNAL"
-            };
-            e.extensions
-                .get_or_insert_with(Default::default)
-                .set("code", code);
+    let mut res = respond(media, status, body);
+    let h = res.headers_mut();
+    match status {
+        StatusCode::UNAUTHORIZED => {
+            h.insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"attache\""),
+            );
         }
+        StatusCode::METHOD_NOT_ALLOWED => {
+            h.insert(header::ALLOW, HeaderValue::from_static("POST"));
+        }
+        _ => {}
     }
+    res
 }
 
-fn timed_out(media: Media, after: Duration) -> Response {
-    respond(
-        media,
-        StatusCode::SERVICE_UNAVAILABLE,
-        error_body(
-            &format!(
-                "the query ran longer than {} s and was stopped",
-                after.as_secs_f64()
-            ),
-            "TIMEOUT",
-        ),
-    )
+/// Whether a WebSocket upgrade's `Origin` (sent by browsers) may connect:
+/// none (not a browser), the server's own (same scheme-less authority as
+/// `Host`), or one of the CORS origins. Anything else is cross-site.
+fn origin_allowed(headers: &HeaderMap, cors_origins: &[String]) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN) else {
+        return true;
+    };
+    let Ok(origin) = origin.to_str() else {
+        return false;
+    };
+    if cors_origins.iter().any(|o| o.eq_ignore_ascii_case(origin)) {
+        return true;
+    }
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    match (origin.split_once("://"), host) {
+        (Some((scheme, authority)), Some(host)) => {
+            matches!(scheme, "http" | "https") && authority.eq_ignore_ascii_case(host)
+        }
+        _ => false,
+    }
 }
 
 /// The token of a WebSocket client: `Authorization` header, else
@@ -407,36 +366,56 @@ async fn ws(
     protocol: GraphQLProtocol,
     upgrade: WebSocketUpgrade,
 ) -> Response {
-    let header_ok = ctx.auth.check(&headers, false).is_ok();
+    if !origin_allowed(&headers, &ctx.cors_origins) {
+        return respond(
+            Media::Json,
+            StatusCode::FORBIDDEN,
+            error_body(
+                "this origin may not open /ws (list it with --cors-origin)",
+                "FORBIDDEN",
+            ),
+        );
+    }
+    let header_token = Auth::token(&headers).map(str::to_owned);
     let (schema, auth) = (ctx.schema.clone(), ctx.auth.clone());
     upgrade
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
+        // A message is a request: the body cap holds for it too, and a
+        // frame over it is refused from its header, before it is read.
+        .max_message_size(ctx.limits.max_body)
+        .max_frame_size(ctx.limits.max_body)
         .on_upgrade(move |stream| {
             GraphQLWebSocket::new(stream, schema, protocol)
                 .on_connection_init(move |payload| async move {
-                    if header_ok
-                        || auth
-                            .check_token(init_token(&payload).as_deref(), false)
-                            .is_ok()
-                    {
-                        Ok(Data::default())
-                    } else {
-                        Err(async_graphql::Error::new(Denied::Missing.message()))
+                    // The connection's rights, checked by the schema's guard
+                    // on every operation sent over it.
+                    let token = init_token(&payload).or(header_token);
+                    let caller = auth.caller(token.as_deref(), Transport::WebSocket);
+                    if let Err(d) = caller.read {
+                        return Err(async_graphql::Error::new(d.message()));
                     }
+                    let mut data = Data::default();
+                    data.insert::<Caller>(caller);
+                    Ok(data)
                 })
                 .serve()
         })
 }
 
-pub fn router(schema: AttacheSchema, service: Service, auth: Auth, limits: Limits) -> Router {
+pub fn router(
+    schema: AttacheSchema,
+    auth: Auth,
+    limits: Limits,
+    cors_origins: Vec<String>,
+) -> Router {
     Router::new()
         .route("/graphql", get(get_handler).post(post))
         .route("/ws", get(ws))
         .with_state(Ctx {
             schema,
-            service,
             auth,
             limits,
+            cors_origins,
         })
 }
 

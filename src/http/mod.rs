@@ -44,9 +44,9 @@ pub fn app(service: Service, options: &Options) -> Router {
         .merge(
             graphql::router(
                 schema,
-                service.clone(),
                 options.auth.clone(),
                 options.limits.clone(),
+                options.cors_origins.clone(),
             )
             // GraphQL answers (GraphiQL's schema query is ~180 KiB) go
             // compressed when the client accepts it; the UI bundle is

@@ -1,0 +1,316 @@
+//! The guard every operation passes, whatever door it came in by (`/graphql`
+//! by POST or GET, or `/ws`): who may read and write, the document caps and
+//! field count, the introspection switch, and the query time limit. It is an
+//! async-graphql extension, registered once in [`super::schema_with`], so no
+//! transport can skip it. A transport only says who the caller is — a
+//! [`Caller`] in the request data (HTTP) or in the connection data (`/ws`,
+//! from the upgrade's `Authorization` or `connection_init`'s token).
+//!
+//! Every error that leaves through here has a `code` and a bounded message.
+
+use std::any::TypeId;
+use std::sync::{Arc, OnceLock};
+
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextPrepareRequest,
+    NextValidation,
+};
+use async_graphql::parser::types::ExecutableDocument;
+use async_graphql::{
+    Data, ErrorExtensionValues, Request, Response, ServerError, ServerResult, ValidationResult,
+    Variables,
+};
+
+use super::limits::{bounded, inspect, precheck, DocumentError, Inspected, Limits, OperationKind};
+use super::{ErrorCode, Privileged};
+use crate::graph::Graph;
+use crate::service::Service;
+
+/// Why a caller may not go on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Denied {
+    /// No token was sent and one is needed.
+    Missing,
+    /// A token was sent and matches none.
+    Invalid,
+    /// Writes are refused: no token is configured.
+    WritesClosed,
+}
+
+impl Denied {
+    pub fn message(self) -> &'static str {
+        match self {
+            Denied::Missing => "this request needs a bearer token (Authorization: Bearer <token>)",
+            Denied::Invalid => "the bearer token is not valid",
+            Denied::WritesClosed => "writes are disabled: the server has no token configured (set ATTACHE_TOKENS or --token-file; for local work on a loopback address, --open-writes)",
+        }
+    }
+
+    pub fn code(self) -> ErrorCode {
+        match self {
+            Denied::WritesClosed => ErrorCode::Forbidden,
+            _ => ErrorCode::Unauthenticated,
+        }
+    }
+}
+
+/// How an operation arrived; some doors take only some operations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transport {
+    /// HTTP POST: queries and mutations.
+    Post,
+    /// HTTP GET: queries only (a mutation by GET would be a CSRF hole).
+    Get,
+    /// `/ws`: everything, subscriptions included.
+    WebSocket,
+}
+
+/// Who is asking, as the transport found out: may they read, may they write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Caller {
+    pub read: Result<(), Denied>,
+    pub write: Result<(), Denied>,
+    pub transport: Transport,
+}
+
+impl Caller {
+    /// An in-process caller (tests, benchmarks) that may do everything.
+    pub fn trusted() -> Caller {
+        Caller {
+            read: Ok(()),
+            write: Ok(()),
+            transport: Transport::WebSocket,
+        }
+    }
+}
+
+/// Registers a [`Guard`] per request.
+pub struct GuardFactory(Arc<Limits>);
+
+impl GuardFactory {
+    pub fn new(limits: &Limits) -> GuardFactory {
+        GuardFactory(Arc::new(limits.clone()))
+    }
+}
+
+impl ExtensionFactory for GuardFactory {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(Guard {
+            limits: self.0.clone(),
+            kind: OnceLock::new(),
+        })
+    }
+}
+
+/// One request's guard: it remembers the operation's kind between the
+/// checks (before parsing) and the execution (under the time limit).
+pub struct Guard {
+    limits: Arc<Limits>,
+    kind: OnceLock<OperationKind>,
+}
+
+/// A refusal before anything ran.
+fn refuse(code: ErrorCode, message: impl Into<String>, limit: Option<&str>) -> ServerError {
+    let mut e = ServerError::new(message, None);
+    let mut ext = ErrorExtensionValues::default();
+    ext.set("code", code.as_str());
+    if let Some(l) = limit {
+        ext.set("limit", l);
+    }
+    e.extensions = Some(ext);
+    e
+}
+
+fn document_error(e: DocumentError) -> ServerError {
+    refuse(ErrorCode::BadRequest, e.to_string(), e.limit())
+}
+
+/// Documents larger than this are parsed on the blocking pool.
+const PARSE_INLINE: usize = 32 * 1024;
+
+/// Parses and inspects off the request threads when the document is large.
+async fn inspect_off_thread(
+    query: &str,
+    operation_name: Option<&str>,
+    max_fields: usize,
+) -> ServerResult<Inspected> {
+    let res = if query.len() <= PARSE_INLINE {
+        inspect(query, operation_name, max_fields)
+    } else {
+        let (q, op) = (query.to_owned(), operation_name.map(str::to_owned));
+        tokio::task::spawn_blocking(move || inspect(&q, op.as_deref(), max_fields))
+            .await
+            .map_err(|_| {
+                refuse(
+                    ErrorCode::Internal,
+                    "internal error (see the server log)",
+                    None,
+                )
+            })?
+    };
+    res.map_err(document_error)
+}
+
+fn data_of<T: 'static + Copy>(data: &Data) -> Option<T> {
+    data.get(&TypeId::of::<T>())
+        .and_then(|d| d.downcast_ref::<T>())
+        .copied()
+}
+
+/// Gives every error a code and bounds every message, so no error quotes a
+/// huge input back. Our resolvers' errors carry a code; async-graphql's own
+/// do not: an argument that fails to convert (e.g. an Int literal out of
+/// range) gets INVALID_INPUT, another validation error (no path)
+/// GRAPHQL_VALIDATION_FAILED, anything else is unexpected: INTERNAL.
+pub fn tidy(errors: &mut [ServerError]) {
+    const ARGUMENT: [&str; 3] = [
+        "Failed to parse ",
+        "Invalid value for argument ",
+        "Only integers from ",
+    ];
+    for e in errors {
+        if e.message.len() > 500 {
+            e.message = bounded(&e.message, 500);
+        }
+        let ext = e.extensions.get_or_insert_with(Default::default);
+        if ext.get("code").is_none() {
+            // An argument is converted while resolving, or earlier when a
+            // complexity expression reads it: INVALID_INPUT either way.
+            let code = if ARGUMENT.iter().any(|p| e.message.starts_with(p)) {
+                "INVALID_INPUT"
+            } else if e.path.is_empty() {
+                "GRAPHQL_VALIDATION_FAILED"
+            } else {
+                "INTERNAL"
+            };
+            ext.set("code", code);
+        }
+    }
+}
+
+#[async_graphql::async_trait::async_trait]
+impl Extension for Guard {
+    async fn prepare_request(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        mut request: Request,
+        next: NextPrepareRequest<'_>,
+    ) -> ServerResult<Request> {
+        // No caller: an in-process execution; it may read, never write.
+        let caller = data_of::<Caller>(&request.data)
+            .or_else(|| data_of::<Caller>(ctx.session_data))
+            .unwrap_or(Caller {
+                read: Ok(()),
+                write: Err(Denied::Missing),
+                transport: Transport::Post,
+            });
+        if let Err(d) = caller.read {
+            return Err(refuse(d.code(), d.message(), None));
+        }
+        precheck(&request.query, &self.limits).map_err(document_error)?;
+        let Inspected {
+            doc,
+            kind,
+            introspection,
+        } = inspect_off_thread(
+            &request.query,
+            request.operation_name.as_deref(),
+            self.limits.max_fields,
+        )
+        .await?;
+        if introspection && !self.limits.introspection {
+            return Err(refuse(
+                ErrorCode::BadRequest,
+                "introspection is disabled on this server",
+                None,
+            ));
+        }
+        match (kind, caller.transport) {
+            (OperationKind::Subscription, Transport::Post | Transport::Get) => {
+                return Err(refuse(
+                    ErrorCode::BadRequest,
+                    "subscriptions are served over WebSocket at /ws",
+                    None,
+                ));
+            }
+            (OperationKind::Mutation, Transport::Get) => {
+                return Err(refuse(
+                    ErrorCode::MethodNotAllowed,
+                    "mutations must be sent with POST",
+                    None,
+                ));
+            }
+            (OperationKind::Mutation, _) => {
+                if let Err(d) = caller.write {
+                    return Err(refuse(d.code(), d.message(), None));
+                }
+            }
+            _ => {}
+        }
+        let _ = self.kind.set(kind);
+        request.set_parsed_query(doc);
+        request.data.insert(Privileged(caller.write.is_ok()));
+        // A query reads one snapshot from start to finish, whatever the door.
+        if kind == OperationKind::Query && request.data.get(&TypeId::of::<Arc<Graph>>()).is_none() {
+            if let Some(service) = ctx.data_opt::<Service>() {
+                request.data.insert(service.graph());
+            }
+        }
+        next.run(ctx, request).await
+    }
+
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        // The document is parsed already; what runs here is async-graphql's
+        // recursion and directive checks, whose errors need a code.
+        next.run(ctx, query, variables).await.map_err(|e| {
+            let mut errors = [e];
+            tidy(&mut errors);
+            let [e] = errors;
+            e
+        })
+    }
+
+    async fn validation(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        next: NextValidation<'_>,
+    ) -> Result<ValidationResult, Vec<ServerError>> {
+        next.run(ctx).await.map_err(|mut errors| {
+            tidy(&mut errors);
+            errors
+        })
+    }
+
+    async fn execute(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        operation_name: Option<&str>,
+        next: NextExecute<'_>,
+    ) -> Response {
+        let limit = self.limits.query_timeout;
+        let mut resp = if self.kind.get() == Some(&OperationKind::Query) {
+            match tokio::time::timeout(limit, next.run(ctx, operation_name)).await {
+                Ok(r) => r,
+                Err(_) => Response::from_errors(vec![refuse(
+                    ErrorCode::Timeout,
+                    format!(
+                        "the query ran longer than {} s and was stopped",
+                        limit.as_secs_f64()
+                    ),
+                    Some("queryTimeout"),
+                )]),
+            }
+        } else {
+            // A write in flight completes; subscriptions are not cut short.
+            next.run(ctx, operation_name).await
+        };
+        tidy(&mut resp.errors);
+        resp
+    }
+}

@@ -1,0 +1,81 @@
+//! Heavy work: what the analysis fields cost against the complexity limit,
+//! and where their computations run (the blocking pool, one a core).
+
+use std::sync::{Arc, LazyLock};
+
+use async_graphql::Result;
+use tokio::sync::Semaphore;
+
+use super::analysis::MAX_PATH_DEPTH;
+use super::errors::{coded, ErrorCode};
+use crate::graph::Graph;
+
+// What the analysis fields cost in complexity points, besides the fields they
+// return: each builds or walks a network, so each counts for far more than a
+// field (one point), in proportion to its work. Timed on a 600-person graph
+// (debug build): a degree ranking ~85 ms, PageRank ~420 ms, betweenness
+// ~1.8 s, stats ~10 ms, where a plain field costs well under 1 ms. With the
+// default limit of 50,000 a request may ask for about 25 betweenness
+// rankings, not 160 (14.9 s before).
+
+/// A degree ranking: the co-participation network is built.
+pub const DEGREE_COST: usize = 100;
+/// PageRank: the network and 100 iterations over its edges.
+pub const PAGERANK_COST: usize = 500;
+/// Betweenness: a shortest-path search from every node (or 200 samples).
+pub const BETWEENNESS_COST: usize = 2_000;
+/// One level of a path or neighbourhood search.
+pub const SEARCH_LEVEL_COST: usize = 100;
+/// A pass over the whole graph (`stats`, `dataChecks`).
+pub const WHOLE_GRAPH_COST: usize = 50;
+
+/// A search: scoring the trigram index.
+pub const SEARCH_COST: usize = 50;
+
+/// A search of `depth` levels returning a page of `page` items of `child` points.
+pub fn levels_cost(depth: Option<i32>, page: Option<i32>, child: usize) -> usize {
+    let levels = depth.unwrap_or(1).clamp(1, MAX_PATH_DEPTH) as usize;
+    levels * SEARCH_LEVEL_COST + super::pagination::page_cost(page, None, child)
+}
+
+/// How many heavy computations may run at once: one a core. Without a
+/// bound, aliased rankings took a blocking thread each (35 at peak for 4
+/// clients asking for 6 each, 15 with the bound), and a request stopped by
+/// the timeout left its queued computations to run anyway.
+fn heavy() -> Arc<Semaphore> {
+    static HEAVY: LazyLock<Arc<Semaphore>> = LazyLock::new(|| {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Arc::new(Semaphore::new(cores))
+    });
+    HEAVY.clone()
+}
+
+/// Runs a graph computation on the blocking pool, so a long one neither
+/// stalls the server's other requests nor escapes the query timeout. At most
+/// one a core runs; the others wait for a permit, and a request dropped
+/// while waiting (timed out, disconnected) never starts its computation.
+pub async fn offload<T: Send + 'static>(
+    g: Arc<Graph>,
+    f: impl FnOnce(&Graph) -> T + Send + 'static,
+) -> Result<T> {
+    let permit = heavy().acquire_owned().await.map_err(|e| {
+        coded(
+            ErrorCode::Internal,
+            format!("computation failed: {e}"),
+            None,
+        )
+    })?;
+    tokio::task::spawn_blocking(move || {
+        // Held until the computation ends, even if the request is gone.
+        let _permit = permit;
+        f(&g)
+    })
+    .await
+    .map_err(|e| {
+        coded(
+            ErrorCode::Internal,
+            format!("computation failed: {e}"),
+            None,
+        )
+    })
+}
