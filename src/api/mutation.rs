@@ -326,7 +326,9 @@ impl GraphMutations {
         document: String,
         #[graphql(default_with = "String::from(\"request\")")] name: String,
     ) -> Result<ImportResult> {
-        let r = import::import(super::service(ctx), &[(name, document)], Vec::new())
+        let service = super::service(ctx);
+        let source = import::Source::new(name, document.as_bytes());
+        let r = import::import_from(service, vec![source], Vec::new())
             .await
             .map_err(import_error)?;
         Ok(ImportResult {

@@ -6,6 +6,7 @@ pub mod date;
 pub mod ids;
 pub mod kinds;
 pub mod record;
+pub mod size;
 
 pub use date::{DateError, Day, PartialDate, Precision};
 pub use ids::{slugify, ConflictId, IdError, NodeId, RelId};
@@ -13,3 +14,4 @@ pub use kinds::{
     AttendanceMode, AttendanceRole, MembershipStatus, NameKind, NodeKind, Prop, RelKind,
 };
 pub use record::{node_attrs, Alias, Citation, Conflict, FieldError, Node, Note, Relation};
+pub use size::{SizeLimits, SizeProblem};

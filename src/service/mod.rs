@@ -16,6 +16,7 @@
 
 mod durability;
 mod plan;
+mod sizes;
 mod spare;
 
 use std::path::Path;
@@ -25,7 +26,7 @@ use arc_swap::ArcSwap;
 use tokio::sync::broadcast;
 
 use crate::graph::{Dangling, Graph};
-use crate::model::{Conflict, ConflictId, Node, NodeId, RelId, Relation};
+use crate::model::{Conflict, ConflictId, Node, NodeId, RelId, Relation, SizeLimits};
 use crate::store::{Store, StoreError};
 
 /// What a put does when the record exists (or does not).
@@ -140,6 +141,8 @@ struct Inner {
     durable: durability::Durability,
     copies: spare::Counts,
     events: broadcast::Sender<Event>,
+    /// Checked on every record written.
+    sizes: SizeLimits,
 }
 
 /// The shared handle every layer above uses. Cheap to clone.
@@ -156,6 +159,15 @@ impl Service {
 
     /// [`Service::open`] with a store page cache of `cache_bytes`.
     pub fn open_with(dir: &Path, cache_bytes: u64) -> Result<Service, ServiceError> {
+        Self::open_with_limits(dir, cache_bytes, SizeLimits::default())
+    }
+
+    /// [`Service::open_with`], refusing any record over `sizes`.
+    pub fn open_with_limits(
+        dir: &Path,
+        cache_bytes: u64,
+        sizes: SizeLimits,
+    ) -> Result<Service, ServiceError> {
         let store = Store::open_with(dir, cache_bytes)?;
         let graph = Graph::from_contents(store.load()?)?;
         tracing::info!(
@@ -173,6 +185,7 @@ impl Service {
                 write_lock: Mutex::new(None),
                 copies: spare::Counts::default(),
                 events,
+                sizes,
             }),
         })
     }
@@ -180,6 +193,11 @@ impl Service {
     /// The current snapshot; hold it for a whole request.
     pub fn graph(&self) -> Arc<Graph> {
         self.inner.current.load_full()
+    }
+
+    /// The size limits records must keep to (imports read files within them).
+    pub fn sizes(&self) -> SizeLimits {
+        self.inner.sizes
     }
 
     pub fn store(&self) -> &Store {
@@ -203,9 +221,12 @@ impl Service {
         meta: Vec<(&'static str, Vec<u8>)>,
     ) -> Result<Committed, ServiceError> {
         let inner = self.inner.clone();
-        let (graph, events, seq) = tokio::task::spawn_blocking(move || inner.commit(changes, meta))
-            .await
-            .map_err(|e| ServiceError::Internal(e.to_string()))??;
+        let (graph, events, seq) = tokio::task::spawn_blocking(move || {
+            sizes::check(&inner.sizes, &changes).map_err(ServiceError::Rejected)?;
+            inner.commit(changes, meta)
+        })
+        .await
+        .map_err(|e| ServiceError::Internal(e.to_string()))??;
         self.inner.durable.wait(seq).await?;
         for e in &events {
             let _ = self.inner.events.send(e.clone());
@@ -229,6 +250,7 @@ impl Service {
 
     /// Checks `changes` without applying them: every problem, or none.
     pub fn check(&self, changes: Vec<Change>) -> Result<(), Vec<Problem>> {
+        sizes::check(&self.inner.sizes, &changes)?;
         let base = self.graph();
         plan::plan(&base, base.as_ref().clone(), changes).map(|_| ())
     }
