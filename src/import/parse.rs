@@ -65,7 +65,7 @@ fn field_from_message(msg: &str) -> Option<String> {
 }
 
 /// Reads one record's bytes as a `T`, or says where and what is wrong.
-fn typed<T: DeserializeOwned>(file: &str, raw: &RawRecord<'_>) -> Result<T, ImportError> {
+fn typed<T: DeserializeOwned>(file: &str, raw: &RawRecord<'_>) -> Result<T, Box<ImportError>> {
     let de = &mut serde_json::Deserializer::from_slice(raw.bytes);
     serde_path_to_error::deserialize::<_, T>(de).map_err(|e| {
         let path = e.path().to_string();
@@ -80,14 +80,14 @@ fn typed<T: DeserializeOwned>(file: &str, raw: &RawRecord<'_>) -> Result<T, Impo
         } else {
             Some(path)
         };
-        ImportError {
+        Box::new(ImportError {
             file: file.to_owned(),
             line: Some(raw.line + inner.line().saturating_sub(1)),
             record: Some(raw.name()),
             field,
             message: msg,
             code: "INVALID_INPUT",
-        }
+        })
     })
 }
 
@@ -125,7 +125,7 @@ pub fn parse(sources: Vec<Source<'_>>, limits: SizeLimits) -> Result<Parsed, Vec
                         line: raw.line,
                     },
                 )),
-                Err(e) => errors.push(e),
+                Err(e) => errors.push(*e),
             }
             errors.len() < MAX_PROBLEMS
         };
