@@ -62,14 +62,14 @@ fn import_of_a_stream_of_zeros_fails_at_the_first_byte() {
     let dir = tempfile::tempdir().unwrap();
     let t = Instant::now();
     let (out, taken) = import_stream(&dir.path().join("store"), b"", 0, CAP);
-    assert_eq!(out.status.code(), Some(1));
-    let err = text(&out.stderr);
-    assert!(err.contains("/dev/stdin:1: expected `{`"), "{err}");
-    assert!(err.contains("byte 0x00"), "{err}");
     assert!(
         taken < 8 << 20,
         "read {taken} bytes of zeros before refusing them"
     );
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("/dev/stdin:1: expected `{`"), "{err}");
+    assert!(err.contains("byte 0x00"), "{err}");
     assert!(t.elapsed() < Duration::from_secs(20));
 }
 
@@ -78,13 +78,13 @@ fn import_refuses_an_endless_string_without_reading_it_all() {
     let dir = tempfile::tempdir().unwrap();
     let head = b"{\"format\": \"attache/1\",\n\"nodes\": [\n  {\"id\": \"person:a\", \"name\": \"";
     let (out, taken) = import_stream(&dir.path().join("store"), head, b'a', CAP);
+    assert!(taken < 8 << 20, "read {taken} bytes of one string");
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
     assert!(
         err.contains("/dev/stdin:3: person:a field `name`: is longer than 65536 bytes"),
         "{err}"
     );
-    assert!(taken < 8 << 20, "read {taken} bytes of one string");
 }
 
 #[test]
