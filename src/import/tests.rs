@@ -284,3 +284,20 @@ async fn the_service_refuses_an_over_long_string_whatever_the_door() {
     );
     assert_eq!(s.graph().node_count(), 0);
 }
+
+#[tokio::test]
+async fn the_seed_loader_keeps_to_the_limits() {
+    let dir = tempfile::tempdir().unwrap();
+    let limits = SizeLimits {
+        max_string: 100,
+        ..SizeLimits::default()
+    };
+    let s = Service::open_with_limits(dir.path(), 1 << 20, limits).unwrap();
+    let Err(ImportFailure::Invalid(errs)) = seed_if_new(&s).await else {
+        panic!("the seed went in")
+    };
+    let e = &errs[0];
+    assert!(e.file.ends_with(".json") && e.line.is_some(), "{e}");
+    assert!(e.record.is_some() && e.field.is_some(), "{e}");
+    assert!(s.store().is_empty());
+}
