@@ -304,3 +304,17 @@ async fn the_import_mutation_refuses_an_over_long_string_with_line_and_field() {
         "{e}"
     );
 }
+
+#[tokio::test]
+async fn the_import_mutation_refuses_a_long_document_name() {
+    // The name is repeated in each of up to 1000 problems.
+    let s = TestServer::empty().await;
+    let e = s
+        .gql_err(
+            "mutation($n: String!) { import(document: \"{\", name: $n) { records } }",
+            json!({ "n": "n".repeat(100_000) }),
+        )
+        .await;
+    assert_eq!(e["extensions"]["code"], "INVALID_INPUT", "{e}");
+    assert_eq!(e["extensions"]["field"], "name", "{e}");
+}
