@@ -1,5 +1,5 @@
 //! Parsing import files into changes, one record at a time from a reader
-//! (`scan.rs`), keeping the file and line of each record and naming the field
+//! (`scan/`), keeping the file and line of each record and naming the field
 //! of every problem. Only the parsed records are kept, never a file's text.
 
 use std::collections::hash_map::Entry;
