@@ -6,6 +6,8 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+use crate::model::SizeLimits;
+
 /// Attaché: a knowledge graph of diplomatic meetings — who met whom, when, in
 /// what capacity, and who says so.
 #[derive(Debug, Parser)]
@@ -21,8 +23,34 @@ pub struct Config {
           value_parser = clap::value_parser!(u64).range(1..=1_048_576))]
     pub store_cache_mb: u64,
 
+    /// Longest string field of a record, in bytes (UTF-8, after JSON
+    /// unescaping). Every write keeps to it: mutations, imports (the command
+    /// and the mutation) and the seed data.
+    #[arg(long, global = true, env = "ATTACHE_MAX_STRING",
+          default_value_t = SizeLimits::DEFAULT_MAX_STRING as u64,
+          value_parser = clap::value_parser!(u64).range(1..=u32::MAX as u64))]
+    pub max_string: u64,
+
+    /// Largest record, in bytes of compact JSON (whitespace outside strings
+    /// not counted). An import holds one record's text at a time, so this also
+    /// bounds the memory its reading takes.
+    #[arg(long, global = true, env = "ATTACHE_MAX_RECORD",
+          default_value_t = SizeLimits::DEFAULT_MAX_RECORD as u64,
+          value_parser = clap::value_parser!(u64).range(1..=u32::MAX as u64))]
+    pub max_record: u64,
+
     #[command(subcommand)]
     pub command: Command,
+}
+
+impl Config {
+    /// The size limits the flags set.
+    pub fn sizes(&self) -> SizeLimits {
+        SizeLimits {
+            max_string: self.max_string as usize,
+            max_record: self.max_record as usize,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]

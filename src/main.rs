@@ -1,5 +1,6 @@
 //! The `attache` binary: parse the command line, set up logging, dispatch.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -9,7 +10,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use attache::config::{Access, Command, Config, ConnectionArgs, LimitArgs};
 use attache::http::{Auth, Connections, Limits, Options};
-use attache::import::{self, ImportFailure};
+use attache::import::{self, ImportFailure, Source};
+use attache::model::SizeLimits;
 use attache::service::Service;
 
 /// Libraries that log message payloads below info: tungstenite logs every
@@ -55,6 +57,7 @@ fn main() {
 
 async fn dispatch(config: Config) -> Result<()> {
     let store = StoreAt {
+        sizes: config.sizes(),
         data: config.data,
         cache_bytes: config.store_cache_mb << 20,
     };
@@ -86,10 +89,15 @@ async fn dispatch(config: Config) -> Result<()> {
 struct StoreAt {
     data: PathBuf,
     cache_bytes: u64,
+    sizes: SizeLimits,
 }
 
 fn open(store: &StoreAt) -> Result<Service> {
-    Ok(Service::open_with(&store.data, store.cache_bytes)?)
+    Ok(Service::open_with_limits(
+        &store.data,
+        store.cache_bytes,
+        store.sizes,
+    )?)
 }
 
 /// Checks the access settings against the address and builds the server options.
@@ -242,6 +250,20 @@ fn spinner(msg: &str) -> ProgressBar {
     pb
 }
 
+/// Counts the bytes read into a progress bar.
+struct Progress<R> {
+    inner: R,
+    bar: ProgressBar,
+}
+
+impl<R: Read> Read for Progress<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.bar.inc(n as u64);
+        Ok(n)
+    }
+}
+
 async fn import_cmd(store: &StoreAt, paths: &[PathBuf], check: bool) -> Result<()> {
     let files = collect(paths)?;
     let total: u64 = files
@@ -254,19 +276,25 @@ async fn import_cmd(store: &StoreAt, paths: &[PathBuf], check: bool) -> Result<(
         ProgressStyle::with_template("reading {bytes}/{total_bytes} {wide_bar} {msg}")
             .expect("template"),
     );
-    let mut texts = Vec::new();
+    // Each file is read once, a record at a time, before the store is opened:
+    // a bad file fails at once, whatever the size of the store.
+    let mut sources = Vec::new();
     for f in &files {
-        pb.set_message(f.display().to_string());
-        let text =
-            std::fs::read_to_string(f).with_context(|| format!("cannot read {}", f.display()))?;
-        pb.inc(text.len() as u64);
-        texts.push((f.display().to_string(), text));
+        let file =
+            std::fs::File::open(f).with_context(|| format!("cannot read {}", f.display()))?;
+        let reader = Progress {
+            inner: file,
+            bar: pb.clone(),
+        };
+        sources.push(Source::new(f.display().to_string(), reader));
     }
+    let parsed = import::parse(sources, store.sizes);
     pb.finish_and_clear();
+    let parsed = parsed.map_err(ImportFailure::Invalid)?;
     let service = open(store)?;
     if check {
         let sp = spinner("checking");
-        let res = import::check(&service, &texts);
+        let res = import::check_parsed(&service, parsed);
         sp.finish_and_clear();
         return match res {
             Ok(n) => {
@@ -277,7 +305,7 @@ async fn import_cmd(store: &StoreAt, paths: &[PathBuf], check: bool) -> Result<(
         };
     }
     let sp = spinner("checking and writing in one transaction");
-    let res = import::import(&service, &texts, Vec::new()).await;
+    let res = import::apply(&service, parsed, Vec::new()).await;
     sp.finish_and_clear();
     let r = res?;
     service.close().await?;

@@ -20,6 +20,9 @@ use crate::import;
 use crate::model::{self, NodeId, RelId};
 use crate::service::{Change, Committed, Mode, Record};
 
+/// The longest `name` the `import` mutation takes for its document, in bytes.
+const MAX_IMPORT_NAME: usize = 256;
+
 /// What a delete removed: the record asked for and, with cascade, the rest.
 #[derive(SimpleObject)]
 pub struct Deleted {
@@ -361,7 +364,16 @@ impl GraphMutations {
         document: String,
         #[graphql(default_with = "String::from(\"request\")")] name: String,
     ) -> Result<ImportResult> {
-        let r = import::import(super::service(ctx), &[(name, document)], Vec::new())
+        // The name is repeated in every problem reported: keep it short.
+        if name.len() > MAX_IMPORT_NAME {
+            return Err(invalid(
+                "name",
+                format!("is {} bytes; at most {MAX_IMPORT_NAME}", name.len()),
+            ));
+        }
+        let service = super::service(ctx);
+        let source = import::Source::new(name, document.as_bytes());
+        let r = import::import_from(service, vec![source], Vec::new())
             .await
             .map_err(import_error)?;
         Ok(ImportResult {

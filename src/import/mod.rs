@@ -6,8 +6,13 @@
 //! "conflicts": [...]}`. Records from every file of one import are applied
 //! together (nodes, then relations, then conflicts), so files may refer to each
 //! other. Import is an upsert: a record identical to the stored one changes nothing.
+//!
+//! Files are read as streams, one record at a time, within the service's
+//! [`SizeLimits`](crate::model::SizeLimits): no file's whole text is held, and
+//! a bad byte or an over-long string is refused where it stands.
 
 mod parse;
+mod scan;
 
 use std::fmt;
 
@@ -17,7 +22,7 @@ use crate::graph::Graph;
 use crate::model::{Conflict, Node, Relation};
 use crate::service::{Code, EventKind, Problem, Service, ServiceError};
 
-pub use parse::{parse_files, Parsed};
+pub use parse::{parse, parse_files, texts, Location, Parsed, Source, MAX_PROBLEMS};
 
 /// The format tag every file carries.
 pub const FORMAT: &str = "attache/1";
@@ -62,7 +67,10 @@ impl fmt::Display for ImportError {
         if let Some(field) = &self.field {
             write!(f, " field `{field}`")?;
         }
-        write!(f, ": {}", self.message)
+        if self.record.is_some() || self.field.is_some() {
+            f.write_str(":")?;
+        }
+        write!(f, " {}", self.message)
     }
 }
 
@@ -100,13 +108,13 @@ pub fn code_name(c: Code) -> &'static str {
 }
 
 /// Maps the service's problems back to files and lines.
-fn locate(parsed: &Parsed, problems: Vec<Problem>) -> Vec<ImportError> {
+fn locate(locations: &[Location], problems: Vec<Problem>) -> Vec<ImportError> {
     problems
         .into_iter()
         .map(|p| {
-            let loc = p.change.and_then(|i| parsed.locations.get(i));
+            let loc = p.change.and_then(|i| locations.get(i));
             ImportError {
-                file: loc.map(|l| l.file.clone()).unwrap_or_default(),
+                file: loc.map(|l| l.file.to_string()).unwrap_or_default(),
                 line: loc.map(|l| l.line),
                 record: Some(p.record),
                 field: p.field,
@@ -124,9 +132,28 @@ pub async fn import(
     files: &[(String, String)],
     meta: Vec<(&'static str, Vec<u8>)>,
 ) -> Result<ImportReport, ImportFailure> {
-    let parsed = parse_files(files).map_err(ImportFailure::Invalid)?;
-    let records = parsed.changes.len();
-    let changes = parsed.changes.clone();
+    import_from(service, texts(files), meta).await
+}
+
+/// [`import`] reading each source once, one record at a time.
+pub async fn import_from(
+    service: &Service,
+    sources: Vec<Source<'_>>,
+    meta: Vec<(&'static str, Vec<u8>)>,
+) -> Result<ImportReport, ImportFailure> {
+    let parsed = parse(sources, service.sizes()).map_err(ImportFailure::Invalid)?;
+    apply(service, parsed, meta).await
+}
+
+/// Applies what [`parse`] read in one write, or reports every problem with
+/// its file and line and applies nothing.
+pub async fn apply(
+    service: &Service,
+    parsed: Parsed,
+    meta: Vec<(&'static str, Vec<u8>)>,
+) -> Result<ImportReport, ImportFailure> {
+    let Parsed { changes, locations } = parsed;
+    let records = changes.len();
     match service.write_with_meta(changes, meta).await {
         Ok(c) => {
             let mut r = ImportReport {
@@ -143,7 +170,7 @@ pub async fn import(
             Ok(r)
         }
         Err(ServiceError::Rejected(problems)) => {
-            Err(ImportFailure::Invalid(locate(&parsed, problems)))
+            Err(ImportFailure::Invalid(locate(&locations, problems)))
         }
         Err(e) => Err(ImportFailure::Service(e)),
     }
@@ -151,11 +178,19 @@ pub async fn import(
 
 /// Checks without applying: every problem, with files and lines.
 pub fn check(service: &Service, files: &[(String, String)]) -> Result<usize, Vec<ImportError>> {
-    let parsed = parse_files(files)?;
-    let n = parsed.changes.len();
-    service
-        .check(parsed.changes.clone())
-        .map_err(|p| locate(&parsed, p))?;
+    check_from(service, texts(files))
+}
+
+/// [`check`] reading each source once, one record at a time.
+pub fn check_from(service: &Service, sources: Vec<Source<'_>>) -> Result<usize, Vec<ImportError>> {
+    check_parsed(service, parse(sources, service.sizes())?)
+}
+
+/// Checks what [`parse`] read against the store, without applying it.
+pub fn check_parsed(service: &Service, parsed: Parsed) -> Result<usize, Vec<ImportError>> {
+    let Parsed { changes, locations } = parsed;
+    let n = changes.len();
+    service.check(changes).map_err(|p| locate(&locations, p))?;
     Ok(n)
 }
 
@@ -187,7 +222,11 @@ pub async fn seed_if_new(service: &Service) -> Result<Option<ImportReport>, Impo
     if !fresh {
         return Ok(None);
     }
-    import(service, &seed_files(), vec![("seeded", b"1".to_vec())])
+    let sources = SEED
+        .iter()
+        .map(|(n, t)| Source::new(*n, t.as_bytes()))
+        .collect();
+    import_from(service, sources, vec![("seeded", b"1".to_vec())])
         .await
         .map(Some)
 }

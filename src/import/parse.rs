@@ -1,20 +1,26 @@
-//! Parsing import files into changes, keeping the file and line of each record
-//! and naming the field of every problem.
+//! Parsing import files into changes, one record at a time from a reader
+//! (`scan/`), keeping the file and line of each record and naming the field
+//! of every problem. Only the parsed records are kept, never a file's text.
 
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
+use std::io::Read;
+use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
-use serde_json::value::RawValue;
 
-use super::{ImportError, FORMAT};
-use crate::model::{Conflict, Node, Relation};
+use super::scan::{self, RawRecord, Section};
+use super::ImportError;
+use crate::model::{Conflict, Node, Relation, SizeLimits};
 use crate::service::{Change, Mode, Record};
+
+/// After this many problems the parse stops: the rest would only repeat them.
+pub const MAX_PROBLEMS: usize = 1000;
 
 /// Where a record starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location {
-    pub file: String,
+    pub file: Arc<str>,
     pub line: usize,
 }
 
@@ -25,24 +31,27 @@ pub struct Parsed {
     pub locations: Vec<Location>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawFile<'a> {
-    format: String,
-    #[serde(borrow, default)]
-    nodes: Vec<&'a RawValue>,
-    #[serde(borrow, default)]
-    relations: Vec<&'a RawValue>,
-    #[serde(borrow, default)]
-    conflicts: Vec<&'a RawValue>,
+/// One input: a name for messages and the reader its text comes from.
+pub struct Source<'a> {
+    pub name: String,
+    pub reader: Box<dyn Read + Send + 'a>,
 }
 
-fn line_at(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())]
+impl<'a> Source<'a> {
+    pub fn new(name: impl Into<String>, reader: impl Read + Send + 'a) -> Self {
+        Source {
+            name: name.into(),
+            reader: Box::new(reader),
+        }
+    }
+}
+
+/// (name, text) pairs as sources.
+pub fn texts(files: &[(String, String)]) -> Vec<Source<'_>> {
+    files
         .iter()
-        .filter(|b| **b == b'\n')
-        .count()
-        + 1
+        .map(|(n, t)| Source::new(n.clone(), t.as_bytes()))
+        .collect()
 }
 
 /// Pulls the field name out of serde's "unknown field `x`" / "missing field `x`".
@@ -55,169 +64,136 @@ fn field_from_message(msg: &str) -> Option<String> {
     None
 }
 
-struct FileParser<'a> {
-    name: &'a str,
-    text: &'a str,
-    errors: Vec<ImportError>,
-    /// (offset, line) of the last record located: records come in file
-    /// order, so each is found by counting on from the one before, not from
-    /// the start (which made large files quadratic).
-    cursor: (usize, usize),
-}
-
-impl<'a> FileParser<'a> {
-    fn line_at(&mut self, offset: usize) -> usize {
-        let (from, line) = if offset >= self.cursor.0 {
-            self.cursor
+/// Reads one record's bytes as a `T`, or says where and what is wrong.
+fn typed<T: DeserializeOwned>(file: &str, raw: &RawRecord<'_>) -> Result<T, Box<ImportError>> {
+    let de = &mut serde_json::Deserializer::from_slice(raw.bytes);
+    serde_path_to_error::deserialize::<_, T>(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let msg = inner.to_string();
+        let msg = msg
+            .rsplit_once(" at line ")
+            .map_or(msg.as_str(), |(m, _)| m)
+            .to_owned();
+        let field = if path.is_empty() || path == "." || path == "?" {
+            field_from_message(&msg)
         } else {
-            (0, 1)
+            Some(path)
         };
-        let end = offset.min(self.text.len());
-        let line = line
-            + self.text.as_bytes()[from..end]
-                .iter()
-                .filter(|b| **b == b'\n')
-                .count();
-        self.cursor = (end, line);
-        line
-    }
+        Box::new(ImportError {
+            file: file.to_owned(),
+            line: Some(raw.line + inner.line().saturating_sub(1)),
+            record: Some(raw.name()),
+            field,
+            message: msg,
+            code: "INVALID_INPUT",
+        })
+    })
+}
 
-    fn record<T: DeserializeOwned>(&mut self, raw: &RawValue) -> Option<(T, usize)> {
-        let offset = raw.get().as_ptr() as usize - self.text.as_ptr() as usize;
-        let line = self.line_at(offset);
-        let de = &mut serde_json::Deserializer::from_str(raw.get());
-        match serde_path_to_error::deserialize::<_, T>(de) {
-            Ok(v) => Some((v, line)),
-            Err(e) => {
-                let path = e.path().to_string();
-                let inner = e.into_inner();
-                let msg = inner.to_string();
-                let msg = msg
-                    .rsplit_once(" at line ")
-                    .map_or(msg.as_str(), |(m, _)| m)
-                    .to_owned();
-                let field = if path.is_empty() || path == "." || path == "?" {
-                    field_from_message(&msg)
-                } else {
-                    Some(path)
-                };
-                let record = serde_json::from_str::<serde_json::Value>(raw.get())
-                    .ok()
-                    .and_then(|v| v.get("id").and_then(|i| i.as_str()).map(str::to_owned));
-                self.errors.push(ImportError {
-                    file: self.name.to_owned(),
-                    line: Some(line + inner.line().saturating_sub(1)),
-                    record,
-                    field,
-                    message: msg,
-                    code: "INVALID_INPUT",
-                });
-                None
-            }
-        }
+fn change_id(c: &Change) -> &str {
+    match c {
+        Change::Put(_, Record::Node(n)) => n.id.as_str(),
+        Change::Put(_, Record::Relation(r)) => r.id.as_str(),
+        Change::Put(_, Record::Conflict(c)) => c.id.as_str(),
+        _ => "",
     }
 }
 
-/// Parses every file and orders the changes: all nodes, then all relations,
-/// then all conflicts. Returns every problem found in any file.
-pub fn parse_files(files: &[(String, String)]) -> Result<Parsed, Vec<ImportError>> {
-    let mut errors = Vec::new();
-    let mut buckets: [Vec<(Change, Location, String)>; 3] = Default::default();
-    for (name, text) in files {
-        let raw: RawFile = match serde_json::from_str(text) {
-            Ok(r) => r,
-            Err(e) => {
-                let msg = e.to_string();
-                errors.push(ImportError {
-                    file: name.clone(),
-                    line: Some(e.line()),
-                    record: None,
-                    field: field_from_message(&msg),
-                    message: msg
-                        .rsplit_once(" at line ")
-                        .map_or(msg.as_str(), |(m, _)| m)
-                        .to_owned(),
-                    code: "INVALID_INPUT",
-                });
-                continue;
+/// Parses every source, reading each once, one record at a time, within
+/// `limits`, and orders the changes: all nodes, then all relations, then all
+/// conflicts. Returns every problem found in any file (up to [`MAX_PROBLEMS`]).
+pub fn parse(sources: Vec<Source<'_>>, limits: SizeLimits) -> Result<Parsed, Vec<ImportError>> {
+    let mut errors: Vec<ImportError> = Vec::new();
+    let mut lists: [Vec<(Change, Location)>; 3] = Default::default();
+    for src in sources {
+        if errors.len() >= MAX_PROBLEMS {
+            break;
+        }
+        let file: Arc<str> = Arc::from(src.name);
+        let mut each = |raw: RawRecord<'_>| {
+            let record = match raw.section {
+                Section::Nodes => typed::<Node>(&file, &raw).map(Record::Node),
+                Section::Relations => typed::<Relation>(&file, &raw).map(Record::Relation),
+                Section::Conflicts => typed::<Conflict>(&file, &raw).map(Record::Conflict),
+            };
+            match record {
+                Ok(r) => lists[raw.section as usize].push((
+                    Change::Put(Mode::Upsert, r),
+                    Location {
+                        file: file.clone(),
+                        line: raw.line,
+                    },
+                )),
+                Err(e) => errors.push(*e),
             }
+            errors.len() < MAX_PROBLEMS
         };
-        if raw.format != FORMAT {
+        let res = scan::scan(src.reader, limits, &mut each);
+        if let Err(e) = res {
             errors.push(ImportError {
-                file: name.clone(),
-                line: Some(line_at(text, text.find("\"format\"").unwrap_or(0))),
-                record: None,
-                field: Some("format".into()),
-                message: format!("is `{}`, this build reads `{FORMAT}`", raw.format),
+                file: file.to_string(),
+                line: Some(e.line),
+                record: e.record,
+                field: e.field,
+                message: e.message,
                 code: "INVALID_INPUT",
             });
-            continue;
         }
-        let mut p = FileParser {
-            name,
-            text,
-            errors: Vec::new(),
-            cursor: (0, 1),
-        };
-        let loc = |line| Location {
-            file: name.clone(),
-            line,
-        };
-        for r in &raw.nodes {
-            if let Some((n, line)) = p.record::<Node>(r) {
-                let id = n.id.to_string();
-                buckets[0].push((Change::Put(Mode::Upsert, Record::Node(n)), loc(line), id));
-            }
-        }
-        for r in &raw.relations {
-            if let Some((rel, line)) = p.record::<Relation>(r) {
-                let id = rel.id.to_string();
-                buckets[1].push((
-                    Change::Put(Mode::Upsert, Record::Relation(rel)),
-                    loc(line),
-                    id,
-                ));
-            }
-        }
-        for r in &raw.conflicts {
-            if let Some((c, line)) = p.record::<Conflict>(r) {
-                let id = c.id.to_string();
-                buckets[2].push((
-                    Change::Put(Mode::Upsert, Record::Conflict(c)),
-                    loc(line),
-                    id,
-                ));
-            }
-        }
-        errors.extend(p.errors);
     }
-    let mut seen: HashMap<String, Location> = HashMap::new();
+    if errors.len() >= MAX_PROBLEMS {
+        errors.push(ImportError {
+            file: errors[0].file.clone(),
+            line: None,
+            record: None,
+            field: None,
+            message: format!("stopped after {MAX_PROBLEMS} problems"),
+            code: "INVALID_INPUT",
+        });
+        return Err(errors);
+    }
+    let total = lists.iter().map(Vec::len).sum();
     let mut parsed = Parsed {
-        changes: Vec::new(),
-        locations: Vec::new(),
+        changes: Vec::with_capacity(total),
+        locations: Vec::with_capacity(total),
     };
-    for (change, loc, id) in buckets.into_iter().flatten() {
-        if let Some(first) = seen.get(&id) {
-            errors.push(ImportError {
-                file: loc.file.clone(),
-                line: Some(loc.line),
-                record: Some(id.clone()),
-                field: Some("id".into()),
-                message: format!(
-                    "`{id}` is defined twice (first at {}:{})",
-                    first.file, first.line
-                ),
-                code: "CONFLICT",
-            });
-            continue;
+    for list in lists {
+        for (c, l) in list {
+            parsed.changes.push(c);
+            parsed.locations.push(l);
         }
-        seen.insert(id, loc.clone());
-        parsed.changes.push(change);
-        parsed.locations.push(loc);
     }
+    let mut first: HashMap<&str, usize> = HashMap::with_capacity(total);
+    for (i, c) in parsed.changes.iter().enumerate() {
+        match first.entry(change_id(c)) {
+            Entry::Vacant(v) => {
+                v.insert(i);
+            }
+            Entry::Occupied(o) => {
+                let (id, at, was) = (o.key(), &parsed.locations[i], &parsed.locations[*o.get()]);
+                errors.push(ImportError {
+                    file: at.file.to_string(),
+                    line: Some(at.line),
+                    record: Some((*id).to_owned()),
+                    field: Some("id".into()),
+                    message: format!(
+                        "`{id}` is defined twice (first at {}:{})",
+                        was.file, was.line
+                    ),
+                    code: "CONFLICT",
+                });
+            }
+        }
+    }
+    drop(first);
     if errors.is_empty() {
         Ok(parsed)
     } else {
         Err(errors)
     }
+}
+
+/// [`parse`] of (name, text) pairs with the default limits.
+pub fn parse_files(files: &[(String, String)]) -> Result<Parsed, Vec<ImportError>> {
+    parse(texts(files), SizeLimits::default())
 }

@@ -2,6 +2,8 @@
 //! re-import is a no-op; export round-trips.
 
 use super::*;
+use crate::model::SizeLimits;
+use std::io::Read;
 
 fn f(name: &str, text: &str) -> Vec<(String, String)> {
     vec![(name.to_owned(), text.to_owned())]
@@ -117,4 +119,185 @@ async fn the_embedded_seed_data_imports_cleanly_and_round_trips() {
         .await
         .unwrap();
     assert_eq!(export(&s2.graph()), first);
+}
+
+// ---------------------------------------------------------------- streaming and sizes
+
+const TINY: SizeLimits = SizeLimits {
+    max_string: 8,
+    max_record: 200,
+};
+
+fn parse_stream(r: impl std::io::Read + Send, limits: SizeLimits) -> Vec<ImportError> {
+    parse(vec![Source::new("s.json", r)], limits).unwrap_err()
+}
+
+#[test]
+fn a_stream_of_zeros_is_refused_at_the_first_byte() {
+    let errs = parse_stream(std::io::repeat(0), SizeLimits::default());
+    assert_eq!(errs.len(), 1);
+    assert_eq!(errs[0].line, Some(1));
+    assert!(errs[0].message.contains("byte 0x00"), "{}", errs[0]);
+}
+
+#[test]
+fn an_endless_string_is_refused_once_it_passes_the_limit_naming_its_field() {
+    let head = "{\"format\": \"attache/1\",\n\"nodes\": [\n{\"id\": \"person:a\", \"aliases\": [{\"text\": \"";
+    let errs = parse_stream(head.as_bytes().chain(std::io::repeat(b'a')), TINY);
+    assert_eq!(errs.len(), 1);
+    let e = &errs[0];
+    assert_eq!(
+        (e.line, e.record.as_deref(), e.field.as_deref()),
+        (Some(3), Some("person:a"), Some("aliases[0].text")),
+        "{e}"
+    );
+    assert!(e.message.contains("longer than 8 bytes"), "{e}");
+}
+
+#[test]
+fn an_endless_record_is_refused_once_it_passes_the_limit() {
+    let head = "{\"format\": \"attache/1\", \"nodes\": [{\"id\": \"person:a\", \"name\": \"A\"}, {\"notes\": [";
+    let body = std::io::repeat(b' ')
+        .take(10)
+        .chain("{\"text\": \"x\"},".as_bytes())
+        .chain(std::io::repeat(b'\n'));
+    let errs = parse_stream(head.as_bytes().chain(body), TINY);
+    // The spaces, the note, then line breaks until there are more of them
+    // than the limit allows.
+    assert_eq!(errs.len(), 1);
+    assert_eq!(errs[0].record.as_deref(), Some("nodes[1]"), "{}", errs[0]);
+    assert!(errs[0].message.contains("over 200 bytes"), "{}", errs[0]);
+}
+
+#[test]
+fn a_record_over_the_limit_is_refused_with_its_id() {
+    let notes = vec![r#"{"text": "12345678"}"#; 20].join(", ");
+    let text = format!(
+        "{{\"format\": \"attache/1\", \"nodes\": [\n  {{\"id\": \"person:a\", \"name\": \"A\", \"notes\": [{notes}]}}\n]}}"
+    );
+    let errs = parse(texts(&f("x.json", &text)), TINY).unwrap_err();
+    assert_eq!(
+        (
+            errs[0].line,
+            errs[0].record.as_deref(),
+            errs[0].field.as_deref()
+        ),
+        (Some(2), Some("person:a"), None),
+        "{}",
+        errs[0]
+    );
+    assert!(errs[0].message.contains("--max-record"), "{}", errs[0]);
+}
+
+#[test]
+fn strings_are_measured_as_the_text_they_stand_for() {
+    // `\"` is one byte, `\u00e9` two, a surrogate pair four: 8 bytes each.
+    for s in [
+        r#"\"\"\"\"\"\"\"\""#,
+        r#"\u00e9\u00e9\u00e9\u00e9"#,
+        r#"\ud83d\ude00\ud83d\ude00"#,
+    ] {
+        let text =
+            format!(r#"{{"format": "attache/1", "nodes": [{{"id": "person:a", "name": "{s}"}}]}}"#);
+        assert!(parse(texts(&f("x.json", &text)), TINY).is_ok(), "{s}");
+        let longer = text.replace(s, &format!("{s}a"));
+        let errs = parse(texts(&f("x.json", &longer)), TINY).unwrap_err();
+        assert_eq!(errs[0].field.as_deref(), Some("name"), "{s}: {}", errs[0]);
+    }
+}
+
+#[test]
+fn two_scalars_split_by_whitespace_are_not_run_together() {
+    let text = r#"{"format": "attache/1", "nodes": [{"id": "person:a", "name": "A", "citations": [1 2]}]}"#;
+    let errs = parse_files(&f("x.json", text)).unwrap_err();
+    assert_eq!(errs[0].record.as_deref(), Some("person:a"), "{}", errs[0]);
+}
+
+#[test]
+fn a_missing_comma_between_records_is_refused_with_its_line() {
+    let text = GOOD.replace(
+        "{\"id\": \"source:s\", \"name\": \"S\"},",
+        "{\"id\": \"source:s\", \"name\": \"S\"}",
+    );
+    let errs = parse_files(&f("x.json", &text)).unwrap_err();
+    assert_eq!(errs[0].line, Some(5), "{}", errs[0]);
+    assert!(
+        errs[0].message.contains("expected `,` or `]`"),
+        "{}",
+        errs[0]
+    );
+}
+
+#[test]
+fn trailing_bytes_after_the_object_are_refused() {
+    let errs = parse_files(&f("x.json", &format!("{GOOD}\n\0"))).unwrap_err();
+    assert_eq!(errs[0].line, Some(12), "{}", errs[0]);
+}
+
+#[tokio::test]
+async fn a_record_at_the_limits_exports_and_imports_back() {
+    let limits = SizeLimits {
+        max_string: 12,
+        max_record: 120,
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let s = Service::open_with_limits(dir.path(), 1 << 20, limits).unwrap();
+    // A name of exactly 12 bytes once unescaped, written with escapes.
+    let name = r#"\"é\\\n\tabcdef"#;
+    let text = format!(
+        r#"{{"format": "attache/1", "nodes": [{{"id": "person:a", "name": "{name}", "description": "a\\"}}]}}"#
+    );
+    import(&s, &f("x.json", &text), vec![]).await.unwrap();
+    let first = export(&s.graph());
+    assert!(first.len() > 120, "the export is indented");
+    let dir2 = tempfile::tempdir().unwrap();
+    let s2 = Service::open_with_limits(dir2.path(), 1 << 20, limits).unwrap();
+    if let Err(e) = import(&s2, &f("export.json", &first), vec![]).await {
+        panic!("{e}");
+    }
+    assert_eq!(export(&s2.graph()), first);
+    let over = text.replace("abcdef", "abcdefg");
+    let Err(ImportFailure::Invalid(errs)) = import(&s2, &f("x.json", &over), vec![]).await else {
+        panic!("accepted")
+    };
+    assert_eq!(errs[0].field.as_deref(), Some("name"), "{}", errs[0]);
+}
+
+#[tokio::test]
+async fn the_service_refuses_an_over_long_string_whatever_the_door() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Service::open_with_limits(dir.path(), 1 << 20, TINY).unwrap();
+    let mut n: Node = serde_json::from_str(r#"{"id": "person:a", "name": "A"}"#).unwrap();
+    n.description = Some("123456789".into());
+    let Err(ServiceError::Rejected(p)) = s
+        .write(vec![crate::service::Change::Put(
+            crate::service::Mode::Create,
+            crate::service::Record::Node(n),
+        )])
+        .await
+    else {
+        panic!("accepted")
+    };
+    assert_eq!(
+        (p[0].code, p[0].field.as_deref()),
+        (Code::InvalidInput, Some("description"))
+    );
+    assert_eq!(s.graph().node_count(), 0);
+}
+
+#[tokio::test]
+async fn the_seed_loader_keeps_to_the_limits() {
+    let dir = tempfile::tempdir().unwrap();
+    let limits = SizeLimits {
+        max_string: 100,
+        ..SizeLimits::default()
+    };
+    let s = Service::open_with_limits(dir.path(), 1 << 20, limits).unwrap();
+    let Err(ImportFailure::Invalid(errs)) = seed_if_new(&s).await else {
+        panic!("the seed went in")
+    };
+    let e = &errs[0];
+    assert!(e.file.ends_with(".json") && e.line.is_some(), "{e}");
+    assert!(e.record.is_some() && e.field.is_some(), "{e}");
+    assert!(s.store().is_empty());
 }

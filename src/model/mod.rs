@@ -7,6 +7,7 @@ pub mod ids;
 pub mod kinds;
 pub mod patch;
 pub mod record;
+pub mod size;
 
 pub use date::{DateError, Day, PartialDate, Precision};
 pub use ids::{slugify, ConflictId, IdError, NodeId, RelId};
@@ -15,3 +16,4 @@ pub use kinds::{
 };
 pub use patch::{version, Edit, NodePatch, RelationPatch};
 pub use record::{node_attrs, Alias, Citation, Conflict, FieldError, Node, Note, Relation};
+pub use size::{SizeLimits, SizeProblem};

@@ -21,6 +21,7 @@
 mod durability;
 mod plan;
 mod queue;
+mod sizes;
 mod spare;
 
 use std::path::Path;
@@ -29,7 +30,9 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::broadcast;
 
 use crate::graph::{Dangling, Graph};
-use crate::model::{Conflict, ConflictId, Node, NodeId, NodePatch, RelId, Relation, RelationPatch};
+use crate::model::{
+    Conflict, ConflictId, Node, NodeId, NodePatch, RelId, Relation, RelationPatch, SizeLimits,
+};
 use crate::store::{Store, StoreError};
 
 /// What a put does when the record exists (or does not).
@@ -176,6 +179,8 @@ struct Inner {
     queue: queue::Queue,
     copies: spare::Counts,
     events: broadcast::Sender<Event>,
+    /// Checked on every record written.
+    sizes: SizeLimits,
 }
 
 /// The shared handle every layer above uses. Cheap to clone.
@@ -192,6 +197,15 @@ impl Service {
 
     /// [`Service::open`] with a store page cache of `cache_bytes`.
     pub fn open_with(dir: &Path, cache_bytes: u64) -> Result<Service, ServiceError> {
+        Self::open_with_limits(dir, cache_bytes, SizeLimits::default())
+    }
+
+    /// [`Service::open_with`], refusing any record over `sizes`.
+    pub fn open_with_limits(
+        dir: &Path,
+        cache_bytes: u64,
+        sizes: SizeLimits,
+    ) -> Result<Service, ServiceError> {
         let store = Store::open_with(dir, cache_bytes)?;
         let graph = Graph::from_contents(store.load()?)?;
         tracing::info!(
@@ -214,6 +228,7 @@ impl Service {
                 queue: queue::Queue::default(),
                 copies: spare::Counts::default(),
                 events,
+                sizes,
             }),
         })
     }
@@ -233,6 +248,11 @@ impl Service {
     /// service made read-only); also bounds the flush in [`Service::close`].
     pub fn set_flush_timeout(&self, timeout: std::time::Duration) {
         self.inner.durable.set_timeout(timeout);
+    }
+
+    /// The size limits records must keep to (imports read files within them).
+    pub fn sizes(&self) -> SizeLimits {
+        self.inner.sizes
     }
 
     pub fn store(&self) -> &Store {
@@ -255,6 +275,18 @@ impl Service {
         changes: Vec<Change>,
         meta: Vec<(&'static str, Vec<u8>)>,
     ) -> Result<Committed, ServiceError> {
+        let changes = if changes.len() <= 64 {
+            sizes::check(&self.inner.sizes, &changes).map_err(ServiceError::Rejected)?;
+            changes
+        } else {
+            // Measuring a large import is work in proportion to it: off the
+            // async workers.
+            let limits = self.inner.sizes;
+            tokio::task::spawn_blocking(move || sizes::check(&limits, &changes).map(|_| changes))
+                .await
+                .map_err(|e| ServiceError::Internal(e.to_string()))?
+                .map_err(ServiceError::Rejected)?
+        };
         let (events, seq) = queue::commit(&self.inner, changes, meta).await?;
         self.inner.durable.wait(seq).await?;
         for e in &events {
@@ -281,8 +313,9 @@ impl Service {
 
     /// Checks `changes` without applying them: every problem, or none.
     pub fn check(&self, changes: Vec<Change>) -> Result<(), Vec<Problem>> {
+        sizes::check(&self.inner.sizes, &changes)?;
         let base = self.graph();
-        plan::plan(&base, base.as_ref().clone(), changes).map(|_| ())
+        plan::plan(&base, base.as_ref().clone(), changes, &self.inner.sizes).map(|_| ())
     }
 
     /// Flushes everything and stops the flusher, each within the flush
@@ -347,7 +380,8 @@ impl Inner {
         let w = &mut *guard;
         let (work, source) = w.spares.working_copy(&w.head, w.seq);
         self.copies.note(source);
-        let plan = plan::plan(&w.head, work, changes).map_err(ServiceError::Rejected)?;
+        let plan =
+            plan::plan(&w.head, work, changes, &self.sizes).map_err(ServiceError::Rejected)?;
         if plan.ops.is_empty() && meta.is_empty() {
             let evicted = w.spares.unchanged(w.seq, plan.next);
             let seq = w.seq;

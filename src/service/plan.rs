@@ -9,7 +9,7 @@ use petgraph::Direction;
 use crate::graph::Graph;
 use crate::model::{
     version, Conflict, ConflictId, FieldError, Node, NodeId, NodePatch, RelId, Relation,
-    RelationPatch,
+    RelationPatch, SizeLimits,
 };
 use crate::store::Op;
 
@@ -32,6 +32,8 @@ struct Touched {
 
 struct Planner<'a> {
     base: &'a Graph,
+    /// Patched records are measured here, once the patch has made them.
+    sizes: &'a SizeLimits,
     next: Graph,
     touched: Touched,
     problems: Vec<Problem>,
@@ -140,7 +142,9 @@ impl Planner<'_> {
         };
         let mut n = (**n).clone();
         patch.apply(&mut n);
-        self.put_node(Mode::Update, n);
+        if self.within_sizes(id.as_str(), &n) {
+            self.put_node(Mode::Update, n);
+        }
     }
 
     fn patch_relation(&mut self, id: &RelId, patch: RelationPatch) {
@@ -150,7 +154,20 @@ impl Planner<'_> {
         };
         let mut r = (**r).clone();
         patch.apply(&mut r);
-        self.put_relation(Mode::Update, r);
+        if self.within_sizes(id.as_str(), &r) {
+            self.put_relation(Mode::Update, r);
+        }
+    }
+
+    /// Whether a patched record keeps to the size limits; if not, a problem
+    /// for each field over them.
+    fn within_sizes<T: serde::Serialize>(&mut self, id: &str, record: &T) -> bool {
+        let found = self.sizes.check(record);
+        let ok = found.is_empty();
+        for f in found {
+            self.problem(Code::InvalidInput, id, f.field.as_deref(), f.message);
+        }
+        ok
     }
 
     fn expect(&mut self, id: &str, want: &str) {
@@ -393,9 +410,15 @@ fn quoted<T: std::fmt::Display>(ids: &[T]) -> String {
 /// Plans `changes` against `base`, applying them to `work` (a private copy of
 /// `base`, given up on failure). Every change is checked, so the caller gets
 /// every problem at once; the plan is all or nothing.
-pub fn plan(base: &Graph, work: Graph, changes: Vec<Change>) -> Result<Plan, Vec<Problem>> {
+pub fn plan(
+    base: &Graph,
+    work: Graph,
+    changes: Vec<Change>,
+    sizes: &SizeLimits,
+) -> Result<Plan, Vec<Problem>> {
     let mut p = Planner {
         base,
+        sizes,
         next: work,
         touched: Touched::default(),
         problems: Vec::new(),
