@@ -271,3 +271,38 @@ async fn a_graceful_shutdown_does_not_wait_for_silent_or_idle_connections() {
         start.elapsed()
     );
 }
+
+/// Upgrades to a graphql-transport-ws WebSocket and then says nothing.
+async fn silent_websocket(s: &TestServer) -> TcpStream {
+    let mut c = connect(s).await;
+    c.write_all(
+        b"GET /ws HTTP/1.1\r\nHost: t\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\
+          Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\
+          Sec-WebSocket-Protocol: graphql-transport-ws\r\n\r\n",
+    )
+    .await
+    .unwrap();
+    let mut buf = [0u8; 1024];
+    let n = tokio::time::timeout(S(5.0), c.read(&mut buf))
+        .await
+        .expect("an upgrade answer")
+        .unwrap();
+    let head = String::from_utf8_lossy(&buf[..n]).to_string();
+    assert!(head.starts_with("HTTP/1.1 101"), "{head}");
+    c
+}
+
+#[tokio::test]
+async fn a_websocket_that_never_sends_connection_init_is_closed_and_frees_its_slot() {
+    let s = TestServer::with_options(options(2, 1.0, 30.0, 30.0)).await;
+    let mut ws = [silent_websocket(&s).await, silent_websocket(&s).await];
+    let closed = closed_within(&mut ws[0], S(5.0)).await;
+    assert!(
+        closed.is_some(),
+        "a silent WebSocket was still open after 5 s"
+    );
+    let mut c = connect(&s).await;
+    c.write_all(GET).await.unwrap();
+    let res = read_response(&mut c).await;
+    assert!(res.starts_with("HTTP/1.1 200"), "{res}");
+}

@@ -10,6 +10,7 @@
 //! snapshot after the write). Subscriptions are served at `/ws`.
 
 use std::collections::HashMap;
+use std::time::Duration;
 
 use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
 use async_graphql::{Data, Variables};
@@ -35,6 +36,8 @@ struct Ctx {
     limits: Limits,
     /// Origins other than the server's own allowed to open `/ws`.
     cors_origins: Vec<String>,
+    /// How long a WebSocket may stay open before its `connection_init`.
+    ws_init_timeout: Duration,
 }
 
 /// The response media type the client asked for.
@@ -378,15 +381,18 @@ async fn ws(
     }
     let header_token = Auth::token(&headers).map(str::to_owned);
     let (schema, auth) = (ctx.schema.clone(), ctx.auth.clone());
+    let init_timeout = ctx.ws_init_timeout;
     upgrade
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
         // A message is a request: the body cap holds for it too, and a
         // frame over it is refused from its header, before it is read.
         .max_message_size(ctx.limits.max_body)
         .max_frame_size(ctx.limits.max_body)
-        .on_upgrade(move |stream| {
-            GraphQLWebSocket::new(stream, schema, protocol)
+        .on_upgrade(move |stream| async move {
+            let (inited, init_seen) = tokio::sync::oneshot::channel::<()>();
+            let serve = GraphQLWebSocket::new(stream, schema, protocol)
                 .on_connection_init(move |payload| async move {
+                    let _ = inited.send(());
                     // The connection's rights, checked by the schema's guard
                     // on every operation sent over it.
                     let token = init_token(&payload).or(header_token);
@@ -398,15 +404,31 @@ async fn ws(
                     data.insert::<Caller>(caller);
                     Ok(data)
                 })
-                .serve()
+                .serve();
+            // An upgraded socket keeps its connection slot; one that never
+            // says `connection_init` is closed like a request head that never
+            // comes.
+            tokio::pin!(serve);
+            tokio::select! {
+                () = &mut serve => return,
+                seen = tokio::time::timeout(init_timeout, init_seen) => {
+                    if seen.is_err() {
+                        tracing::debug!("closing a WebSocket that sent no connection_init in time");
+                        return;
+                    }
+                }
+            }
+            serve.await
         })
 }
 
+/// `ws_init_timeout`: how long a WebSocket may wait before `connection_init`.
 pub fn router(
     schema: AttacheSchema,
     auth: Auth,
     limits: Limits,
     cors_origins: Vec<String>,
+    ws_init_timeout: Duration,
 ) -> Router {
     Router::new()
         .route("/graphql", get(get_handler).post(post))
@@ -416,6 +438,7 @@ pub fn router(
             auth,
             limits,
             cors_origins,
+            ws_init_timeout,
         })
 }
 

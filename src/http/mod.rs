@@ -47,6 +47,7 @@ pub fn app(service: Service, options: &Options) -> Router {
                 options.auth.clone(),
                 options.limits.clone(),
                 options.cors_origins.clone(),
+                options.connections.header_read_timeout,
             )
             // GraphQL answers (GraphiQL's schema query is ~180 KiB) go
             // compressed when the client accepts it; the UI bundle is
