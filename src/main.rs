@@ -351,7 +351,7 @@ async fn check_cmd(store: &StoreAt) -> Result<()> {
             problems.join("\n  ")
         );
     }
-    println!("ok: {nodes} nodes, {relations} relations; indexes agree, no dangling references");
+    println!("ok: {nodes} nodes, {relations} relations; records decode, no dangling references, no leftover trees");
     Ok(())
 }
 
