@@ -92,12 +92,9 @@ struct StoreAt {
     sizes: SizeLimits,
 }
 
-fn open(store: &StoreAt) -> Result<Service> {
-    Ok(Service::open_with_limits(
-        &store.data,
-        store.cache_bytes,
-        store.sizes,
-    )?)
+/// Opens the store on the blocking pool (see [`Service::open_async`]).
+async fn open(store: &StoreAt) -> Result<Service> {
+    Ok(Service::open_async(&store.data, store.cache_bytes, store.sizes).await?)
 }
 
 /// Checks the access settings against the address and builds the server options.
@@ -177,7 +174,7 @@ async fn serve(
     options: Options,
     flush_timeout: Duration,
 ) -> Result<()> {
-    let service = open(store)?;
+    let service = open(store).await?;
     service.set_flush_timeout(flush_timeout);
     if !no_seed {
         let loaded = import::seed_if_new(&service)
@@ -291,7 +288,7 @@ async fn import_cmd(store: &StoreAt, paths: &[PathBuf], check: bool) -> Result<(
     let parsed = import::parse(sources, store.sizes);
     pb.finish_and_clear();
     let parsed = parsed.map_err(ImportFailure::Invalid)?;
-    let service = open(store)?;
+    let service = open(store).await?;
     if check {
         let sp = spinner("checking");
         let res = import::check_parsed(&service, parsed);
@@ -320,7 +317,7 @@ async fn import_cmd(store: &StoreAt, paths: &[PathBuf], check: bool) -> Result<(
 }
 
 async fn export_cmd(store: &StoreAt, out: Option<&Path>) -> Result<()> {
-    let service = open(store)?;
+    let service = open(store).await?;
     let text = import::export(&service.graph());
     match out {
         Some(path) => {
@@ -338,7 +335,7 @@ async fn export_cmd(store: &StoreAt, out: Option<&Path>) -> Result<()> {
 }
 
 async fn check_cmd(store: &StoreAt) -> Result<()> {
-    let service = open(store)?;
+    let service = open(store).await?;
     let problems = service.store().verify()?;
     let g = service.graph();
     let (nodes, relations) = (g.node_count(), g.relation_count());
@@ -351,7 +348,7 @@ async fn check_cmd(store: &StoreAt) -> Result<()> {
             problems.join("\n  ")
         );
     }
-    println!("ok: {nodes} nodes, {relations} relations; indexes agree, no dangling references");
+    println!("ok: {nodes} nodes, {relations} relations; records decode, no dangling references, no leftover trees");
     Ok(())
 }
 

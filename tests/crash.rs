@@ -1,7 +1,7 @@
 //! Nothing acknowledged is lost: run concurrent writers and readers against
 //! the real binary, `kill -9` it at pseudo-random moments, restart, and check
-//! that every acknowledged write is there, the store's indexes agree with its
-//! records, no relation points at a missing node, and the graph the API serves
+//! that every acknowledged write is there, every stored record
+//! decodes, no relation points at a missing node, and the graph the API serves
 //! equals the one rebuilt from sled.
 //!
 //! CI runs 20 cycles; `scripts/crash.sh N` runs more (ATTACHE_CRASH_CYCLES).
@@ -108,7 +108,7 @@ async fn acknowledged_writes_survive_repeated_kill_9() {
             t.await.unwrap();
         }
 
-        // The store on its own: indexes agree, nothing dangles, the graph rebuilds.
+        // The store on its own: records decode, nothing dangles, the graph rebuilds.
         let (ok, out, err) = cli(&data, &["check"]);
         assert!(ok, "cycle {cycle}: check failed: {out}{err}");
         let (ok, from_sled, err) = cli(&data, &["export"]);

@@ -1,5 +1,6 @@
 //! Heavy work: what the analysis fields cost against the complexity limit,
-//! and where their computations run (the blocking pool, one a core).
+//! and where their computations and the `import` mutation's parse run (the
+//! blocking pool, one a core).
 
 use std::sync::{Arc, LazyLock};
 
@@ -7,8 +8,10 @@ use async_graphql::Result;
 use tokio::sync::Semaphore;
 
 use super::analysis::MAX_PATH_DEPTH;
-use super::errors::{coded, ErrorCode};
+use super::errors::{coded, import_error, ErrorCode};
 use crate::graph::Graph;
+use crate::import;
+use crate::service::Service;
 
 // What the analysis fields cost in complexity points, besides the fields they
 // return: each builds or walks a network, so each counts for far more than a
@@ -78,4 +81,83 @@ pub async fn offload<T: Send + 'static>(
             None,
         )
     })
+}
+
+/// Parses an `import` mutation's document (up to the body limit, 32 MiB by
+/// default) on the blocking pool, one a core like [`offload`], so the
+/// runtime's workers go on serving other requests meanwhile.
+pub async fn parse_import(
+    service: &Service,
+    name: String,
+    document: String,
+) -> Result<import::Parsed> {
+    let sizes = service.sizes();
+    let failed = |e: &dyn std::fmt::Display| {
+        tracing::error!(error = %e, "the import parse did not finish");
+        coded(
+            ErrorCode::Internal,
+            "the import document could not be read",
+            None,
+        )
+    };
+    let permit = heavy().acquire_owned().await.map_err(|e| failed(&e))?;
+    let parsed = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        let source = import::Source::new(name, std::io::Cursor::new(document));
+        import::parse(vec![source], sizes)
+    })
+    .await
+    .map_err(|e| failed(&e))?;
+    parsed.map_err(|errs| import_error(import::ImportFailure::Invalid(errs)))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use super::*;
+
+    fn document(people: usize) -> String {
+        let mut s = String::from("{\"format\": \"attache/1\", \"nodes\": [");
+        for i in 0..people {
+            if i > 0 {
+                s.push(',');
+            }
+            s.push_str(&format!(
+                "{{\"id\": \"person:p{i}\", \"name\": \"P {i}\", \"citations\": [{{\"source\": \"source:s\"}}]}}"
+            ));
+        }
+        s.push_str("]}");
+        s
+    }
+
+    // A current-thread runtime: a parse on its one worker would stop the ticker.
+    #[tokio::test]
+    async fn an_import_parse_does_not_stall_the_other_tasks_of_the_runtime() {
+        let dir = tempfile::tempdir().unwrap();
+        let service = Service::open(dir.path()).unwrap();
+        let doc = document(10_000);
+        let ticks = Arc::new(AtomicUsize::new(0));
+        let counter = ticks.clone();
+        let ticker = tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(Duration::from_millis(5)).await;
+                counter.fetch_add(1, Ordering::Relaxed);
+            }
+        });
+        tokio::task::yield_now().await;
+        let start = std::time::Instant::now();
+        let parsed = parse_import(&service, "request".into(), doc).await.unwrap();
+        let took = start.elapsed();
+        let n = ticks.load(Ordering::Relaxed);
+        ticker.abort();
+        assert_eq!(parsed.changes.len(), 10_000);
+        assert!(
+            took >= Duration::from_millis(100),
+            "the parse took only {took:?}: use a larger document"
+        );
+        assert!(n >= 5, "the ticker ran {n} times during a {took:?} parse");
+    }
 }

@@ -372,10 +372,13 @@ impl GraphMutations {
             ));
         }
         let service = super::service(ctx);
-        let source = import::Source::new(name, document.as_bytes());
-        let r = import::import_from(service, vec![source], Vec::new())
-            .await
-            .map_err(import_error)?;
+        let r = import::apply(
+            service,
+            super::heavy::parse_import(service, name, document).await?,
+            Vec::new(),
+        )
+        .await
+        .map_err(import_error)?;
         Ok(ImportResult {
             records: r.records,
             created: r.created,

@@ -206,6 +206,30 @@ impl Service {
         cache_bytes: u64,
         sizes: SizeLimits,
     ) -> Result<Service, ServiceError> {
+        let (store, graph) = Self::load(dir, cache_bytes)?;
+        Ok(Self::assemble(store, graph, sizes))
+    }
+
+    /// [`Service::open_with_limits`] for async code: opening the store (which
+    /// may wait for sled's lock) and loading every record run on the blocking
+    /// pool, so the runtime's workers go on serving other tasks meanwhile.
+    pub async fn open_async(
+        dir: &Path,
+        cache_bytes: u64,
+        sizes: SizeLimits,
+    ) -> Result<Service, ServiceError> {
+        let owned = dir.to_owned();
+        let loaded = tokio::task::spawn_blocking(move || Self::load(&owned, cache_bytes)).await;
+        let (store, graph) = match loaded {
+            Ok(res) => res?,
+            // Never cancelled (the handle is awaited here), so only a panic.
+            Err(e) => std::panic::resume_unwind(e.into_panic()),
+        };
+        Ok(Self::assemble(store, graph, sizes))
+    }
+
+    /// The blocking part of opening: the store, and the graph rebuilt from it.
+    fn load(dir: &Path, cache_bytes: u64) -> Result<(Store, Graph), ServiceError> {
         let store = Store::open_with(dir, cache_bytes)?;
         let graph = Graph::from_contents(store.load()?)?;
         tracing::info!(
@@ -214,9 +238,14 @@ impl Service {
             dir = %dir.display(),
             "store opened"
         );
+        Ok((store, graph))
+    }
+
+    /// Starts the service over a loaded store. Needs a Tokio runtime.
+    fn assemble(store: Store, graph: Graph, sizes: SizeLimits) -> Service {
         let (events, _) = broadcast::channel(1024);
         let graph = Arc::new(graph);
-        Ok(Service {
+        Service {
             inner: Arc::new(Inner {
                 durable: durability::Durability::start(store.clone(), graph.clone()),
                 store,
@@ -230,7 +259,7 @@ impl Service {
                 events,
                 sizes,
             }),
-        })
+        }
     }
 
     /// The current snapshot: every write in it is on disk. Hold it for a

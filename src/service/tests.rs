@@ -255,3 +255,45 @@ async fn a_spare_several_commits_behind_catches_up_by_replaying_them() {
     assert_eq!(crate::import::export(&s.graph()), rebuilt(&s));
     assert_eq!((r2.relation_count(), r3.relation_count()), (2, 3));
 }
+
+/// Opens the store in `dir` with `open` while another handle holds sled's
+/// lock for 500 ms; returns how often a 10 ms ticker ran meanwhile on this
+/// (current-thread) runtime.
+async fn ticks_during_a_slow_open<F: std::future::Future<Output = Service>>(
+    dir: &Path,
+    open: impl FnOnce() -> F,
+) -> usize {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let held = Store::open(dir).unwrap();
+    let releaser = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        drop(held);
+    });
+    let ticks = Arc::new(AtomicUsize::new(0));
+    let counter = ticks.clone();
+    let ticker = tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            counter.fetch_add(1, Ordering::Relaxed);
+        }
+    });
+    tokio::task::yield_now().await;
+    let s = open().await;
+    let n = ticks.load(Ordering::Relaxed);
+    ticker.abort();
+    releaser.join().unwrap();
+    s.close().await.unwrap();
+    n
+}
+
+#[tokio::test]
+async fn a_slow_open_does_not_stall_the_other_tasks_of_the_runtime() {
+    let dir = tempfile::tempdir().unwrap();
+    let n = ticks_during_a_slow_open(dir.path(), || async {
+        Service::open_async(dir.path(), crate::store::CACHE_BYTES, SizeLimits::default())
+            .await
+            .unwrap()
+    })
+    .await;
+    assert!(n >= 10, "the ticker ran {n} times in a 500 ms open");
+}

@@ -28,7 +28,7 @@ use crate::model::{Conflict, ConflictId, Node, NodeId, RelId, Relation};
 /// Operations per transaction in a chunked write.
 pub const CHUNK_OPS: usize = 4096;
 
-const MARKER: &str = "journal";
+pub(super) const MARKER: &str = "journal";
 
 /// How to restore one record: its old version, or `None` when it was absent.
 #[derive(Serialize, Deserialize)]
@@ -266,7 +266,10 @@ mod tests {
         assert!(s.meta("seeded").unwrap().is_none());
         assert!(s.meta(MARKER).unwrap().is_none());
         assert!(s.undo.is_empty());
-        assert!(s.verify().unwrap().is_empty(), "indexes restored too");
+        assert!(
+            s.verify().unwrap().is_empty(),
+            "store consistent after the undo"
+        );
     }
 
     #[test]

@@ -7,19 +7,18 @@
 //!   unfinished.
 //! - `nodes`: node id → [`Node`]; `relations`: relation id → [`Relation`];
 //!   `conflicts`: conflict id → [`Conflict`].
-//! - `edges_out`: `from \0 kind \0 rel` → empty (forward index);
-//!   `edges_in`: `to \0 kind \0 rel` → empty (reverse index).
 //! - `undo`: sequence number → how to restore a record, for the chunked write
 //!   in progress ([`journal`]); empty otherwise.
-//! - `refs`: `target \0 referrer` → field name: every reference that is not an
-//!   edge end (a relation's capacity, on_behalf_of or topic, a cited source, a
-//!   conflict's claim), so "who points at X" is one prefix scan.
+//!
+//! Formats 1 and 2 also kept three index trees (`edges_out`, `edges_in`,
+//! `refs`) written on every write and read by nothing: every query is
+//! answered from the in-memory graph, loaded whole at start-up. Format 3
+//! dropped them ([`DROPPED_TREES`]); opening an older store drops them.
 //!
 //! Architecture invariant: every write is one sled transaction over all trees
 //! ([`Store::apply`]), or, when larger than [`journal::CHUNK_OPS`], chunks
-//! under an undo journal that make it all or nothing just the same; it reads the old record inside the transaction so that
-//! index entries are removed and added with the record, whatever the caller
-//! believes. Durability is separate: [`Store::flush`].
+//! under an undo journal that make it all or nothing just the same. Durability
+//! is separate: [`Store::flush`].
 
 mod codec;
 mod guard;
@@ -105,59 +104,14 @@ pub struct Store {
     nodes: sled::Tree,
     relations: sled::Tree,
     conflicts: sled::Tree,
-    edges_out: sled::Tree,
-    edges_in: sled::Tree,
-    refs: sled::Tree,
     /// Undo entries of a chunked write in progress (see [`journal`]).
     undo: sled::Tree,
 }
 
-const SEP: u8 = 0;
-
-fn key3(a: &str, b: &str, c: &str) -> Vec<u8> {
-    let mut k = Vec::with_capacity(a.len() + b.len() + c.len() + 2);
-    k.extend_from_slice(a.as_bytes());
-    k.push(SEP);
-    k.extend_from_slice(b.as_bytes());
-    k.push(SEP);
-    k.extend_from_slice(c.as_bytes());
-    k
-}
-
-fn key2(a: &str, b: &str) -> Vec<u8> {
-    let mut k = Vec::with_capacity(a.len() + b.len() + 1);
-    k.extend_from_slice(a.as_bytes());
-    k.push(SEP);
-    k.extend_from_slice(b.as_bytes());
-    k
-}
-
-/// The `refs` entries a record makes: (target, referrer, field).
-fn node_refs(n: &Node) -> Vec<(Vec<u8>, Vec<u8>)> {
-    n.all_citations()
-        .map(|(field, c)| (key2(c.source.as_str(), n.id.as_str()), field.into_bytes()))
-        .collect()
-}
-
-fn rel_refs(r: &Relation) -> Vec<(Vec<u8>, Vec<u8>)> {
-    r.node_refs()
-        .filter(|(f, _)| f != "from" && f != "to")
-        .map(|(f, id)| (key2(id.as_str(), r.id.as_str()), f.into_bytes()))
-        .collect()
-}
-
-fn conflict_refs(c: &Conflict) -> Vec<(Vec<u8>, Vec<u8>)> {
-    c.claims
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            (
-                key2(r.as_str(), c.id.as_str()),
-                format!("claims[{i}]").into_bytes(),
-            )
-        })
-        .collect()
-}
+/// Trees of formats 1 and 2 that format 3 no longer keeps: forward and
+/// reverse edge indexes and a "who references X" index, written on every
+/// write and read by nothing (queries use the in-memory graph).
+pub const DROPPED_TREES: [&str; 3] = ["edges_out", "edges_in", "refs"];
 
 type Abort = ConflictableTransactionError<StoreError>;
 
@@ -170,56 +124,35 @@ struct Tx<'a> {
     nodes: &'a TransactionalTree,
     rels: &'a TransactionalTree,
     confs: &'a TransactionalTree,
-    out: &'a TransactionalTree,
-    inn: &'a TransactionalTree,
-    refs: &'a TransactionalTree,
     meta: &'a TransactionalTree,
     undo: &'a TransactionalTree,
 }
 
 impl Tx<'_> {
-    /// Applies one op, keeping every index entry in step with the records.
+    /// Applies one op.
     fn apply(&self, op: &Op) -> Result<(), Abort> {
         let Tx {
-            nodes,
-            rels,
-            confs,
-            out,
-            inn,
-            refs,
-            ..
+            nodes, rels, confs, ..
         } = *self;
         match op {
             Op::PutNode(n) => {
-                let key = n.id.as_str().as_bytes();
-                if let Some(old) = nodes.get(key)? {
-                    let old: Node = codec::decode(&old, "nodes", n.id.as_str()).map_err(abort)?;
-                    remove_refs(refs, node_refs(&old))?;
-                }
-                nodes.insert(key, codec::encode(n))?;
-                insert_refs(refs, node_refs(n))?;
+                nodes.insert(n.id.as_str().as_bytes(), codec::encode(n))?;
             }
             Op::DeleteNode(id) => {
-                if let Some(old) = nodes.remove(id.as_str().as_bytes())? {
-                    let old: Node = codec::decode(&old, "nodes", id.as_str()).map_err(abort)?;
-                    remove_refs(refs, node_refs(&old))?;
-                }
+                nodes.remove(id.as_str().as_bytes())?;
             }
             Op::PutRelation(r) => {
-                remove_relation(rels, out, inn, refs, &r.id)?;
                 rels.insert(r.id.as_str().as_bytes(), codec::encode(r))?;
-                let k = r.kind.name();
-                out.insert(key3(r.from.as_str(), k, r.id.as_str()), &[])?;
-                inn.insert(key3(r.to.as_str(), k, r.id.as_str()), &[])?;
-                insert_refs(refs, rel_refs(r))?;
             }
-            Op::DeleteRelation(id) => remove_relation(rels, out, inn, refs, id)?,
+            Op::DeleteRelation(id) => {
+                rels.remove(id.as_str().as_bytes())?;
+            }
             Op::PutConflict(c) => {
-                remove_conflict(confs, refs, &c.id)?;
                 confs.insert(c.id.as_str().as_bytes(), codec::encode(c))?;
-                insert_refs(refs, conflict_refs(c))?;
             }
-            Op::DeleteConflict(id) => remove_conflict(confs, refs, id)?,
+            Op::DeleteConflict(id) => {
+                confs.remove(id.as_str().as_bytes())?;
+            }
         }
         Ok(())
     }
@@ -265,9 +198,6 @@ impl Store {
             nodes: db.open_tree("nodes")?,
             relations: db.open_tree("relations")?,
             conflicts: db.open_tree("conflicts")?,
-            edges_out: db.open_tree("edges_out")?,
-            edges_in: db.open_tree("edges_in")?,
-            refs: db.open_tree("refs")?,
             undo: db.open_tree("undo")?,
             db,
         };
@@ -293,16 +223,8 @@ impl Store {
                         key: "format_version".into(),
                         reason: "not a u32".into(),
                     })?);
-                if found == 1 {
-                    // Format 2 added the `undo` tree and `meta/journal` (see
-                    // `journal`); a format-1 store has neither, so nothing to
-                    // convert. The bump makes older builds refuse a store
-                    // that may hold an unfinished journaled write.
-                    store
-                        .meta
-                        .insert("format_version", &FORMAT_VERSION.to_be_bytes())?;
-                    store.db.flush()?;
-                    tracing::info!(from = found, to = FORMAT_VERSION, "store format migrated");
+                if found == 1 || found == 2 {
+                    store.migrate_to_3(found)?;
                 } else if found != FORMAT_VERSION {
                     return Err(StoreError::FormatVersion {
                         path: dir.to_owned(),
@@ -319,6 +241,24 @@ impl Store {
         }
         store.recover()?;
         Ok(store)
+    }
+
+    /// Formats 1 and 2 to 3. Format 2 added the `undo` tree and
+    /// `meta/journal` (see `journal`), which a format-1 store lacks and needs
+    /// no conversion for; format 3 dropped [`DROPPED_TREES`]. The trees go
+    /// first and the version is bumped only once their removal is durable, so
+    /// a crash in between leaves a store at the old version that the next open
+    /// migrates again (dropping a tree that is gone is a no-op).
+    fn migrate_to_3(&self, found: u32) -> Result<(), StoreError> {
+        for name in DROPPED_TREES {
+            self.db.drop_tree(name)?;
+        }
+        self.db.flush()?;
+        self.meta
+            .insert("format_version", &FORMAT_VERSION.to_be_bytes())?;
+        self.db.flush()?;
+        tracing::info!(from = found, to = FORMAT_VERSION, "store format migrated");
+        Ok(())
     }
 
     /// Reads every record, checking each decodes.
@@ -340,7 +280,7 @@ impl Store {
         Ok(self.meta.get(key)?.map(|v| v.to_vec()))
     }
 
-    /// Applies all `ops`: records and their index entries change together or
+    /// Applies all `ops`: the records change together or
     /// not at all. Up to [`journal::CHUNK_OPS`] operations are one sled
     /// transaction; a larger write is applied in chunks under an undo journal
     /// (sled keeps every page version of a transaction until it ends, so one
@@ -367,20 +307,14 @@ impl Store {
             &self.nodes,
             &self.relations,
             &self.conflicts,
-            &self.edges_out,
-            &self.edges_in,
-            &self.refs,
             &self.meta,
             &self.undo,
         );
-        let res = trees.transaction(|(nodes, rels, confs, out, inn, refs, meta, undo)| {
+        let res = trees.transaction(|(nodes, rels, confs, meta, undo)| {
             f(&Tx {
                 nodes,
                 rels,
                 confs,
-                out,
-                inn,
-                refs,
                 meta,
                 undo,
             })
@@ -396,131 +330,33 @@ impl Store {
         Ok(self.db.flush()?)
     }
 
-    /// Compares the indexes with the records and returns every disagreement
-    /// (empty when the store is consistent). Scans everything: for checks and tests.
+    /// Checks the store and returns every problem found (empty when it is
+    /// consistent): every record decodes, every node a relation names exists,
+    /// no tree of an older format is left and no undo entry outlives its
+    /// chunked write. Scans everything: for `attache check` and tests.
     pub fn verify(&self) -> Result<Vec<String>, StoreError> {
         let c = self.load()?;
-        let mut want_out = std::collections::BTreeSet::new();
-        let mut want_in = std::collections::BTreeSet::new();
-        let mut want_refs = std::collections::BTreeMap::new();
         let node_ids: std::collections::HashSet<_> =
             c.nodes.iter().map(|n| n.id.as_str().to_owned()).collect();
         let mut problems = Vec::new();
-        for n in &c.nodes {
-            want_refs.extend(node_refs(n));
-        }
         for r in &c.relations {
-            want_out.insert(key3(r.from.as_str(), r.kind.name(), r.id.as_str()));
-            want_in.insert(key3(r.to.as_str(), r.kind.name(), r.id.as_str()));
-            want_refs.extend(rel_refs(r));
             for (field, id) in r.node_refs() {
                 if !node_ids.contains(id.as_str()) {
                     problems.push(format!("{} {field} points at missing {id}", r.id));
                 }
             }
         }
-        for cf in &c.conflicts {
-            want_refs.extend(conflict_refs(cf));
+        for name in self.db.tree_names() {
+            if DROPPED_TREES.iter().any(|d| d.as_bytes() == name.as_ref()) {
+                let name = String::from_utf8_lossy(&name);
+                problems.push(format!("tree `{name}` of format 2 is still there"));
+            }
         }
-        let keys = |t: &sled::Tree| -> Result<std::collections::BTreeSet<Vec<u8>>, StoreError> {
-            t.iter()
-                .keys()
-                .map(|k| Ok(k?.to_vec()))
-                .collect::<Result<_, StoreError>>()
-        };
-        if keys(&self.edges_out)? != want_out {
-            problems.push("edges_out disagrees with relations".into());
-        }
-        if keys(&self.edges_in)? != want_in {
-            problems.push("edges_in disagrees with relations".into());
-        }
-        let got_refs: std::collections::BTreeMap<Vec<u8>, Vec<u8>> = self
-            .refs
-            .iter()
-            .map(|kv| kv.map(|(k, v)| (k.to_vec(), v.to_vec())))
-            .collect::<Result<_, _>>()?;
-        if got_refs != want_refs {
-            problems.push("refs disagrees with records".into());
+        if self.meta.get(journal::MARKER)?.is_none() && !self.undo.is_empty() {
+            problems.push("undo entries without a chunked write in progress".into());
         }
         Ok(problems)
     }
-
-    /// The ids of records that reference `target` other than as an edge end.
-    pub fn referrers(&self, target: &str) -> Result<Vec<String>, StoreError> {
-        let mut prefix = target.as_bytes().to_vec();
-        prefix.push(SEP);
-        self.refs
-            .scan_prefix(&prefix)
-            .keys()
-            .map(|k| {
-                let k = k?;
-                Ok(String::from_utf8_lossy(&k[prefix.len()..]).into_owned())
-            })
-            .collect()
-    }
-
-    /// Relation ids leaving `from` (`out`) or arriving at it (`in`), by index scan.
-    pub fn edges(&self, node: &str, outgoing: bool) -> Result<Vec<String>, StoreError> {
-        let tree = if outgoing {
-            &self.edges_out
-        } else {
-            &self.edges_in
-        };
-        let mut prefix = node.as_bytes().to_vec();
-        prefix.push(SEP);
-        tree.scan_prefix(&prefix)
-            .keys()
-            .map(|k| {
-                let k = k?;
-                let rest = &k[prefix.len()..];
-                let pos = rest.iter().position(|b| *b == SEP).unwrap_or(0);
-                Ok(String::from_utf8_lossy(&rest[pos + 1..]).into_owned())
-            })
-            .collect()
-    }
-}
-
-fn insert_refs(refs: &TransactionalTree, entries: Vec<(Vec<u8>, Vec<u8>)>) -> Result<(), Abort> {
-    for (k, v) in entries {
-        refs.insert(k, v)?;
-    }
-    Ok(())
-}
-
-fn remove_refs(refs: &TransactionalTree, entries: Vec<(Vec<u8>, Vec<u8>)>) -> Result<(), Abort> {
-    for (k, _) in entries {
-        refs.remove(k)?;
-    }
-    Ok(())
-}
-
-fn remove_relation(
-    rels: &TransactionalTree,
-    out: &TransactionalTree,
-    inn: &TransactionalTree,
-    refs: &TransactionalTree,
-    id: &RelId,
-) -> Result<(), Abort> {
-    if let Some(old) = rels.remove(id.as_str().as_bytes())? {
-        let old: Relation = codec::decode(&old, "relations", id.as_str()).map_err(abort)?;
-        let k = old.kind.name();
-        out.remove(key3(old.from.as_str(), k, old.id.as_str()))?;
-        inn.remove(key3(old.to.as_str(), k, old.id.as_str()))?;
-        remove_refs(refs, rel_refs(&old))?;
-    }
-    Ok(())
-}
-
-fn remove_conflict(
-    confs: &TransactionalTree,
-    refs: &TransactionalTree,
-    id: &ConflictId,
-) -> Result<(), Abort> {
-    if let Some(old) = confs.remove(id.as_str().as_bytes())? {
-        let old: Conflict = codec::decode(&old, "conflicts", id.as_str()).map_err(abort)?;
-        remove_refs(refs, conflict_refs(&old))?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
-//! Store behaviour: transactions keep records and indexes together, versions are checked.
+//! Store behaviour: records written together, format versions checked and migrated.
 
 use super::*;
 use crate::model::{Citation, RelKind};
@@ -34,7 +34,7 @@ fn open() -> (tempfile::TempDir, Store) {
 }
 
 #[test]
-fn records_and_indexes_are_written_together() {
+fn records_are_written_together() {
     let (_d, s) = open();
     s.apply(
         &[
@@ -44,14 +44,13 @@ fn records_and_indexes_are_written_together() {
         &[],
     )
     .unwrap();
-    assert_eq!(s.edges("person:a", true).unwrap(), ["rel:1"]);
-    assert_eq!(s.edges("meeting:m", false).unwrap(), ["rel:1"]);
-    assert_eq!(s.referrers("state:kz").unwrap(), ["rel:1"]);
-    assert_eq!(s.referrers("source:s1").unwrap(), ["person:a"]);
+    let c = s.load().unwrap();
+    assert_eq!(c.nodes, vec![person("person:a")]);
+    assert_eq!(c.relations, vec![rel("rel:1", "person:a", "meeting:m")]);
 }
 
 #[test]
-fn replacing_a_relation_moves_its_index_entries() {
+fn replacing_a_relation_replaces_its_record() {
     let (_d, s) = open();
     s.apply(
         &[Op::PutRelation(rel("rel:1", "person:a", "meeting:m"))],
@@ -63,12 +62,13 @@ fn replacing_a_relation_moves_its_index_entries() {
         &[],
     )
     .unwrap();
-    assert!(s.edges("person:a", true).unwrap().is_empty());
-    assert_eq!(s.edges("person:b", true).unwrap(), ["rel:1"]);
+    assert_eq!(
+        s.load().unwrap().relations,
+        vec![rel("rel:1", "person:b", "meeting:m")]
+    );
     s.apply(&[Op::DeleteRelation(RelId::parse("rel:1").unwrap())], &[])
         .unwrap();
-    assert!(s.edges("meeting:m", false).unwrap().is_empty());
-    assert!(s.referrers("state:kz").unwrap().is_empty());
+    assert!(s.load().unwrap().relations.is_empty());
 }
 
 #[test]
@@ -83,7 +83,6 @@ fn two_relations_between_the_same_pair_are_two_records() {
     )
     .unwrap();
     assert_eq!(s.load().unwrap().relations.len(), 2);
-    assert_eq!(s.edges("person:a", true).unwrap(), ["rel:1", "rel:2"]);
 }
 
 #[test]
@@ -150,15 +149,82 @@ fn lock_probe() {
 }
 
 #[test]
-fn verify_finds_an_index_that_disagrees() {
+fn verify_finds_a_relation_whose_end_is_missing() {
     let (_d, s) = open();
     s.apply(
         &[Op::PutRelation(rel("rel:1", "person:a", "meeting:m"))],
         &[],
     )
     .unwrap();
-    s.edges_out.clear().unwrap();
-    assert!(!s.verify().unwrap().is_empty());
+    let problems = s.verify().unwrap();
+    assert!(
+        problems.iter().any(|p| p.contains("missing person:a")),
+        "{problems:?}"
+    );
+}
+
+/// Writes a store in `dir` that says format 2 and holds `trees` of the old
+/// index trees (with an entry each), as format 2 or a migration cut short left it.
+fn format_2_store(dir: &std::path::Path, trees: &[&str]) {
+    let s = Store::open(dir).unwrap();
+    s.apply(&[Op::PutNode(person("person:a"))], &[]).unwrap();
+    for name in trees {
+        s.db.open_tree(name).unwrap().insert("k", "v").unwrap();
+    }
+    s.meta
+        .insert("format_version", &2u32.to_be_bytes())
+        .unwrap();
+    s.flush().unwrap();
+}
+
+fn tree_names(s: &Store) -> Vec<String> {
+    s.db.tree_names()
+        .iter()
+        .map(|n| String::from_utf8_lossy(n).into_owned())
+        .collect()
+}
+
+#[test]
+fn a_format_2_store_loses_its_index_trees_and_becomes_format_3() {
+    let dir = tempfile::tempdir().unwrap();
+    format_2_store(dir.path(), &DROPPED_TREES);
+    let s = Store::open(dir.path()).unwrap();
+    assert_eq!(
+        s.meta("format_version").unwrap().unwrap(),
+        FORMAT_VERSION.to_be_bytes()
+    );
+    let names = tree_names(&s);
+    assert!(
+        DROPPED_TREES.iter().all(|d| !names.iter().any(|n| n == d)),
+        "{names:?}"
+    );
+    assert_eq!(s.load().unwrap().nodes, vec![person("person:a")]);
+    assert!(s.verify().unwrap().is_empty());
+}
+
+#[test]
+fn a_migration_cut_short_is_finished_by_the_next_open() {
+    // A crash after `edges_out` and `edges_in` were dropped, before the bump.
+    let dir = tempfile::tempdir().unwrap();
+    format_2_store(dir.path(), &["refs"]);
+    let s = Store::open(dir.path()).unwrap();
+    assert_eq!(
+        s.meta("format_version").unwrap().unwrap(),
+        FORMAT_VERSION.to_be_bytes()
+    );
+    assert!(!tree_names(&s).iter().any(|n| n == "refs"));
+    assert!(s.verify().unwrap().is_empty());
+}
+
+#[test]
+fn verify_finds_a_tree_of_format_2_left_behind() {
+    let (_d, s) = open();
+    s.db.open_tree("edges_in").unwrap();
+    let problems = s.verify().unwrap();
+    assert!(
+        problems.iter().any(|p| p.contains("edges_in")),
+        "{problems:?}"
+    );
 }
 
 #[test]

@@ -61,7 +61,13 @@ impl TestServer {
     }
 
     pub async fn start_with(dir: &Path, seed: bool, options: attache::http::Options) -> TestServer {
-        let service = Service::open(dir).expect("open store");
+        let service = Service::open_async(
+            dir,
+            attache::store::CACHE_BYTES,
+            attache::model::SizeLimits::default(),
+        )
+        .await
+        .expect("open store");
         if seed {
             attache::import::seed_if_new(&service).await.expect("seed");
         }
