@@ -4,7 +4,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import cytoscape from 'cytoscape';
 import { gql, subscribeChanges } from './api.js';
-import { kinds } from './kinds.js';
+import { kinds as knownKinds } from './kinds.js';
 import { ErrorBox, KindBadge, entityHref, kindColor, label } from './ui.jsx';
 
 export const MAX_DRAWN = 300;
@@ -240,7 +240,7 @@ export default function GraphView({ id }) {
           </fieldset>
         )}
         <p className="legend">
-          {kinds().node.map((k) => (
+          {knownKinds().node.map((k) => (
             <KindBadge key={k} kind={k} />
           ))}
         </p>
