@@ -23,8 +23,9 @@ const TOKEN = randomBytes(24).toString('hex');
  * Starts `attache serve` on 127.0.0.1:0; resolves to { base, stop, log, importMs, startMs }.
  * `preload` files are imported first with `attache import`, one transaction
  * each, in order; the store is then not new, so `serve` loads no seed data.
+ * `args` go after `serve` (e.g. `--no-introspection`).
  */
-export async function startServer({ preload = [], startTimeout = 30_000 } = {}) {
+export async function startServer({ preload = [], args = [], startTimeout = 30_000 } = {}) {
   const data = mkdtempSync(join(tmpdir(), 'attache-browser-'));
   const t0 = Date.now();
   for (const file of preload) {
@@ -35,7 +36,7 @@ export async function startServer({ preload = [], startTimeout = 30_000 } = {}) 
   }
   const importMs = Date.now() - t0;
   const t1 = Date.now();
-  const child = spawn(BIN, ['--data', data, 'serve', '--listen', '127.0.0.1:0'], {
+  const child = spawn(BIN, ['--data', data, 'serve', '--listen', '127.0.0.1:0', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ATTACHE_TOKENS: TOKEN },
   });

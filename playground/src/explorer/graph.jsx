@@ -4,7 +4,8 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import cytoscape from 'cytoscape';
 import { gql, subscribeChanges } from './api.js';
-import { ErrorBox, KIND_COLORS, KindBadge, entityHref, label } from './ui.jsx';
+import { kinds as knownKinds } from './kinds.js';
+import { ErrorBox, KindBadge, entityHref, kindColor, label } from './ui.jsx';
 
 export const MAX_DRAWN = 300;
 const LIMIT = 150;
@@ -169,7 +170,7 @@ export default function GraphView({ id }) {
     const elements = [
       ...drawn.nodes.map((n) => ({
         group: 'nodes',
-        data: { id: n.id, label: n.name, kind: n.kind, color: KIND_COLORS[n.kind.toLowerCase()] || '#475569' },
+        data: { id: n.id, label: n.name, kind: n.kind, color: kindColor(n.kind) },
         classes: [expanded.has(n.id) ? 'expanded' : '', n.id === id ? 'root' : ''].join(' ').trim(),
       })),
       ...drawn.edges.map((e) => ({ group: 'edges', data: { id: e.id, source: e.source, target: e.target, label: label(e.kind) } })),
@@ -239,7 +240,7 @@ export default function GraphView({ id }) {
           </fieldset>
         )}
         <p className="legend">
-          {Object.keys(KIND_COLORS).map((k) => (
+          {knownKinds().node.map((k) => (
             <KindBadge key={k} kind={k} />
           ))}
         </p>

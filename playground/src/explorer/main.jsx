@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import './style.css';
 import { gql, useLiveState } from './api.js';
 import { EntityPage } from './entity.jsx';
+import { loadKinds } from './kinds.js';
 import { Timeline } from './timeline.jsx';
 import { KindBadge, Loading, entityHref } from './ui.jsx';
 
@@ -177,4 +178,5 @@ function App() {
   );
 }
 
-createRoot(document.getElementById('app')).render(<App />);
+// The kinds first (one small request), so every page can read them at once.
+loadKinds().then(() => createRoot(document.getElementById('app')).render(<App />));

@@ -1,18 +1,15 @@
 // Small shared pieces: links to entities, citations, paging, dates.
 import { useEffect, useState } from 'react';
+import { kinds } from './kinds.js';
 
-export const KIND_COLORS = {
-  person: '#2563eb',
-  state: '#16a34a',
-  organization: '#9333ea',
-  office: '#ea580c',
-  meeting: '#dc2626',
-  series: '#db2777',
-  document: '#0891b2',
-  place: '#65a30d',
-  topic: '#ca8a04',
-  source: '#64748b',
-};
+/** Badge colours, given to the node kinds in the schema's order (see kinds.js). */
+const PALETTE = ['#2563eb', '#16a34a', '#9333ea', '#ea580c', '#dc2626', '#db2777', '#0891b2', '#65a30d', '#ca8a04', '#64748b'];
+
+/** The colour of a node kind (any case); grey for a kind not known. */
+export function kindColor(kind) {
+  const i = kinds().node.indexOf((kind || '').toUpperCase());
+  return i < 0 ? '#475569' : PALETTE[i % PALETTE.length];
+}
 
 export const kindOf = (id) => (id || '').split(':')[0];
 export const entityHref = (id) => `#/entity/${encodeURIComponent(id)}`;
@@ -20,7 +17,7 @@ export const entityHref = (id) => `#/entity/${encodeURIComponent(id)}`;
 export function KindBadge({ kind }) {
   const k = (kind || '').toLowerCase();
   return (
-    <span className="kind" style={{ background: KIND_COLORS[k] || '#475569' }}>
+    <span className="kind" style={{ background: kindColor(k) }}>
       {k}
     </span>
   );
@@ -121,6 +118,36 @@ export function ServerPaged({ rows, total, fetchMore, pageSize = PAGE, render, e
         </button>
       )}
     </>
+  );
+}
+
+/**
+ * A server-paged list shown as a table (see `ServerPaged` for the paging).
+ * `columns` are `[heading, cell(row), tdClassName?]`; with no heading at all
+ * the table has no head row. `rowProps(row)` adds attributes to a row.
+ */
+export function PagedTable({ columns, className, rowProps, ...paged }) {
+  const head = columns.some(([h]) => h);
+  return (
+    <ServerPaged
+      {...paged}
+      render={(rows) => (
+        <table className={className}>
+          {head && (
+            <thead>
+              <tr>{columns.map(([h], i) => <th key={i}>{h}</th>)}</tr>
+            </thead>
+          )}
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.id} {...rowProps?.(r)}>
+                {columns.map(([, cell, cls], i) => <td key={i} className={cls}>{cell(r)}</td>)}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    />
   );
 }
 
