@@ -7,7 +7,7 @@ use async_graphql::Result;
 use tokio::sync::Semaphore;
 
 use super::analysis::MAX_PATH_DEPTH;
-use super::errors::{coded, ErrorCode};
+use super::errors::internal;
 use crate::graph::Graph;
 
 // What the analysis fields cost in complexity points, besides the fields they
@@ -58,24 +58,15 @@ pub async fn offload<T: Send + 'static>(
     g: Arc<Graph>,
     f: impl FnOnce(&Graph) -> T + Send + 'static,
 ) -> Result<T> {
-    let permit = heavy().acquire_owned().await.map_err(|e| {
-        coded(
-            ErrorCode::Internal,
-            format!("computation failed: {e}"),
-            None,
-        )
-    })?;
+    let permit = heavy()
+        .acquire_owned()
+        .await
+        .map_err(|e| internal(format!("computation failed: {e}")))?;
     tokio::task::spawn_blocking(move || {
         // Held until the computation ends, even if the request is gone.
         let _permit = permit;
         f(&g)
     })
     .await
-    .map_err(|e| {
-        coded(
-            ErrorCode::Internal,
-            format!("computation failed: {e}"),
-            None,
-        )
-    })
+    .map_err(|e| internal(format!("computation failed: {e}")))
 }

@@ -29,7 +29,7 @@ use async_graphql::{Context, Schema};
 use crate::graph::Graph;
 use crate::service::Service;
 
-pub use errors::{service_error, ErrorCode};
+pub use errors::{coded, internal_message, report_internal, service_error, ErrorCode};
 pub use mutation::MutationRoot;
 pub use query::{Query, QueryRoot};
 pub use subscription::SubscriptionRoot;
