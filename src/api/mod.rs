@@ -7,6 +7,7 @@
 //! mutation carry the snapshot right after that write.
 
 mod analysis;
+mod args;
 mod entities;
 mod errors;
 pub mod guard;
