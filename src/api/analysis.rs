@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use async_graphql::{Context, Enum, Object, Result, SimpleObject, Union, ID};
 
+use super::args::parse_opt_date;
 use super::errors::{coded, invalid, ErrorCode};
 use super::heavy::{
     levels_cost, offload, BETWEENNESS_COST, DEGREE_COST, PAGERANK_COST, WHOLE_GRAPH_COST,
@@ -23,7 +24,7 @@ use crate::graph::centrality::{Measure, Ranking};
 use crate::graph::paths::PathError;
 use crate::graph::time::{Certainty as GCertainty, Holding as GHolding, TenureIssueKind};
 use crate::graph::Graph;
-use crate::model::{self, PartialDate};
+use crate::model;
 
 /// How sure an answer is, given the precision of its dates.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
@@ -41,14 +42,6 @@ impl From<GCertainty> for Certainty {
             GCertainty::Possible => Certainty::Possible,
         }
     }
-}
-
-pub fn parse_date(field: &str, s: &str) -> Result<PartialDate> {
-    PartialDate::parse(s).map_err(|e| invalid(field, e))
-}
-
-pub fn opt_date(field: &str, s: Option<String>) -> Result<Option<PartialDate>> {
-    s.map(|s| parse_date(field, &s)).transpose()
 }
 
 fn rel(g: &Arc<Graph>, id: &str) -> Option<RelRef> {
@@ -509,7 +502,7 @@ impl AnalysisQuery {
         if !(1..=1000).contains(&first) {
             return Err(invalid("first", "must be between 1 and 1000"));
         }
-        let (from, to) = (opt_date("from", from)?, opt_date("to", to)?);
+        let (from, to) = (parse_opt_date("from", from)?, parse_opt_date("to", to)?);
         let measure = match measure {
             CentralityMeasure::Degree => Measure::Degree,
             CentralityMeasure::Pagerank => Measure::PageRank,

@@ -7,9 +7,10 @@
 use async_graphql::{Object, Result, ID};
 use petgraph::Direction as Dir;
 
+use super::args::{parse_date, parse_opt_date};
 use super::nodes::{
-    citations, node_obj, node_object, parse_date, Alias, Citation, Document, Meeting, NodeObj,
-    NodeRef, Note, Typed,
+    citations, node_obj, node_object, Alias, Citation, Document, Meeting, NodeObj, NodeRef, Note,
+    Typed,
 };
 use super::pagination::{list_cost, slice};
 use super::relations::{Membership, RelRef, Relation, Tenure};
@@ -21,10 +22,7 @@ fn meetings_involving(
     from: Option<String>,
     to: Option<String>,
 ) -> Result<Vec<Meeting>> {
-    let (from, to) = (
-        super::analysis::opt_date("from", from)?,
-        super::analysis::opt_date("to", to)?,
-    );
+    let (from, to) = (parse_opt_date("from", from)?, parse_opt_date("to", to)?);
     let mut v: Vec<Meeting> =
         n.g.meetings_involving(n.id(), from.as_ref(), to.as_ref())
             .into_iter()

@@ -21,6 +21,7 @@ use async_graphql::{
     Variables,
 };
 
+use super::errors::{internal_message, report_internal};
 use super::limits::{bounded, inspect, precheck, DocumentError, Inspected, Limits, OperationKind};
 use super::{ErrorCode, Privileged};
 use crate::graph::Graph;
@@ -140,13 +141,7 @@ async fn inspect_off_thread(
         let (q, op) = (query.to_owned(), operation_name.map(str::to_owned));
         tokio::task::spawn_blocking(move || inspect(&q, op.as_deref(), max_fields))
             .await
-            .map_err(|_| {
-                refuse(
-                    ErrorCode::Internal,
-                    "internal error (see the server log)",
-                    None,
-                )
-            })?
+            .map_err(|e| internal_server_error(&format!("document inspection failed: {e}")))?
     };
     res.map_err(document_error)
 }
@@ -157,11 +152,23 @@ fn data_of<T: 'static + Copy>(data: &Data) -> Option<T> {
         .copied()
 }
 
+/// An internal error before anything ran: logged with an id; the client
+/// gets the id, not the text.
+fn internal_server_error(error: &dyn std::fmt::Display) -> ServerError {
+    let id = report_internal(error);
+    let mut e = refuse(ErrorCode::Internal, internal_message(&id), None);
+    if let Some(ext) = e.extensions.as_mut() {
+        ext.set("errorId", id);
+    }
+    e
+}
+
 /// Gives every error a code and bounds every message, so no error quotes a
 /// huge input back. Our resolvers' errors carry a code; async-graphql's own
 /// do not: an argument that fails to convert (e.g. an Int literal out of
 /// range) gets INVALID_INPUT, another validation error (no path)
-/// GRAPHQL_VALIDATION_FAILED, anything else is unexpected: INTERNAL.
+/// GRAPHQL_VALIDATION_FAILED, anything else is unexpected: INTERNAL, its
+/// text logged under an id and replaced by the id.
 pub fn tidy(errors: &mut [ServerError]) {
     const ARGUMENT: [&str; 3] = [
         "Failed to parse ",
@@ -177,13 +184,16 @@ pub fn tidy(errors: &mut [ServerError]) {
             // An argument is converted while resolving, or earlier when a
             // complexity expression reads it: INVALID_INPUT either way.
             let code = if ARGUMENT.iter().any(|p| e.message.starts_with(p)) {
-                "INVALID_INPUT"
+                ErrorCode::InvalidInput
             } else if e.path.is_empty() {
-                "GRAPHQL_VALIDATION_FAILED"
+                ErrorCode::GraphqlValidationFailed
             } else {
-                "INTERNAL"
+                let id = report_internal(&e.message);
+                e.message = internal_message(&id);
+                ext.set("errorId", id);
+                ErrorCode::Internal
             };
-            ext.set("code", code);
+            ext.set("code", code.as_str());
         }
     }
 }
@@ -312,5 +322,36 @@ impl Extension for Guard {
         };
         tidy(&mut resp.errors);
         resp
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use async_graphql::{PathSegment, Pos, ServerError, Value};
+
+    use super::tidy;
+    use crate::api::ErrorCode;
+
+    #[test]
+    fn an_uncoded_resolver_error_reaches_the_client_as_an_id_not_its_text() {
+        // A resolver's error with no code: a failure nobody mapped.
+        let mut e = ServerError::new("task 7 panicked: secret detail", Some(Pos::default()));
+        e.path = vec![PathSegment::Field("person".into())];
+        let mut errors = [e];
+        tidy(&mut errors);
+        let ext = errors[0].extensions.as_ref().expect("extensions");
+        assert_eq!(
+            ext.get("code"),
+            Some(&Value::from(ErrorCode::Internal.as_str()))
+        );
+        let Some(Value::String(id)) = ext.get("errorId") else {
+            panic!("no errorId: {:?}", errors[0])
+        };
+        assert!(
+            !errors[0].message.contains("secret"),
+            "{}",
+            errors[0].message
+        );
+        assert!(errors[0].message.contains(id.as_str()));
     }
 }

@@ -8,7 +8,7 @@ use async_graphql::Result;
 use tokio::sync::Semaphore;
 
 use super::analysis::MAX_PATH_DEPTH;
-use super::errors::{coded, import_error, ErrorCode};
+use super::errors::{import_error, internal};
 use crate::graph::Graph;
 use crate::import;
 use crate::service::Service;
@@ -61,26 +61,17 @@ pub async fn offload<T: Send + 'static>(
     g: Arc<Graph>,
     f: impl FnOnce(&Graph) -> T + Send + 'static,
 ) -> Result<T> {
-    let permit = heavy().acquire_owned().await.map_err(|e| {
-        coded(
-            ErrorCode::Internal,
-            format!("computation failed: {e}"),
-            None,
-        )
-    })?;
+    let permit = heavy()
+        .acquire_owned()
+        .await
+        .map_err(|e| internal(format!("computation failed: {e}")))?;
     tokio::task::spawn_blocking(move || {
         // Held until the computation ends, even if the request is gone.
         let _permit = permit;
         f(&g)
     })
     .await
-    .map_err(|e| {
-        coded(
-            ErrorCode::Internal,
-            format!("computation failed: {e}"),
-            None,
-        )
-    })
+    .map_err(|e| internal(format!("computation failed: {e}")))
 }
 
 /// Parses an `import` mutation's document (up to the body limit, 32 MiB by
@@ -92,14 +83,8 @@ pub async fn parse_import(
     document: String,
 ) -> Result<import::Parsed> {
     let sizes = service.sizes();
-    let failed = |e: &dyn std::fmt::Display| {
-        tracing::error!(error = %e, "the import parse did not finish");
-        coded(
-            ErrorCode::Internal,
-            "the import document could not be read",
-            None,
-        )
-    };
+    let failed =
+        |e: &dyn std::fmt::Display| internal(format!("the import parse did not finish: {e}"));
     let permit = heavy().acquire_owned().await.map_err(|e| failed(&e))?;
     let parsed = tokio::task::spawn_blocking(move || {
         let _permit = permit;

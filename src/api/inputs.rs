@@ -3,9 +3,10 @@
 
 use async_graphql::{InputObject, MaybeUndefined, Result, ID};
 
+use super::args::{parse_date, parse_opt_date};
 use super::errors::invalid;
 use super::scalars::{AttendanceMode, AttendanceRole, MembershipStatus, NameKind, RelKind};
-use crate::model::{self, ConflictId, Edit, NodeId, PartialDate, RelId};
+use crate::model::{self, ConflictId, Edit, NodeId, RelId};
 
 #[derive(InputObject)]
 pub struct CitationInput {
@@ -152,11 +153,6 @@ fn ordinal(n: Option<i32>) -> Result<Option<u32>> {
     .transpose()
 }
 
-fn date(field: &str, s: Option<String>) -> Result<Option<PartialDate>> {
-    s.map(|s| PartialDate::parse(&s).map_err(|e| invalid(field, e)))
-        .transpose()
-}
-
 fn opt_node(field: &str, s: Option<ID>) -> Result<Option<NodeId>> {
     s.map(|s| node_id(field, &s)).transpose()
 }
@@ -208,9 +204,9 @@ impl NodeInput {
         n.description = self.description;
         n.kind = self.category;
         n.code = self.code;
-        n.start = date("start", self.start)?;
-        n.end = date("end", self.end)?;
-        n.date = date("date", self.date)?;
+        n.start = parse_opt_date("start", self.start)?;
+        n.end = parse_opt_date("end", self.end)?;
+        n.date = parse_opt_date("date", self.date)?;
         n.url = self.url;
         n.publisher = self.publisher;
         n.language = self.language;
@@ -238,10 +234,6 @@ fn edit_try<T, U>(v: MaybeUndefined<T>, f: impl FnOnce(T) -> Result<U>) -> Resul
     })
 }
 
-fn one_date(field: &'static str) -> impl FnOnce(String) -> Result<PartialDate> {
-    move |s| PartialDate::parse(&s).map_err(|e| invalid(field, e))
-}
-
 fn all_cites(c: Vec<CitationInput>) -> Result<Vec<model::Citation>> {
     cites("citations", Some(c))
 }
@@ -256,9 +248,9 @@ impl NodePatch {
             description: edit(self.description),
             kind: edit(self.category),
             code: edit(self.code),
-            start: edit_try(self.start, one_date("start"))?,
-            end: edit_try(self.end, one_date("end"))?,
-            date: edit_try(self.date, one_date("date"))?,
+            start: edit_try(self.start, |s| parse_date("start", &s))?,
+            end: edit_try(self.end, |s| parse_date("end", &s))?,
+            date: edit_try(self.date, |s| parse_date("date", &s))?,
             url: edit(self.url),
             publisher: edit(self.publisher),
             language: edit(self.language),
@@ -282,8 +274,8 @@ impl RelationInput {
             None => generated(&kind, &from, &to),
         };
         let mut r = model::Relation::new(id, kind, from, to);
-        r.start = date("start", self.start)?;
-        r.end = date("end", self.end)?;
+        r.start = parse_opt_date("start", self.start)?;
+        r.end = parse_opt_date("end", self.end)?;
         r.acting = self.acting;
         r.status = self.status.map(Into::into);
         r.mode = self.mode.map(Into::into);
@@ -291,7 +283,7 @@ impl RelationInput {
         r.capacity = opt_node("capacity", self.capacity)?;
         r.on_behalf_of = opt_node("onBehalfOf", self.on_behalf_of)?;
         r.topic = opt_node("topic", self.topic)?;
-        r.date = date("date", self.date)?;
+        r.date = parse_opt_date("date", self.date)?;
         r.ordinal = ordinal(self.ordinal)?;
         r.summary = self.summary;
         r.note = self.note;
@@ -305,8 +297,8 @@ impl RelationPatch {
     /// latest version of the relation.
     pub fn into_patch(self) -> Result<model::RelationPatch> {
         Ok(model::RelationPatch {
-            start: edit_try(self.start, one_date("start"))?,
-            end: edit_try(self.end, one_date("end"))?,
+            start: edit_try(self.start, |s| parse_date("start", &s))?,
+            end: edit_try(self.end, |s| parse_date("end", &s))?,
             acting: edit(self.acting),
             status: edit(self.status).map(Into::into),
             mode: edit(self.mode).map(Into::into),
@@ -314,7 +306,7 @@ impl RelationPatch {
             capacity: edit_try(self.capacity, |s| node_id("capacity", &s))?,
             on_behalf_of: edit_try(self.on_behalf_of, |s| node_id("onBehalfOf", &s))?,
             topic: edit_try(self.topic, |s| node_id("topic", &s))?,
-            date: edit_try(self.date, one_date("date"))?,
+            date: edit_try(self.date, |s| parse_date("date", &s))?,
             ordinal: edit_try(self.ordinal, |n| Ok(ordinal(Some(n))?.expect("some")))?,
             summary: edit(self.summary),
             note: edit(self.note),

@@ -7,6 +7,7 @@
 //! mutation carry the snapshot right after that write.
 
 mod analysis;
+mod args;
 mod entities;
 mod errors;
 pub mod guard;
@@ -29,7 +30,7 @@ use async_graphql::{Context, Schema};
 use crate::graph::Graph;
 use crate::service::Service;
 
-pub use errors::{service_error, ErrorCode};
+pub use errors::{coded, internal_message, report_internal, service_error, ErrorCode};
 pub use mutation::MutationRoot;
 pub use query::{Query, QueryRoot};
 pub use subscription::SubscriptionRoot;

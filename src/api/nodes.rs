@@ -8,6 +8,7 @@ use std::sync::Arc;
 use async_graphql::{Interface, Object, Result, ID};
 use petgraph::Direction as Dir;
 
+use super::args::{parse_date, parse_opt_date};
 use super::errors::invalid;
 use super::pagination::{list_cost, slice};
 
@@ -15,7 +16,7 @@ pub use super::entities::{Office, Organization, Place, Series, Source, State, To
 use super::relations::{Attendance, RelRef, Relation, Signature, Speech, Tenure};
 use super::scalars::{date, Date, Direction, NameKind, NodeKind, RelKind};
 use crate::graph::Graph;
-use crate::model::{self, PartialDate, RelKind as RK};
+use crate::model::{self, RelKind as RK};
 
 /// A node and the snapshot it belongs to.
 #[derive(Clone)]
@@ -240,10 +241,6 @@ impl Note {
     }
 }
 
-pub(super) fn parse_date(field: &str, text: &str) -> Result<PartialDate> {
-    PartialDate::parse(text).map_err(|e| invalid(field, e))
-}
-
 /// Defines a node object: `node_object!(#[Object] first, "list_cost(first, child_complexity)", /// doc Type, Kind, { fields })`.
 /// The `#[Object]` attribute and the complexity expression of `relations` are
 /// written by the caller so that the resolvers' generated `child_complexity`
@@ -392,7 +389,7 @@ node_object!(
         first: Option<i32>,
         last: Option<i32>,
     ) -> Result<super::pagination::Page<super::analysis::MetWith>> {
-        let (from, to) = (super::analysis::opt_date("from", from)?, super::analysis::opt_date("to", to)?);
+        let (from, to) = (parse_opt_date("from", from)?, parse_opt_date("to", to)?);
         let kinds: Vec<RK> = match kinds {
             Some(k) if !k.is_empty() => k.into_iter().map(Into::into).collect(),
             _ => crate::graph::met::PARTICIPATION.to_vec(),

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use async_graphql::{Context, MergedObject, Object, Result, SimpleObject, ID};
 use petgraph::Direction as Dir;
 
+use super::args::parse_opt_date;
 use super::errors::invalid;
 use super::nodes::{
     node_obj, Document, Meeting, NodeObj, NodeRef, Office, Organization, Person, Place, Series,
@@ -14,7 +15,7 @@ use super::pagination::{paginate, Page};
 use super::relations::{Conflict, RelRef, Relation};
 use super::scalars::NodeKind;
 use crate::graph::Graph;
-use crate::model::{self, PartialDate, RelKind as RK};
+use crate::model::{self, RelKind as RK};
 
 /// Lookups, lists and search.
 #[derive(Default)]
@@ -34,11 +35,6 @@ fn all_of<T: Typed>(g: &Arc<Graph>) -> Vec<(String, T)> {
     g.ids_of_kind(T::KIND)
         .filter_map(|id| NodeRef::get(g, id.as_str()).map(|n| (id.to_string(), T::from(n))))
         .collect()
-}
-
-fn parse_date(field: &str, v: Option<String>) -> Result<Option<PartialDate>> {
-    v.map(|s| PartialDate::parse(&s).map_err(|e| invalid(field, e)))
-        .transpose()
 }
 
 /// A search result: the node, the name or alias that matched, and a score.
@@ -267,7 +263,7 @@ impl QueryRoot {
         last: Option<i32>,
     ) -> Result<Page<Meeting>> {
         let g = super::graph(ctx);
-        let (from, to) = (parse_date("from", from)?, parse_date("to", to)?);
+        let (from, to) = (parse_opt_date("from", from)?, parse_opt_date("to", to)?);
         let state_set = state.as_ref().map(|s| g.meetings_involving(s, None, None));
         let org_set = organization
             .as_ref()

@@ -27,7 +27,7 @@ use super::auth::Auth;
 use super::body::{read_body, BodyError};
 use crate::api::guard::{Caller, Transport};
 use crate::api::limits::Limits;
-use crate::api::AttacheSchema;
+use crate::api::{coded, internal_message, report_internal, AttacheSchema, ErrorCode};
 
 #[derive(Clone)]
 struct Ctx {
@@ -89,8 +89,15 @@ fn respond(media: Media, status: StatusCode, body: Value) -> Response {
     res
 }
 
-fn error_body(message: &str, code: &str) -> Value {
-    json!({ "errors": [{ "message": message, "extensions": { "code": code } }] })
+fn error_body(message: &str, code: ErrorCode) -> Value {
+    json!({ "errors": [{ "message": message, "extensions": { "code": code.as_str() } }] })
+}
+
+/// The status a code decides, or `otherwise`.
+fn status_of(code: ErrorCode, otherwise: StatusCode) -> StatusCode {
+    code.http_status()
+        .and_then(|s| StatusCode::from_u16(s).ok())
+        .unwrap_or(otherwise)
 }
 
 /// A malformed request (not JSON, wrong parameter types): 400 whatever the
@@ -99,7 +106,7 @@ fn request_error(media: Media, message: &str) -> Response {
     respond(
         media,
         StatusCode::BAD_REQUEST,
-        error_body(message, "BAD_REQUEST"),
+        error_body(message, ErrorCode::BadRequest),
     )
 }
 
@@ -188,7 +195,7 @@ async fn post(State(ctx): State<Ctx>, headers: HeaderMap, body: Body) -> Respons
         let mut res = respond(
             media,
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            error_body(msg, "BAD_REQUEST"),
+            error_body(msg, ErrorCode::BadRequest),
         );
         res.headers_mut()
             .insert(header::ACCEPT, HeaderValue::from_static("application/json"));
@@ -213,11 +220,12 @@ async fn post(State(ctx): State<Ctx>, headers: HeaderMap, body: Body) -> Respons
 /// 413 or 408, as a coded GraphQL error; the connection is not reused, as
 /// the rest of the body was not read.
 fn body_error(media: Media, e: BodyError) -> Response {
-    let (status, code) = match e {
-        BodyError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "PAYLOAD_TOO_LARGE"),
-        BodyError::TimedOut(_) => (StatusCode::REQUEST_TIMEOUT, "REQUEST_TIMEOUT"),
-        BodyError::Broken(_) => (StatusCode::BAD_REQUEST, "BAD_REQUEST"),
+    let code = match e {
+        BodyError::TooLarge(_) => ErrorCode::PayloadTooLarge,
+        BodyError::TimedOut(_) => ErrorCode::RequestTimeout,
+        BodyError::Broken(_) => ErrorCode::BadRequest,
     };
+    let status = status_of(code, StatusCode::BAD_REQUEST);
     let mut res = respond(media, status, error_body(&e.to_string(), code));
     res.headers_mut()
         .insert(header::CONNECTION, HeaderValue::from_static("close"));
@@ -239,12 +247,13 @@ async fn get_handler(
 }
 
 fn not_acceptable() -> Response {
+    let code = ErrorCode::NotAcceptable;
     respond(
         Media::Json,
-        StatusCode::NOT_ACCEPTABLE,
+        status_of(code, StatusCode::NOT_ACCEPTABLE),
         error_body(
             "accept application/graphql-response+json or application/json",
-            "NOT_ACCEPTABLE",
+            code,
         ),
     )
 }
@@ -284,8 +293,13 @@ fn answer(media: Media, resp: async_graphql::Response) -> Response {
     let refused = resp.data == async_graphql::Value::Null
         && !resp.errors.is_empty()
         && resp.errors.iter().all(|e| e.path.is_empty());
-    let mut body =
-        serde_json::to_value(&resp).unwrap_or_else(|_| error_body("internal error", "INTERNAL"));
+    let mut body = serde_json::to_value(&resp).unwrap_or_else(|e| {
+        let id = report_internal(&format!("the response could not be serialised: {e}"));
+        json!({ "errors": [{
+            "message": internal_message(&id),
+            "extensions": { "code": ErrorCode::Internal.as_str(), "errorId": id },
+        }] })
+    });
     if !refused {
         return respond(media, StatusCode::OK, body);
     }
@@ -294,17 +308,15 @@ fn answer(media: Media, resp: async_graphql::Response) -> Response {
         .as_ref()
         .and_then(|x| x.get("code"))
         .and_then(|c| match c {
-            async_graphql::Value::String(s) => Some(s.as_str()),
+            async_graphql::Value::String(s) => ErrorCode::parse(s),
             _ => None,
         });
-    let status = match code {
-        Some("UNAUTHENTICATED") => StatusCode::UNAUTHORIZED,
-        Some("FORBIDDEN") => StatusCode::FORBIDDEN,
-        Some("METHOD_NOT_ALLOWED") => StatusCode::METHOD_NOT_ALLOWED,
-        Some("TIMEOUT") => StatusCode::SERVICE_UNAVAILABLE,
-        _ if media == Media::GraphQLResponse => StatusCode::BAD_REQUEST,
-        _ => StatusCode::OK,
+    let by_media = if media == Media::GraphQLResponse {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
     };
+    let status = code.map_or(by_media, |c| status_of(c, by_media));
     if status != StatusCode::OK {
         if let Value::Object(m) = &mut body {
             m.remove("data");
@@ -375,7 +387,7 @@ async fn ws(
             StatusCode::FORBIDDEN,
             error_body(
                 "this origin may not open /ws (list it with --cors-origin)",
-                "FORBIDDEN",
+                ErrorCode::Forbidden,
             ),
         );
     }
@@ -398,7 +410,7 @@ async fn ws(
                     let token = init_token(&payload).or(header_token);
                     let caller = auth.caller(token.as_deref(), Transport::WebSocket);
                     if let Err(d) = caller.read {
-                        return Err(async_graphql::Error::new(d.message()));
+                        return Err(coded(d.code(), d.message(), None));
                     }
                     let mut data = Data::default();
                     data.insert::<Caller>(caller);

@@ -43,15 +43,14 @@ pub struct ImportFile {
 }
 
 /// Where a problem is and what it is.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportError {
     pub file: String,
     pub line: Option<usize>,
     pub record: Option<String>,
     pub field: Option<String>,
     pub message: String,
-    /// INVALID_INPUT, INTEGRITY, CONFLICT or NOT_FOUND.
-    pub code: &'static str,
+    pub code: Code,
 }
 
 impl fmt::Display for ImportError {
@@ -98,15 +97,6 @@ impl ImportReport {
     }
 }
 
-pub fn code_name(c: Code) -> &'static str {
-    match c {
-        Code::NotFound => "NOT_FOUND",
-        Code::InvalidInput => "INVALID_INPUT",
-        Code::Conflict => "CONFLICT",
-        Code::Integrity => "INTEGRITY",
-    }
-}
-
 /// Maps the service's problems back to files and lines.
 fn locate(locations: &[Location], problems: Vec<Problem>) -> Vec<ImportError> {
     problems
@@ -119,7 +109,7 @@ fn locate(locations: &[Location], problems: Vec<Problem>) -> Vec<ImportError> {
                 record: Some(p.record),
                 field: p.field,
                 message: p.message,
-                code: code_name(p.code),
+                code: p.code,
             }
         })
         .collect()

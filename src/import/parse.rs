@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 use super::scan::{self, RawRecord, Section};
 use super::ImportError;
 use crate::model::{Conflict, Node, Relation, SizeLimits};
-use crate::service::{Change, Mode, Record};
+use crate::service::{Change, Code, Mode, Record};
 
 /// After this many problems the parse stops: the rest would only repeat them.
 pub const MAX_PROBLEMS: usize = 1000;
@@ -86,7 +86,7 @@ fn typed<T: DeserializeOwned>(file: &str, raw: &RawRecord<'_>) -> Result<T, Box<
             record: Some(raw.name()),
             field,
             message: msg,
-            code: "INVALID_INPUT",
+            code: Code::InvalidInput,
         })
     })
 }
@@ -137,7 +137,7 @@ pub fn parse(sources: Vec<Source<'_>>, limits: SizeLimits) -> Result<Parsed, Vec
                 record: e.record,
                 field: e.field,
                 message: e.message,
-                code: "INVALID_INPUT",
+                code: Code::InvalidInput,
             });
         }
     }
@@ -148,7 +148,7 @@ pub fn parse(sources: Vec<Source<'_>>, limits: SizeLimits) -> Result<Parsed, Vec
             record: None,
             field: None,
             message: format!("stopped after {MAX_PROBLEMS} problems"),
-            code: "INVALID_INPUT",
+            code: Code::InvalidInput,
         });
         return Err(errors);
     }
@@ -180,7 +180,7 @@ pub fn parse(sources: Vec<Source<'_>>, limits: SizeLimits) -> Result<Parsed, Vec
                         "`{id}` is defined twice (first at {}:{})",
                         was.file, was.line
                     ),
-                    code: "CONFLICT",
+                    code: Code::Conflict,
                 });
             }
         }

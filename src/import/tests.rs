@@ -79,7 +79,7 @@ async fn an_unknown_reference_is_located_and_nothing_is_written() {
         (errs[0].line, errs[0].field.as_deref()),
         (Some(9), Some("to"))
     );
-    assert_eq!(errs[0].code, "INTEGRITY");
+    assert_eq!(errs[0].code, Code::Integrity);
     assert_eq!(s.graph().node_count(), 0);
     assert!(s.store().is_empty());
 }
