@@ -76,8 +76,8 @@ pub enum Command {
         #[arg(long, env = "ATTACHE_FLUSH_TIMEOUT", default_value_t = 30.0)]
         flush_timeout: f64,
     },
-    /// Import files (or directories of .json files) in the seed-data format:
-    /// everything is checked first, then applied in one transaction or not at all.
+    /// Import files (or directories of .json files) in the import format
+    /// (attache/1): everything is checked first, then applied all or nothing.
     Import {
         /// Files or directories to import.
         #[arg(required = true)]
@@ -89,7 +89,7 @@ pub enum Command {
     /// Check the store: every index agrees with the records, no relation names
     /// a missing node, the graph rebuilds. Exits non-zero on any problem.
     Check,
-    /// Write the whole graph in the seed-data format.
+    /// Write the whole graph in the import format.
     Export {
         /// Write to this file instead of standard output.
         #[arg(long)]

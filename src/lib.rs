@@ -3,10 +3,12 @@
 //!
 //! # Layout
 //! - [`model`]: pure types (ids, kinds, partial dates, names, citations, records).
-//! - [`store`]: sled, the source of truth; one transaction per write.
+//! - [`store`]: sled, the source of truth; each write all or nothing (one
+//!   transaction, or chunks under an undo journal for a large import).
 //! - [`graph`]: the petgraph index rebuilt from the store; reads and search.
 //! - [`service`]: the one write path (validate → store → graph → event) and durability.
-//! - [`import`]: the seed-data format: parse with line numbers, check, apply; export.
+//! - [`import`]: the import format (`attache/1`): stream-parse with line numbers,
+//!   check, apply; export.
 //! - [`api`]: the GraphQL schema, the only user of async-graphql.
 //! - [`http`]: the axum server, the only user of axum.
 //! - [`config`]: the command line.

@@ -301,7 +301,7 @@ async fn import_cmd(store: &StoreAt, paths: &[PathBuf], check: bool) -> Result<(
             Err(errs) => Err(ImportFailure::Invalid(errs).into()),
         };
     }
-    let sp = spinner("checking and writing in one transaction");
+    let sp = spinner("checking and writing, all or nothing");
     let res = import::apply(&service, parsed, Vec::new()).await;
     sp.finish_and_clear();
     let r = res?;

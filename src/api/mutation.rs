@@ -356,7 +356,7 @@ impl GraphMutations {
         Ok(deleted(&id, c))
     }
 
-    /// Imports a document in the seed-data format (`graph-schema/import-format.md`):
+    /// Imports a document in the import format (`graph-schema/import-format.md`):
     /// all of it or nothing; errors give line and field.
     async fn import(
         &self,

@@ -2,8 +2,10 @@
 //! store at start-up and replaced after each committed write.
 //!
 //! Architecture invariant: a [`Graph`] is an immutable snapshot once published.
-//! The service clones the current one, applies a write to the clone and swaps it
-//! in; readers hold an `Arc<Graph>` for a whole request and so see one state.
+//! The service applies a write to a private working copy (a superseded
+//! snapshot no reader holds, brought up to date, or else a clone) and
+//! publishes it once the write is on disk; readers hold an `Arc<Graph>` for a
+//! whole request and so see one state.
 //! Petgraph indices stay inside this module; callers use stable ids.
 
 pub mod centrality;

@@ -1,4 +1,4 @@
-//! The seed-data format (`graph-schema/import-format.md`): parse files with line
+//! The import format (`graph-schema/import-format.md`): parse files with line
 //! numbers, check everything, apply all of it in one write or nothing; export
 //! the graph back in the same format.
 //!
