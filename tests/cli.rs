@@ -4,26 +4,13 @@
 //! part-way leaves none of it.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
 mod common;
 use common::serve_binary as serve;
+use common::{attache, text};
 
 use serde_json::json;
-
-fn attache(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_attache"))
-        .arg("--data")
-        .arg(data)
-        .args(args)
-        .env("RUST_LOG", "warn")
-        .output()
-        .unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
 
 const GOOD: &str = r#"{
   "format": "attache/1",

@@ -6,22 +6,12 @@
 //! Mounting a tmpfs needs root (as here and in CI); without it the test fails
 //! saying so rather than passing unchecked.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
-fn attache(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_attache"))
-        .arg("--data")
-        .arg(data)
-        .args(args)
-        .env("RUST_LOG", "warn")
-        .output()
-        .unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
+use common::{attache, text};
 
 /// A tmpfs of a fixed size, unmounted when dropped (also on a failed assert).
 struct Tmpfs {

@@ -9,7 +9,7 @@ use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 mod common;
-use common::TestServer;
+use common::{text, TestServer};
 
 use serde_json::json;
 
@@ -17,10 +17,6 @@ fn attache(data: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_attache"));
     c.arg("--data").arg(data).env("RUST_LOG", "warn");
     c
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
 }
 
 /// Runs `attache import /dev/stdin`, feeding it `head` then `fill` bytes up

@@ -7,7 +7,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use attache::http::{Auth, Limits, Options};
-use common::{TestServer, TOKEN};
+use common::{crowd, TestServer, TOKEN};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -189,23 +189,6 @@ async fn introspection_switched_off_is_off_over_ws_too() {
     let v = run(&mut ws, "{ __schema { queryType { name } } }").await;
     assert!(v["data"]["__schema"].is_null(), "{v}");
     assert!(code(&v).is_string(), "{v}");
-}
-
-/// 600 people over 120 meetings of ten: betweenness takes far longer than a millisecond.
-fn crowd() -> String {
-    let mut nodes = vec![json!({ "id": "source:gen", "name": "G" })];
-    let mut rels = Vec::new();
-    for p in 0..600 {
-        nodes.push(json!({ "id": format!("person:p{p}"), "name": format!("P{p}"), "citations": [{ "source": "source:gen" }] }));
-    }
-    for m in 0..120usize {
-        nodes.push(json!({ "id": format!("meeting:m{m}"), "name": "M", "start": "2020", "citations": [{ "source": "source:gen" }] }));
-        for k in 0..10usize {
-            let p = (m * 7 + k * 61) % 600;
-            rels.push(json!({ "id": format!("rel:m{m}-{k}"), "kind": "attended", "from": format!("person:p{p}"), "to": format!("meeting:m{m}") }));
-        }
-    }
-    json!({ "format": "attache/1", "nodes": nodes, "relations": rels }).to_string()
 }
 
 #[tokio::test]

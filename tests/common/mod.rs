@@ -210,3 +210,36 @@ pub fn serve_binary_with(data: &Path, envs: &[(&str, &str)]) -> BinaryServer {
     std::thread::spawn(move || for _ in lines {});
     BinaryServer { child, url }
 }
+
+/// Runs the `attache` binary on the store in `data` and waits for it.
+pub fn attache(data: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_attache"))
+        .arg("--data")
+        .arg(data)
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap()
+}
+
+/// Bytes of a process's output as text.
+pub fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// 600 people over 120 meetings of ten: betweenness takes far longer than a millisecond.
+pub fn crowd() -> String {
+    let mut nodes = vec![json!({ "id": "source:gen", "name": "G" })];
+    let mut rels = Vec::new();
+    for p in 0..600 {
+        nodes.push(json!({ "id": format!("person:p{p}"), "name": format!("P{p}"), "citations": [{ "source": "source:gen" }] }));
+    }
+    for m in 0..120usize {
+        nodes.push(json!({ "id": format!("meeting:m{m}"), "name": "M", "start": "2020", "citations": [{ "source": "source:gen" }] }));
+        for k in 0..10usize {
+            let p = (m * 7 + k * 61) % 600;
+            rels.push(json!({ "id": format!("rel:m{m}-{k}"), "kind": "attended", "from": format!("person:p{p}"), "to": format!("meeting:m{m}") }));
+        }
+    }
+    json!({ "format": "attache/1", "nodes": nodes, "relations": rels }).to_string()
+}
