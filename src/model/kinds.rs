@@ -3,97 +3,102 @@
 
 use serde::{Deserialize, Serialize};
 
-/// What a node is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum NodeKind {
-    Person,
-    State,
-    Organization,
-    Office,
-    Meeting,
-    Series,
-    Document,
-    Place,
-    Topic,
-    Source,
+/// Declares a fieldless enum together with `ALL` (every variant, in
+/// declaration order) and a method naming each variant, from one list: a
+/// variant cannot be left out of either, and the compiler checks every
+/// `match` over the enum elsewhere.
+macro_rules! kinds {
+    (
+        $(#[$meta:meta])*
+        pub enum $enum:ident names $name_fn:ident {
+            $( $(#[$vmeta:meta])* $variant:ident = $name:literal, )+
+        }
+    ) => {
+        $(#[$meta])*
+        pub enum $enum {
+            $( $(#[$vmeta])* $variant, )+
+        }
+
+        impl $enum {
+            /// Every variant, in declaration order.
+            pub const ALL: [$enum; [$($name),+].len()] = [$($enum::$variant),+];
+
+            /// The variant's name: in ids, the import format and stored keys.
+            pub fn $name_fn(self) -> &'static str {
+                match self {
+                    $( $enum::$variant => $name, )+
+                }
+            }
+        }
+    };
+}
+
+kinds! {
+    /// What a node is.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum NodeKind names prefix {
+        Person = "person",
+        State = "state",
+        Organization = "organization",
+        Office = "office",
+        Meeting = "meeting",
+        Series = "series",
+        Document = "document",
+        Place = "place",
+        Topic = "topic",
+        Source = "source",
+    }
 }
 
 impl NodeKind {
-    pub const ALL: [NodeKind; 10] = [
-        NodeKind::Person,
-        NodeKind::State,
-        NodeKind::Organization,
-        NodeKind::Office,
-        NodeKind::Meeting,
-        NodeKind::Series,
-        NodeKind::Document,
-        NodeKind::Place,
-        NodeKind::Topic,
-        NodeKind::Source,
-    ];
-
-    /// The id prefix, also the kind's name in the import format.
-    pub fn prefix(self) -> &'static str {
-        match self {
-            NodeKind::Person => "person",
-            NodeKind::State => "state",
-            NodeKind::Organization => "organization",
-            NodeKind::Office => "office",
-            NodeKind::Meeting => "meeting",
-            NodeKind::Series => "series",
-            NodeKind::Document => "document",
-            NodeKind::Place => "place",
-            NodeKind::Topic => "topic",
-            NodeKind::Source => "source",
-        }
-    }
-
     pub fn from_prefix(p: &str) -> Option<NodeKind> {
         NodeKind::ALL.into_iter().find(|k| k.prefix() == p)
     }
 }
 
-/// What a relation says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RelKind {
-    /// Person holds Office (start, end, acting).
-    Holds,
-    /// Office belongs to Organization.
-    BelongsTo,
-    /// Office has State as its jurisdiction.
-    Jurisdiction,
-    /// Organization is part of an Organization or a State.
-    PartOf,
-    /// State is a member of Organization (status, start = since, end = until).
-    MemberOf,
-    /// Person attended Meeting (mode, role, capacity, on_behalf_of).
-    Attended,
-    /// Person chaired Meeting.
-    Chaired,
-    /// Person spoke at Meeting (topic, on_behalf_of, summary).
-    SpokeAt,
-    /// Person signed Document (date, on_behalf_of, capacity).
-    Signed,
-    /// Document adopted at Meeting.
-    AdoptedAt,
-    /// Meeting held in Place.
-    HeldIn,
-    /// Place lies in a State or a larger Place.
-    LocatedIn,
-    /// Meeting hosted by State.
-    HostedBy,
-    /// Meeting or Series organized by Organization.
-    OrganizedBy,
-    /// Meeting is part of a Series (ordinal).
-    InSeries,
-    /// Meeting is a sub-event of another Meeting (e.g. a bilateral on the margins).
-    SubEventOf,
-    /// Meeting prepared another Meeting (e.g. an experts' group meeting).
-    PreparatoryFor,
-    /// Meeting or Document is about Topic.
-    About,
+kinds! {
+    /// What a relation says.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum RelKind names name {
+        /// Person holds Office (start, end, acting).
+        Holds = "holds",
+        /// Office belongs to Organization.
+        BelongsTo = "belongs_to",
+        /// Office has State as its jurisdiction.
+        Jurisdiction = "jurisdiction",
+        /// Organization is part of an Organization or a State.
+        PartOf = "part_of",
+        /// State is a member of Organization (status, start = since, end = until).
+        MemberOf = "member_of",
+        /// Person attended Meeting (mode, role, capacity, on_behalf_of).
+        Attended = "attended",
+        /// Person chaired Meeting.
+        Chaired = "chaired",
+        /// Person spoke at Meeting (topic, on_behalf_of, summary).
+        SpokeAt = "spoke_at",
+        /// Person signed Document (date, on_behalf_of, capacity).
+        Signed = "signed",
+        /// Document adopted at Meeting.
+        AdoptedAt = "adopted_at",
+        /// Meeting held in Place.
+        HeldIn = "held_in",
+        /// Place lies in a State or a larger Place.
+        LocatedIn = "located_in",
+        /// Meeting hosted by State.
+        HostedBy = "hosted_by",
+        /// Meeting or Series organized by Organization.
+        OrganizedBy = "organized_by",
+        /// Meeting is part of a Series (ordinal).
+        InSeries = "in_series",
+        /// Meeting is a sub-event of another Meeting (e.g. a bilateral on the margins).
+        SubEventOf = "sub_event_of",
+        /// Meeting prepared another Meeting (e.g. an experts' group meeting).
+        PreparatoryFor = "preparatory_for",
+        /// Meeting or Document is about Topic.
+        About = "about",
+    }
 }
 
 /// A property a relation may carry. Which ones each kind allows is in [`RelKind::props`].
@@ -136,51 +141,6 @@ impl Prop {
 use NodeKind as N;
 
 impl RelKind {
-    pub const ALL: [RelKind; 18] = [
-        RelKind::Holds,
-        RelKind::BelongsTo,
-        RelKind::Jurisdiction,
-        RelKind::PartOf,
-        RelKind::MemberOf,
-        RelKind::Attended,
-        RelKind::Chaired,
-        RelKind::SpokeAt,
-        RelKind::Signed,
-        RelKind::AdoptedAt,
-        RelKind::HeldIn,
-        RelKind::LocatedIn,
-        RelKind::HostedBy,
-        RelKind::OrganizedBy,
-        RelKind::InSeries,
-        RelKind::SubEventOf,
-        RelKind::PreparatoryFor,
-        RelKind::About,
-    ];
-
-    /// The kind's name in the import format and in stored keys.
-    pub fn name(self) -> &'static str {
-        match self {
-            RelKind::Holds => "holds",
-            RelKind::BelongsTo => "belongs_to",
-            RelKind::Jurisdiction => "jurisdiction",
-            RelKind::PartOf => "part_of",
-            RelKind::MemberOf => "member_of",
-            RelKind::Attended => "attended",
-            RelKind::Chaired => "chaired",
-            RelKind::SpokeAt => "spoke_at",
-            RelKind::Signed => "signed",
-            RelKind::AdoptedAt => "adopted_at",
-            RelKind::HeldIn => "held_in",
-            RelKind::LocatedIn => "located_in",
-            RelKind::HostedBy => "hosted_by",
-            RelKind::OrganizedBy => "organized_by",
-            RelKind::InSeries => "in_series",
-            RelKind::SubEventOf => "sub_event_of",
-            RelKind::PreparatoryFor => "preparatory_for",
-            RelKind::About => "about",
-        }
-    }
-
     pub fn from_name(s: &str) -> Option<RelKind> {
         RelKind::ALL.into_iter().find(|k| k.name() == s)
     }
@@ -312,6 +272,16 @@ mod tests {
         for k in RelKind::ALL {
             assert_eq!(RelKind::from_name(k.name()), Some(k));
             assert!(!k.from_kinds().is_empty() && !k.to_kinds().is_empty());
+        }
+    }
+
+    #[test]
+    fn every_kind_is_named_as_serde_names_it() {
+        for k in NodeKind::ALL {
+            assert_eq!(serde_json::to_value(k).unwrap(), k.prefix());
+        }
+        for k in RelKind::ALL {
+            assert_eq!(serde_json::to_value(k).unwrap(), k.name());
         }
     }
 
