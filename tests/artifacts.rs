@@ -160,3 +160,81 @@ fn sorted_nodes(mut v: Vec<attache::model::Node>) -> Vec<attache::model::Node> {
     v.sort_by(|a, b| (a.node_kind(), &a.id).cmp(&(b.node_kind(), &b.id)));
     v
 }
+
+/// The kinds named in a JSON Schema id pattern such as `^(person|state):…$`
+/// or `^person:…$`.
+fn pattern_kinds(schema: &serde_json::Value) -> Vec<String> {
+    let pattern = schema["pattern"].as_str().expect("an id pattern");
+    let head = pattern
+        .trim_start_matches('^')
+        .split(':')
+        .next()
+        .unwrap()
+        .trim_start_matches('(')
+        .trim_end_matches(')');
+    let mut kinds: Vec<String> = head.split('|').map(str::to_owned).collect();
+    kinds.sort();
+    kinds
+}
+
+fn names(kinds: &[attache::model::NodeKind]) -> Vec<String> {
+    let mut v: Vec<String> = kinds.iter().map(|k| k.prefix().to_owned()).collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn the_json_schema_knows_every_kind_the_model_has_with_its_ends_and_properties() {
+    use attache::model::{NodeKind, RelKind};
+    let schema = json(&root().join("graph-schema/import.schema.json"));
+    let defs = &schema["$defs"];
+    let stale = "graph-schema/import.schema.json disagrees with src/model/kinds.rs";
+    assert_eq!(
+        pattern_kinds(&defs["nodeId"]),
+        names(&NodeKind::ALL),
+        "{stale}"
+    );
+    let relation = &defs["relation"];
+    let listed: Vec<&str> = relation["properties"]["kind"]["enum"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    let model: Vec<&str> = RelKind::ALL.iter().map(|k| k.name()).collect();
+    assert_eq!(listed, model, "{stale}: relation kinds");
+    for kind in RelKind::ALL {
+        let rule = relation["allOf"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["if"]["properties"]["kind"]["const"] == kind.name())
+            .unwrap_or_else(|| panic!("{stale}: no rule for `{}`", kind.name()));
+        let then = &rule["then"];
+        assert_eq!(
+            pattern_kinds(&then["properties"]["from"]),
+            names(kind.from_kinds()),
+            "{stale}: the `from` end of `{}`",
+            kind.name()
+        );
+        assert_eq!(
+            pattern_kinds(&then["properties"]["to"]),
+            names(kind.to_kinds()),
+            "{stale}: the `to` end of `{}`",
+            kind.name()
+        );
+        let mut fields: Vec<&str> = then["propertyNames"]["enum"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        fields.sort();
+        let mut want: Vec<&str> = ["id", "kind", "from", "to", "note", "citations"]
+            .into_iter()
+            .chain(kind.props().iter().map(|p| p.field()))
+            .collect();
+        want.sort();
+        assert_eq!(fields, want, "{stale}: the properties of `{}`", kind.name());
+    }
+}
