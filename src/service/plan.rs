@@ -13,6 +13,7 @@ use crate::model::{
 };
 use crate::store::Op;
 
+use super::outcome::{settle, Outcome, OutcomeKind, Validate};
 use super::{Change, Code, Event, EventKind, Mode, Problem, Record};
 
 /// What a successful plan produces.
@@ -20,6 +21,7 @@ pub struct Plan {
     pub next: Graph,
     pub ops: Vec<Op>,
     pub events: Vec<Event>,
+    pub outcomes: Vec<Outcome>,
 }
 
 #[derive(Default)]
@@ -37,6 +39,7 @@ struct Planner<'a> {
     next: Graph,
     touched: Touched,
     problems: Vec<Problem>,
+    outcomes: Vec<Outcome>,
     at: usize,
 }
 
@@ -84,6 +87,23 @@ impl Planner<'_> {
         }
     }
 
+    /// The record an import put writes (the given one, or it merged into
+    /// the stored one), noting the outcome; `None` when it conflicts. A
+    /// merged record is checked again, as a whole.
+    fn settle<T>(&mut self, mode: Mode, id: &str, existing: Option<&T>, given: T) -> Option<T>
+    where
+        T: serde::Serialize + serde::de::DeserializeOwned + PartialEq + Validate,
+    {
+        let (record, outcome) = settle(self.at, id, mode, existing, given);
+        let merged = outcome.as_ref().map(|o| o.kind) == Some(OutcomeKind::Merged);
+        self.outcomes.extend(outcome);
+        let record = record?;
+        if merged && !(self.field_errors(id, record.validate()) && self.within_sizes(id, &record)) {
+            return None;
+        }
+        Some(record)
+    }
+
     fn put_node(&mut self, mode: Mode, n: Node) {
         let id = n.id.to_string();
         let errs = n.validate();
@@ -91,6 +111,9 @@ impl Planner<'_> {
         if !self.field_errors(&id, errs) || !self.mode_allows(mode, &id, existing.is_some()) {
             return;
         }
+        let Some(n) = self.settle(mode, &id, existing.as_deref(), n) else {
+            return;
+        };
         if existing.as_deref() != Some(&n) {
             self.touched.nodes.insert(n.id.clone(), self.at);
             self.next.put_node(Arc::new(n));
@@ -104,6 +127,9 @@ impl Planner<'_> {
         if !self.field_errors(&id, errs) || !self.mode_allows(mode, &id, existing.is_some()) {
             return;
         }
+        let Some(r) = self.settle(mode, &id, existing.as_deref(), r) else {
+            return;
+        };
         let mut ok = true;
         for (field, end) in [("from", &r.from), ("to", &r.to)] {
             if self.next.node(end.as_str()).is_none() {
@@ -129,6 +155,9 @@ impl Planner<'_> {
         if !self.field_errors(&id, errs) || !self.mode_allows(mode, &id, existing.is_some()) {
             return;
         }
+        let Some(c) = self.settle(mode, &id, existing.as_deref(), c) else {
+            return;
+        };
         if existing.as_deref() != Some(&c) {
             self.touched.conflicts.insert(c.id.clone(), self.at);
             self.next.put_conflict(Arc::new(c));
@@ -396,7 +425,12 @@ impl Planner<'_> {
                 });
             }
         }
-        Ok(Plan { next, ops, events })
+        Ok(Plan {
+            next,
+            ops,
+            events,
+            outcomes: self.outcomes,
+        })
     }
 }
 
@@ -409,19 +443,49 @@ fn quoted<T: std::fmt::Display>(ids: &[T]) -> String {
 
 /// Plans `changes` against `base`, applying them to `work` (a private copy of
 /// `base`, given up on failure). Every change is checked, so the caller gets
-/// every problem at once; the plan is all or nothing.
+/// every problem at once; the plan is all or nothing. A put that conflicts
+/// with the stored record ([`Mode::Merge`]) is a problem.
 pub fn plan(
     base: &Graph,
     work: Graph,
     changes: Vec<Change>,
     sizes: &SizeLimits,
 ) -> Result<Plan, Vec<Problem>> {
+    let mut p = run(base, work, changes, sizes);
+    let clashes: Vec<Problem> = p.outcomes.iter().flat_map(Outcome::problems).collect();
+    p.problems.extend(clashes);
+    p.finish()
+}
+
+/// What [`plan`] would do to each record put; a put that conflicts is an
+/// outcome here, not a problem.
+pub fn preview(
+    base: &Graph,
+    work: Graph,
+    changes: Vec<Change>,
+    sizes: &SizeLimits,
+) -> Result<Vec<Outcome>, Vec<Problem>> {
+    let p = run(base, work, changes, sizes);
+    if p.problems.is_empty() {
+        Ok(p.outcomes)
+    } else {
+        Err(p.problems)
+    }
+}
+
+fn run<'a>(
+    base: &'a Graph,
+    work: Graph,
+    changes: Vec<Change>,
+    sizes: &'a SizeLimits,
+) -> Planner<'a> {
     let mut p = Planner {
         base,
         sizes,
         next: work,
         touched: Touched::default(),
         problems: Vec::new(),
+        outcomes: Vec::new(),
         at: 0,
     };
     for (i, change) in changes.into_iter().enumerate() {
@@ -451,5 +515,5 @@ pub fn plan(
         }
     }
     p.check_references();
-    p.finish()
+    p
 }
