@@ -64,16 +64,9 @@ pub struct Note {
     pub citations: Vec<Citation>,
 }
 
-/// The attribute fields a node kind allows.
+/// The attribute fields a node kind allows (declared with the kind, in `kinds.rs`).
 pub fn node_attrs(kind: NodeKind) -> &'static [&'static str] {
-    match kind {
-        NodeKind::State => &["code"],
-        NodeKind::Organization | NodeKind::Place => &["kind"],
-        NodeKind::Meeting => &["kind", "start", "end"],
-        NodeKind::Document => &["kind", "date", "language"],
-        NodeKind::Source => &["kind", "date", "url", "publisher", "language"],
-        NodeKind::Person | NodeKind::Office | NodeKind::Series | NodeKind::Topic => &[],
-    }
+    kind.attrs()
 }
 
 impl Node {
