@@ -539,7 +539,11 @@ mod tests {
     fn every_property_that_names_a_node_is_a_reference() {
         for p in Prop::ALL {
             let refs: Vec<Prop> = with_prop(p).prop_refs().map(|(p, _)| p).collect();
-            let expected = if prop_target_kinds(p).is_empty() { vec![] } else { vec![p] };
+            let expected = if prop_target_kinds(p).is_empty() {
+                vec![]
+            } else {
+                vec![p]
+            };
             assert_eq!(refs, expected, "`{}`", p.field());
         }
     }
