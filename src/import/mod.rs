@@ -18,6 +18,7 @@
 mod parse;
 mod report;
 mod scan;
+pub mod schema;
 
 use std::fmt;
 

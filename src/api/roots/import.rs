@@ -5,8 +5,8 @@
 
 use async_graphql::{ComplexObject, Context, Enum, InputObject, Object, Result, SimpleObject, ID};
 
-use super::errors::{import_error, invalid};
-use super::pagination::{list_cost, slice};
+use crate::api::leaves::errors::{import_error, invalid};
+use crate::api::leaves::pagination::{list_cost, slice};
 use crate::import::{self, ImportFailure};
 use crate::service::OutcomeKind;
 
@@ -211,15 +211,15 @@ impl ImportMutations {
                 ));
             }
         }
-        let service = super::service(ctx);
-        let mut parsed = super::heavy::parse_import(service, all).await?;
+        let service = crate::api::service(ctx);
+        let mut parsed = crate::api::heavy::parse_import(service, all).await?;
         if replace {
             parsed = parsed.replacing();
         }
         let report = if dry_run {
             // Planning works on a copy of the whole graph: off the async workers.
             let s = service.clone();
-            super::heavy::offload(service.graph(), move |_| import::preview(&s, parsed))
+            crate::api::heavy::offload(service.graph(), move |_| import::preview(&s, parsed))
                 .await?
                 .map_err(|e| import_error(ImportFailure::Invalid(e)))?
         } else {

@@ -6,15 +6,15 @@ use std::sync::Arc;
 
 use async_graphql::{Context, MergedObject, Object, Result, SimpleObject, ID};
 
-use super::errors::{coded, invalid, not_found, service_error, ErrorCode};
-use super::inputs::{
+use crate::api::leaves::errors::{coded, invalid, not_found, service_error, ErrorCode};
+use crate::api::leaves::inputs::{
     conflict_id, node_id, rel_id, ConflictInput, NodeInput, NodePatch, RelationInput, RelationPatch,
 };
-use super::nodes::{
+use crate::api::objects::nodes::{
     node_obj, Document, Meeting, NodeObj, NodeRef, Office, Organization, Person, Place, Series,
     Source, State, Topic, Typed,
 };
-use super::relations::{Conflict, RelRef, Relation};
+use crate::api::objects::relations::{Conflict, RelRef, Relation};
 use crate::graph::Graph;
 use crate::model::{self, NodeId, RelId};
 use crate::service::{Change, Committed, Mode, Record};
@@ -28,7 +28,7 @@ pub struct Deleted {
 }
 
 async fn write(ctx: &Context<'_>, changes: Vec<Change>) -> Result<Committed> {
-    super::service(ctx)
+    crate::api::service(ctx)
         .write(changes)
         .await
         .map_err(service_error)
@@ -270,7 +270,7 @@ impl GraphMutations {
     async fn link(&self, ctx: &Context<'_>, input: RelationInput) -> Result<Relation> {
         // The snapshot is let go before the write waits (see `api::graph`).
         let r = {
-            let g = super::service(ctx).graph();
+            let g = crate::api::service(ctx).graph();
             input.into_relation(|k, f, t| fresh_rel_id(&g, k, f, t))?
         };
         let id = r.id.clone();
