@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::model::{diff, merge, Clash, Conflict, Diff, FieldError, Node, Relation};
 
-use super::{Code, Mode, Problem};
+use super::{Code, Mode, Problem, Record};
 
 /// What a put did (or would do) to its record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -133,5 +133,23 @@ impl Validate for Relation {
 impl Validate for Conflict {
     fn validate(&self) -> Vec<FieldError> {
         Conflict::validate(self)
+    }
+}
+
+impl From<Node> for Record {
+    fn from(n: Node) -> Self {
+        Record::Node(n)
+    }
+}
+
+impl From<Relation> for Record {
+    fn from(r: Relation) -> Self {
+        Record::Relation(r)
+    }
+}
+
+impl From<Conflict> for Record {
+    fn from(c: Conflict) -> Self {
+        Record::Conflict(c)
     }
 }

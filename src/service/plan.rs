@@ -1,7 +1,7 @@
 //! Turning a list of changes into the next graph, the store operations and the
 //! change events — or into every problem found, with nothing applied.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use petgraph::Direction;
@@ -40,6 +40,10 @@ struct Planner<'a> {
     touched: Touched,
     problems: Vec<Problem>,
     outcomes: Vec<Outcome>,
+    /// Each record an import merged into, as the import gave it: its
+    /// references are checked as the file states them, so a problem names
+    /// the file's field (`citations[0]`), not the merged record's.
+    given: HashMap<String, Record>,
     at: usize,
 }
 
@@ -92,10 +96,15 @@ impl Planner<'_> {
     /// merged record is checked again, as a whole.
     fn settle<T>(&mut self, mode: Mode, id: &str, existing: Option<&T>, given: T) -> Option<T>
     where
-        T: serde::Serialize + serde::de::DeserializeOwned + PartialEq + Validate,
+        T: serde::Serialize + serde::de::DeserializeOwned + PartialEq + Validate + Clone,
+        Record: From<T>,
     {
+        let copy = (mode == Mode::Merge && existing.is_some()).then(|| given.clone());
         let (record, outcome) = settle(self.at, id, mode, existing, given);
         let merged = outcome.as_ref().map(|o| o.kind) == Some(OutcomeKind::Merged);
+        if let Some(copy) = copy.filter(|_| merged) {
+            self.given.insert(id.to_owned(), copy.into());
+        }
         self.outcomes.extend(outcome);
         let record = record?;
         if merged && !(self.field_errors(id, record.validate()) && self.within_sizes(id, &record)) {
@@ -312,8 +321,13 @@ impl Planner<'_> {
     /// the right kind in the final graph.
     fn check_references(&mut self) {
         let mut found = Vec::new();
+        let given = &self.given;
         for (id, at) in &self.touched.nodes {
             if let Some(n) = self.next.node(id.as_str()) {
+                let n: &Node = match given.get(id.as_str()) {
+                    Some(Record::Node(g)) => g,
+                    _ => n,
+                };
                 for (field, c) in n.all_citations() {
                     if self.next.node(c.source.as_str()).is_none() {
                         found.push((
@@ -328,6 +342,10 @@ impl Planner<'_> {
         }
         for (id, at) in &self.touched.rels {
             if let Some(r) = self.next.relation(id.as_str()) {
+                let r: &Relation = match given.get(id.as_str()) {
+                    Some(Record::Relation(g)) => g,
+                    _ => r,
+                };
                 for (field, target) in r.node_refs() {
                     if self.next.node(target.as_str()).is_none() {
                         found.push((*at, id.to_string(), field, target.to_string()));
@@ -337,6 +355,10 @@ impl Planner<'_> {
         }
         for (id, at) in &self.touched.conflicts {
             if let Some(c) = self.next.conflict(id.as_str()) {
+                let c: &Conflict = match given.get(id.as_str()) {
+                    Some(Record::Conflict(g)) => g,
+                    _ => c,
+                };
                 for (i, claim) in c.claims.iter().enumerate() {
                     if self.next.relation(claim.as_str()).is_none() {
                         found.push((
@@ -486,6 +508,7 @@ fn run<'a>(
         touched: Touched::default(),
         problems: Vec::new(),
         outcomes: Vec::new(),
+        given: HashMap::new(),
         at: 0,
     };
     for (i, change) in changes.into_iter().enumerate() {
