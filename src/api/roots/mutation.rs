@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use async_graphql::{Context, MergedObject, Object, Result, SimpleObject, ID};
 
-use crate::api::leaves::errors::{coded, invalid, not_found, service_error, ErrorCode};
+use crate::api::leaves::errors::{invalid, not_found, service_error};
 use crate::api::leaves::inputs::{
     conflict_id, node_id, rel_id, ConflictInput, NodeInput, NodePatch, RelationInput, RelationPatch,
 };
@@ -55,10 +55,20 @@ fn check_kind(id: &NodeId, want: model::NodeKind) -> Result<()> {
     Ok(())
 }
 
+/// The node as the write left it. The snapshot a write returns may already
+/// hold later writes, so a delete that came right after is NOT_FOUND.
 fn node_after<T: Typed>(g: &Arc<Graph>, id: &NodeId) -> Result<T> {
     NodeRef::get(g, id.as_str())
         .map(T::from)
-        .ok_or_else(|| coded(ErrorCode::Internal, "the written node is missing", None))
+        .ok_or_else(|| not_found(id.as_str()))
+}
+
+/// The relation as the write left it (see [`node_after`]).
+fn relation_after(g: &Arc<Graph>, id: &RelId) -> Result<Relation> {
+    let rel = g
+        .relation(id.as_str())
+        .ok_or_else(|| not_found(id.as_str()))?;
+    Ok(Relation(RelRef::new(g, rel)))
 }
 
 async fn create<T: Typed>(ctx: &Context<'_>, input: NodeInput) -> Result<T> {
@@ -275,11 +285,7 @@ impl GraphMutations {
         };
         let id = r.id.clone();
         let c = write(ctx, vec![Change::Put(Mode::Create, Record::Relation(r))]).await?;
-        let rel = c
-            .graph
-            .relation(id.as_str())
-            .ok_or_else(|| not_found(id.as_str()))?;
-        Ok(Relation(RelRef::new(&c.graph, rel)))
+        relation_after(&c.graph, &id)
     }
 
     /// Changes the given properties of a relation, as it is when the write
@@ -299,11 +305,7 @@ impl GraphMutations {
             patch,
         };
         let c = write(ctx, guarded(rid.as_str(), expected_version, change)).await?;
-        let rel = c
-            .graph
-            .relation(rid.as_str())
-            .ok_or_else(|| not_found(rid.as_str()))?;
-        Ok(Relation(RelRef::new(&c.graph, rel)))
+        relation_after(&c.graph, &rid)
     }
 
     /// Deletes a relation; INTEGRITY if a conflict names it, unless `cascade`.
