@@ -15,5 +15,8 @@ pub use kinds::{
     AttendanceMode, AttendanceRole, MembershipStatus, NameKind, NodeKind, Prop, RelKind,
 };
 pub use patch::{version, Edit, NodePatch, RelationPatch};
-pub use record::{node_attrs, Alias, Citation, Conflict, FieldError, Node, Note, Relation};
+pub use record::{
+    is_language_tag, is_script_code, is_state_code, node_attrs, Alias, Citation, Conflict,
+    FieldError, Node, Note, Relation, FIRST_ORDINAL,
+};
 pub use size::{SizeLimits, SizeProblem};
