@@ -26,7 +26,10 @@ fn problem(err: &Value) -> (&str, &str) {
 async fn an_ordinal_of_zero_is_refused_by_link_and_by_import_alike() {
     let s = TestServer::seeded().await;
     let by_link = s
-        .gql_err(LINK, json!({ "i": { "kind": "IN_SERIES", "from": BILATERALS, "to": SERIES, "ordinal": 0 } }))
+        .gql_err(
+            LINK,
+            json!({ "i": { "kind": "IN_SERIES", "from": BILATERALS, "to": SERIES, "ordinal": 0 } }),
+        )
         .await;
     let by_import = s
         .gql_err(

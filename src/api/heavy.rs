@@ -8,7 +8,7 @@ use async_graphql::Result;
 use tokio::sync::Semaphore;
 
 use super::analysis::MAX_PATH_DEPTH;
-use super::errors::{import_error, internal};
+use super::errors::internal;
 use crate::graph::Graph;
 use crate::import;
 use crate::service::Service;
@@ -89,11 +89,13 @@ pub async fn parse_import(
     let parsed = tokio::task::spawn_blocking(move || {
         let _permit = permit;
         let source = import::Source::new(name, std::io::Cursor::new(document));
-        import::parse(vec![source], sizes)
+        // Problems stay in the result: `import::apply` checks what was
+        // read against the store too, and reports everything at once.
+        import::read_all(vec![source], sizes)
     })
     .await
     .map_err(|e| failed(&e))?;
-    parsed.map_err(|errs| import_error(import::ImportFailure::Invalid(errs)))
+    Ok(parsed)
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use super::kinds::{
     prop_target_kinds, AttendanceMode, AttendanceRole, MembershipStatus, NameKind, NodeKind, Prop,
     RelKind,
 };
+use super::words::{a, any_of};
 
 /// A problem with one field of a record, found without looking at other records.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -246,8 +247,8 @@ impl Node {
                 errs.push(FieldError::new(
                     f,
                     format!(
-                        "a {} has no `{f}` (allowed: {})",
-                        self.node_kind().prefix(),
+                        "{} has no `{f}` (allowed: {})",
+                        a(self.node_kind().prefix()),
                         list_or_none(allowed.iter().copied())
                     ),
                 ));
@@ -413,10 +414,10 @@ impl Relation {
                 errs.push(FieldError::new(
                     field,
                     format!(
-                        "`{}` relation cannot have a {} (`{id}`) as `{field}`; expected {}",
+                        "`{}` relation cannot have {} (`{id}`) as `{field}`; expected {}",
                         k.name(),
-                        id.kind().prefix(),
-                        list_or_none(allowed.iter().map(|k| k.prefix()))
+                        a(id.kind().prefix()),
+                        any_of(allowed.iter().map(|k| k.prefix()))
                     ),
                 ));
             }
@@ -440,10 +441,10 @@ impl Relation {
                 errs.push(FieldError::new(
                     p.field(),
                     format!(
-                        "`{}` must name a {}, not a {} (`{id}`)",
+                        "`{}` must name {}, not {} (`{id}`)",
                         p.field(),
-                        list_or_none(allowed.iter().map(|k| k.prefix())),
-                        id.kind().prefix()
+                        any_of(allowed.iter().map(|k| k.prefix())),
+                        a(id.kind().prefix())
                     ),
                 ));
             }
@@ -485,6 +486,7 @@ impl Relation {
 /// A recorded disagreement: two or more relations, each from its own source, that
 /// cannot all be true.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Conflict {
     pub id: ConflictId,
     pub claims: Vec<RelId>,
@@ -598,7 +600,21 @@ mod tests {
     fn capacity_must_be_an_office() {
         let mut r = rel(RelKind::Attended, "person:a", "meeting:m");
         r.capacity = Some(id("state:kz"));
-        assert_eq!(r.validate()[0].field, "capacity");
+        let e = &r.validate()[0];
+        assert_eq!(e.field, "capacity");
+        assert_eq!(
+            e.message,
+            "`capacity` must name an `office`, not a state (`state:kz`)"
+        );
+    }
+
+    #[test]
+    fn an_attribute_of_another_kind_is_named_with_the_right_article() {
+        let mut n = Node::new(id("office:x"), "X");
+        n.url = Some("https://x".into());
+        assert!(n.validate()[0]
+            .message
+            .starts_with("an office has no `url`"));
     }
 
     #[test]
