@@ -16,6 +16,7 @@ mod inputs;
 pub mod limits;
 mod mutation;
 mod nodes;
+mod over_limit;
 mod pagination;
 mod query;
 mod relations;
@@ -44,14 +45,13 @@ pub fn schema(service: Service) -> AttacheSchema {
 }
 
 /// Builds the schema with the given limits, enforced by [`guard::Guard`] on
-/// every operation whatever its transport (and depth and complexity by
-/// async-graphql's validation).
+/// every operation whatever its transport, depth and complexity included
+/// (measured by async-graphql's validation, refused by the guard with the
+/// score, the limit and the costliest path: [`over_limit`]).
 pub fn schema_with(service: Service, limits: &limits::Limits) -> AttacheSchema {
     let b = Schema::build(Query::default(), MutationRoot::default(), SubscriptionRoot)
         .data(service)
         .extension(guard::GuardFactory::new(limits))
-        .limit_depth(limits.max_depth)
-        .limit_complexity(limits.max_complexity)
         .limit_recursive_depth(64);
     if limits.introspection {
         b.finish()
