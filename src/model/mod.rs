@@ -8,6 +8,7 @@ pub mod kinds;
 pub mod patch;
 pub mod record;
 pub mod size;
+pub mod tables;
 pub mod words;
 
 pub use date::{DateError, Day, PartialDate, Precision};
