@@ -91,6 +91,11 @@ pub enum Command {
         /// into it: what the files leave out is removed (and reported).
         #[arg(long)]
         replace: bool,
+        /// Into a new store (never written to), do not load the built-in seed
+        /// data with the files. By default a new store gets it, as `serve`
+        /// would give it, so the files may name the seed's records.
+        #[arg(long)]
+        no_seed: bool,
     },
     /// Check the store: every index agrees with the records, no relation names
     /// a missing node, the graph rebuilds. Exits non-zero on any problem.

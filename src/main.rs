@@ -82,7 +82,8 @@ async fn dispatch(config: Config) -> Result<()> {
             paths,
             check,
             replace,
-        } => import_cmd(&store, &paths, check, replace).await,
+            no_seed,
+        } => import_cmd(&store, &paths, check, replace, no_seed).await,
         Command::Export { out } => export_cmd(&store, out.as_deref()).await,
         Command::Check => check_cmd(&store).await,
         Command::Schema { out, check } => schema_cmd(out.as_deref(), check),
@@ -265,7 +266,13 @@ impl<R: Read> Read for Progress<R> {
     }
 }
 
-async fn import_cmd(store: &StoreAt, paths: &[PathBuf], check: bool, replace: bool) -> Result<()> {
+async fn import_cmd(
+    store: &StoreAt,
+    paths: &[PathBuf],
+    check: bool,
+    replace: bool,
+    no_seed: bool,
+) -> Result<()> {
     let files = collect(paths)?;
     let total: u64 = files
         .iter()
@@ -289,13 +296,29 @@ async fn import_cmd(store: &StoreAt, paths: &[PathBuf], check: bool, replace: bo
         };
         sources.push(Source::new(f.display().to_string(), reader));
     }
-    let parsed = import::parse(sources, store.sizes);
+    // Problems stay with what was read: the check against the store below
+    // adds what the records that were read get wrong, in the same report.
+    let mut parsed = import::read_all(sources, store.sizes);
     pb.finish_and_clear();
-    let mut parsed = parsed.map_err(ImportFailure::Invalid)?;
     if replace {
         parsed = parsed.replacing();
     }
     let service = open(store).await?;
+    // A new store gets the seed data in the same write, as `serve` gives it.
+    let (parsed, seeded) = if !no_seed && import::is_new(&service)? {
+        import::with_seed(parsed)
+    } else {
+        (parsed, 0)
+    };
+    let meta = if seeded > 0 {
+        eprintln!(
+            "this store is new: the built-in seed data ({seeded} records) goes in with these files, \
+             as `attache serve` would load it (--no-seed leaves it out)"
+        );
+        vec![(import::SEEDED.0, import::SEEDED.1.to_vec())]
+    } else {
+        Vec::new()
+    };
     if check {
         let sp = spinner("checking");
         let res = import::preview(&service, parsed);
@@ -308,7 +331,7 @@ async fn import_cmd(store: &StoreAt, paths: &[PathBuf], check: bool, replace: bo
         return Ok(());
     }
     let sp = spinner("checking and writing, all or nothing");
-    let res = import::apply(&service, parsed, Vec::new()).await;
+    let res = import::apply(&service, parsed, meta).await;
     sp.finish_and_clear();
     let r = res?;
     service.close().await?;

@@ -99,6 +99,18 @@ fn the_json_schema_rejects_a_property_of_another_relation_kind() {
     assert!(!validator().is_valid(&doc));
 }
 
+#[test]
+fn the_json_schema_refuses_an_ordinal_of_zero_as_the_model_does() {
+    let doc = |n: u32| {
+        serde_json::json!({
+            "format": "attache/1",
+            "relations": [{ "id": "rel:x", "kind": "in_series", "from": "meeting:m", "to": "series:s", "ordinal": n }]
+        })
+    };
+    assert!(!validator().is_valid(&doc(0)));
+    assert!(validator().is_valid(&doc(attache::model::FIRST_ORDINAL)));
+}
+
 #[tokio::test]
 async fn every_seed_fact_cites_a_source() {
     let dir = tempfile::tempdir().unwrap();

@@ -66,7 +66,7 @@ fn a_store_filled_to_enospc_opens_again_with_its_data_once_space_is_freed() {
              { "id": "person:keep", "name": "Keep me" } ] }"#,
     )
     .unwrap();
-    let out = attache(&data, &["import", small.to_str().unwrap()]);
+    let out = attache(&data, &["import", "--no-seed", small.to_str().unwrap()]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let before = attache(&data, &["export"]);
     assert!(before.status.success(), "{}", text(&before.stderr));
@@ -84,7 +84,7 @@ fn a_store_filled_to_enospc_opens_again_with_its_data_once_space_is_freed() {
     let filler = fs.path.join("filler");
     std::fs::write(&filler, vec![0u8; 4 << 20]).unwrap();
 
-    let out = attache(&data, &["import", big.to_str().unwrap()]);
+    let out = attache(&data, &["import", "--no-seed", big.to_str().unwrap()]);
     assert!(!out.status.success(), "the import fitted; nothing tested");
     assert!(
         text(&out.stderr).contains("No space left on device"),

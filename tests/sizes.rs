@@ -24,7 +24,7 @@ fn attache(data: &Path) -> Command {
 /// how many bytes it took before it stopped.
 fn import_stream(data: &Path, head: &[u8], fill: u8, cap: usize) -> (Output, usize) {
     let mut child = attache(data)
-        .args(["import", "/dev/stdin"])
+        .args(["import", "--no-seed", "/dev/stdin"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -94,7 +94,7 @@ fn import_refuses_an_over_long_string_naming_file_line_record_and_field() {
     let file = dir.path().join("long.json");
     std::fs::write(&file, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
     let out = attache(&dir.path().join("store"))
-        .arg("import")
+        .args(["import", "--no-seed"])
         .arg(&file)
         .output()
         .unwrap();
@@ -119,7 +119,7 @@ fn import_refuses_an_oversize_record() {
     let file = dir.path().join("big-record.json");
     std::fs::write(&file, serde_json::to_string(&doc).unwrap()).unwrap();
     let out = attache(&dir.path().join("store"))
-        .arg("import")
+        .args(["import", "--no-seed"])
         .arg(&file)
         .output()
         .unwrap();
@@ -137,7 +137,7 @@ fn size_limits_follow_the_flags_and_the_environment() {
     let seed = concat!(env!("CARGO_MANIFEST_DIR"), "/seed-data");
     let by_env = attache(&dir.path().join("a"))
         .env("ATTACHE_MAX_STRING", "100")
-        .args(["import", seed])
+        .args(["import", "--no-seed", seed])
         .output()
         .unwrap();
     assert_eq!(by_env.status.code(), Some(1));
@@ -147,7 +147,7 @@ fn size_limits_follow_the_flags_and_the_environment() {
         text(&by_env.stderr)
     );
     let by_flag = attache(&dir.path().join("b"))
-        .args(["--max-record", "1000", "import", seed])
+        .args(["--max-record", "1000", "import", "--no-seed", seed])
         .output()
         .unwrap();
     assert_eq!(by_flag.status.code(), Some(1));
@@ -157,7 +157,7 @@ fn size_limits_follow_the_flags_and_the_environment() {
         text(&by_flag.stderr)
     );
     let zero = attache(&dir.path().join("c"))
-        .args(["--max-string", "0", "import", seed])
+        .args(["--max-string", "0", "import", "--no-seed", seed])
         .output()
         .unwrap();
     assert_eq!(zero.status.code(), Some(2), "a zero limit is a usage error");
@@ -190,7 +190,7 @@ fn a_big_valid_file_imports_without_holding_its_text() {
     const PAD: usize = 32 * 1024;
     let dir = tempfile::tempdir().unwrap();
     let mut child = attache(&dir.path().join("store"))
-        .args(["import", "/dev/stdin"])
+        .args(["import", "--no-seed", "/dev/stdin"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -23,6 +23,7 @@ use async_graphql::{
 
 use super::leaves::errors::{internal_message, report_internal};
 use super::limits::{bounded, inspect, precheck, DocumentError, Inspected, Limits, OperationKind};
+use super::over_limit;
 use super::{ErrorCode, Privileged};
 use crate::graph::Graph;
 use crate::service::Service;
@@ -99,6 +100,7 @@ impl ExtensionFactory for GuardFactory {
         Arc::new(Guard {
             limits: self.0.clone(),
             kind: OnceLock::new(),
+            asked: OnceLock::new(),
         })
     }
 }
@@ -108,6 +110,61 @@ impl ExtensionFactory for GuardFactory {
 pub struct Guard {
     limits: Arc<Limits>,
     kind: OnceLock<OperationKind>,
+    /// The request's text, variables (a query's only: a mutation's may be a
+    /// whole import document) and operation name, to explain a refusal.
+    asked: OnceLock<(String, Variables, Option<String>)>,
+}
+
+impl Guard {
+    /// Refuses an operation over the complexity or depth limit (async-graphql
+    /// only says "too complex"), with the score, the limit and the path that
+    /// costs the most or nests the deepest.
+    async fn over_limit(&self, v: &ValidationResult) -> Option<ServerError> {
+        let (query, variables, op) = self.asked.get()?;
+        let (max_c, max_d) = (self.limits.max_complexity, self.limits.max_depth);
+        let mut e = if v.complexity > max_c {
+            let part = match over_limit::costliest_path(query, variables, op.as_deref()).await {
+                Some((path, cost)) => format!("; the costliest part is `{path}` ({cost})"),
+                None => String::new(),
+            };
+            let mut e = refuse(
+                ErrorCode::GraphqlValidationFailed,
+                format!(
+                    "the query's complexity is {}, over the limit of {max_c}{part}: \
+                     ask for smaller pages (`first`) or split the query",
+                    v.complexity
+                ),
+                Some("maxComplexity"),
+            );
+            if let Some(ext) = e.extensions.as_mut() {
+                ext.set("score", v.complexity as u64);
+                ext.set("max", max_c as u64);
+            }
+            e
+        } else if v.depth > max_d {
+            let part = match over_limit::deepest_path(query, op.as_deref()) {
+                Some(path) => format!("; the deepest field is `{path}`"),
+                None => String::new(),
+            };
+            let mut e = refuse(
+                ErrorCode::GraphqlValidationFailed,
+                format!(
+                    "the query is nested {} levels deep, over the limit of {max_d}{part}",
+                    v.depth
+                ),
+                Some("maxDepth"),
+            );
+            if let Some(ext) = e.extensions.as_mut() {
+                ext.set("score", v.depth as u64);
+                ext.set("max", max_d as u64);
+            }
+            e
+        } else {
+            return None;
+        };
+        e.message = bounded(&e.message, 500);
+        Some(e)
+    }
 }
 
 /// A refusal before anything ran.
@@ -258,6 +315,15 @@ impl Extension for Guard {
             _ => {}
         }
         let _ = self.kind.set(kind);
+        let variables = match kind {
+            OperationKind::Query => request.variables.clone(),
+            _ => Variables::default(),
+        };
+        let _ = self.asked.set((
+            request.query.clone(),
+            variables,
+            request.operation_name.clone(),
+        ));
         request.set_parsed_query(doc);
         request.data.insert(Privileged(caller.write.is_ok()));
         // A query reads one snapshot from start to finish, whatever the door.
@@ -291,10 +357,14 @@ impl Extension for Guard {
         ctx: &ExtensionContext<'_>,
         next: NextValidation<'_>,
     ) -> Result<ValidationResult, Vec<ServerError>> {
-        next.run(ctx).await.map_err(|mut errors| {
+        let v = next.run(ctx).await.map_err(|mut errors| {
             tidy(&mut errors);
             errors
-        })
+        })?;
+        match self.over_limit(&v).await {
+            Some(e) => Err(vec![e]),
+            None => Ok(v),
+        }
     }
 
     async fn execute(

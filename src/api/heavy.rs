@@ -7,7 +7,7 @@ use std::sync::{Arc, LazyLock};
 use async_graphql::Result;
 use tokio::sync::Semaphore;
 
-use super::leaves::errors::{import_error, internal};
+use super::leaves::errors::internal;
 use crate::graph::Graph;
 use crate::import;
 use crate::service::Service;
@@ -94,11 +94,13 @@ pub async fn parse_import(
             .into_iter()
             .map(|(name, text)| import::Source::new(name, std::io::Cursor::new(text)))
             .collect();
-        import::parse(sources, sizes)
+        // Problems stay in the result: `import::apply` checks what was
+        // read against the store too, and reports everything at once.
+        import::read_all(sources, sizes)
     })
     .await
     .map_err(|e| failed(&e))?;
-    parsed.map_err(|errs| import_error(import::ImportFailure::Invalid(errs)))
+    Ok(parsed)
 }
 
 #[cfg(test)]

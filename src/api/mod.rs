@@ -11,6 +11,7 @@ mod heavy;
 mod leaves;
 pub mod limits;
 mod objects;
+mod over_limit;
 mod roots;
 
 use std::sync::Arc;
@@ -34,14 +35,13 @@ pub fn schema(service: Service) -> AttacheSchema {
 }
 
 /// Builds the schema with the given limits, enforced by [`guard::Guard`] on
-/// every operation whatever its transport (and depth and complexity by
-/// async-graphql's validation).
+/// every operation whatever its transport, depth and complexity included
+/// (measured by async-graphql's validation, refused by the guard with the
+/// score, the limit and the costliest path: [`over_limit`]).
 pub fn schema_with(service: Service, limits: &limits::Limits) -> AttacheSchema {
     let b = Schema::build(Query::default(), MutationRoot::default(), SubscriptionRoot)
         .data(service)
         .extension(guard::GuardFactory::new(limits))
-        .limit_depth(limits.max_depth)
-        .limit_complexity(limits.max_complexity)
         .limit_recursive_depth(64);
     if limits.introspection {
         b.finish()

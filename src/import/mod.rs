@@ -26,9 +26,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::graph::Graph;
 use crate::model::{Conflict, Node, Relation};
-use crate::service::{Code, Problem, Service, ServiceError};
+use crate::service::{Change, Code, Problem, Service, ServiceError};
 
-pub use parse::{parse, parse_files, texts, Location, Parsed, Source, MAX_PROBLEMS};
+pub use parse::{parse, parse_files, read_all, texts, Location, Parsed, Source, MAX_PROBLEMS};
 pub use report::{ImportItem, ImportReport};
 
 /// The format tag every file carries.
@@ -80,10 +80,27 @@ impl fmt::Display for ImportError {
     }
 }
 
+/// How many problems an import's message lists; the rest are counted.
+pub const SHOWN_PROBLEMS: usize = 50;
+
+/// The problems, one a line, the first [`SHOWN_PROBLEMS`] of them, then how
+/// many more there are.
+fn list_problems(errs: &[ImportError]) -> String {
+    let mut lines: Vec<String> = errs
+        .iter()
+        .take(SHOWN_PROBLEMS)
+        .map(|e| format!("  {e}"))
+        .collect();
+    if errs.len() > SHOWN_PROBLEMS {
+        lines.push(format!("  … and {} more", errs.len() - SHOWN_PROBLEMS));
+    }
+    lines.join("\n")
+}
+
 /// Why an import did not happen.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportFailure {
-    #[error("{} problem(s); nothing was imported:\n{}", .0.len(), .0.iter().map(|e| format!("  {e}")).collect::<Vec<_>>().join("\n"))]
+    #[error("{} problem(s); nothing was imported:\n{}", .0.len(), list_problems(.0))]
     Invalid(Vec<ImportError>),
     #[error(transparent)]
     Service(ServiceError),
@@ -107,6 +124,40 @@ fn locate(locations: &[Location], problems: Vec<Problem>) -> Vec<ImportError> {
         .collect()
 }
 
+/// Whether problem `p` is only the echo of a record that could not be read:
+/// a reference to it, reported as missing.
+fn echoes_unread(p: &Problem, unread: &[String]) -> bool {
+    p.code == Code::Integrity
+        && unread
+            .iter()
+            .any(|id| p.message == format!("`{id}` does not exist"))
+}
+
+/// Every problem of an import that could not be read whole: what reading
+/// found, then what checking the records that were read finds (references
+/// among them and to the store), leaving out references to the records that
+/// could not be read. After a syntax error only the reading's problems are
+/// known.
+fn all_problems(service: &Service, parsed: Parsed) -> Vec<ImportError> {
+    let Parsed {
+        changes,
+        locations,
+        mut problems,
+        unread,
+        complete,
+    } = parsed;
+    if complete && problems.len() < MAX_PROBLEMS {
+        if let Err(found) = service.check(changes) {
+            let found = found
+                .into_iter()
+                .filter(|p| !echoes_unread(p, &unread))
+                .collect();
+            problems.extend(locate(&locations, found));
+        }
+    }
+    problems
+}
+
 /// Checks `files` (name, text) completely and applies them in one write, or
 /// reports every problem and applies nothing.
 pub async fn import(
@@ -123,8 +174,7 @@ pub async fn import_from(
     sources: Vec<Source<'_>>,
     meta: Vec<(&'static str, Vec<u8>)>,
 ) -> Result<ImportReport, ImportFailure> {
-    let parsed = parse(sources, service.sizes()).map_err(ImportFailure::Invalid)?;
-    apply(service, parsed, meta).await
+    apply(service, read_all(sources, service.sizes()), meta).await
 }
 
 /// Applies what [`parse`] read in one write, or reports every problem with
@@ -134,7 +184,12 @@ pub async fn apply(
     parsed: Parsed,
     meta: Vec<(&'static str, Vec<u8>)>,
 ) -> Result<ImportReport, ImportFailure> {
-    let Parsed { changes, locations } = parsed;
+    if !parsed.problems.is_empty() {
+        return Err(ImportFailure::Invalid(all_problems(service, parsed)));
+    }
+    let Parsed {
+        changes, locations, ..
+    } = parsed;
     match service.write_with_meta(changes, meta).await {
         Ok(c) => Ok(ImportReport::new(true, c.outcomes, &locations)),
         Err(ServiceError::Rejected(problems)) => {
@@ -148,7 +203,12 @@ pub async fn apply(
 /// conflicting records are listed with both values; any other problem
 /// refuses, with files and lines.
 pub fn preview(service: &Service, parsed: Parsed) -> Result<ImportReport, Vec<ImportError>> {
-    let Parsed { changes, locations } = parsed;
+    if !parsed.problems.is_empty() {
+        return Err(all_problems(service, parsed));
+    }
+    let Parsed {
+        changes, locations, ..
+    } = parsed;
     match service.preview(changes) {
         Ok(outcomes) => Ok(ImportReport::new(false, outcomes, &locations)),
         Err(p) => Err(locate(&locations, p)),
@@ -162,12 +222,17 @@ pub fn check(service: &Service, files: &[(String, String)]) -> Result<usize, Vec
 
 /// [`check`] reading each source once, one record at a time.
 pub fn check_from(service: &Service, sources: Vec<Source<'_>>) -> Result<usize, Vec<ImportError>> {
-    check_parsed(service, parse(sources, service.sizes())?)
+    check_parsed(service, read_all(sources, service.sizes()))
 }
 
-/// Checks what [`parse`] read against the store, without applying it.
+/// Checks what [`read_all`] read against the store, without applying it.
 pub fn check_parsed(service: &Service, parsed: Parsed) -> Result<usize, Vec<ImportError>> {
-    let Parsed { changes, locations } = parsed;
+    if !parsed.problems.is_empty() {
+        return Err(all_problems(service, parsed));
+    }
+    let Parsed {
+        changes, locations, ..
+    } = parsed;
     let n = changes.len();
     service.check(changes).map_err(|p| locate(&locations, p))?;
     Ok(n)
@@ -189,23 +254,69 @@ pub fn export(graph: &Graph) -> String {
     s
 }
 
-/// Loads the built-in seed data into a store that has never held anything
-/// (a store emptied by deletes stays empty). Returns what it imported, if anything.
-pub async fn seed_if_new(service: &Service) -> Result<Option<ImportReport>, ImportFailure> {
-    let fresh = service.store().is_empty()
+/// Whether the store has never held anything: empty, and never seeded (a
+/// store emptied by deletes stays empty).
+pub fn is_new(service: &Service) -> Result<bool, ImportFailure> {
+    Ok(service.store().is_empty()
         && service
             .store()
             .meta("seeded")
             .map_err(|e| ImportFailure::Service(e.into()))?
-            .is_none();
-    if !fresh {
+            .is_none())
+}
+
+/// The meta entry a write that loads the seed data carries.
+pub const SEEDED: (&str, &[u8]) = ("seeded", b"1");
+
+/// Puts the built-in seed data in front of `parsed`, leaving out the seed
+/// records that `parsed` defines itself (its version is the one asked for),
+/// so one write loads both: a failed import leaves the store new. Returns
+/// how many seed records were added.
+pub fn with_seed(parsed: Parsed) -> (Parsed, usize) {
+    let seed = parse(
+        SEED.iter()
+            .map(|(n, t)| Source::new(*n, t.as_bytes()))
+            .collect(),
+        crate::model::SizeLimits::default(),
+    )
+    .expect("the built-in seed data parses");
+    let defined: std::collections::HashSet<&str> =
+        parsed.changes.iter().map(parse::change_id).collect();
+    let mut out = Parsed {
+        problems: parsed.problems.clone(),
+        unread: parsed.unread.clone(),
+        complete: parsed.complete,
+        ..Parsed::default()
+    };
+    let seed = seed
+        .changes
+        .into_iter()
+        .zip(seed.locations)
+        .filter(|(c, _)| !defined.contains(parse::change_id(c)));
+    let mut all: Vec<(Change, Location)> = seed.collect();
+    let added = all.len();
+    all.extend(parsed.changes.into_iter().zip(parsed.locations));
+    // Nodes, then relations, then conflicts, as `parse` orders them (a
+    // stable sort: each file's order within a section is kept).
+    all.sort_by_key(|(c, _)| parse::section_rank(c));
+    for (c, l) in all {
+        out.changes.push(c);
+        out.locations.push(l);
+    }
+    (out, added)
+}
+
+/// Loads the built-in seed data into a store that has never held anything
+/// (a store emptied by deletes stays empty). Returns what it imported, if anything.
+pub async fn seed_if_new(service: &Service) -> Result<Option<ImportReport>, ImportFailure> {
+    if !is_new(service)? {
         return Ok(None);
     }
     let sources = SEED
         .iter()
         .map(|(n, t)| Source::new(*n, t.as_bytes()))
         .collect();
-    import_from(service, sources, vec![("seeded", b"1".to_vec())])
+    import_from(service, sources, vec![(SEEDED.0, SEEDED.1.to_vec())])
         .await
         .map(Some)
 }
@@ -217,5 +328,7 @@ pub fn seed_files() -> Vec<(String, String)> {
         .collect()
 }
 
+#[cfg(test)]
+mod problems_tests;
 #[cfg(test)]
 mod tests;

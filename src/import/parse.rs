@@ -11,7 +11,8 @@ use serde::de::DeserializeOwned;
 
 use super::scan::{self, RawRecord, Section};
 use super::ImportError;
-use crate::model::{Conflict, Node, Relation, SizeLimits};
+use crate::model::words::a;
+use crate::model::{node_attrs, Conflict, Node, NodeId, RelKind, Relation, SizeLimits};
 use crate::service::{Change, Code, Mode, Record};
 
 /// After this many problems the parse stops: the rest would only repeat them.
@@ -24,11 +25,19 @@ pub struct Location {
     pub line: usize,
 }
 
-/// The changes of an import, with one location per change.
-#[derive(Debug, Clone)]
+/// The changes of an import, with one location per change; and what could
+/// not be read, so a check of the rest can leave out what those caused.
+#[derive(Debug, Clone, Default)]
 pub struct Parsed {
     pub changes: Vec<Change>,
     pub locations: Vec<Location>,
+    /// Every problem found while reading (empty when all is well).
+    pub problems: Vec<ImportError>,
+    /// The ids of records that could not be read (their problems are above).
+    pub unread: Vec<String>,
+    /// Whether every file was read to its end (a syntax error stops a file:
+    /// what follows it is unknown, so references are not checked then).
+    pub complete: bool,
 }
 
 /// One input: a name for messages and the reader its text comes from.
@@ -64,6 +73,44 @@ fn field_from_message(msg: &str) -> Option<String> {
     None
 }
 
+/// The fields a record of this kind takes, for an "unknown field" message:
+/// a node's by the prefix of its id, a relation's by its `kind`. `None`
+/// when the kind cannot be read (serde's own list then stands).
+fn fields_of_kind(section: Section, raw: &RawRecord<'_>) -> Option<(String, Vec<&'static str>)> {
+    match section {
+        Section::Nodes => {
+            let kind = NodeId::parse(&raw.name()).ok()?.kind();
+            let mut f = vec!["id", "name", "aliases", "description"];
+            f.extend(node_attrs(kind));
+            f.extend(["notes", "citations"]);
+            Some((a(kind.prefix()), f))
+        }
+        Section::Relations => {
+            let v: serde_json::Value = serde_json::from_slice(raw.bytes).ok()?;
+            let kind: RelKind = serde_json::from_value(v.get("kind")?.clone()).ok()?;
+            let mut f = vec!["id", "kind", "from", "to"];
+            f.extend(kind.props().iter().map(|p| p.field()));
+            f.extend(["note", "citations"]);
+            Some((a(&format!("`{}` relation", kind.name())), f))
+        }
+        Section::Conflicts => Some(("a conflict".into(), vec!["id", "claims", "note"])),
+    }
+}
+
+/// serde's "unknown field `x`, expected one of …" lists every field of the
+/// type, every kind's attributes included; say instead what this record's
+/// kind takes.
+fn unknown_field_message(msg: &str, raw: &RawRecord<'_>) -> Option<String> {
+    let rest = msg.strip_prefix("unknown field `")?;
+    let (name, _) = rest.split_once('`')?;
+    let (what, fields) = fields_of_kind(raw.section, raw)?;
+    let list: Vec<String> = fields.iter().map(|f| format!("`{f}`")).collect();
+    Some(format!(
+        "unknown field `{name}`: {what} takes {}",
+        list.join(", ")
+    ))
+}
+
 /// Reads one record's bytes as a `T`, or says where and what is wrong.
 fn typed<T: DeserializeOwned>(file: &str, raw: &RawRecord<'_>) -> Result<T, Box<ImportError>> {
     let de = &mut serde_json::Deserializer::from_slice(raw.bytes);
@@ -75,6 +122,16 @@ fn typed<T: DeserializeOwned>(file: &str, raw: &RawRecord<'_>) -> Result<T, Box<
             .rsplit_once(" at line ")
             .map_or(msg.as_str(), |(m, _)| m)
             .to_owned();
+        // A top-level unknown field is the record kind's business; one inside
+        // an alias or citation keeps serde's list, which is that struct's own.
+        let msg = if path.contains(['.', '[']) {
+            msg
+        } else {
+            unknown_field_message(&msg, raw).unwrap_or(msg)
+        };
+        // serde_path_to_error writes `?` for a step it could not name (a
+        // key that is not a string): the field is the part before it.
+        let path = path.trim_end_matches(".?").to_owned();
         let field = if path.is_empty() || path == "." || path == "?" {
             field_from_message(&msg)
         } else {
@@ -91,7 +148,16 @@ fn typed<T: DeserializeOwned>(file: &str, raw: &RawRecord<'_>) -> Result<T, Box<
     })
 }
 
-fn change_id(c: &Change) -> &str {
+/// Where a change goes in an import's order: nodes, relations, conflicts.
+pub(super) fn section_rank(c: &Change) -> u8 {
+    match c {
+        Change::Put(_, Record::Node(_)) => 0,
+        Change::Put(_, Record::Relation(_)) => 1,
+        _ => 2,
+    }
+}
+
+pub(super) fn change_id(c: &Change) -> &str {
     match c {
         Change::Put(_, Record::Node(n)) => n.id.as_str(),
         Change::Put(_, Record::Relation(r)) => r.id.as_str(),
@@ -104,7 +170,21 @@ fn change_id(c: &Change) -> &str {
 /// `limits`, and orders the changes: all nodes, then all relations, then all
 /// conflicts. Returns every problem found in any file (up to [`MAX_PROBLEMS`]).
 pub fn parse(sources: Vec<Source<'_>>, limits: SizeLimits) -> Result<Parsed, Vec<ImportError>> {
+    let parsed = read_all(sources, limits);
+    if parsed.problems.is_empty() {
+        Ok(parsed)
+    } else {
+        Err(parsed.problems)
+    }
+}
+
+/// [`parse`], keeping the records that could be read beside the problems of
+/// those that could not, so that the records read can still be checked
+/// (references among them, and against the store) in the same pass.
+pub fn read_all(sources: Vec<Source<'_>>, limits: SizeLimits) -> Parsed {
     let mut errors: Vec<ImportError> = Vec::new();
+    let mut unread: Vec<String> = Vec::new();
+    let mut complete = true;
     let mut lists: [Vec<(Change, Location)>; 3] = Default::default();
     for src in sources {
         if errors.len() >= MAX_PROBLEMS {
@@ -125,12 +205,16 @@ pub fn parse(sources: Vec<Source<'_>>, limits: SizeLimits) -> Result<Parsed, Vec
                         line: raw.line,
                     },
                 )),
-                Err(e) => errors.push(*e),
+                Err(e) => {
+                    unread.push(raw.name());
+                    errors.push(*e)
+                }
             }
             errors.len() < MAX_PROBLEMS
         };
         let res = scan::scan(src.reader, limits, &mut each);
         if let Err(e) = res {
+            complete = false;
             errors.push(ImportError {
                 file: file.to_string(),
                 line: Some(e.line),
@@ -150,12 +234,18 @@ pub fn parse(sources: Vec<Source<'_>>, limits: SizeLimits) -> Result<Parsed, Vec
             message: format!("stopped after {MAX_PROBLEMS} problems"),
             code: Code::InvalidInput,
         });
-        return Err(errors);
+        return Parsed {
+            problems: errors,
+            ..Parsed::default()
+        };
     }
     let total = lists.iter().map(Vec::len).sum();
     let mut parsed = Parsed {
         changes: Vec::with_capacity(total),
         locations: Vec::with_capacity(total),
+        problems: Vec::new(),
+        unread,
+        complete,
     };
     for list in lists {
         for (c, l) in list {
@@ -186,11 +276,8 @@ pub fn parse(sources: Vec<Source<'_>>, limits: SizeLimits) -> Result<Parsed, Vec
         }
     }
     drop(first);
-    if errors.is_empty() {
-        Ok(parsed)
-    } else {
-        Err(errors)
-    }
+    parsed.problems = errors;
+    parsed
 }
 
 impl Parsed {

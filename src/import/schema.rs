@@ -257,7 +257,12 @@ fn prop_schema(p: Prop) -> Value {
             [one] => def(&format!("{}Id", one.prefix())),
             _ => def(&format!("{}Id", camel(p.field()))),
         },
-        Prop::Ordinal => json!({ "type": "integer", "minimum": 0, "maximum": u32::MAX }),
+        Prop::Ordinal => json!({
+            "type": "integer",
+            "description": "The meeting's number in its series; the first is 1.",
+            "minimum": crate::model::FIRST_ORDINAL,
+            "maximum": u32::MAX
+        }),
         Prop::Summary => def("text"),
     }
 }

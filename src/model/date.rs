@@ -81,6 +81,11 @@ impl PartialDate {
             text: text.to_owned(),
             reason,
         };
+        // "2022-09-23T10:00", "2022-09-23 10:00": the date may be fine, the
+        // time is what is not taken.
+        if text.len() > 4 && text.contains(['T', 't', ' ', ':']) {
+            return Err(err("a time of day is not allowed, only the date"));
+        }
         let mut parts = text.split('-');
         let y = parts.next().unwrap_or("");
         if y.len() != 4 || !y.bytes().all(|b| b.is_ascii_digit()) {
@@ -224,6 +229,22 @@ mod tests {
             assert!(PartialDate::parse(bad).is_err(), "{bad}");
         }
         assert!(PartialDate::parse("2024-02-29").is_ok());
+    }
+
+    #[test]
+    fn a_date_with_a_time_is_refused_for_its_time() {
+        for bad in [
+            "2022-09-23T10:00",
+            "2022-09-23 10:00",
+            "2022-09-23T10:00:00Z",
+        ] {
+            let e = PartialDate::parse(bad).unwrap_err();
+            assert_eq!(
+                e.reason, "a time of day is not allowed, only the date",
+                "{bad}"
+            );
+            assert!(e.to_string().contains("write YYYY, YYYY-MM or YYYY-MM-DD"));
+        }
     }
 
     #[test]

@@ -35,7 +35,11 @@ pub enum IdError {
     EmptySlug(String),
     #[error("id `{id}` contains `{ch}`; ids use lowercase letters, digits and . _ - / : only")]
     BadChar { id: String, ch: char },
-    #[error("id `{id}` names a {actual}, expected a {expected}")]
+    #[error(
+        "id `{id}` names {}, expected {}",
+        super::words::a(actual),
+        super::words::a(expected)
+    )]
     WrongKind {
         id: String,
         actual: String,

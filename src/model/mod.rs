@@ -10,6 +10,7 @@ pub mod patch;
 pub mod record;
 pub mod size;
 pub mod tables;
+pub mod words;
 
 pub use date::{DateError, Day, PartialDate, Precision};
 pub use ids::{slugify, ConflictId, IdError, NodeId, RelId};
@@ -18,5 +19,8 @@ pub use kinds::{
 };
 pub use merge::{diff, merge, Clash, Diff};
 pub use patch::{version, Edit, NodePatch, RelationPatch};
-pub use record::{node_attrs, Alias, Citation, Conflict, FieldError, Node, Note, Relation};
+pub use record::{
+    is_language_tag, is_script_code, is_state_code, node_attrs, Alias, Citation, Conflict,
+    FieldError, Node, Note, Relation, FIRST_ORDINAL,
+};
 pub use size::{SizeLimits, SizeProblem};

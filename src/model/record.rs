@@ -9,6 +9,7 @@ use super::kinds::{
     prop_target_kinds, AttendanceMode, AttendanceRole, MembershipStatus, NameKind, NodeKind, Prop,
     RelKind,
 };
+use super::words::{a, any_of};
 
 /// A problem with one field of a record, found without looking at other records.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +26,32 @@ impl FieldError {
             message: message.into(),
         }
     }
+}
+
+/// The number of the first meeting of a series: ordinals start at 1, in
+/// imports, mutations and the JSON Schema alike.
+pub const FIRST_ORDINAL: u32 = 1;
+
+/// Whether `code` is an ISO 3166-1 alpha-2 code as written: two capitals ("KZ").
+pub fn is_state_code(code: &str) -> bool {
+    code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase())
+}
+
+/// Whether `tag` has the shape of a BCP 47 language tag: letters (2 to 8),
+/// then subtags of 1 to 8 letters or digits after hyphens ("en", "zh-Hans").
+pub fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let first = parts.next().unwrap_or("");
+    (2..=8).contains(&first.len())
+        && first.bytes().all(|b| b.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+/// Whether `code` is an ISO 15924 script code as written: a capital and three
+/// small letters ("Latn", "Cyrl").
+pub fn is_script_code(code: &str) -> bool {
+    let b = code.as_bytes();
+    b.len() == 4 && b[0].is_ascii_uppercase() && b[1..].iter().all(|c| c.is_ascii_lowercase())
 }
 
 /// Where a fact comes from: a Source node and a place in it.
@@ -179,6 +206,30 @@ impl Node {
         nonblank(&mut errs, "name", &self.name);
         for (i, a) in self.aliases.iter().enumerate() {
             nonblank(&mut errs, &format!("aliases[{i}].text"), &a.text);
+            if let Some(l) = a.lang.as_deref().filter(|l| !is_language_tag(l)) {
+                errs.push(FieldError::new(
+                    format!("aliases[{i}].lang"),
+                    format!("`{l}` is not a language tag (BCP 47, e.g. `en`, `zh`, `ru`)"),
+                ));
+            }
+            if let Some(s) = a.script.as_deref().filter(|s| !is_script_code(s)) {
+                errs.push(FieldError::new(
+                    format!("aliases[{i}].script"),
+                    format!("`{s}` is not a script code (ISO 15924, e.g. `Latn`, `Cyrl`, `Hans`)"),
+                ));
+            }
+        }
+        if let Some(c) = self.code.as_deref().filter(|c| !is_state_code(c)) {
+            errs.push(FieldError::new(
+                "code",
+                format!("`{c}` is not an ISO 3166-1 alpha-2 code (two capital letters, e.g. `KZ`)"),
+            ));
+        }
+        if let Some(l) = self.language.as_deref().filter(|l| !is_language_tag(l)) {
+            errs.push(FieldError::new(
+                "language",
+                format!("`{l}` is not a language tag (BCP 47, e.g. `en`, `zh`, `ru`)"),
+            ));
         }
         for (i, n) in self.notes.iter().enumerate() {
             nonblank(&mut errs, &format!("notes[{i}].text"), &n.text);
@@ -189,8 +240,8 @@ impl Node {
                 errs.push(FieldError::new(
                     f,
                     format!(
-                        "a {} has no `{f}` (allowed: {})",
-                        self.node_kind().prefix(),
+                        "{} has no `{f}` (allowed: {})",
+                        a(self.node_kind().prefix()),
                         list_or_none(allowed.iter().copied())
                     ),
                 ));
@@ -356,10 +407,10 @@ impl Relation {
                 errs.push(FieldError::new(
                     field,
                     format!(
-                        "`{}` relation cannot have a {} (`{id}`) as `{field}`; expected {}",
+                        "`{}` relation cannot have {} (`{id}`) as `{field}`; expected {}",
                         k.name(),
-                        id.kind().prefix(),
-                        list_or_none(allowed.iter().map(|k| k.prefix()))
+                        a(id.kind().prefix()),
+                        any_of(allowed.iter().map(|k| k.prefix()))
                     ),
                 ));
             }
@@ -383,10 +434,10 @@ impl Relation {
                 errs.push(FieldError::new(
                     p.field(),
                     format!(
-                        "`{}` must name a {}, not a {} (`{id}`)",
+                        "`{}` must name {}, not {} (`{id}`)",
                         p.field(),
-                        list_or_none(allowed.iter().map(|k| k.prefix())),
-                        id.kind().prefix()
+                        any_of(allowed.iter().map(|k| k.prefix())),
+                        a(id.kind().prefix())
                     ),
                 ));
             }
@@ -398,6 +449,12 @@ impl Relation {
                     format!("ends ({e}) before it starts ({s})"),
                 ));
             }
+        }
+        if self.ordinal.is_some_and(|n| n < FIRST_ORDINAL) {
+            errs.push(FieldError::new(
+                "ordinal",
+                format!("must be {FIRST_ORDINAL} or more: the first meeting of a series is number {FIRST_ORDINAL}"),
+            ));
         }
         if self.from == self.to {
             errs.push(FieldError::new(
@@ -422,6 +479,7 @@ impl Relation {
 /// A recorded disagreement: two or more relations, each from its own source, that
 /// cannot all be true.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Conflict {
     pub id: ConflictId,
     pub claims: Vec<RelId>,
@@ -564,10 +622,49 @@ mod tests {
     }
 
     #[test]
+    fn an_ordinal_starts_at_one() {
+        let mut r = rel(RelKind::InSeries, "meeting:m", "series:s");
+        r.ordinal = Some(0);
+        assert_eq!(r.validate()[0].field, "ordinal");
+        r.ordinal = Some(1);
+        assert!(r.validate().is_empty());
+    }
+
+    #[test]
+    fn codes_and_tags_are_checked_as_the_json_schema_checks_them() {
+        let mut n = Node::new(id("state:kz"), "Kazakhstan");
+        n.code = Some("kz".into());
+        n.aliases.push(Alias {
+            text: "Казахстан".into(),
+            lang: Some("russian!".into()),
+            script: Some("CYRL".into()),
+            kind: NameKind::NativeScript,
+            citations: vec![],
+        });
+        let fields: Vec<_> = n.validate().into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["aliases[0].lang", "aliases[0].script", "code"]);
+        assert!(is_language_tag("zh-Hans") && is_script_code("Latn") && is_state_code("KZ"));
+    }
+
+    #[test]
     fn capacity_must_be_an_office() {
         let mut r = rel(RelKind::Attended, "person:a", "meeting:m");
         r.capacity = Some(id("state:kz"));
-        assert_eq!(r.validate()[0].field, "capacity");
+        let e = &r.validate()[0];
+        assert_eq!(e.field, "capacity");
+        assert_eq!(
+            e.message,
+            "`capacity` must name an `office`, not a state (`state:kz`)"
+        );
+    }
+
+    #[test]
+    fn an_attribute_of_another_kind_is_named_with_the_right_article() {
+        let mut n = Node::new(id("office:x"), "X");
+        n.url = Some("https://x".into());
+        assert!(n.validate()[0]
+            .message
+            .starts_with("an office has no `url`"));
     }
 
     #[test]

@@ -117,7 +117,11 @@ impl Planner<'_> {
         let id = n.id.to_string();
         let errs = n.validate();
         let existing = self.next.node(&id).cloned();
-        if !self.field_errors(&id, errs) || !self.mode_allows(mode, &id, existing.is_some()) {
+        // A node with bad fields still goes into the plan (which then fails):
+        // the records naming it are not reported as naming a missing node,
+        // and its own references are checked, so one pass finds everything.
+        self.field_errors(&id, errs);
+        if !self.mode_allows(mode, &id, existing.is_some()) {
             return;
         }
         let Some(n) = self.settle(mode, &id, existing.as_deref(), n) else {
@@ -133,13 +137,15 @@ impl Planner<'_> {
         let id = r.id.to_string();
         let errs = r.validate();
         let existing = self.next.relation(&id).cloned();
-        if !self.field_errors(&id, errs) || !self.mode_allows(mode, &id, existing.is_some()) {
+        // Its ends are checked even when its fields are bad (one pass finds
+        // every problem); it joins the plan only when they are good.
+        let mut ok = self.field_errors(&id, errs);
+        if !self.mode_allows(mode, &id, existing.is_some()) {
             return;
         }
         let Some(r) = self.settle(mode, &id, existing.as_deref(), r) else {
             return;
         };
-        let mut ok = true;
         for (field, end) in [("from", &r.from), ("to", &r.to)] {
             if self.next.node(end.as_str()).is_none() {
                 self.problem(

@@ -145,12 +145,19 @@ pub fn conflict_id(field: &str, s: &str) -> Result<ConflictId> {
     ConflictId::parse(s).map_err(|e| invalid(field, e))
 }
 
+/// Converts an ordinal; that it starts at [`model::FIRST_ORDINAL`] is the
+/// model's rule, checked with the rest of the record.
 fn ordinal(n: Option<i32>) -> Result<Option<u32>> {
     n.map(|n| {
-        u32::try_from(n)
-            .ok()
-            .filter(|n| *n >= 1)
-            .ok_or_else(|| invalid("ordinal", format!("{n} is not an ordinal (1 or more)")))
+        u32::try_from(n).map_err(|_| {
+            invalid(
+                "ordinal",
+                format!(
+                    "{n} is not an ordinal: it must be {} or more",
+                    model::FIRST_ORDINAL
+                ),
+            )
+        })
     })
     .transpose()
 }

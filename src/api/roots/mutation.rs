@@ -46,8 +46,8 @@ fn check_kind(id: &NodeId, want: model::NodeKind) -> Result<()> {
         return Err(invalid(
             "id",
             format!(
-                "`{id}` is not a {} id (expected `{}:…`)",
-                want.prefix(),
+                "`{id}` is not {} id (expected `{}:…`)",
+                crate::model::words::a(want.prefix()),
                 want.prefix()
             ),
         ));
