@@ -20,6 +20,7 @@ mod pagination;
 mod query;
 mod relations;
 mod scalars;
+mod standing;
 mod stats;
 mod subscription;
 

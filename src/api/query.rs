@@ -245,7 +245,9 @@ impl QueryRoot {
     /// Meetings in date order (undated last). `from`/`to` keep meetings whose
     /// dates may fall in the range, at each date's precision; `state` and
     /// `organization` keep meetings hosted or organized by it, held in it, or
-    /// attended on its behalf; `topic` and `series` keep meetings about it or in it.
+    /// attended on its behalf; `place` (a place or a state) keeps meetings held
+    /// there or at any place inside it, however deep (a residence in a city);
+    /// `topic` and `series` keep meetings about it or in it.
     #[allow(clippy::too_many_arguments)]
     #[graphql(complexity = "super::pagination::page_cost(first, last, child_complexity)")]
     async fn meetings(
@@ -255,6 +257,7 @@ impl QueryRoot {
         to: Option<String>,
         state: Option<ID>,
         organization: Option<ID>,
+        place: Option<ID>,
         topic: Option<ID>,
         series: Option<ID>,
         after: Option<String>,
@@ -268,12 +271,14 @@ impl QueryRoot {
         let org_set = organization
             .as_ref()
             .map(|o| g.meetings_involving(o, None, None));
+        let place_set = place.as_ref().map(|p| g.meetings_within(p));
         let mut v: Vec<(String, Meeting)> = all_of::<Meeting>(&g)
             .into_iter()
             .filter(|(id, _)| {
                 g.meeting_in_window(id, from.as_ref(), to.as_ref())
                     && state_set.as_ref().is_none_or(|s| s.contains(id.as_str()))
                     && org_set.as_ref().is_none_or(|o| o.contains(id.as_str()))
+                    && place_set.as_ref().is_none_or(|p| p.contains(id.as_str()))
                     && topic.as_ref().is_none_or(|t| {
                         g.relations(id, Dir::Outgoing, Some(RK::About))
                             .iter()

@@ -10,7 +10,7 @@ use async_graphql::{Object, Result, SimpleObject};
 use super::nodes::{Meeting, NodeRef, Series, State};
 use super::pagination::{list_cost, slice};
 use super::query::{Counts, KindCount};
-use super::scalars::AttendanceMode;
+use super::scalars::{AttendanceMode, MembershipStatus};
 use crate::graph::{stats, Graph};
 
 #[derive(SimpleObject)]
@@ -32,6 +32,16 @@ pub struct YearTotal {
 pub struct StateCount {
     /// Null for attendances with no known state.
     pub state: Option<State>,
+    pub count: usize,
+}
+
+/// Attendances whose states had one status in the meeting's organization on
+/// the meeting's date.
+#[derive(SimpleObject)]
+pub struct StatusCount {
+    /// Null for attendances whose state had no standing then, whose state is
+    /// unknown, or whose meeting has no date or organization.
+    pub status: Option<MembershipStatus>,
     pub count: usize,
 }
 
@@ -137,6 +147,19 @@ impl Stats {
     /// How many rows `attendanceByState` has, whatever page is asked for.
     async fn attendance_by_state_count(&self) -> usize {
         self.s.attendance_by_state.len()
+    }
+    /// Attendances by the status their states had in the meeting's
+    /// organization on the meeting's date: members, observers, dialogue
+    /// partners, then none.
+    async fn attendance_by_status(&self) -> Vec<StatusCount> {
+        self.s
+            .attendance_by_status
+            .iter()
+            .map(|(s, count)| StatusCount {
+                status: s.map(Into::into),
+                count: *count,
+            })
+            .collect()
     }
     /// Attendances by mode, most first.
     async fn attendance_by_mode(&self) -> Vec<ModeCount> {
