@@ -87,3 +87,33 @@ test('the 2019 meeting groups its attendees by their standing that day', async (
     await context.close();
   }
 });
+
+test('the timeline filtered to Bishkek includes the meeting at the residence inside it', async () => {
+  const { context, page, offHost, problems } = await openPage(browser, server.base);
+  try {
+    await page.goto(`${server.base}/#/timeline`);
+    await page.locator('ol.tl li').first().waitFor();
+    await page.locator('select[name="place"] option[value="place:bishkek"]').waitFor({ state: 'attached' });
+    await page.locator('select[name="place"]').selectOption('place:bishkek');
+    await page.locator('.timeline p.muted', { hasText: '2 meetings' }).waitFor();
+    await page.locator('ol.tl', { hasText: '22nd Meeting' }).waitFor();
+    await screenshot(page, 'timeline-place');
+    assert.deepEqual(offHost, []);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the dashboard counts attendances by their states standing on the day', async () => {
+  const { context, page, offHost, problems } = await openPage(browser, server.base);
+  try {
+    await page.goto(`${server.base}/#/dashboard`);
+    await page.locator('table.by-status tr', { hasText: 'observer' }).waitFor();
+    await page.locator('table.by-status tr', { hasText: 'dialogue partner' }).waitFor();
+    assert.deepEqual(offHost, []);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
