@@ -163,6 +163,7 @@ async fn a_located_in_that_would_put_a_place_inside_itself_is_refused() {
     let err = s
         .gql_err(IMPORT, json!({ "d": cycle, "n": "cycle.json" }))
         .await;
+    assert_eq!(err["extensions"]["code"], "INVALID_INPUT", "{err}");
     let msg = err["message"].as_str().unwrap();
     assert!(msg.contains("rel:bishkek-located-in-ala-archa"), "{msg}");
     assert!(msg.contains("cannot be inside itself"), "{msg}");
