@@ -353,3 +353,35 @@ async fn importing_the_reports_again_changes_nothing() {
         assert_eq!(d["import"]["unchanged"], d["import"]["records"], "{name}");
     }
 }
+
+#[tokio::test]
+async fn search_within_a_city_finds_the_meeting_at_the_residence_inside_it() {
+    let s = bishkek().await;
+    let q = "query($w: ID) { search(text: \"meeting prosecutors\", kinds: [MEETING, PLACE], within: $w) { node { id } } }";
+    let d = s.gql(q, json!({ "w": "place:bishkek" })).await;
+    assert_eq!(
+        ids(&d["search"], &["node", "id"]),
+        [
+            "meeting:sco-prosecutors-general-17",
+            "meeting:sco-prosecutors-general-22"
+        ]
+    );
+    let d = s.gql(q, json!({ "w": "state:kz" })).await;
+    let found = ids(&d["search"], &["node", "id"]);
+    assert!(
+        found
+            .iter()
+            .all(|m| m.starts_with("meeting:sco-prosecutors-general-20")),
+        "{found:?}"
+    );
+    let d = s
+        .gql(
+            "{ search(text: \"residence\", within: \"state:kg\") { node { id } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        ids(&d["search"], &["node", "id"]),
+        ["place:ala-archa-state-residence"]
+    );
+}

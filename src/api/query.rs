@@ -299,7 +299,9 @@ impl QueryRoot {
     }
 
     /// Finds nodes by name or alias: case, diacritics and script folded, word
-    /// prefixes match ("assyl" finds "Berik Assylov"); best first.
+    /// prefixes match ("assyl" finds "Berik Assylov"); best first. With
+    /// `within` (a place or a state), only the meetings held there or at any
+    /// place inside it, and the places inside it.
     #[graphql(
         complexity = "super::heavy::SEARCH_COST + super::pagination::page_cost(first, None, child_complexity)"
     )]
@@ -308,6 +310,7 @@ impl QueryRoot {
         ctx: &Context<'_>,
         text: String,
         kinds: Option<Vec<NodeKind>>,
+        within: Option<ID>,
         #[graphql(default = 20)] first: Option<i32>,
     ) -> Result<Vec<SearchHit>> {
         let first = first.unwrap_or(20);
@@ -320,9 +323,11 @@ impl QueryRoot {
             .into_iter()
             .map(Into::into)
             .collect();
-        let hits =
-            super::heavy::offload(g.clone(), move |g| g.search(&text, &kinds, first as usize))
-                .await?;
+        let hits = super::heavy::offload(g.clone(), move |g| match within {
+            Some(w) => g.search_within(&text, &kinds, &w, first as usize),
+            None => g.search(&text, &kinds, first as usize),
+        })
+        .await?;
         Ok(hits
             .into_iter()
             .filter_map(|h| {

@@ -71,6 +71,23 @@ impl Graph {
         out
     }
 
+    /// `search`, keeping only the meetings held in `within` (a place or a
+    /// state) or at any place inside it, and the places inside it.
+    pub fn search_within(
+        &self,
+        text: &str,
+        kinds: &[NodeKind],
+        within: &str,
+        limit: usize,
+    ) -> Vec<super::Hit> {
+        let mut inside = self.meetings_within(within);
+        inside.extend(self.places_within(within));
+        let mut hits = self.search(text, kinds, usize::MAX);
+        hits.retain(|h| inside.contains(&h.id));
+        hits.truncate(limit);
+        hits
+    }
+
     /// If a `located_in` from `from` to `to` would close a cycle, the chain
     /// that closes it: `to`, …, `from` (following `located_in` upwards).
     pub fn located_in_cycle(&self, from: &str, to: &str) -> Option<Vec<NodeId>> {
