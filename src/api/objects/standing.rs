@@ -9,11 +9,11 @@ use std::sync::Arc;
 use async_graphql::{Object, Result};
 use petgraph::Direction as Dir;
 
-use super::analysis::StateParticipation;
-use super::args::parse_opt_date;
-use super::nodes::NodeRef;
-use super::relations::{Membership, RelRef};
-use super::scalars::MembershipStatus;
+use crate::api::leaves::args::parse_opt_date;
+use crate::api::leaves::scalars::MembershipStatus;
+use crate::api::objects::analysis::StateParticipation;
+use crate::api::objects::nodes::NodeRef;
+use crate::api::objects::relations::{Membership, RelRef};
 use crate::graph::Graph;
 use crate::model::{self, RelKind as RK};
 
