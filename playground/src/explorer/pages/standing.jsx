@@ -27,7 +27,7 @@ export function PlaceInside({ id }) {
   return (
     <>
       {p.within.length > 0 && (
-        <p className="within" data-testid="within">
+        <p className="card within" data-testid="within">
           Lies in {p.within.map((w, i) => <span key={w.id}>{i > 0 && ' › '}<EntityLink node={w} /></span>)}
         </p>
       )}
