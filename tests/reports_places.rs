@@ -385,3 +385,21 @@ async fn search_within_a_city_finds_the_meeting_at_the_residence_inside_it() {
         ["place:ala-archa-state-residence"]
     );
 }
+
+#[tokio::test]
+async fn a_status_begun_in_a_month_only_possibly_covers_a_day_of_that_month() {
+    let s = bishkek().await;
+    let q = r#"query($at: String!) { state(id: "state:by") {
+        memberships(at: $at) { status certaintyAt(date: $at) } } }"#;
+    // The seed gives Belarus's membership as from July 2024, to the month.
+    let d = s.gql(q, json!({ "at": "2024-07-01" })).await;
+    assert_eq!(
+        d["state"]["memberships"],
+        json!([{ "status": "MEMBER", "certaintyAt": "POSSIBLE" }])
+    );
+    let d = s.gql(q, json!({ "at": "2019-10-01" })).await;
+    assert_eq!(
+        d["state"]["memberships"],
+        json!([{ "status": "OBSERVER", "certaintyAt": "CERTAIN" }])
+    );
+}

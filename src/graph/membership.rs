@@ -56,7 +56,11 @@ impl Graph {
         };
         let mut best: BTreeMap<NodeId, Standing> = BTreeMap::new();
         for r in self.relations(id, dir, Some(RelKind::MemberOf)) {
-            let Some(certainty) = covers(r.start, r.end, at) else {
+            if covers(r.start, r.end, at).is_none() {
+                continue;
+            }
+            let Some(certainty) = self.membership_certainty(r, at) else {
+                // Superseded by a later status before `at`.
                 continue;
             };
             let other = if dir == Direction::Outgoing {
@@ -79,6 +83,30 @@ impl Graph {
             }
         }
         best.into_values().collect()
+    }
+
+    /// How surely `membership` (a `member_of`) covers `at`. With no stated
+    /// end, the status is taken to end when the state's next status in the
+    /// same organization began, if one did; else it may still run.
+    pub fn membership_certainty(
+        &self,
+        membership: &Relation,
+        at: &PartialDate,
+    ) -> Option<Certainty> {
+        let end = membership.end.or_else(|| {
+            let began = membership.start.map(|d| d.earliest());
+            self.relations(
+                membership.from.as_str(),
+                Direction::Outgoing,
+                Some(RelKind::MemberOf),
+            )
+            .into_iter()
+            .filter(|r| r.to == membership.to && r.id != membership.id)
+            .filter_map(|r| r.start)
+            .filter(|s| began.is_none_or(|b| s.earliest() > b))
+            .min_by_key(|s| s.earliest())
+        });
+        covers(membership.start, end, at)
     }
 
     /// The standing of `state` in `organization` on `at`, if any.
@@ -211,6 +239,16 @@ mod tests {
         );
         let members = g.standings_at("organization:sco", &date("2019-10-01"));
         assert_eq!(members.len(), 2);
+    }
+
+    #[test]
+    fn a_status_with_no_end_is_certain_until_the_next_one_begins() {
+        let g = graph();
+        let s = g
+            .standing("state:by", "organization:sco", &date("2019-10-01"))
+            .unwrap();
+        assert_eq!(s.relation.status, Some(MembershipStatus::Observer));
+        assert_eq!(s.certainty, Certainty::Certain);
     }
 
     #[test]
