@@ -7,7 +7,8 @@
 //! of the `member_of` relations between one state and one organization that
 //! may cover it, the one that began latest wins: a later status supersedes an
 //! earlier one whose end no source states. A relation with no start counts as
-//! having begun before any dated one.
+//! having begun before any dated one. For certainty, a status with no stated
+//! end is taken to end when the next one began (`membership_certainty`).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
