@@ -6,9 +6,7 @@ use std::sync::Arc;
 
 use async_graphql::{Context, MergedObject, Object, Result, SimpleObject, ID};
 
-use crate::api::leaves::errors::{
-    coded, import_error, invalid, not_found, service_error, ErrorCode,
-};
+use crate::api::leaves::errors::{coded, invalid, not_found, service_error, ErrorCode};
 use crate::api::leaves::inputs::{
     conflict_id, node_id, rel_id, ConflictInput, NodeInput, NodePatch, RelationInput, RelationPatch,
 };
@@ -18,12 +16,8 @@ use crate::api::objects::nodes::{
 };
 use crate::api::objects::relations::{Conflict, RelRef, Relation};
 use crate::graph::Graph;
-use crate::import;
 use crate::model::{self, NodeId, RelId};
 use crate::service::{Change, Committed, Mode, Record};
-
-/// The longest `name` the `import` mutation takes for its document, in bytes.
-const MAX_IMPORT_NAME: usize = 256;
 
 /// What a delete removed: the record asked for and, with cascade, the rest.
 #[derive(SimpleObject)]
@@ -31,15 +25,6 @@ pub struct Deleted {
     pub id: ID,
     /// Every record removed, the one asked for included.
     pub removed: Vec<ID>,
-}
-
-/// What an import changed.
-#[derive(SimpleObject)]
-pub struct ImportResult {
-    pub records: usize,
-    pub created: usize,
-    pub updated: usize,
-    pub unchanged: usize,
 }
 
 async fn write(ctx: &Context<'_>, changes: Vec<Change>) -> Result<Committed> {
@@ -357,43 +342,13 @@ impl GraphMutations {
         let c = write(ctx, vec![Change::DeleteConflict(cid)]).await?;
         Ok(deleted(&id, c))
     }
-
-    /// Imports a document in the import format (`graph-schema/import-format.md`):
-    /// all of it or nothing; errors give line and field.
-    async fn import(
-        &self,
-        ctx: &Context<'_>,
-        document: String,
-        #[graphql(default_with = "String::from(\"request\")")] name: String,
-    ) -> Result<ImportResult> {
-        // The name is repeated in every problem reported: keep it short.
-        if name.len() > MAX_IMPORT_NAME {
-            return Err(invalid(
-                "name",
-                format!("is {} bytes; at most {MAX_IMPORT_NAME}", name.len()),
-            ));
-        }
-        let service = crate::api::service(ctx);
-        let r = import::apply(
-            service,
-            crate::api::heavy::parse_import(service, name, document).await?,
-            Vec::new(),
-        )
-        .await
-        .map_err(import_error)?;
-        Ok(ImportResult {
-            records: r.records,
-            created: r.created,
-            updated: r.updated,
-            unchanged: r.unchanged(),
-        })
-    }
 }
 
 /// The mutation root.
 #[derive(MergedObject, Default)]
 pub struct MutationRoot(
     GraphMutations,
+    super::import::ImportMutations,
     PersonMutations,
     StateMutations,
     OrganizationMutations,
