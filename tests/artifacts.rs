@@ -81,6 +81,25 @@ fn every_seed_file_validates_against_the_json_schema() {
 }
 
 #[test]
+fn every_report_fixture_validates_against_the_json_schema() {
+    let v = validator();
+    let mut n = 0;
+    for entry in std::fs::read_dir(root().join("tests/fixtures/reports")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "json") {
+            let doc = json(&path);
+            let errors: Vec<String> = v
+                .iter_errors(&doc)
+                .map(|e| format!("{} at {}", e, e.instance_path))
+                .collect();
+            assert!(errors.is_empty(), "{}: {errors:#?}", path.display());
+            n += 1;
+        }
+    }
+    assert!(n >= 2);
+}
+
+#[test]
 fn the_fixture_import_file_validates_against_the_json_schema() {
     let doc = json(&root().join("tests/fixtures/store-v1.json"));
     let errors: Vec<String> = validator()

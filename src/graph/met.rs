@@ -152,7 +152,8 @@ impl Graph {
     }
 
     /// Meetings a state or organization took part in: hosted, organized (or
-    /// organizing the series), held on its territory, or attended on its behalf.
+    /// organizing the series), held on its territory (in a place located in
+    /// it, however deep), or attended on its behalf.
     pub fn meetings_involving(
         &self,
         who: &str,
@@ -177,12 +178,8 @@ impl Graph {
                 _ => {}
             }
         }
-        for place in inc(who, RelKind::LocatedIn) {
-            out.extend(
-                inc(place.from.as_str(), RelKind::HeldIn)
-                    .into_iter()
-                    .map(|r| r.from.clone()),
-            );
+        if who.starts_with("state:") {
+            out.extend(self.meetings_within(who));
         }
         for r in self.relations_referring(who) {
             if r.on_behalf_of.as_ref().is_some_and(|b| b.as_str() == who)

@@ -9,8 +9,10 @@
 //! Petgraph indices stay inside this module; callers use stable ids.
 
 pub mod centrality;
+pub mod membership;
 pub mod met;
 pub mod paths;
+pub mod places;
 pub mod search;
 pub mod stats;
 pub mod time;

@@ -1,12 +1,13 @@
 //! The numbers a dashboard plots: meetings per year (per series and in all),
-//! attendance by state and by mode, documents and signatures per meeting.
+//! attendance by state, by status and by mode, documents and signatures per
+//! meeting; over every meeting or only those in a place (see `stats_within`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use petgraph::Direction;
 
 use super::Graph;
-use crate::model::{AttendanceMode, NodeId, NodeKind, RelKind};
+use crate::model::{AttendanceMode, MembershipStatus, NodeId, NodeKind, RelKind};
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Stats {
@@ -14,6 +15,10 @@ pub struct Stats {
     pub meetings_per_year: Vec<(i32, Option<NodeId>, usize)>,
     /// (state or none, attendances), most first.
     pub attendance_by_state: Vec<(Option<NodeId>, usize)>,
+    /// (status of the attendance's state in the meeting's organization on the
+    /// meeting's date, or none; attendances), members, observers, dialogue
+    /// partners, then none.
+    pub attendance_by_status: Vec<(Option<MembershipStatus>, usize)>,
     /// (mode, attendances), most first.
     pub attendance_by_mode: Vec<(AttendanceMode, usize)>,
     /// (meeting, documents adopted there, signatures on them), for meetings
@@ -31,9 +36,21 @@ fn by_count_desc<K: Ord>(m: BTreeMap<K, usize>) -> Vec<(K, usize)> {
 
 impl Graph {
     pub fn stats(&self) -> Stats {
+        self.stats_for(None)
+    }
+
+    /// The stats of the meetings held in `place` (a place or a state) or in
+    /// any place inside it, and of their attendances.
+    pub fn stats_within(&self, place: &str) -> Stats {
+        self.stats_for(Some(&self.meetings_within(place)))
+    }
+
+    /// The stats of `only` these meetings (all meetings when `None`).
+    fn stats_for(&self, only: Option<&BTreeSet<NodeId>>) -> Stats {
+        let keep = |m: &NodeId| only.is_none_or(|o| o.contains(m));
         let mut per_year: BTreeMap<(i32, Option<NodeId>), usize> = BTreeMap::new();
         let mut docs = Vec::new();
-        for m in self.ids_of_kind(NodeKind::Meeting) {
+        for m in self.ids_of_kind(NodeKind::Meeting).filter(|m| keep(m)) {
             let Some(n) = self.node(m.as_str()) else {
                 continue;
             };
@@ -63,8 +80,20 @@ impl Graph {
             AttendanceMode::Online,
             AttendanceMode::Unknown,
         ];
-        for r in self.all_relations().filter(|r| r.kind == RelKind::Attended) {
-            *by_state.entry(self.attendance_state(r)).or_default() += 1;
+        let mut by_status: BTreeMap<u8, (Option<MembershipStatus>, usize)> = BTreeMap::new();
+        for r in self
+            .all_relations()
+            .filter(|r| r.kind == RelKind::Attended && keep(&r.to))
+        {
+            let state = self.attendance_state(r);
+            let status = state
+                .as_ref()
+                .and_then(|s| self.status_at_meeting(s.as_str(), r.to.as_str()));
+            by_status
+                .entry(super::membership::status_rank(status))
+                .or_insert((status, 0))
+                .1 += 1;
+            *by_state.entry(state).or_default() += 1;
             let mode = r.mode.unwrap_or(AttendanceMode::Unknown);
             *by_mode
                 .entry(modes.iter().position(|m| *m == mode).unwrap_or(2) as u8)
@@ -82,6 +111,7 @@ impl Graph {
             meetings_per_year_total: totals.into_iter().collect(),
             meetings_per_year: per_year.into_iter().map(|((y, s), n)| (y, s, n)).collect(),
             attendance_by_state,
+            attendance_by_status: by_status.into_values().collect(),
             attendance_by_mode: by_count_desc(by_mode)
                 .into_iter()
                 .map(|(m, n)| (modes[m as usize], n))

@@ -8,7 +8,7 @@ use petgraph::Direction;
 
 use crate::graph::Graph;
 use crate::model::{
-    version, Conflict, ConflictId, FieldError, Node, NodeId, NodePatch, RelId, Relation,
+    version, Conflict, ConflictId, FieldError, Node, NodeId, NodePatch, RelId, RelKind, Relation,
     RelationPatch, SizeLimits,
 };
 use crate::store::Op;
@@ -388,6 +388,39 @@ impl Planner<'_> {
         }
     }
 
+    /// After every change: no touched `located_in` may close a cycle (a
+    /// place inside itself), which would make "inside" meaningless.
+    fn check_located_in_cycles(&mut self) {
+        let mut found = Vec::new();
+        for (id, at) in &self.touched.rels {
+            let Some(r) = self.next.relation(id.as_str()) else {
+                continue;
+            };
+            if r.kind != RelKind::LocatedIn {
+                continue;
+            }
+            if let Some(chain) = self.next.located_in_cycle(r.from.as_str(), r.to.as_str()) {
+                let path = chain
+                    .iter()
+                    .map(|p| format!("`{p}`"))
+                    .collect::<Vec<_>>()
+                    .join(" → ");
+                found.push((
+                    *at,
+                    id.to_string(),
+                    format!(
+                        "`{}` cannot lie in `{}`, which already lies in it ({path}): a place cannot be inside itself",
+                        r.from, r.to
+                    ),
+                ));
+            }
+        }
+        for (at, record, message) in found {
+            self.at = at;
+            self.problem(Code::InvalidInput, &record, Some("to"), message);
+        }
+    }
+
     fn finish(self) -> Result<Plan, Vec<Problem>> {
         if !self.problems.is_empty() {
             return Err(self.problems);
@@ -544,5 +577,6 @@ fn run<'a>(
         }
     }
     p.check_references();
+    p.check_located_in_cycles();
     p
 }

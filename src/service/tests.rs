@@ -298,6 +298,41 @@ async fn a_slow_open_does_not_stall_the_other_tasks_of_the_runtime() {
     assert!(n >= 10, "the ticker ran {n} times in a 500 ms open");
 }
 
+fn put_rel(r: Relation) -> Change {
+    Change::Put(Mode::Upsert, Record::Relation(r))
+}
+
+#[tokio::test]
+async fn a_located_in_closing_a_cycle_is_refused_but_a_batch_moving_a_place_is_judged_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Service::open(dir.path()).unwrap();
+    let mut setup = vec![put(node("source:s"))];
+    setup.extend(["place:city", "place:hall"].map(|p| put(node(p))));
+    setup.push(put_rel(rel(
+        "rel:in",
+        RelKind::LocatedIn,
+        "place:hall",
+        "place:city",
+    )));
+    s.write(setup).await.unwrap();
+    let back = rel("rel:back", RelKind::LocatedIn, "place:city", "place:hall");
+    let Err(err) = s.write(vec![put_rel(back.clone())]).await else {
+        panic!("a cycle was accepted");
+    };
+    assert!(err.to_string().contains("cannot be inside itself"), "{err}");
+    // Removing the old relation in the same write makes the reversal fine.
+    s.write(vec![
+        Change::DeleteRelation {
+            id: RelId::parse("rel:in").unwrap(),
+            cascade: false,
+        },
+        put_rel(back),
+    ])
+    .await
+    .unwrap();
+    assert!(s.graph().relation("rel:back").is_some());
+}
+
 fn merge(r: Record) -> Change {
     Change::Put(Mode::Merge, r)
 }

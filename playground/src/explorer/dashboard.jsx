@@ -34,6 +34,7 @@ function detailsQuery(o) {
     attendanceByState(first: ${TOP_STATES}) { state { id name } count }
     attendanceByStateCount
     attendanceByMode { mode count }
+    attendanceByStatus { status count }
     ${split ? 'meetingsPerYear { year series { id name } count }' : 'meetingsPerYearTotal { year count }'}
     documentsPerMeeting(first: ${TOP_MEETINGS}) { meeting { id name } documents signatures }
   }
@@ -136,6 +137,17 @@ export default function Dashboard() {
               options: { responsive: true, maintainAspectRatio: false },
             }}
           />
+        </section>
+        <section className="card">
+          <h2>Attendance by standing</h2>
+          <p className="muted small">The attending state's standing in the meeting's organization on the meeting's date.</p>
+          <table className="by-status">
+            <tbody>
+              {s.attendanceByStatus.map((r) => (
+                <tr key={r.status || 'none'}><th>{r.status ? label(r.status) : 'no standing known'}</th><td>{r.count}</td></tr>
+              ))}
+            </tbody>
+          </table>
         </section>
         <section className="card wide">
           <h2>Attendance by state{s.attendanceByStateCount > TOP_STATES && ` (top ${TOP_STATES} of ${s.attendanceByStateCount})`}</h2>

@@ -4,8 +4,8 @@ import { gql, subscribeChanges } from './api.js';
 import { DateRange, EntityLink, ErrorBox, Loading } from './ui.jsx';
 
 const PAGE = 20;
-const MEETINGS = `query Timeline($first: Int!, $after: String, $series: ID, $state: ID, $organization: ID) {
-  meetings(first: $first, after: $after, series: $series, state: $state, organization: $organization) {
+const MEETINGS = `query Timeline($first: Int!, $after: String, $series: ID, $state: ID, $organization: ID, $place: ID) {
+  meetings(first: $first, after: $after, series: $series, state: $state, organization: $organization, place: $place) {
     totalCount
     pageInfo { hasNextPage endCursor }
     nodes {
@@ -19,10 +19,11 @@ const FILTERS = `{
   allSeries(first: 100) { nodes { id name } }
   states(first: 250) { nodes { id name } }
   organizations(first: 250) { nodes { id name } }
+  places(first: 250) { nodes { id name } }
 }`;
 
 export function Timeline() {
-  const [filters, setFilters] = useState({ series: '', state: '', organization: '' });
+  const [filters, setFilters] = useState({ series: '', state: '', organization: '', place: '' });
   const [options, setOptions] = useState(null);
   const [list, setList] = useState({ rows: [], total: null, next: null });
   const [loading, setLoading] = useState(false);
@@ -31,6 +32,8 @@ export function Timeline() {
     series: filters.series || null,
     state: filters.state || null,
     organization: filters.organization || null,
+    // A place keeps meetings held there or at any place inside it.
+    place: filters.place || null,
   };
   const load = async (after, keep) => {
     setLoading(true);
@@ -54,7 +57,7 @@ export function Timeline() {
   }, []);
   useEffect(() => {
     load(null, false);
-  }, [filters.series, filters.state, filters.organization]);
+  }, [filters.series, filters.state, filters.organization, filters.place]);
   // A meeting created, changed or deleted: reload the first page.
   useEffect(() => {
     let timer = null;
@@ -66,13 +69,13 @@ export function Timeline() {
       clearTimeout(timer);
       off();
     };
-  }, [filters.series, filters.state, filters.organization]);
+  }, [filters.series, filters.state, filters.organization, filters.place]);
 
   let year = null;
   const select = (key, items) => (
     <label>
       {key}{' '}
-      <select value={filters[key]} onChange={(e) => setFilters({ ...filters, [key]: e.target.value })}>
+      <select name={key} value={filters[key]} onChange={(e) => setFilters({ ...filters, [key]: e.target.value })}>
         <option value="">any</option>
         {(items || []).map((o) => (
           <option key={o.id} value={o.id}>{o.name}</option>
@@ -88,6 +91,7 @@ export function Timeline() {
           {select('series', options?.allSeries.nodes)}
           {select('state', options?.states.nodes)}
           {select('organization', options?.organizations.nodes)}
+          {select('place', options?.places.nodes)}
         </div>
         {list.total != null && (
           <p className="muted">

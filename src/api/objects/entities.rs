@@ -9,12 +9,14 @@ use petgraph::Direction as Dir;
 
 use crate::api::leaves::args::{parse_date, parse_opt_date};
 use crate::api::leaves::pagination::{list_cost, slice};
+use crate::api::leaves::scalars::MembershipStatus;
 use crate::api::leaves::scalars::{date, Date, Direction, NodeKind, RelKind};
 use crate::api::objects::nodes::{
     citations, node_obj, node_object, Alias, Citation, Document, Meeting, NodeObj, NodeRef, Note,
     Typed,
 };
 use crate::api::objects::relations::{Membership, RelRef, Relation, Tenure};
+use crate::api::objects::standing::memberships;
 use crate::model::{self, RelKind as RK};
 
 fn meetings_involving(
@@ -23,11 +25,18 @@ fn meetings_involving(
     to: Option<String>,
 ) -> Result<Vec<Meeting>> {
     let (from, to) = (parse_opt_date("from", from)?, parse_opt_date("to", to)?);
-    let mut v: Vec<Meeting> =
-        n.g.meetings_involving(n.id(), from.as_ref(), to.as_ref())
-            .into_iter()
-            .filter_map(|m| NodeRef::get(&n.g, m.as_str()).map(Meeting))
-            .collect();
+    Ok(by_date(
+        n,
+        n.g.meetings_involving(n.id(), from.as_ref(), to.as_ref()),
+    ))
+}
+
+/// The meetings `ids`, in date order (undated last), then by id.
+fn by_date(n: &NodeRef, ids: impl IntoIterator<Item = model::NodeId>) -> Vec<Meeting> {
+    let mut v: Vec<Meeting> = ids
+        .into_iter()
+        .filter_map(|m| NodeRef::get(&n.g, m.as_str()).map(Meeting))
+        .collect();
     v.sort_by(|a, b| {
         (a.0.n.start.is_none(), a.0.n.start, &a.0.n.id).cmp(&(
             b.0.n.start.is_none(),
@@ -35,7 +44,34 @@ fn meetings_involving(
             &b.0.n.id,
         ))
     });
-    Ok(v)
+    v
+}
+
+/// The places inside `n` (a place or a state): those located in it, or with
+/// `transitive` also those inside them, nearest first.
+fn places_inside(n: &NodeRef, transitive: Option<bool>) -> Vec<Place> {
+    if transitive.unwrap_or(false) {
+        n.g.places_within(n.id())
+            .into_iter()
+            .filter_map(|p| NodeRef::get(&n.g, p.as_str()).map(Place))
+            .collect()
+    } else {
+        n.ends(Dir::Incoming, RK::LocatedIn)
+    }
+}
+
+/// The meetings held at place `n`, or unless `direct` also at places inside it.
+fn place_meetings(n: &NodeRef, direct: Option<bool>) -> Vec<Meeting> {
+    if direct.unwrap_or(false) {
+        by_date(
+            n,
+            n.ends::<Meeting>(Dir::Incoming, RK::HeldIn)
+                .into_iter()
+                .map(|m| m.0.n.id.clone()),
+        )
+    } else {
+        by_date(n, n.g.meetings_within(n.id()))
+    }
 }
 
 node_object!(
@@ -46,14 +82,19 @@ node_object!(
     async fn code(&self) -> Option<&str> {
         self.0.n.code.as_deref()
     }
-    /// Organizations this state is a member of. Paged; see `membershipsCount`.
+    /// Organizations this state is a member, observer or dialogue partner
+    /// of, with status and dates, in relation id order. With `at`, only its
+    /// standing on that date, one per organization: of the statuses that may
+    /// cover the date, the one that began latest (a later status supersedes
+    /// an earlier one whose end no source gives). With `status`, only that
+    /// status. Paged; see `membershipsCount`.
     #[graphql(complexity = "list_cost(first, child_complexity)")]
-    async fn memberships(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Membership>> {
-        slice(self.0.rels(Dir::Outgoing, Some(RK::MemberOf)), first, offset).map(|v| v.into_iter().map(Membership).collect())
+    async fn memberships(&self, at: Option<String>, status: Option<MembershipStatus>, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Membership>> {
+        slice(memberships(&self.0, Dir::Outgoing, at, status)?, first, offset)
     }
-    /// How many `memberships` there are, whatever page is asked for.
-    async fn memberships_count(&self) -> usize {
-        self.0.rels(Dir::Outgoing, Some(RK::MemberOf)).len()
+    /// How many `memberships` there are (on `at`, of `status`, when given), whatever page is asked for.
+    async fn memberships_count(&self, at: Option<String>, status: Option<MembershipStatus>) -> Result<usize> {
+        Ok(memberships(&self.0, Dir::Outgoing, at, status)?.len())
     }
     /// Offices whose jurisdiction this state is. Paged; see `officesCount`.
     #[graphql(complexity = "list_cost(first, child_complexity)")]
@@ -73,14 +114,16 @@ node_object!(
     async fn organizations_count(&self) -> usize {
         self.0.ends::<Organization>(Dir::Incoming, RK::PartOf).len()
     }
-    /// Places in this state. Paged; see `placesCount`.
+    /// Places in this state: those located in it directly, or with
+    /// `transitive` also the places inside them (a residence in a city),
+    /// nearest first. Paged; see `placesCount`.
     #[graphql(complexity = "list_cost(first, child_complexity)")]
-    async fn places(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Place>> {
-        slice(self.0.ends(Dir::Incoming, RK::LocatedIn), first, offset)
+    async fn places(&self, transitive: Option<bool>, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Place>> {
+        slice(places_inside(&self.0, transitive), first, offset)
     }
-    /// How many `places` there are, whatever page is asked for.
-    async fn places_count(&self) -> usize {
-        self.0.ends::<Place>(Dir::Incoming, RK::LocatedIn).len()
+    /// How many `places` there are (with `transitive`, when given), whatever page is asked for.
+    async fn places_count(&self, transitive: Option<bool>) -> usize {
+        places_inside(&self.0, transitive).len()
     }
     /// Meetings this state hosted. Paged; see `hostedCount`.
     #[graphql(complexity = "list_cost(first, child_complexity)")]
@@ -92,7 +135,8 @@ node_object!(
         self.0.ends::<Meeting>(Dir::Incoming, RK::HostedBy).len()
     }
     /// Meetings this state took part in, in date order: hosted, held on its
-    /// territory, or attended on its behalf. Paged; see `meetingsCount`.
+    /// territory (at any place located in it, however deep), or attended on
+    /// its behalf. Paged; see `meetingsCount`.
     #[graphql(complexity = "list_cost(first, child_complexity)")]
     async fn meetings(&self, from: Option<String>, to: Option<String>, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Meeting>> {
         slice(meetings_involving(&self.0, from, to)?, first, offset)
@@ -125,14 +169,20 @@ node_object!(
     async fn parts_count(&self) -> usize {
         self.0.ends::<Organization>(Dir::Incoming, RK::PartOf).len()
     }
-    /// Member states, with status and dates. Paged; see `membersCount`.
+    /// Member, observer and dialogue-partner states, with status and dates,
+    /// in relation id order. With `at`, only each state's standing on that
+    /// date, by state id: of its statuses that may cover the date, the one
+    /// that began latest (a later status supersedes an earlier one whose end
+    /// no source gives). With `status`, only that status ("the observers on
+    /// 1 October 2019": `at: "2019-10-01", status: OBSERVER`). Paged; see
+    /// `membersCount`.
     #[graphql(complexity = "list_cost(first, child_complexity)")]
-    async fn members(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Membership>> {
-        slice(self.0.rels(Dir::Incoming, Some(RK::MemberOf)), first, offset).map(|v| v.into_iter().map(Membership).collect())
+    async fn members(&self, at: Option<String>, status: Option<MembershipStatus>, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Membership>> {
+        slice(memberships(&self.0, Dir::Incoming, at, status)?, first, offset)
     }
-    /// How many `members` there are, whatever page is asked for.
-    async fn members_count(&self) -> usize {
-        self.0.rels(Dir::Incoming, Some(RK::MemberOf)).len()
+    /// How many `members` there are (on `at`, of `status`, when given), whatever page is asked for.
+    async fn members_count(&self, at: Option<String>, status: Option<MembershipStatus>) -> Result<usize> {
+        Ok(memberships(&self.0, Dir::Incoming, at, status)?.len())
     }
     /// Offices of this organization. Paged; see `officesCount`.
     #[graphql(complexity = "list_cost(first, child_complexity)")]
@@ -244,14 +294,33 @@ node_object!(
         self.0.rels(Dir::Outgoing, Some(RK::LocatedIn)).into_iter()
             .filter_map(|r| node_obj(&self.0.g, r.r.to.as_str())).collect()
     }
-    /// Meetings held here. Paged; see `meetingsCount`.
-    #[graphql(complexity = "list_cost(first, child_complexity)")]
-    async fn meetings(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Meeting>> {
-        slice(self.0.ends(Dir::Incoming, RK::HeldIn), first, offset)
+    /// Every place and state this one lies in, nearest first (for a
+    /// residence: its city, then the city's state).
+    async fn within(&self) -> Vec<NodeObj> {
+        self.0.g.places_around(self.0.id()).iter()
+            .filter_map(|p| node_obj(&self.0.g, p.as_str())).collect()
     }
-    /// How many `meetings` there are, whatever page is asked for.
-    async fn meetings_count(&self) -> usize {
-        self.0.ends::<Meeting>(Dir::Incoming, RK::HeldIn).len()
+    /// Places inside this one: those located in it directly, or with
+    /// `transitive` also the places inside them, nearest first. Paged; see
+    /// `placesCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn places(&self, transitive: Option<bool>, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Place>> {
+        slice(places_inside(&self.0, transitive), first, offset)
+    }
+    /// How many `places` there are (with `transitive`, when given), whatever page is asked for.
+    async fn places_count(&self, transitive: Option<bool>) -> usize {
+        places_inside(&self.0, transitive).len()
+    }
+    /// Meetings held here or at any place inside this one, however deep (a
+    /// meeting at a residence in this city), in date order; with `direct`,
+    /// only those held at this place itself. Paged; see `meetingsCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn meetings(&self, direct: Option<bool>, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Meeting>> {
+        slice(place_meetings(&self.0, direct), first, offset)
+    }
+    /// How many `meetings` there are (with `direct`, when given), whatever page is asked for.
+    async fn meetings_count(&self, direct: Option<bool>) -> usize {
+        place_meetings(&self.0, direct).len()
     }
 });
 

@@ -90,6 +90,13 @@ node_object!(
         self.0.g.participants_by_state(self.0.id()).into_iter()
             .map(|s| crate::api::objects::analysis::StateParticipation { g: self.0.g.clone(), s }).collect()
     }
+    /// Attendances grouped by the status their states had in the meeting's
+    /// organization (its organizer, else its series') on the meeting's date:
+    /// members, observers, dialogue partners, then the rest (no standing, no
+    /// known state, or an undated meeting). Each group lists its states.
+    async fn participants_by_status(&self) -> Vec<crate::api::objects::standing::StatusParticipation> {
+        crate::api::objects::standing::participants_by_status(&self.0)
+    }
     /// Documents adopted at this meeting. Paged; see `documentsCount`.
     #[graphql(complexity = "list_cost(first, child_complexity)")]
     async fn documents(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Document>> {

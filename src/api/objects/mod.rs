@@ -10,4 +10,5 @@ pub mod meeting;
 pub mod nodes;
 pub mod person;
 pub mod relations;
+pub mod standing;
 pub mod stats;

@@ -186,6 +186,14 @@ relation_object!(
     async fn status(&self) -> Option<MembershipStatus> { self.0.r.status.map(Into::into) }
     async fn since(&self) -> Option<Date> { date(self.0.r.start) }
     async fn until(&self) -> Option<Date> { date(self.0.r.end) }
+    /// Whether this status held on `date`: CERTAIN for every day the dates
+    /// allow, POSSIBLE for some (a start known only to the month, or no end
+    /// and no later status), null when it cannot. With no stated end, a
+    /// status ends when the state's next status in the organization began.
+    async fn certainty_at(&self, date: String) -> async_graphql::Result<Option<crate::api::objects::analysis::Certainty>> {
+        let d = crate::api::leaves::args::parse_date("date", &date)?;
+        Ok(self.0.g.membership_certainty(&self.0.r, &d).map(Into::into))
+    }
 });
 
 /// Sources that disagree: relations that cannot all be true, each with its citations.

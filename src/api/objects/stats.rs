@@ -8,7 +8,7 @@ use std::sync::Arc;
 use async_graphql::{Object, Result, SimpleObject};
 
 use crate::api::leaves::pagination::{list_cost, slice};
-use crate::api::leaves::scalars::{AttendanceMode, NodeKind};
+use crate::api::leaves::scalars::{AttendanceMode, MembershipStatus, NodeKind};
 use crate::api::objects::nodes::{Meeting, NodeRef, Series, State};
 use crate::graph::{stats, Graph};
 use crate::model;
@@ -63,6 +63,16 @@ pub struct YearTotal {
 pub struct StateCount {
     /// Null for attendances with no known state.
     pub state: Option<State>,
+    pub count: usize,
+}
+
+/// Attendances whose states had one status in the meeting's organization on
+/// the meeting's date.
+#[derive(SimpleObject)]
+pub struct StatusCount {
+    /// Null for attendances whose state had no standing then, whose state is
+    /// unknown, or whose meeting has no date or organization.
+    pub status: Option<MembershipStatus>,
     pub count: usize,
 }
 
@@ -168,6 +178,19 @@ impl Stats {
     /// How many rows `attendanceByState` has, whatever page is asked for.
     async fn attendance_by_state_count(&self) -> usize {
         self.s.attendance_by_state.len()
+    }
+    /// Attendances by the status their states had in the meeting's
+    /// organization on the meeting's date: members, observers, dialogue
+    /// partners, then none.
+    async fn attendance_by_status(&self) -> Vec<StatusCount> {
+        self.s
+            .attendance_by_status
+            .iter()
+            .map(|(s, count)| StatusCount {
+                status: s.map(Into::into),
+                count: *count,
+            })
+            .collect()
     }
     /// Attendances by mode, most first.
     async fn attendance_by_mode(&self) -> Vec<ModeCount> {

@@ -190,11 +190,17 @@ impl AnalysisQuery {
         })
     }
 
-    /// Counts and distributions for dashboards.
+    /// Counts and distributions for dashboards. With `place` (a place or a
+    /// state), the meeting and attendance figures count only meetings held
+    /// there or at any place inside it, however deep; the record counts
+    /// (`nodes`, `byKind` …) stay those of the whole graph.
     #[graphql(complexity = "WHOLE_GRAPH_COST + child_complexity")]
-    async fn stats(&self, ctx: &Context<'_>) -> Result<Stats> {
+    async fn stats(&self, ctx: &Context<'_>, place: Option<ID>) -> Result<Stats> {
         let g = crate::api::graph(ctx);
-        let s = offload(g.clone(), |g| g.stats()).await?;
+        let s = match place {
+            Some(p) => offload(g.clone(), move |g| g.stats_within(&p)).await?,
+            None => offload(g.clone(), |g| g.stats()).await?,
+        };
         let c = counts(&g);
         Ok(Stats { g, s, c })
     }

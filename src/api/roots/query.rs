@@ -233,7 +233,9 @@ impl QueryRoot {
     /// Meetings in date order (undated last). `from`/`to` keep meetings whose
     /// dates may fall in the range, at each date's precision; `state` and
     /// `organization` keep meetings hosted or organized by it, held in it, or
-    /// attended on its behalf; `topic` and `series` keep meetings about it or in it.
+    /// attended on its behalf; `place` (a place or a state) keeps meetings held
+    /// there or at any place inside it, however deep (a residence in a city);
+    /// `topic` and `series` keep meetings about it or in it.
     #[allow(clippy::too_many_arguments)]
     #[graphql(
         complexity = "crate::api::leaves::pagination::page_cost(first, last, child_complexity)"
@@ -245,6 +247,7 @@ impl QueryRoot {
         to: Option<String>,
         state: Option<ID>,
         organization: Option<ID>,
+        place: Option<ID>,
         topic: Option<ID>,
         series: Option<ID>,
         after: Option<String>,
@@ -258,12 +261,14 @@ impl QueryRoot {
         let org_set = organization
             .as_ref()
             .map(|o| g.meetings_involving(o, None, None));
+        let place_set = place.as_ref().map(|p| g.meetings_within(p));
         let mut v: Vec<(String, Meeting)> = all_of::<Meeting>(&g)
             .into_iter()
             .filter(|(id, _)| {
                 g.meeting_in_window(id, from.as_ref(), to.as_ref())
                     && state_set.as_ref().is_none_or(|s| s.contains(id.as_str()))
                     && org_set.as_ref().is_none_or(|o| o.contains(id.as_str()))
+                    && place_set.as_ref().is_none_or(|p| p.contains(id.as_str()))
                     && topic.as_ref().is_none_or(|t| {
                         g.relations(id, Dir::Outgoing, Some(RK::About))
                             .iter()
@@ -284,7 +289,9 @@ impl QueryRoot {
     }
 
     /// Finds nodes by name or alias: case, diacritics and script folded, word
-    /// prefixes match ("assyl" finds "Berik Assylov"); best first.
+    /// prefixes match ("assyl" finds "Berik Assylov"); best first. With
+    /// `within` (a place or a state), only the meetings held there or at any
+    /// place inside it, and the places inside it.
     #[graphql(
         complexity = "crate::api::heavy::SEARCH_COST + crate::api::leaves::pagination::page_cost(first, None, child_complexity)"
     )]
@@ -293,6 +300,7 @@ impl QueryRoot {
         ctx: &Context<'_>,
         text: String,
         kinds: Option<Vec<NodeKind>>,
+        within: Option<ID>,
         #[graphql(default = 20)] first: Option<i32>,
     ) -> Result<Vec<SearchHit>> {
         let first = first.unwrap_or(20);
@@ -305,9 +313,11 @@ impl QueryRoot {
             .into_iter()
             .map(Into::into)
             .collect();
-        let hits =
-            crate::api::heavy::offload(g.clone(), move |g| g.search(&text, &kinds, first as usize))
-                .await?;
+        let hits = crate::api::heavy::offload(g.clone(), move |g| match within {
+            Some(w) => g.search_within(&text, &kinds, &w, first as usize),
+            None => g.search(&text, &kinds, first as usize),
+        })
+        .await?;
         Ok(hits
             .into_iter()
             .filter_map(|h| {

@@ -4,6 +4,7 @@
 import { CITE } from '../api.js';
 import { Cite, DateRange, EntityLink, PAGE, PagedTable, Section, ServerPaged, dateText, label } from '../ui.jsx';
 import { Capacity, HEAD, Header, N, REL, RelProps, more, sources, speechColumns, usePage } from './common.jsx';
+import { StatusGroups } from './standing.jsx';
 
 const M_ATTENDANCE = `id mode role capacityStatus note
       person { ${N} } capacity { ${N} } onBehalfOf { ${N} } ${CITE}`;
@@ -120,6 +121,7 @@ export function MeetingPage({ id }) {
           rowProps={attendeeRow}
         />
       </Section>
+      <StatusGroups id={m.id} />
       <Section title="Speeches" count={m.speechesCount} id="speeches">
         <PagedTable rows={m.speeches} total={m.speechesCount} fetchMore={list('speeches', M_SPEECH)} columns={SPEECHES} />
       </Section>
