@@ -13,7 +13,7 @@ use super::nodes::{
     Typed,
 };
 use super::pagination::{list_cost, slice};
-use super::relations::{Membership, RelRef, Relation, Tenure};
+use super::relations::{Attendance, Chairing, Membership, RelRef, Relation, Tenure};
 use super::scalars::{date, Date, Direction, NodeKind, RelKind};
 use crate::model::{self, RelKind as RK};
 
@@ -91,8 +91,22 @@ node_object!(
     async fn hosted_count(&self) -> usize {
         self.0.ends::<Meeting>(Dir::Incoming, RK::HostedBy).len()
     }
+    /// This body's own delegations, no one named: the attendances whose
+    /// attendee it is, in relation id order. Paged; see `delegationsCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn delegations(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Attendance>> {
+        slice(self.0.rels(Dir::Outgoing, Some(RK::Attended)), first, offset).map(|v| v.into_iter().map(Attendance).collect())
+    }
+    /// How many `delegations` there are, whatever page is asked for.
+    async fn delegations_count(&self) -> usize {
+        self.0.rels(Dir::Outgoing, Some(RK::Attended)).len()
+    }
+    /// Meetings whose (rotating) chairmanship this body held, cited.
+    async fn chairmanships(&self) -> Vec<Chairing> {
+        self.0.rels(Dir::Outgoing, Some(RK::Chaired)).into_iter().map(Chairing).collect()
+    }
     /// Meetings this state took part in, in date order: hosted, held on its
-    /// territory, or attended on its behalf. Paged; see `meetingsCount`.
+    /// territory, chaired, attended by its delegation or on its behalf. Paged; see `meetingsCount`.
     #[graphql(complexity = "list_cost(first, child_complexity)")]
     async fn meetings(&self, from: Option<String>, to: Option<String>, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Meeting>> {
         slice(meetings_involving(&self.0, from, to)?, first, offset)
@@ -143,8 +157,23 @@ node_object!(
     async fn offices_count(&self) -> usize {
         self.0.ends::<Office>(Dir::Incoming, RK::BelongsTo).len()
     }
+    /// This body's own delegations, no one named: the attendances whose
+    /// attendee it is, in relation id order. Paged; see `delegationsCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn delegations(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Attendance>> {
+        slice(self.0.rels(Dir::Outgoing, Some(RK::Attended)), first, offset).map(|v| v.into_iter().map(Attendance).collect())
+    }
+    /// How many `delegations` there are, whatever page is asked for.
+    async fn delegations_count(&self) -> usize {
+        self.0.rels(Dir::Outgoing, Some(RK::Attended)).len()
+    }
+    /// Meetings whose (rotating) chairmanship this body held, cited.
+    async fn chairmanships(&self) -> Vec<Chairing> {
+        self.0.rels(Dir::Outgoing, Some(RK::Chaired)).into_iter().map(Chairing).collect()
+    }
     /// Meetings this organization took part in, in date order: organized
-    /// (itself or through their series) or attended on its behalf. Paged;
+    /// (itself or through their series), chaired, attended by its delegation
+    /// or on its behalf. Paged;
     /// see `meetingsCount`.
     #[graphql(complexity = "list_cost(first, child_complexity)")]
     async fn meetings(&self, from: Option<String>, to: Option<String>, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Meeting>> {

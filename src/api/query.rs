@@ -245,7 +245,8 @@ impl QueryRoot {
     /// Meetings in date order (undated last). `from`/`to` keep meetings whose
     /// dates may fall in the range, at each date's precision; `state` and
     /// `organization` keep meetings hosted or organized by it, held in it, or
-    /// attended on its behalf; `topic` and `series` keep meetings about it or in it.
+    /// attended on its behalf; `topic` and `series` keep meetings about it or in it;
+    /// `status` keeps meetings of those statuses (none recorded reads HELD).
     #[allow(clippy::too_many_arguments)]
     #[graphql(complexity = "super::pagination::page_cost(first, last, child_complexity)")]
     async fn meetings(
@@ -257,11 +258,14 @@ impl QueryRoot {
         organization: Option<ID>,
         topic: Option<ID>,
         series: Option<ID>,
+        status: Option<Vec<super::scalars::MeetingStatus>>,
         after: Option<String>,
         before: Option<String>,
         first: Option<i32>,
         last: Option<i32>,
     ) -> Result<Page<Meeting>> {
+        let status: Option<Vec<crate::model::MeetingStatus>> =
+            status.map(|v| v.into_iter().map(Into::into).collect());
         let g = super::graph(ctx);
         let (from, to) = (parse_opt_date("from", from)?, parse_opt_date("to", to)?);
         let state_set = state.as_ref().map(|s| g.meetings_involving(s, None, None));
@@ -270,8 +274,11 @@ impl QueryRoot {
             .map(|o| g.meetings_involving(o, None, None));
         let mut v: Vec<(String, Meeting)> = all_of::<Meeting>(&g)
             .into_iter()
-            .filter(|(id, _)| {
+            .filter(|(id, m)| {
                 g.meeting_in_window(id, from.as_ref(), to.as_ref())
+                    && status.as_ref().is_none_or(|s| {
+                        s.contains(&m.0.n.status.unwrap_or(crate::model::MeetingStatus::Held))
+                    })
                     && state_set.as_ref().is_none_or(|s| s.contains(id.as_str()))
                     && org_set.as_ref().is_none_or(|o| o.contains(id.as_str()))
                     && topic.as_ref().is_none_or(|t| {

@@ -60,6 +60,23 @@ pub enum AttendanceRole {
     Guest,
     Observer,
     Host,
+    DialoguePartner,
+    Invited,
+    Secretariat,
+}
+
+/// Where a meeting stands. Only a held meeting counts in statistics,
+/// centrality and who met whom.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "crate::model::MeetingStatus")]
+pub enum MeetingStatus {
+    /// A report says it will take place.
+    Announced,
+    /// Agreed or scheduled, not yet held.
+    Planned,
+    Held,
+    Postponed,
+    Cancelled,
 }
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]

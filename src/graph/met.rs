@@ -64,8 +64,14 @@ impl Graph {
             .iter()
             .flat_map(|k| self.relations(person, Direction::Outgoing, Some(*k)))
             .map(|r| r.to.clone())
-            .filter(|m| self.meeting_in_window(m.as_str(), from, to))
+            .filter(|m| self.was_held(m.as_str()) && self.meeting_in_window(m.as_str(), from, to))
             .collect()
+    }
+
+    /// Whether meeting `m` took place (status held or none recorded); a
+    /// planned, announced, postponed or cancelled one counts nowhere as held.
+    pub fn was_held(&self, m: &str) -> bool {
+        self.node(m).is_some_and(|n| n.was_held())
     }
 
     /// The people who took part in the same meetings as `person`: most shared
@@ -83,7 +89,7 @@ impl Graph {
                 .iter()
                 .flat_map(|k| self.relations(m.as_str(), Direction::Incoming, Some(*k)))
                 .map(|r| r.from.clone())
-                .filter(|p| p.as_str() != person)
+                .filter(|p| p.kind() == NodeKind::Person && p.as_str() != person)
                 .collect();
             for o in others {
                 by.entry(o).or_default().push(m.clone());
@@ -115,9 +121,13 @@ impl Graph {
         out
     }
 
-    /// The state an attendance speaks for: its `on_behalf_of` if a state,
-    /// else the jurisdiction of its capacity.
+    /// The state an attendance speaks for: the state itself for a state's
+    /// delegation, its `on_behalf_of` if a state, else the jurisdiction of its
+    /// capacity or of its delegation's head office.
     pub fn attendance_state(&self, att: &Relation) -> Option<NodeId> {
+        if att.from.kind() == NodeKind::State {
+            return Some(att.from.clone());
+        }
         if let Some(b) = att
             .on_behalf_of
             .as_ref()
@@ -125,7 +135,10 @@ impl Graph {
         {
             return Some(b.clone());
         }
-        let office = self.attendance_capacity(att)?.0;
+        let office = match &att.head {
+            Some(h) => h.clone(),
+            None => self.attendance_capacity(att)?.0,
+        };
         self.relations(
             office.as_str(),
             Direction::Outgoing,
@@ -152,7 +165,8 @@ impl Graph {
     }
 
     /// Meetings a state or organization took part in: hosted, organized (or
-    /// organizing the series), held on its territory, or attended on its behalf.
+    /// organizing the series), held on its territory, chaired, attended by its
+    /// own delegation or on its behalf.
     pub fn meetings_involving(
         &self,
         who: &str,
@@ -182,6 +196,13 @@ impl Graph {
                 inc(place.from.as_str(), RelKind::HeldIn)
                     .into_iter()
                     .map(|r| r.from.clone()),
+            );
+        }
+        for k in [RelKind::Attended, RelKind::Chaired] {
+            out.extend(
+                self.relations(who, Direction::Outgoing, Some(k))
+                    .into_iter()
+                    .map(|r| r.to.clone()),
             );
         }
         for r in self.relations_referring(who) {

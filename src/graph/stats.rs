@@ -1,5 +1,7 @@
 //! The numbers a dashboard plots: meetings per year (per series and in all),
 //! attendance by state and by mode, documents and signatures per meeting.
+//! Only meetings that were held count: a planned, announced, postponed or
+//! cancelled one is left out of every figure.
 
 use std::collections::BTreeMap;
 
@@ -34,7 +36,7 @@ impl Graph {
         let mut per_year: BTreeMap<(i32, Option<NodeId>), usize> = BTreeMap::new();
         let mut docs = Vec::new();
         for m in self.ids_of_kind(NodeKind::Meeting) {
-            let Some(n) = self.node(m.as_str()) else {
+            let Some(n) = self.node(m.as_str()).filter(|n| n.was_held()) else {
                 continue;
             };
             if let Some(start) = n.start {
@@ -63,7 +65,10 @@ impl Graph {
             AttendanceMode::Online,
             AttendanceMode::Unknown,
         ];
-        for r in self.all_relations().filter(|r| r.kind == RelKind::Attended) {
+        for r in self
+            .all_relations()
+            .filter(|r| r.kind == RelKind::Attended && self.was_held(r.to.as_str()))
+        {
             *by_state.entry(self.attendance_state(r)).or_default() += 1;
             let mode = r.mode.unwrap_or(AttendanceMode::Unknown);
             *by_mode

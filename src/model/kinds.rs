@@ -72,9 +72,12 @@ kinds! {
         PartOf = "part_of",
         /// State is a member of Organization (status, start = since, end = until).
         MemberOf = "member_of",
-        /// Person attended Meeting (mode, role, capacity, on_behalf_of).
+        /// Person attended Meeting (mode, roles, capacity, on_behalf_of); or a
+        /// State's or Organization's delegation attended, no one named (roles,
+        /// head: the office that led it, head_count).
         Attended = "attended",
-        /// Person chaired Meeting.
+        /// Person chaired Meeting, or a State or Organization held its
+        /// (rotating) chairmanship.
         Chaired = "chaired",
         /// Person spoke at Meeting (topic, on_behalf_of, summary).
         SpokeAt = "spoke_at",
@@ -116,6 +119,8 @@ pub enum Prop {
     Date,
     Ordinal,
     Summary,
+    Head,
+    HeadCount,
 }
 
 impl Prop {
@@ -127,13 +132,24 @@ impl Prop {
             Prop::Acting => "acting",
             Prop::Status => "status",
             Prop::Mode => "mode",
-            Prop::Role => "role",
+            Prop::Role => "roles",
             Prop::Capacity => "capacity",
             Prop::OnBehalfOf => "on_behalf_of",
             Prop::Topic => "topic",
             Prop::Date => "date",
             Prop::Ordinal => "ordinal",
             Prop::Summary => "summary",
+            Prop::Head => "head",
+            Prop::HeadCount => "head_count",
+        }
+    }
+
+    /// An older name the import format still reads for this property:
+    /// `role`, one value, for `roles`.
+    pub fn older_field(self) -> Option<&'static str> {
+        match self {
+            Prop::Role => Some("role"),
+            _ => None,
         }
     }
 }
@@ -148,11 +164,8 @@ impl RelKind {
     /// The node kinds allowed at the `from` end.
     pub fn from_kinds(self) -> &'static [NodeKind] {
         match self {
-            RelKind::Holds
-            | RelKind::Attended
-            | RelKind::Chaired
-            | RelKind::SpokeAt
-            | RelKind::Signed => &[N::Person],
+            RelKind::Holds | RelKind::SpokeAt | RelKind::Signed => &[N::Person],
+            RelKind::Attended | RelKind::Chaired => &[N::Person, N::State, N::Organization],
             RelKind::BelongsTo | RelKind::Jurisdiction => &[N::Office],
             RelKind::PartOf => &[N::Organization],
             RelKind::MemberOf => &[N::State],
@@ -194,7 +207,14 @@ impl RelKind {
         match self {
             RelKind::Holds => &[Prop::Start, Prop::End, Prop::Acting],
             RelKind::MemberOf => &[Prop::Status, Prop::Start, Prop::End],
-            RelKind::Attended => &[Prop::Mode, Prop::Role, Prop::Capacity, Prop::OnBehalfOf],
+            RelKind::Attended => &[
+                Prop::Mode,
+                Prop::Role,
+                Prop::Capacity,
+                Prop::OnBehalfOf,
+                Prop::Head,
+                Prop::HeadCount,
+            ],
             RelKind::SpokeAt => &[Prop::Topic, Prop::OnBehalfOf, Prop::Summary],
             RelKind::Signed => &[Prop::Date, Prop::OnBehalfOf, Prop::Capacity],
             RelKind::InSeries => &[Prop::Ordinal],
@@ -206,7 +226,7 @@ impl RelKind {
 /// The node kinds a property that references a node may point at.
 pub fn prop_target_kinds(p: Prop) -> &'static [NodeKind] {
     match p {
-        Prop::Capacity => &[N::Office],
+        Prop::Capacity | Prop::Head => &[N::Office],
         Prop::OnBehalfOf => &[N::State, N::Organization, N::Person],
         Prop::Topic => &[N::Topic],
         _ => &[],
@@ -222,7 +242,8 @@ pub enum AttendanceMode {
     Unknown,
 }
 
-/// The part a person played at a meeting.
+/// A part a person or a delegation played at a meeting (an attendance may
+/// have several: host and chair).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AttendanceRole {
@@ -233,6 +254,33 @@ pub enum AttendanceRole {
     Guest,
     Observer,
     Host,
+    /// Attended as a dialogue partner of the organization.
+    DialoguePartner,
+    /// Attended at the hosts' invitation.
+    Invited,
+    /// The organization's secretariat, or someone from it.
+    Secretariat,
+}
+
+/// Where a meeting stands. A meeting with no status recorded was held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MeetingStatus {
+    /// Announced: a report says it will take place.
+    Announced,
+    /// Planned: agreed or scheduled, not yet held.
+    Planned,
+    Held,
+    Postponed,
+    Cancelled,
+}
+
+impl MeetingStatus {
+    /// Whether a meeting of this status (none recorded: held) took place, and so
+    /// counts in statistics, centrality and who met whom.
+    pub fn was_held(status: Option<MeetingStatus>) -> bool {
+        matches!(status, None | Some(MeetingStatus::Held))
+    }
 }
 
 /// A state's standing in an organization.

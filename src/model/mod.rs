@@ -12,7 +12,8 @@ pub mod size;
 pub use date::{DateError, Day, PartialDate, Precision};
 pub use ids::{slugify, ConflictId, IdError, NodeId, RelId};
 pub use kinds::{
-    AttendanceMode, AttendanceRole, MembershipStatus, NameKind, NodeKind, Prop, RelKind,
+    AttendanceMode, AttendanceRole, MeetingStatus, MembershipStatus, NameKind, NodeKind, Prop,
+    RelKind,
 };
 pub use patch::{version, Edit, NodePatch, RelationPatch};
 pub use record::{node_attrs, Alias, Citation, Conflict, FieldError, Node, Note, Relation};

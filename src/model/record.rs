@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use super::date::PartialDate;
 use super::ids::{ConflictId, NodeId, RelId};
 use super::kinds::{
-    prop_target_kinds, AttendanceMode, AttendanceRole, MembershipStatus, NameKind, NodeKind, Prop,
-    RelKind,
+    prop_target_kinds, AttendanceMode, AttendanceRole, MeetingStatus, MembershipStatus, NameKind,
+    NodeKind, Prop, RelKind,
 };
 
 /// A problem with one field of a record, found without looking at other records.
@@ -69,7 +69,7 @@ pub fn node_attrs(kind: NodeKind) -> &'static [&'static str] {
     match kind {
         NodeKind::State => &["code"],
         NodeKind::Organization | NodeKind::Place => &["kind"],
-        NodeKind::Meeting => &["kind", "start", "end"],
+        NodeKind::Meeting => &["kind", "start", "end", "status"],
         NodeKind::Document => &["kind", "date", "language"],
         NodeKind::Source => &["kind", "date", "url", "publisher", "language"],
         NodeKind::Person | NodeKind::Office | NodeKind::Series | NodeKind::Topic => &[],
@@ -92,6 +92,7 @@ impl Node {
         add(self.url.is_some(), "url");
         add(self.publisher.is_some(), "publisher");
         add(self.language.is_some(), "language");
+        add(self.status.is_some(), "status");
         v
     }
 }
@@ -128,6 +129,10 @@ pub struct Node {
     pub publisher: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
+    /// A meeting's status: announced, planned, held, postponed, cancelled
+    /// (none recorded: held).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<MeetingStatus>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<Note>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -149,6 +154,7 @@ impl Node {
             url: None,
             publisher: None,
             language: None,
+            status: None,
             notes: Vec::new(),
             citations: Vec::new(),
         }
@@ -156,6 +162,11 @@ impl Node {
 
     pub fn node_kind(&self) -> NodeKind {
         self.id.kind()
+    }
+
+    /// Whether this meeting took place: its status is held, or none is recorded.
+    pub fn was_held(&self) -> bool {
+        MeetingStatus::was_held(self.status)
     }
 
     /// Every citation in the record, with the field it sits in.
@@ -237,13 +248,15 @@ impl Relation {
         add(self.acting.is_some(), Prop::Acting);
         add(self.status.is_some(), Prop::Status);
         add(self.mode.is_some(), Prop::Mode);
-        add(self.role.is_some(), Prop::Role);
+        add(!self.roles.is_empty(), Prop::Role);
         add(self.capacity.is_some(), Prop::Capacity);
         add(self.on_behalf_of.is_some(), Prop::OnBehalfOf);
         add(self.topic.is_some(), Prop::Topic);
         add(self.date.is_some(), Prop::Date);
         add(self.ordinal.is_some(), Prop::Ordinal);
         add(self.summary.is_some(), Prop::Summary);
+        add(self.head.is_some(), Prop::Head);
+        add(self.head_count.is_some(), Prop::HeadCount);
         v
     }
 
@@ -253,6 +266,7 @@ impl Relation {
             (Prop::Capacity, self.capacity.as_ref()),
             (Prop::OnBehalfOf, self.on_behalf_of.as_ref()),
             (Prop::Topic, self.topic.as_ref()),
+            (Prop::Head, self.head.as_ref()),
         ]
         .into_iter()
         .filter_map(|(p, id)| id.map(|id| (p, id)))
@@ -280,8 +294,16 @@ pub struct Relation {
     pub status: Option<MembershipStatus>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<AttendanceMode>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<AttendanceRole>,
+    /// The parts played (host and chair, say). The import format and stored
+    /// records written before several were allowed say `role` with one value;
+    /// both spellings are read, and `roles` is written.
+    #[serde(
+        default,
+        alias = "role",
+        deserialize_with = "one_or_many",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub roles: Vec<AttendanceRole>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity: Option<NodeId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -294,6 +316,13 @@ pub struct Relation {
     pub ordinal: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
+    /// A delegation's head when no one is named: the office that led it
+    /// ("the Prosecutor General of X"), its holder unknown or inferred.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub head: Option<NodeId>,
+    /// How many people a delegation had, when a source says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub head_count: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -313,13 +342,15 @@ impl Relation {
             acting: None,
             status: None,
             mode: None,
-            role: None,
+            roles: Vec::new(),
             capacity: None,
             on_behalf_of: None,
             topic: None,
             date: None,
             ordinal: None,
             summary: None,
+            head: None,
+            head_count: None,
             note: None,
             citations: Vec::new(),
         }
@@ -415,6 +446,7 @@ impl Relation {
         if let Some(s) = &self.summary {
             nonblank(&mut errs, "summary", s);
         }
+        self.validate_delegation(&mut errs);
         check_citations(
             &mut errs,
             self.citations
@@ -423,6 +455,61 @@ impl Relation {
                 .map(|(i, c)| (format!("citations[{i}]"), c)),
         );
         errs
+    }
+}
+
+/// Reads `role: "chair"` (the older, single form) as well as `roles: ["host", "chair"]`.
+fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<AttendanceRole>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(AttendanceRole),
+        Many(Vec<AttendanceRole>),
+    }
+    match OneOrMany::deserialize(d) {
+        Ok(OneOrMany::One(r)) => Ok(vec![r]),
+        Ok(OneOrMany::Many(v)) => Ok(v),
+        Err(_) => Err(serde::de::Error::custom(
+            "expected a role (\"chair\") or a list of roles ([\"host\", \"chair\"]) among chair, head_of_delegation, delegate, speaker, guest, observer, host, dialogue_partner, invited, secretariat",
+        )),
+    }
+}
+
+impl Relation {
+    /// A named person's attendance has a capacity, not a head; a delegation
+    /// (a state or an organization) has a head office, not a capacity. Roles
+    /// are listed once each.
+    fn validate_delegation(&self, errs: &mut Vec<FieldError>) {
+        if self.kind != RelKind::Attended {
+            return;
+        }
+        let person = self.from.kind() == NodeKind::Person;
+        if person && self.head.is_some() {
+            errs.push(FieldError::new(
+                "head",
+                "a person's attendance has no `head`: give the office as `capacity`",
+            ));
+        }
+        if !person && self.capacity.is_some() {
+            errs.push(FieldError::new(
+                "capacity",
+                format!(
+                    "a delegation of a {} has no `capacity`: give the office that led it as `head`",
+                    self.from.kind().prefix()
+                ),
+            ));
+        }
+        if self.head_count == Some(0) {
+            errs.push(FieldError::new("head_count", "must be 1 or more"));
+        }
+        for (i, r) in self.roles.iter().enumerate() {
+            if self.roles[..i].contains(r) {
+                errs.push(FieldError::new(
+                    format!("roles[{i}]"),
+                    "this role is listed twice",
+                ));
+            }
+        }
     }
 }
 
@@ -500,7 +587,7 @@ mod tests {
 
     #[test]
     fn relation_rejects_wrong_end_kinds() {
-        let errs = rel(RelKind::Attended, "state:kz", "meeting:m").validate();
+        let errs = rel(RelKind::Attended, "topic:kz", "meeting:m").validate();
         assert_eq!(errs.len(), 1);
         assert_eq!(errs[0].field, "from");
     }
@@ -511,6 +598,55 @@ mod tests {
         r.ordinal = Some(20);
         let errs = r.validate();
         assert_eq!(errs[0].field, "ordinal");
+    }
+
+    #[test]
+    fn a_single_role_and_a_list_of_roles_both_read_and_write_as_a_list() {
+        let one: Relation = serde_json::from_str(
+            r#"{"id":"rel:x","kind":"attended","from":"person:a","to":"meeting:m","role":"chair"}"#,
+        )
+        .unwrap();
+        assert_eq!(one.roles, [AttendanceRole::Chair]);
+        let many: Relation = serde_json::from_str(
+            r#"{"id":"rel:x","kind":"attended","from":"person:a","to":"meeting:m","roles":["host","chair"]}"#,
+        )
+        .unwrap();
+        assert_eq!(many.roles, [AttendanceRole::Host, AttendanceRole::Chair]);
+        let json = serde_json::to_value(&many).unwrap();
+        assert_eq!(json["roles"], serde_json::json!(["host", "chair"]));
+        assert!(json.get("role").is_none());
+    }
+
+    #[test]
+    fn a_delegation_names_its_head_office_not_a_capacity() {
+        let mut r = rel(RelKind::Attended, "state:kz", "meeting:m");
+        r.head = Some(id("office:pg-kz"));
+        r.head_count = Some(5);
+        assert!(r.validate().is_empty());
+        r.capacity = Some(id("office:pg-kz"));
+        assert_eq!(r.validate()[0].field, "capacity");
+        let mut p = rel(RelKind::Attended, "person:a", "meeting:m");
+        p.head = Some(id("office:pg-kz"));
+        assert_eq!(p.validate()[0].field, "head");
+    }
+
+    #[test]
+    fn a_state_may_chair_a_meeting() {
+        assert!(rel(RelKind::Chaired, "state:pk", "meeting:m")
+            .validate()
+            .is_empty());
+    }
+
+    #[test]
+    fn only_a_meeting_has_a_status_and_none_recorded_means_held() {
+        let mut m = Node::new(id("meeting:m"), "M");
+        assert!(m.was_held());
+        m.status = Some(MeetingStatus::Planned);
+        assert!(m.validate().is_empty());
+        assert!(!m.was_held());
+        let mut p = Node::new(id("person:a"), "A");
+        p.status = Some(MeetingStatus::Held);
+        assert_eq!(p.validate()[0].field, "status");
     }
 
     #[test]
