@@ -7,14 +7,14 @@
 use async_graphql::{Object, Result, ID};
 use petgraph::Direction as Dir;
 
-use super::args::{parse_date, parse_opt_date};
-use super::nodes::{
+use crate::api::leaves::args::{parse_date, parse_opt_date};
+use crate::api::leaves::pagination::{list_cost, slice};
+use crate::api::leaves::scalars::{date, Date, Direction, NodeKind, RelKind};
+use crate::api::objects::nodes::{
     citations, node_obj, node_object, Alias, Citation, Document, Meeting, NodeObj, NodeRef, Note,
     Typed,
 };
-use super::pagination::{list_cost, slice};
-use super::relations::{Attendance, Chairing, Membership, RelRef, Relation, Tenure};
-use super::scalars::{date, Date, Direction, NodeKind, RelKind};
+use crate::api::objects::relations::{Attendance, Chairing, Membership, RelRef, Relation, Tenure};
 use crate::model::{self, RelKind as RK};
 
 fn meetings_involving(
@@ -229,17 +229,17 @@ node_object!(
     /// Who held this office on `date`, surest first: CERTAIN when true for
     /// every day the dates allow, POSSIBLE when only for some. Attendances and
     /// signatures in this capacity at events on that date count as evidence.
-    async fn holders_at(&self, date: String) -> Result<Vec<super::analysis::Holding>> {
+    async fn holders_at(&self, date: String) -> Result<Vec<crate::api::objects::analysis::Holding>> {
         let d = parse_date("date", &date)?;
-        Ok(super::analysis::holdings(&self.0.g, self.0.g.holders_at(self.0.id(), &d)))
+        Ok(crate::api::objects::analysis::holdings(&self.0.g, self.0.g.holders_at(self.0.id(), &d)))
     }
     /// Tenures in order of start (unknown starts last) with predecessor and successor.
-    async fn succession(&self) -> Vec<super::analysis::Succession> {
-        super::analysis::succession(&self.0.g, self.0.id())
+    async fn succession(&self) -> Vec<crate::api::objects::analysis::Succession> {
+        crate::api::objects::analysis::succession(&self.0.g, self.0.id())
     }
     /// Overlaps, gaps and unknown ends between consecutive tenures.
-    async fn tenure_issues(&self) -> Vec<super::analysis::TenureIssue> {
-        super::analysis::tenure_issues(&self.0.g, self.0.g.tenure_issues(self.0.id()))
+    async fn tenure_issues(&self) -> Vec<crate::api::objects::analysis::TenureIssue> {
+        crate::api::objects::analysis::tenure_issues(&self.0.g, self.0.g.tenure_issues(self.0.id()))
     }
 });
 
