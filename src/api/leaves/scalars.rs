@@ -4,99 +4,40 @@ use async_graphql::{Enum, SimpleObject};
 
 use crate::model;
 
-#[derive(Enum, Copy, Clone, Eq, PartialEq)]
-#[graphql(remote = "crate::model::NodeKind")]
-pub enum NodeKind {
-    Person,
-    State,
-    Organization,
-    Office,
-    Meeting,
-    Series,
-    Document,
-    Place,
-    Topic,
-    Source,
+/// Declares a GraphQL enum mirroring a model enum from the model's own
+/// variant list (handed over by the `*_variants!` macros of `model::kinds`),
+/// so a new kind needs no edit here.
+macro_rules! mirror {
+    ($(#[$meta:meta])* $name:ident = $remote:literal; $($variant:ident),+) => {
+        #[derive(Enum, Copy, Clone, Eq, PartialEq)]
+        #[graphql(remote = $remote)]
+        $(#[$meta])*
+        pub enum $name {
+            $($variant),+
+        }
+    };
 }
 
-#[derive(Enum, Copy, Clone, Eq, PartialEq)]
-#[graphql(remote = "crate::model::RelKind", name = "RelationKind")]
-pub enum RelKind {
-    Holds,
-    BelongsTo,
-    Jurisdiction,
-    PartOf,
-    MemberOf,
-    Attended,
-    Chaired,
-    SpokeAt,
-    Signed,
-    AdoptedAt,
-    HeldIn,
-    LocatedIn,
-    HostedBy,
-    OrganizedBy,
-    InSeries,
-    SubEventOf,
-    PreparatoryFor,
-    About,
-}
-
-#[derive(Enum, Copy, Clone, Eq, PartialEq)]
-#[graphql(remote = "crate::model::AttendanceMode")]
-pub enum AttendanceMode {
-    InPerson,
-    Online,
-    Unknown,
-}
-
-#[derive(Enum, Copy, Clone, Eq, PartialEq)]
-#[graphql(remote = "crate::model::AttendanceRole")]
-pub enum AttendanceRole {
-    Chair,
-    HeadOfDelegation,
-    Delegate,
-    Speaker,
-    Guest,
-    Observer,
-    Host,
-    DialoguePartner,
-    Invited,
-    Secretariat,
-}
-
-/// Where a meeting stands. Only a held meeting counts in statistics,
-/// centrality and who met whom.
-#[derive(Enum, Copy, Clone, Eq, PartialEq)]
-#[graphql(remote = "crate::model::MeetingStatus")]
-pub enum MeetingStatus {
-    /// A report says it will take place.
-    Announced,
-    /// Agreed or scheduled, not yet held.
-    Planned,
-    Held,
-    Postponed,
-    Cancelled,
-}
-
-#[derive(Enum, Copy, Clone, Eq, PartialEq)]
-#[graphql(remote = "crate::model::MembershipStatus")]
-pub enum MembershipStatus {
-    Member,
-    Observer,
-    DialoguePartner,
-}
-
-#[derive(Enum, Copy, Clone, Eq, PartialEq)]
-#[graphql(remote = "crate::model::NameKind")]
-pub enum NameKind {
-    NativeScript,
-    Transliteration,
-    Initials,
-    Former,
-    Translation,
-    Acronym,
-}
+model::kinds::node_kind_variants!(mirror { NodeKind = "crate::model::NodeKind"; });
+model::kinds::rel_kind_variants!(mirror {
+    #[graphql(name = "RelationKind")]
+    RelKind = "crate::model::RelKind";
+});
+model::kinds::attendance_mode_variants!(mirror {
+    AttendanceMode = "crate::model::AttendanceMode";
+});
+model::kinds::attendance_role_variants!(mirror {
+    AttendanceRole = "crate::model::AttendanceRole";
+});
+model::kinds::meeting_status_variants!(mirror {
+    /// Where a meeting stands; none recorded reads HELD. Only a held meeting
+    /// counts in statistics, centrality and who met whom.
+    MeetingStatus = "crate::model::MeetingStatus";
+});
+model::kinds::membership_status_variants!(mirror {
+    MembershipStatus = "crate::model::MembershipStatus";
+});
+model::kinds::name_kind_variants!(mirror { NameKind = "crate::model::NameKind"; });
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 #[graphql(remote = "crate::model::Precision")]
