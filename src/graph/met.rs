@@ -285,6 +285,42 @@ mod tests {
     }
 
     #[test]
+    fn met_with_leaves_out_planned_meetings_and_delegations() {
+        let mut g = graph();
+        let mut m = Node::new(nid("meeting:m4"), "M4");
+        m.status = Some(crate::model::MeetingStatus::Planned);
+        g.put_node(Arc::new(m));
+        g.put_node(Arc::new(Node::new(nid("state:s"), "S")));
+        for (i, from, to) in [
+            (90, "person:p3", "meeting:m4"),
+            (91, "person:p0", "meeting:m4"),
+            (92, "state:s", "meeting:m0"),
+        ] {
+            g.put_relation(Arc::new(Relation::new(
+                RelId::parse(&format!("rel:{i}")).unwrap(),
+                RelKind::Attended,
+                nid(from),
+                nid(to),
+            )));
+        }
+        let met = g.met_with("person:p0", &PARTICIPATION, None, None);
+        let who: Vec<&str> = met.iter().map(|m| m.person.as_str()).collect();
+        assert_eq!(who, ["person:p1", "person:p2"]);
+        assert!(!g.was_held("meeting:m4") && g.was_held("meeting:m0"));
+    }
+
+    #[test]
+    fn a_states_delegation_speaks_for_that_state() {
+        let r = Relation::new(
+            RelId::parse("rel:x").unwrap(),
+            RelKind::Attended,
+            nid("state:s"),
+            nid("meeting:m0"),
+        );
+        assert_eq!(graph().attendance_state(&r), Some(nid("state:s")));
+    }
+
+    #[test]
     fn met_with_respects_the_window() {
         let g = graph();
         let from = PartialDate::parse("2021-06").unwrap();
