@@ -2,6 +2,7 @@
 //! citations and the records (nodes, relations, conflicts). No I/O here, and
 //! nothing that knows about sled, petgraph, GraphQL or HTTP.
 
+mod attendance;
 pub mod date;
 pub mod ids;
 pub mod kinds;

@@ -293,7 +293,7 @@ pub struct Relation {
     #[serde(
         default,
         alias = "role",
-        deserialize_with = "one_or_many",
+        deserialize_with = "super::attendance::one_or_many",
         skip_serializing_if = "Vec::is_empty"
     )]
     pub roles: Vec<AttendanceRole>,
@@ -451,61 +451,6 @@ impl Relation {
     }
 }
 
-/// Reads `role: "chair"` (the older, single form) as well as `roles: ["host", "chair"]`.
-fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<AttendanceRole>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum OneOrMany {
-        One(AttendanceRole),
-        Many(Vec<AttendanceRole>),
-    }
-    match OneOrMany::deserialize(d) {
-        Ok(OneOrMany::One(r)) => Ok(vec![r]),
-        Ok(OneOrMany::Many(v)) => Ok(v),
-        Err(_) => Err(serde::de::Error::custom(
-            "expected a role (\"chair\") or a list of roles ([\"host\", \"chair\"]) among chair, head_of_delegation, delegate, speaker, guest, observer, host, dialogue_partner, invited, secretariat",
-        )),
-    }
-}
-
-impl Relation {
-    /// A named person's attendance has a capacity, not a head; a delegation
-    /// (a state or an organization) has a head office, not a capacity. Roles
-    /// are listed once each.
-    fn validate_delegation(&self, errs: &mut Vec<FieldError>) {
-        if self.kind != RelKind::Attended {
-            return;
-        }
-        let person = self.from.kind() == NodeKind::Person;
-        if person && self.head.is_some() {
-            errs.push(FieldError::new(
-                "head",
-                "a person's attendance has no `head`: give the office as `capacity`",
-            ));
-        }
-        if !person && self.capacity.is_some() {
-            errs.push(FieldError::new(
-                "capacity",
-                format!(
-                    "a delegation of a {} has no `capacity`: give the office that led it as `head`",
-                    self.from.kind().prefix()
-                ),
-            ));
-        }
-        if self.head_count == Some(0) {
-            errs.push(FieldError::new("head_count", "must be 1 or more"));
-        }
-        for (i, r) in self.roles.iter().enumerate() {
-            if self.roles[..i].contains(r) {
-                errs.push(FieldError::new(
-                    format!("roles[{i}]"),
-                    "this role is listed twice",
-                ));
-            }
-        }
-    }
-}
-
 /// A recorded disagreement: two or more relations, each from its own source, that
 /// cannot all be true.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -648,55 +593,6 @@ mod tests {
         r.ordinal = Some(20);
         let errs = r.validate();
         assert_eq!(errs[0].field, "ordinal");
-    }
-
-    #[test]
-    fn a_single_role_and_a_list_of_roles_both_read_and_write_as_a_list() {
-        let one: Relation = serde_json::from_str(
-            r#"{"id":"rel:x","kind":"attended","from":"person:a","to":"meeting:m","role":"chair"}"#,
-        )
-        .unwrap();
-        assert_eq!(one.roles, [AttendanceRole::Chair]);
-        let many: Relation = serde_json::from_str(
-            r#"{"id":"rel:x","kind":"attended","from":"person:a","to":"meeting:m","roles":["host","chair"]}"#,
-        )
-        .unwrap();
-        assert_eq!(many.roles, [AttendanceRole::Host, AttendanceRole::Chair]);
-        let json = serde_json::to_value(&many).unwrap();
-        assert_eq!(json["roles"], serde_json::json!(["host", "chair"]));
-        assert!(json.get("role").is_none());
-    }
-
-    #[test]
-    fn a_delegation_names_its_head_office_not_a_capacity() {
-        let mut r = rel(RelKind::Attended, "state:kz", "meeting:m");
-        r.head = Some(id("office:pg-kz"));
-        r.head_count = Some(5);
-        assert!(r.validate().is_empty());
-        r.capacity = Some(id("office:pg-kz"));
-        assert_eq!(r.validate()[0].field, "capacity");
-        let mut p = rel(RelKind::Attended, "person:a", "meeting:m");
-        p.head = Some(id("office:pg-kz"));
-        assert_eq!(p.validate()[0].field, "head");
-    }
-
-    #[test]
-    fn a_state_may_chair_a_meeting() {
-        assert!(rel(RelKind::Chaired, "state:pk", "meeting:m")
-            .validate()
-            .is_empty());
-    }
-
-    #[test]
-    fn only_a_meeting_has_a_status_and_none_recorded_means_held() {
-        let mut m = Node::new(id("meeting:m"), "M");
-        assert!(m.was_held());
-        m.status = Some(MeetingStatus::Planned);
-        assert!(m.validate().is_empty());
-        assert!(!m.was_held());
-        let mut p = Node::new(id("person:a"), "A");
-        p.status = Some(MeetingStatus::Held);
-        assert_eq!(p.validate()[0].field, "status");
     }
 
     #[test]
