@@ -6,6 +6,7 @@ mod attendance;
 pub mod date;
 pub mod ids;
 pub mod kinds;
+pub mod merge;
 pub mod patch;
 pub mod record;
 pub mod size;
@@ -17,6 +18,7 @@ pub use kinds::{
     AttendanceMode, AttendanceRole, MeetingStatus, MembershipStatus, NameKind, NodeKind, Prop,
     RelKind,
 };
+pub use merge::{diff, merge, Clash, Diff};
 pub use patch::{version, Edit, NodePatch, RelationPatch};
 pub use record::{node_attrs, Alias, Citation, Conflict, FieldError, Node, Note, Relation};
 pub use size::{SizeLimits, SizeProblem};
