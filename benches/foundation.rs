@@ -324,11 +324,11 @@ impl Gen {
                     meeting_id(m),
                 );
                 r.mode = Some(MODES[self.rng.below(MODES.len())]);
-                r.role = Some(if k == 0 {
+                r.roles = vec![if k == 0 {
                     AttendanceRole::Chair
                 } else {
                     ROLES[self.rng.below(ROLES.len())]
-                });
+                }];
                 r.capacity = Some(office_id(office));
                 r.on_behalf_of = Some(state_id(state_of_office(office)));
                 self.relations.push(r);

@@ -63,28 +63,42 @@ fn validator() -> jsonschema::Validator {
 
 #[test]
 fn every_seed_file_validates_against_the_json_schema() {
-    let v = validator();
-    let mut n = 0;
-    for entry in std::fs::read_dir(root().join("seed-data")).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "json") {
-            let doc = json(&path);
-            let errors: Vec<String> = v
-                .iter_errors(&doc)
-                .map(|e| format!("{} at {}", e, e.instance_path))
-                .collect();
-            assert!(errors.is_empty(), "{}: {errors:#?}", path.display());
-            n += 1;
-        }
-    }
-    assert!(n >= 2);
+    assert!(validates_every_file_in("seed-data") >= 2);
 }
 
 #[test]
 fn every_report_fixture_validates_against_the_json_schema() {
+    assert!(validates_every_file_in("tests/fixtures/reports") >= 6);
+}
+
+#[test]
+fn the_json_schema_takes_a_role_or_roles_but_not_both() {
+    let doc =
+        |rel: serde_json::Value| serde_json::json!({ "format": "attache/1", "relations": [rel] });
+    let base = serde_json::json!({ "id": "rel:x", "kind": "attended", "from": "state:kz", "to": "meeting:m" });
+    let with = |extra: serde_json::Value| {
+        let mut r = base.clone();
+        r.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        doc(r)
+    };
+    let v = validator();
+    assert!(v.is_valid(&with(serde_json::json!({ "role": "observer" }))));
+    assert!(v.is_valid(&with(
+        serde_json::json!({ "roles": ["host", "chair"], "head": "office:pg", "head_count": 3 })
+    )));
+    assert!(!v.is_valid(&with(
+        serde_json::json!({ "role": "host", "roles": ["chair"] })
+    )));
+    assert!(!v.is_valid(&with(serde_json::json!({ "head_count": 0 }))));
+}
+
+/// Validates every `.json` file of a directory; returns how many there were.
+fn validates_every_file_in(dir: &str) -> usize {
     let v = validator();
     let mut n = 0;
-    for entry in std::fs::read_dir(root().join("tests/fixtures/reports")).unwrap() {
+    for entry in std::fs::read_dir(root().join(dir)).unwrap() {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "json") {
             let doc = json(&path);
@@ -96,7 +110,7 @@ fn every_report_fixture_validates_against_the_json_schema() {
             n += 1;
         }
     }
-    assert!(n >= 2);
+    n
 }
 
 #[test]
@@ -196,14 +210,14 @@ fn stored_format(s: &Service) -> u32 {
 /// `store::FORMAT_VERSION`, add a migration, and commit a new fixture
 /// (`attache --data tests/fixtures/store-vN import tests/fixtures/store-v1.json`).
 #[tokio::test]
-async fn the_committed_format_3_fixture_store_still_reads_the_same() {
+async fn the_committed_format_4_fixture_store_still_reads_the_same() {
     assert_eq!(
         attache::store::FORMAT_VERSION,
-        3,
+        4,
         "format changed: add a migration and a new fixture"
     );
-    let (_d, s) = open_fixture("store-v3").await;
-    assert_eq!(stored_format(&s), 3);
+    let (_d, s) = open_fixture("store-v4").await;
+    assert_eq!(stored_format(&s), 4);
 }
 
 /// Opens a copy of an older fixture store: it reads the same (`open_fixture`,
@@ -227,6 +241,44 @@ async fn a_format_1_store_is_migrated_to_the_current_format_on_open() {
 #[tokio::test]
 async fn a_format_2_store_is_migrated_to_the_current_format_on_open() {
     migrates("store-v2").await;
+}
+
+#[tokio::test]
+async fn a_format_3_store_is_migrated_to_the_current_format_on_open() {
+    migrates("store-v3").await;
+}
+
+/// Format 3 stored an attendance's one `role`; format 4 stores `roles`. The
+/// migration rewrites the record, and what it says is unchanged.
+#[tokio::test]
+async fn a_format_3_single_role_is_stored_as_a_list_of_roles_after_migration() {
+    let v1: import::ImportFile = serde_json::from_str(
+        &std::fs::read_to_string(root().join("tests/fixtures/store-v1.json")).unwrap(),
+    )
+    .unwrap();
+    let with_role = v1
+        .relations
+        .iter()
+        .find(|r| !r.roles.is_empty())
+        .expect("the fixture has an attendance with a role");
+    let (dir, s) = open_fixture("store-v3").await;
+    let migrated = s.graph().relation(with_role.id.as_str()).unwrap().clone();
+    assert_eq!(migrated.roles, with_role.roles);
+    s.close().await.unwrap();
+    drop(s);
+    let db = sled::open(dir.path()).unwrap();
+    let raw = db
+        .open_tree("relations")
+        .unwrap()
+        .get(with_role.id.as_str())
+        .unwrap()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&raw[1..]).unwrap();
+    assert!(json.get("role").is_none(), "{json}");
+    assert_eq!(
+        json["roles"],
+        serde_json::to_value(&with_role.roles).unwrap()
+    );
 }
 
 fn sorted_nodes(mut v: Vec<attache::model::Node>) -> Vec<attache::model::Node> {
@@ -306,6 +358,7 @@ fn the_json_schema_knows_every_kind_the_model_has_with_its_ends_and_properties()
         let mut want: Vec<&str> = ["id", "kind", "from", "to", "note", "citations"]
             .into_iter()
             .chain(kind.props().iter().map(|p| p.field()))
+            .chain(kind.props().iter().filter_map(|p| p.older_field()))
             .collect();
         want.sort();
         assert_eq!(fields, want, "{stale}: the properties of `{}`", kind.name());

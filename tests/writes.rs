@@ -126,7 +126,7 @@ async fn a_citation_of_a_missing_source_is_an_integrity_error() {
 #[tokio::test]
 async fn a_relation_between_kinds_the_ontology_forbids_is_refused() {
     let s = TestServer::seeded().await;
-    let err = s.gql_err(LINK, json!({ "i": { "kind": "ATTENDED", "from": "state:kz", "to": "meeting:sco-prosecutors-general-20" } })).await;
+    let err = s.gql_err(LINK, json!({ "i": { "kind": "ATTENDED", "from": "topic:recovery-of-criminal-assets", "to": "meeting:sco-prosecutors-general-20" } })).await;
     assert_eq!(err["extensions"]["code"], "INVALID_INPUT");
     assert_eq!(err["extensions"]["field"], "from");
     let err = s

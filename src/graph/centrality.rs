@@ -71,6 +71,7 @@ impl Graph {
                 .iter()
                 .flat_map(|k| self.relations(m, Direction::Incoming, Some(*k)))
                 .map(|r| r.from.clone())
+                .filter(|p| p.kind() == NodeKind::Person)
                 .collect(),
         }
     }
@@ -86,7 +87,7 @@ impl Graph {
         let mut ix: HashMap<NodeId, NodeIndex> = HashMap::new();
         let mut weights: HashMap<(NodeIndex, NodeIndex), f64> = HashMap::new();
         for m in self.ids_of_kind(NodeKind::Meeting) {
-            if !self.meeting_in_window(m.as_str(), from, to) {
+            if !self.was_held(m.as_str()) || !self.meeting_in_window(m.as_str(), from, to) {
                 continue;
             }
             let people: Vec<NodeIndex> = self

@@ -64,8 +64,14 @@ impl Graph {
             .iter()
             .flat_map(|k| self.relations(person, Direction::Outgoing, Some(*k)))
             .map(|r| r.to.clone())
-            .filter(|m| self.meeting_in_window(m.as_str(), from, to))
+            .filter(|m| self.was_held(m.as_str()) && self.meeting_in_window(m.as_str(), from, to))
             .collect()
+    }
+
+    /// Whether meeting `m` took place (status held or none recorded); a
+    /// planned, announced, postponed or cancelled one counts nowhere as held.
+    pub fn was_held(&self, m: &str) -> bool {
+        self.node(m).is_some_and(|n| n.was_held())
     }
 
     /// The people who took part in the same meetings as `person`: most shared
@@ -83,7 +89,7 @@ impl Graph {
                 .iter()
                 .flat_map(|k| self.relations(m.as_str(), Direction::Incoming, Some(*k)))
                 .map(|r| r.from.clone())
-                .filter(|p| p.as_str() != person)
+                .filter(|p| p.kind() == NodeKind::Person && p.as_str() != person)
                 .collect();
             for o in others {
                 by.entry(o).or_default().push(m.clone());
@@ -115,9 +121,13 @@ impl Graph {
         out
     }
 
-    /// The state an attendance speaks for: its `on_behalf_of` if a state,
-    /// else the jurisdiction of its capacity.
+    /// The state an attendance speaks for: the state itself for a state's
+    /// delegation, its `on_behalf_of` if a state, else the jurisdiction of its
+    /// capacity or of its delegation's head office.
     pub fn attendance_state(&self, att: &Relation) -> Option<NodeId> {
+        if att.from.kind() == NodeKind::State {
+            return Some(att.from.clone());
+        }
         if let Some(b) = att
             .on_behalf_of
             .as_ref()
@@ -125,7 +135,10 @@ impl Graph {
         {
             return Some(b.clone());
         }
-        let office = self.attendance_capacity(att)?.0;
+        let office = match &att.head {
+            Some(h) => h.clone(),
+            None => self.attendance_capacity(att)?.0,
+        };
         self.relations(
             office.as_str(),
             Direction::Outgoing,
@@ -153,7 +166,8 @@ impl Graph {
 
     /// Meetings a state or organization took part in: hosted, organized (or
     /// organizing the series), held on its territory (in a place located in
-    /// it, however deep), or attended on its behalf.
+    /// it, however deep), chaired, attended by its own delegation or on its
+    /// behalf.
     pub fn meetings_involving(
         &self,
         who: &str,
@@ -180,6 +194,13 @@ impl Graph {
         }
         if who.starts_with("state:") {
             out.extend(self.meetings_within(who));
+        }
+        for k in [RelKind::Attended, RelKind::Chaired] {
+            out.extend(
+                self.relations(who, Direction::Outgoing, Some(k))
+                    .into_iter()
+                    .map(|r| r.to.clone()),
+            );
         }
         for r in self.relations_referring(who) {
             if r.on_behalf_of.as_ref().is_some_and(|b| b.as_str() == who)
@@ -258,6 +279,42 @@ mod tests {
             (met[1].person.as_str(), met[1].meetings.len()),
             ("person:p2", 1)
         );
+    }
+
+    #[test]
+    fn met_with_leaves_out_planned_meetings_and_delegations() {
+        let mut g = graph();
+        let mut m = Node::new(nid("meeting:m4"), "M4");
+        m.status = Some(crate::model::MeetingStatus::Planned);
+        g.put_node(Arc::new(m));
+        g.put_node(Arc::new(Node::new(nid("state:s"), "S")));
+        for (i, from, to) in [
+            (90, "person:p3", "meeting:m4"),
+            (91, "person:p0", "meeting:m4"),
+            (92, "state:s", "meeting:m0"),
+        ] {
+            g.put_relation(Arc::new(Relation::new(
+                RelId::parse(&format!("rel:{i}")).unwrap(),
+                RelKind::Attended,
+                nid(from),
+                nid(to),
+            )));
+        }
+        let met = g.met_with("person:p0", &PARTICIPATION, None, None);
+        let who: Vec<&str> = met.iter().map(|m| m.person.as_str()).collect();
+        assert_eq!(who, ["person:p1", "person:p2"]);
+        assert!(!g.was_held("meeting:m4") && g.was_held("meeting:m0"));
+    }
+
+    #[test]
+    fn a_states_delegation_speaks_for_that_state() {
+        let r = Relation::new(
+            RelId::parse("rel:x").unwrap(),
+            RelKind::Attended,
+            nid("state:s"),
+            nid("meeting:m0"),
+        );
+        assert_eq!(graph().attendance_state(&r), Some(nid("state:s")));
     }
 
     #[test]

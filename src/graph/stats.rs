@@ -1,6 +1,8 @@
 //! The numbers a dashboard plots: meetings per year (per series and in all),
 //! attendance by state, by status and by mode, documents and signatures per
 //! meeting; over every meeting or only those in a place (see `stats_within`).
+//! Only meetings that were held count: a planned, announced, postponed or
+//! cancelled one is left out of every figure.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -51,7 +53,7 @@ impl Graph {
         let mut per_year: BTreeMap<(i32, Option<NodeId>), usize> = BTreeMap::new();
         let mut docs = Vec::new();
         for m in self.ids_of_kind(NodeKind::Meeting).filter(|m| keep(m)) {
-            let Some(n) = self.node(m.as_str()) else {
+            let Some(n) = self.node(m.as_str()).filter(|n| n.was_held()) else {
                 continue;
             };
             if let Some(start) = n.start {
@@ -83,7 +85,7 @@ impl Graph {
         let mut by_status: BTreeMap<u8, (Option<MembershipStatus>, usize)> = BTreeMap::new();
         for r in self
             .all_relations()
-            .filter(|r| r.kind == RelKind::Attended && keep(&r.to))
+            .filter(|r| r.kind == RelKind::Attended && keep(&r.to) && self.was_held(r.to.as_str()))
         {
             let state = self.attendance_state(r);
             let status = state

@@ -8,7 +8,8 @@ use serde_json::{json, Map, Value};
 use crate::model::ids::MAX_ID_LEN;
 use crate::model::kinds::prop_target_kinds;
 use crate::model::{
-    AttendanceMode, AttendanceRole, MembershipStatus, NameKind, NodeKind, Prop, RelKind,
+    AttendanceMode, AttendanceRole, MeetingStatus, MembershipStatus, NameKind, NodeKind, Prop,
+    RelKind,
 };
 
 use super::FORMAT;
@@ -238,6 +239,10 @@ fn node() -> Value {
             "url": { "type": "string", "pattern": "^https?://" },
             "publisher": { "type": "string" },
             "language": { "type": "string", "pattern": LANG },
+            "status": {
+                "enum": names(&MeetingStatus::ALL, MeetingStatus::name),
+                "description": "A meeting's status; none recorded means held. Only a held meeting counts in statistics."
+            },
             "notes": { "type": "array", "items": def("note") },
             "citations": def("citations")
         },
@@ -252,7 +257,16 @@ fn prop_schema(p: Prop) -> Value {
         Prop::Acting => json!({ "type": "boolean" }),
         Prop::Status => json!({ "enum": names(&MembershipStatus::ALL, MembershipStatus::name) }),
         Prop::Mode => json!({ "enum": names(&AttendanceMode::ALL, AttendanceMode::name) }),
-        Prop::Role => json!({ "enum": names(&AttendanceRole::ALL, AttendanceRole::name) }),
+        Prop::Role => json!({
+            "type": "array",
+            "items": role(),
+            "uniqueItems": true,
+            "description": "The parts played at the meeting, several at once (host and chair)."
+        }),
+        Prop::Head => described(
+            def("officeId"),
+            "The office that led a state's or an organization's delegation when no one is named.",
+        ),
         Prop::Capacity | Prop::OnBehalfOf | Prop::Topic => match prop_target_kinds(p) {
             [one] => def(&format!("{}Id", one.prefix())),
             _ => def(&format!("{}Id", camel(p.field()))),
@@ -264,6 +278,27 @@ fn prop_schema(p: Prop) -> Value {
             "maximum": u32::MAX
         }),
         Prop::Summary => def("text"),
+        Prop::HeadCount => json!({
+            "type": "integer",
+            "minimum": 1,
+            "maximum": u32::MAX,
+            "description": "How many people the delegation had."
+        }),
+    }
+}
+
+fn role() -> Value {
+    json!({ "enum": names(&AttendanceRole::ALL, AttendanceRole::name) })
+}
+
+/// The schema of a property's older field ([`Prop::older_field`]): one value.
+fn older_schema(p: Prop) -> Value {
+    match p {
+        Prop::Role => described(
+            role(),
+            "One role: the older form of `roles`, still read. Give `role` or `roles`, not both.",
+        ),
+        _ => prop_schema(p),
     }
 }
 
@@ -279,6 +314,9 @@ fn relation() -> Value {
     props.insert("from".into(), def("nodeId"));
     props.insert("to".into(), def("nodeId"));
     for p in Prop::ALL {
+        if let Some(older) = p.older_field() {
+            props.insert(older.into(), older_schema(p));
+        }
         props.insert(p.field().into(), prop_schema(p));
     }
     props.insert("note".into(), json!({ "type": "string" }));
@@ -289,17 +327,36 @@ fn relation() -> Value {
             let fields: Vec<&str> = RELATION_FIELDS
                 .iter()
                 .copied()
-                .chain(k.props().iter().map(|p| p.field()))
+                .chain(
+                    k.props()
+                        .iter()
+                        .flat_map(|p| p.older_field().into_iter().chain([p.field()])),
+                )
                 .collect();
+            let mut then = json!({
+                "properties": {
+                    "from": kinds_pattern(k.from_kinds()),
+                    "to": kinds_pattern(k.to_kinds())
+                },
+                "propertyNames": { "enum": fields }
+            });
+            // A property and its older field, not both.
+            let both: Vec<Value> = k
+                .props()
+                .iter()
+                .filter_map(|p| {
+                    p.older_field()
+                        .map(|o| json!({ "required": [o, p.field()] }))
+                })
+                .collect();
+            match both.len() {
+                0 => {}
+                1 => then["not"] = both[0].clone(),
+                _ => then["not"] = json!({ "anyOf": both }),
+            }
             json!({
                 "if": { "properties": { "kind": { "const": k.name() } }, "required": ["kind"] },
-                "then": {
-                    "properties": {
-                        "from": kinds_pattern(k.from_kinds()),
-                        "to": kinds_pattern(k.to_kinds())
-                    },
-                    "propertyNames": { "enum": fields }
-                }
+                "then": then
             })
         })
         .collect();

@@ -151,7 +151,7 @@ node_kinds! {
     /// A post that a person holds, e.g. "Prosecutor General of Kazakhstan". It is separate from both the person and the body.
     Office = "office" attrs [],
     /// One event, such as a summit, a session, a set of bilateral talks or an experts' meeting.
-    Meeting = "meeting" attrs ["kind", "start", "end"],
+    Meeting = "meeting" attrs ["kind", "start", "end", "status"],
     /// A recurring meeting whose instances are numbered.
     Series = "series" attrs [],
     /// A protocol, declaration or agreement.
@@ -181,10 +181,10 @@ relation_kinds! {
     PartOf = "part_of": [Organization] -> [Organization, State] props [],
     /// The state is a member, observer or dialogue partner of the organization.
     MemberOf = "member_of": [State] -> [Organization] props [Status, Start, End],
-    /// The person took part in the meeting.
-    Attended = "attended": [Person] -> [Meeting] props [Mode, Role, Capacity, OnBehalfOf],
-    /// The person chaired the meeting.
-    Chaired = "chaired": [Person] -> [Meeting] props [],
+    /// The person took part in the meeting; or the state's or organization's delegation did, no one in it named.
+    Attended = "attended": [Person, State, Organization] -> [Meeting] props [Mode, Role, Capacity, OnBehalfOf, Head, HeadCount],
+    /// The person chaired the meeting; or the state or organization held its (rotating) chairmanship.
+    Chaired = "chaired": [Person, State, Organization] -> [Meeting] props [],
     /// The person spoke at the meeting.
     SpokeAt = "spoke_at": [Person] -> [Meeting] props [Topic, OnBehalfOf, Summary],
     /// The person signed the document.
@@ -224,13 +224,26 @@ kinds! {
         Acting = "acting",
         Status = "status",
         Mode = "mode",
-        Role = "role",
+        Role = "roles",
         Capacity = "capacity",
         OnBehalfOf = "on_behalf_of",
         Topic = "topic",
         Date = "date",
         Ordinal = "ordinal",
         Summary = "summary",
+        Head = "head",
+        HeadCount = "head_count",
+    }
+}
+
+impl Prop {
+    /// An older name the import format still reads for this property:
+    /// `role`, one value, for `roles`.
+    pub fn older_field(self) -> Option<&'static str> {
+        match self {
+            Prop::Role => Some("role"),
+            _ => None,
+        }
     }
 }
 
@@ -238,7 +251,7 @@ kinds! {
 pub fn prop_target_kinds(p: Prop) -> &'static [NodeKind] {
     use NodeKind as N;
     match p {
-        Prop::Capacity => &[N::Office],
+        Prop::Capacity | Prop::Head => &[N::Office],
         Prop::OnBehalfOf => &[N::State, N::Organization, N::Person],
         Prop::Topic => &[N::Topic],
         Prop::Start
@@ -249,7 +262,8 @@ pub fn prop_target_kinds(p: Prop) -> &'static [NodeKind] {
         | Prop::Role
         | Prop::Date
         | Prop::Ordinal
-        | Prop::Summary => &[],
+        | Prop::Summary
+        | Prop::HeadCount => &[],
     }
 }
 
@@ -265,7 +279,8 @@ kinds! {
 }
 
 kinds! {
-    /// The part a person played at a meeting.
+    /// A part a person or a delegation played at a meeting (an attendance may
+    /// have several: host and chair).
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(rename_all = "snake_case")]
     pub enum AttendanceRole names name mirror attendance_role_variants {
@@ -276,6 +291,35 @@ kinds! {
         Guest = "guest",
         Observer = "observer",
         Host = "host",
+        /// Attended as a dialogue partner of the organization.
+        DialoguePartner = "dialogue_partner",
+        /// Attended at the hosts' invitation.
+        Invited = "invited",
+        /// The organization's secretariat, or someone from it.
+        Secretariat = "secretariat",
+    }
+}
+
+kinds! {
+    /// Where a meeting stands. A meeting with no status recorded was held.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum MeetingStatus names name mirror meeting_status_variants {
+        /// A report says it will take place.
+        Announced = "announced",
+        /// Agreed or scheduled, not yet held.
+        Planned = "planned",
+        Held = "held",
+        Postponed = "postponed",
+        Cancelled = "cancelled",
+    }
+}
+
+impl MeetingStatus {
+    /// Whether a meeting of this status (none recorded: held) took place, and so
+    /// counts in statistics, centrality and who met whom.
+    pub fn was_held(status: Option<MeetingStatus>) -> bool {
+        matches!(status, None | Some(MeetingStatus::Held))
     }
 }
 
@@ -335,6 +379,9 @@ mod tests {
             assert_eq!(serde_json::to_value(k).unwrap(), k.name());
         }
         for k in AttendanceRole::ALL {
+            assert_eq!(serde_json::to_value(k).unwrap(), k.name());
+        }
+        for k in MeetingStatus::ALL {
             assert_eq!(serde_json::to_value(k).unwrap(), k.name());
         }
         for k in MembershipStatus::ALL {

@@ -2,6 +2,7 @@
 //! citations and the records (nodes, relations, conflicts). No I/O here, and
 //! nothing that knows about sled, petgraph, GraphQL or HTTP.
 
+mod attendance;
 pub mod date;
 pub mod ids;
 pub mod kinds;
@@ -15,7 +16,8 @@ pub mod words;
 pub use date::{DateError, Day, PartialDate, Precision};
 pub use ids::{slugify, ConflictId, IdError, NodeId, RelId};
 pub use kinds::{
-    AttendanceMode, AttendanceRole, MembershipStatus, NameKind, NodeKind, Prop, RelKind,
+    AttendanceMode, AttendanceRole, MeetingStatus, MembershipStatus, NameKind, NodeKind, Prop,
+    RelKind,
 };
 pub use merge::{diff, merge, Clash, Diff};
 pub use patch::{version, Edit, NodePatch, RelationPatch};

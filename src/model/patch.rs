@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 
 use super::date::PartialDate;
 use super::ids::NodeId;
-use super::kinds::{AttendanceMode, AttendanceRole, MembershipStatus};
+use super::kinds::{AttendanceMode, AttendanceRole, MeetingStatus, MembershipStatus};
 use super::record::{Alias, Citation, Node, Note, Relation};
 
 /// What a patch does to one field.
@@ -71,6 +71,7 @@ pub struct NodePatch {
     pub url: Edit<String>,
     pub publisher: Edit<String>,
     pub language: Edit<String>,
+    pub status: Edit<MeetingStatus>,
     pub notes: Edit<Vec<Note>>,
     pub citations: Edit<Vec<Citation>>,
 }
@@ -91,6 +92,7 @@ impl NodePatch {
         self.url.apply(&mut n.url);
         self.publisher.apply(&mut n.publisher);
         self.language.apply(&mut n.language);
+        self.status.apply(&mut n.status);
         self.notes.apply_list(&mut n.notes);
         self.citations.apply_list(&mut n.citations);
     }
@@ -104,13 +106,16 @@ pub struct RelationPatch {
     pub acting: Edit<bool>,
     pub status: Edit<MembershipStatus>,
     pub mode: Edit<AttendanceMode>,
-    pub role: Edit<AttendanceRole>,
+    /// Every role at once: `Set` replaces the list, `Clear` empties it.
+    pub roles: Edit<Vec<AttendanceRole>>,
     pub capacity: Edit<NodeId>,
     pub on_behalf_of: Edit<NodeId>,
     pub topic: Edit<NodeId>,
     pub date: Edit<PartialDate>,
     pub ordinal: Edit<u32>,
     pub summary: Edit<String>,
+    pub head: Edit<NodeId>,
+    pub head_count: Edit<u32>,
     pub note: Edit<String>,
     pub citations: Edit<Vec<Citation>>,
 }
@@ -123,13 +128,15 @@ impl RelationPatch {
         self.acting.apply(&mut r.acting);
         self.status.apply(&mut r.status);
         self.mode.apply(&mut r.mode);
-        self.role.apply(&mut r.role);
+        self.roles.apply_list(&mut r.roles);
         self.capacity.apply(&mut r.capacity);
         self.on_behalf_of.apply(&mut r.on_behalf_of);
         self.topic.apply(&mut r.topic);
         self.date.apply(&mut r.date);
         self.ordinal.apply(&mut r.ordinal);
         self.summary.apply(&mut r.summary);
+        self.head.apply(&mut r.head);
+        self.head_count.apply(&mut r.head_count);
         self.note.apply(&mut r.note);
         self.citations.apply_list(&mut r.citations);
     }

@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use super::date::PartialDate;
 use super::ids::{ConflictId, NodeId, RelId};
 use super::kinds::{
-    prop_target_kinds, AttendanceMode, AttendanceRole, MembershipStatus, NameKind, NodeKind, Prop,
-    RelKind,
+    prop_target_kinds, AttendanceMode, AttendanceRole, MeetingStatus, MembershipStatus, NameKind,
+    NodeKind, Prop, RelKind,
 };
 use super::words::{a, any_of};
 
@@ -112,6 +112,7 @@ impl Node {
         add(self.url.is_some(), "url");
         add(self.publisher.is_some(), "publisher");
         add(self.language.is_some(), "language");
+        add(self.status.is_some(), "status");
         v
     }
 }
@@ -148,6 +149,10 @@ pub struct Node {
     pub publisher: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
+    /// A meeting's status: announced, planned, held, postponed, cancelled
+    /// (none recorded: held).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<MeetingStatus>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<Note>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -169,6 +174,7 @@ impl Node {
             url: None,
             publisher: None,
             language: None,
+            status: None,
             notes: Vec::new(),
             citations: Vec::new(),
         }
@@ -176,6 +182,11 @@ impl Node {
 
     pub fn node_kind(&self) -> NodeKind {
         self.id.kind()
+    }
+
+    /// Whether this meeting took place: its status is held, or none is recorded.
+    pub fn was_held(&self) -> bool {
+        MeetingStatus::was_held(self.status)
     }
 
     /// Every citation in the record, with the field it sits in.
@@ -281,13 +292,15 @@ impl Relation {
         add(self.acting.is_some(), Prop::Acting);
         add(self.status.is_some(), Prop::Status);
         add(self.mode.is_some(), Prop::Mode);
-        add(self.role.is_some(), Prop::Role);
+        add(!self.roles.is_empty(), Prop::Role);
         add(self.capacity.is_some(), Prop::Capacity);
         add(self.on_behalf_of.is_some(), Prop::OnBehalfOf);
         add(self.topic.is_some(), Prop::Topic);
         add(self.date.is_some(), Prop::Date);
         add(self.ordinal.is_some(), Prop::Ordinal);
         add(self.summary.is_some(), Prop::Summary);
+        add(self.head.is_some(), Prop::Head);
+        add(self.head_count.is_some(), Prop::HeadCount);
         v
     }
 
@@ -297,6 +310,7 @@ impl Relation {
             (Prop::Capacity, self.capacity.as_ref()),
             (Prop::OnBehalfOf, self.on_behalf_of.as_ref()),
             (Prop::Topic, self.topic.as_ref()),
+            (Prop::Head, self.head.as_ref()),
         ]
         .into_iter()
         .filter_map(|(p, id)| id.map(|id| (p, id)))
@@ -324,8 +338,16 @@ pub struct Relation {
     pub status: Option<MembershipStatus>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<AttendanceMode>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<AttendanceRole>,
+    /// The parts played (host and chair, say). The import format and stored
+    /// records written before several were allowed say `role` with one value;
+    /// both spellings are read, and `roles` is written.
+    #[serde(
+        default,
+        alias = "role",
+        deserialize_with = "super::attendance::one_or_many",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub roles: Vec<AttendanceRole>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity: Option<NodeId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -338,6 +360,13 @@ pub struct Relation {
     pub ordinal: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
+    /// A delegation's head when no one is named: the office that led it
+    /// ("the Prosecutor General of X"), its holder unknown or inferred.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub head: Option<NodeId>,
+    /// How many people a delegation had, when a source says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub head_count: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -357,13 +386,15 @@ impl Relation {
             acting: None,
             status: None,
             mode: None,
-            role: None,
+            roles: Vec::new(),
             capacity: None,
             on_behalf_of: None,
             topic: None,
             date: None,
             ordinal: None,
             summary: None,
+            head: None,
+            head_count: None,
             note: None,
             citations: Vec::new(),
         }
@@ -465,6 +496,7 @@ impl Relation {
         if let Some(s) = &self.summary {
             nonblank(&mut errs, "summary", s);
         }
+        self.validate_delegation(&mut errs);
         check_citations(
             &mut errs,
             self.citations
@@ -608,7 +640,7 @@ mod tests {
 
     #[test]
     fn relation_rejects_wrong_end_kinds() {
-        let errs = rel(RelKind::Attended, "state:kz", "meeting:m").validate();
+        let errs = rel(RelKind::Attended, "topic:kz", "meeting:m").validate();
         assert_eq!(errs.len(), 1);
         assert_eq!(errs[0].field, "from");
     }

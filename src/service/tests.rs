@@ -342,7 +342,7 @@ async fn a_restated_relation_gains_citations_and_keeps_its_properties() {
     let dir = tempfile::tempdir().unwrap();
     let s = Service::open(dir.path()).unwrap();
     let mut stored = rel("rel:a", RelKind::Attended, "person:a", "meeting:m");
-    stored.role = Some(crate::model::AttendanceRole::Chair);
+    stored.roles = vec![crate::model::AttendanceRole::Chair];
     let mut changes = base();
     changes.push(put(node("source:t")));
     changes.push(Change::Put(Mode::Upsert, Record::Relation(stored)));
@@ -356,7 +356,7 @@ async fn a_restated_relation_gains_citations_and_keeps_its_properties() {
     assert_eq!(c.outcomes[0].kind, OutcomeKind::Merged);
     assert_eq!(c.outcomes[0].diff.added, ["citations: source:t ¶2"]);
     let r = c.graph.relation("rel:a").unwrap().clone();
-    assert_eq!(r.role, Some(crate::model::AttendanceRole::Chair));
+    assert_eq!(r.roles, [crate::model::AttendanceRole::Chair]);
     assert_eq!(r.citations.len(), 1);
 }
 

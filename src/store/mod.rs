@@ -14,6 +14,8 @@
 //! `refs`) written on every write and read by nothing: every query is
 //! answered from the in-memory graph, loaded whole at start-up. Format 3
 //! dropped them ([`DROPPED_TREES`]); opening an older store drops them.
+//! Format 4 writes an attendance's roles as a list, `roles`, where format 3
+//! wrote one `role`; opening a format-3 store rewrites them (`migrate.rs`).
 //!
 //! Architecture invariant: every write is one sled transaction over all trees
 //! ([`Store::apply`]), or, when larger than [`journal::CHUNK_OPS`], chunks
@@ -23,6 +25,7 @@
 mod codec;
 mod guard;
 mod journal;
+mod migrate;
 
 use std::path::{Path, PathBuf};
 
@@ -225,6 +228,9 @@ impl Store {
                     })?);
                 if found == 1 || found == 2 {
                     store.migrate_to_3(found)?;
+                    store.migrate_to_4(3)?;
+                } else if found == 3 {
+                    store.migrate_to_4(found)?;
                 } else if found != FORMAT_VERSION {
                     return Err(StoreError::FormatVersion {
                         path: dir.to_owned(),
@@ -254,10 +260,9 @@ impl Store {
             self.db.drop_tree(name)?;
         }
         self.db.flush()?;
-        self.meta
-            .insert("format_version", &FORMAT_VERSION.to_be_bytes())?;
+        self.meta.insert("format_version", &3u32.to_be_bytes())?;
         self.db.flush()?;
-        tracing::info!(from = found, to = FORMAT_VERSION, "store format migrated");
+        tracing::info!(from = found, to = 3, "store format migrated");
         Ok(())
     }
 

@@ -15,9 +15,9 @@ query Meeting20 {
     place { name }
     attendancesCount
     attendances(first: 25) {
-      person { id name }
+      attendee { id name kind }
       mode
-      role
+      roles
       capacity { name }
       capacityStatus
       onBehalfOf { id name }

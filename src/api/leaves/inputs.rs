@@ -6,7 +6,7 @@ use async_graphql::{InputObject, MaybeUndefined, Result, ID};
 use crate::api::leaves::args::{parse_date, parse_opt_date};
 use crate::api::leaves::errors::invalid;
 use crate::api::leaves::scalars::{
-    AttendanceMode, AttendanceRole, MembershipStatus, NameKind, RelKind,
+    AttendanceMode, AttendanceRole, MeetingStatus, MembershipStatus, NameKind, RelKind,
 };
 use crate::model::{self, ConflictId, Edit, NodeId, RelId};
 
@@ -53,6 +53,8 @@ pub struct NodeInput {
     pub url: Option<String>,
     pub publisher: Option<String>,
     pub language: Option<String>,
+    /// (meeting) Announced, planned, held, postponed or cancelled; none: held.
+    pub status: Option<MeetingStatus>,
     pub notes: Option<Vec<NoteInput>>,
     pub citations: Option<Vec<CitationInput>>,
 }
@@ -71,6 +73,7 @@ pub struct NodePatch {
     pub url: MaybeUndefined<String>,
     pub publisher: MaybeUndefined<String>,
     pub language: MaybeUndefined<String>,
+    pub status: MaybeUndefined<MeetingStatus>,
     pub notes: MaybeUndefined<Vec<NoteInput>>,
     pub citations: MaybeUndefined<Vec<CitationInput>>,
 }
@@ -89,9 +92,17 @@ pub struct RelationInput {
     pub acting: Option<bool>,
     pub status: Option<MembershipStatus>,
     pub mode: Option<AttendanceMode>,
+    /// One role (the older form of `roles`); give `role` or `roles`, not both.
     pub role: Option<AttendanceRole>,
-    /// An `office:` id.
+    /// The parts played, several at once (host and chair).
+    pub roles: Option<Vec<AttendanceRole>>,
+    /// An `office:` id: the office a named person attended in.
     pub capacity: Option<ID>,
+    /// An `office:` id: the office that led a state's or an organization's
+    /// delegation when no one is named.
+    pub head: Option<ID>,
+    /// How many people a delegation had: 1 or more.
+    pub head_count: Option<i32>,
     /// A `state:`, `organization:` or `person:` id.
     pub on_behalf_of: Option<ID>,
     /// A `topic:` id.
@@ -113,8 +124,12 @@ pub struct RelationPatch {
     pub acting: MaybeUndefined<bool>,
     pub status: MaybeUndefined<MembershipStatus>,
     pub mode: MaybeUndefined<AttendanceMode>,
+    /// Sets the roles to this one (null clears them); not with `roles`.
     pub role: MaybeUndefined<AttendanceRole>,
+    pub roles: MaybeUndefined<Vec<AttendanceRole>>,
     pub capacity: MaybeUndefined<ID>,
+    pub head: MaybeUndefined<ID>,
+    pub head_count: MaybeUndefined<i32>,
     pub on_behalf_of: MaybeUndefined<ID>,
     pub topic: MaybeUndefined<ID>,
     pub date: MaybeUndefined<String>,
@@ -160,6 +175,26 @@ fn ordinal(n: Option<i32>) -> Result<Option<u32>> {
         })
     })
     .transpose()
+}
+
+fn head_count(n: i32) -> Result<u32> {
+    u32::try_from(n)
+        .ok()
+        .filter(|n| *n >= 1)
+        .ok_or_else(|| invalid("headCount", format!("{n} is not a head count (1 or more)")))
+}
+
+/// `role` (one) or `roles` (several), not both.
+fn roles(
+    role: Option<AttendanceRole>,
+    roles: Option<Vec<AttendanceRole>>,
+) -> Result<Option<Vec<model::AttendanceRole>>> {
+    match (role, roles) {
+        (Some(_), Some(_)) => Err(invalid("roles", "give `role` or `roles`, not both")),
+        (Some(r), None) => Ok(Some(vec![r.into()])),
+        (None, Some(v)) => Ok(Some(v.into_iter().map(Into::into).collect())),
+        (None, None) => Ok(None),
+    }
 }
 
 fn opt_node(field: &str, s: Option<ID>) -> Result<Option<NodeId>> {
@@ -219,6 +254,7 @@ impl NodeInput {
         n.url = self.url;
         n.publisher = self.publisher;
         n.language = self.language;
+        n.status = self.status.map(Into::into);
         n.notes = notes(self.notes.unwrap_or_default())?;
         n.citations = cites("citations", self.citations)?;
         Ok(n)
@@ -263,6 +299,7 @@ impl NodePatch {
             url: edit(self.url),
             publisher: edit(self.publisher),
             language: edit(self.language),
+            status: edit(self.status).map(Into::into),
             notes: edit_try(self.notes, notes)?,
             citations: edit_try(self.citations, all_cites)?,
         })
@@ -288,8 +325,10 @@ impl RelationInput {
         r.acting = self.acting;
         r.status = self.status.map(Into::into);
         r.mode = self.mode.map(Into::into);
-        r.role = self.role.map(Into::into);
+        r.roles = roles(self.role, self.roles)?.unwrap_or_default();
         r.capacity = opt_node("capacity", self.capacity)?;
+        r.head = opt_node("head", self.head)?;
+        r.head_count = self.head_count.map(head_count).transpose()?;
         r.on_behalf_of = opt_node("onBehalfOf", self.on_behalf_of)?;
         r.topic = opt_node("topic", self.topic)?;
         r.date = parse_opt_date("date", self.date)?;
@@ -311,8 +350,14 @@ impl RelationPatch {
             acting: edit(self.acting),
             status: edit(self.status).map(Into::into),
             mode: edit(self.mode).map(Into::into),
-            role: edit(self.role).map(Into::into),
+            roles: match (edit(self.role), edit(self.roles)) {
+                (Edit::Keep, e) => e.map(|v| v.into_iter().map(Into::into).collect()),
+                (e, Edit::Keep) => e.map(|r| vec![r.into()]),
+                _ => return Err(invalid("roles", "give `role` or `roles`, not both")),
+            },
             capacity: edit_try(self.capacity, |s| node_id("capacity", &s))?,
+            head: edit_try(self.head, |s| node_id("head", &s))?,
+            head_count: edit_try(self.head_count, head_count)?,
             on_behalf_of: edit_try(self.on_behalf_of, |s| node_id("onBehalfOf", &s))?,
             topic: edit_try(self.topic, |s| node_id("topic", &s))?,
             date: edit_try(self.date, |s| parse_date("date", &s))?,

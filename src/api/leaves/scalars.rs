@@ -29,6 +29,11 @@ model::kinds::attendance_mode_variants!(mirror {
 model::kinds::attendance_role_variants!(mirror {
     AttendanceRole = "crate::model::AttendanceRole";
 });
+model::kinds::meeting_status_variants!(mirror {
+    /// Where a meeting stands; none recorded reads HELD. Only a held meeting
+    /// counts in statistics, centrality and who met whom.
+    MeetingStatus = "crate::model::MeetingStatus";
+});
 model::kinds::membership_status_variants!(mirror {
     MembershipStatus = "crate::model::MembershipStatus";
 });

@@ -15,7 +15,7 @@ use crate::api::objects::nodes::{
     citations, node_obj, node_object, Alias, Citation, Document, Meeting, NodeObj, NodeRef, Note,
     Typed,
 };
-use crate::api::objects::relations::{Membership, RelRef, Relation, Tenure};
+use crate::api::objects::relations::{Attendance, Chairing, Membership, RelRef, Relation, Tenure};
 use crate::api::objects::standing::memberships;
 use crate::model::{self, RelKind as RK};
 
@@ -134,9 +134,23 @@ node_object!(
     async fn hosted_count(&self) -> usize {
         self.0.ends::<Meeting>(Dir::Incoming, RK::HostedBy).len()
     }
+    /// This body's own delegations, no one named: the attendances whose
+    /// attendee it is, in relation id order. Paged; see `delegationsCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn delegations(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Attendance>> {
+        slice(self.0.rels(Dir::Outgoing, Some(RK::Attended)), first, offset).map(|v| v.into_iter().map(Attendance).collect())
+    }
+    /// How many `delegations` there are, whatever page is asked for.
+    async fn delegations_count(&self) -> usize {
+        self.0.rels(Dir::Outgoing, Some(RK::Attended)).len()
+    }
+    /// Meetings whose (rotating) chairmanship this body held, cited.
+    async fn chairmanships(&self) -> Vec<Chairing> {
+        self.0.rels(Dir::Outgoing, Some(RK::Chaired)).into_iter().map(Chairing).collect()
+    }
     /// Meetings this state took part in, in date order: hosted, held on its
-    /// territory (at any place located in it, however deep), or attended on
-    /// its behalf. Paged; see `meetingsCount`.
+    /// territory (at any place located in it, however deep), chaired,
+    /// attended by its delegation or on its behalf. Paged; see `meetingsCount`.
     #[graphql(complexity = "list_cost(first, child_complexity)")]
     async fn meetings(&self, from: Option<String>, to: Option<String>, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Meeting>> {
         slice(meetings_involving(&self.0, from, to)?, first, offset)
@@ -193,8 +207,23 @@ node_object!(
     async fn offices_count(&self) -> usize {
         self.0.ends::<Office>(Dir::Incoming, RK::BelongsTo).len()
     }
+    /// This body's own delegations, no one named: the attendances whose
+    /// attendee it is, in relation id order. Paged; see `delegationsCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn delegations(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Attendance>> {
+        slice(self.0.rels(Dir::Outgoing, Some(RK::Attended)), first, offset).map(|v| v.into_iter().map(Attendance).collect())
+    }
+    /// How many `delegations` there are, whatever page is asked for.
+    async fn delegations_count(&self) -> usize {
+        self.0.rels(Dir::Outgoing, Some(RK::Attended)).len()
+    }
+    /// Meetings whose (rotating) chairmanship this body held, cited.
+    async fn chairmanships(&self) -> Vec<Chairing> {
+        self.0.rels(Dir::Outgoing, Some(RK::Chaired)).into_iter().map(Chairing).collect()
+    }
     /// Meetings this organization took part in, in date order: organized
-    /// (itself or through their series) or attended on its behalf. Paged;
+    /// (itself or through their series), chaired, attended by its delegation
+    /// or on its behalf. Paged;
     /// see `meetingsCount`.
     #[graphql(complexity = "list_cost(first, child_complexity)")]
     async fn meetings(&self, from: Option<String>, to: Option<String>, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Meeting>> {

@@ -10,7 +10,7 @@ use crate::api::leaves::scalars::{date, Date, Direction, NodeKind, RelKind};
 use crate::api::objects::entities::{Organization, Place, Series, State, Topic};
 use crate::api::objects::nodes::{citations, node_object, Alias, Citation, NodeRef, Note, Typed};
 use crate::api::objects::person::Person;
-use crate::api::objects::relations::{Attendance, Relation, Signature, Speech};
+use crate::api::objects::relations::{Attendance, Chairing, Relation, Signature, Speech};
 use crate::model::{self, RelKind as RK};
 
 fn attendances_at(
@@ -55,8 +55,19 @@ node_object!(
     async fn organizer(&self) -> Option<Organization> {
         self.0.first(Dir::Outgoing, RK::OrganizedBy)
     }
+    /// Where the meeting stands; none recorded reads HELD. Only a held
+    /// meeting counts in statistics, centrality and `metWith`.
+    async fn status(&self) -> crate::api::leaves::scalars::MeetingStatus {
+        self.0.n.status.unwrap_or(model::MeetingStatus::Held).into()
+    }
+    /// The person who chaired it (see `chairs` for a state's chairmanship).
     async fn chair(&self) -> Option<Person> {
         self.0.first(Dir::Incoming, RK::Chaired)
+    }
+    /// Every chair, cited: people chairing a session, and states or
+    /// organizations holding the rotating chairmanship.
+    async fn chairs(&self) -> Vec<Chairing> {
+        self.0.rels(Dir::Incoming, Some(RK::Chaired)).into_iter().map(Chairing).collect()
     }
     /// The cited relations behind place, host, organizer, series and chair.
     async fn facts(&self) -> Vec<Relation> {

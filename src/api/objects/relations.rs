@@ -31,6 +31,17 @@ pub enum CapacityStatus {
     Unknown,
 }
 
+/// Who led a delegation no one is named for: how its head office's holder is known.
+#[derive(async_graphql::Enum, Copy, Clone, Eq, PartialEq)]
+pub enum HeadHolderStatus {
+    /// Not stated; one person certainly held the head office on the meeting's date.
+    Inferred,
+    /// Not stated; tenures or evidence only allow that someone held it then.
+    Possible,
+    /// Nothing says who held the head office then.
+    Unknown,
+}
+
 /// A relation and the snapshot it belongs to.
 #[derive(Clone)]
 pub struct RelRef {
@@ -109,8 +120,13 @@ relation_object!(
     async fn acting(&self) -> Option<bool> { self.0.r.acting }
     async fn status(&self) -> Option<MembershipStatus> { self.0.r.status.map(Into::into) }
     async fn mode(&self) -> Option<AttendanceMode> { self.0.r.mode.map(Into::into) }
-    async fn role(&self) -> Option<AttendanceRole> { self.0.r.role.map(Into::into) }
+    /// The first of `roles`.
+    #[graphql(deprecation = "an attendance may have several roles: use `roles`")]
+    async fn role(&self) -> Option<AttendanceRole> { self.0.r.roles.first().copied().map(Into::into) }
+    async fn roles(&self) -> Vec<AttendanceRole> { self.0.r.roles.iter().copied().map(Into::into).collect() }
     async fn capacity(&self) -> Option<Office> { self.0.node(self.0.r.capacity.as_ref()) }
+    async fn head(&self) -> Option<Office> { self.0.node(self.0.r.head.as_ref()) }
+    async fn head_count(&self) -> Option<u32> { self.0.r.head_count }
     async fn on_behalf_of(&self) -> Option<NodeObj> { self.0.any(self.0.r.on_behalf_of.as_ref()) }
     async fn topic(&self) -> Option<Topic> { self.0.node(self.0.r.topic.as_ref()) }
     async fn date(&self) -> Option<Date> { date(self.0.r.date) }
@@ -119,14 +135,49 @@ relation_object!(
 });
 
 relation_object!(
-    /// A person at a meeting: how, in what role and capacity, on whose behalf.
+    /// A person at a meeting (how, in what roles and capacity, on whose
+    /// behalf), or a delegation of a state or an organization with no one
+    /// named (its roles, the office that led it, how many it had).
     Attendance {
-    async fn person(&self) -> Option<Person> { self.0.node(Some(&self.0.r.from)) }
+    /// Who attended: a person, or the state or organization whose delegation did.
+    async fn attendee(&self) -> Option<NodeObj> { self.0.any(Some(&self.0.r.from)) }
+    /// The person who attended; null for a delegation with no one named.
+    async fn person(&self) -> Option<Person> {
+        let from = &self.0.r.from;
+        self.0.node(Some(from).filter(|f| f.kind() == model::NodeKind::Person))
+    }
+    /// Whether this is a state's or an organization's delegation with no one named.
+    async fn is_delegation(&self) -> bool { self.0.r.from.kind() != model::NodeKind::Person }
     async fn meeting(&self) -> Option<Meeting> { self.0.node(Some(&self.0.r.to)) }
     async fn mode(&self) -> AttendanceMode {
         self.0.r.mode.unwrap_or(model::AttendanceMode::Unknown).into()
     }
-    async fn role(&self) -> Option<AttendanceRole> { self.0.r.role.map(Into::into) }
+    /// The first of `roles`.
+    #[graphql(deprecation = "an attendance may have several roles: use `roles`")]
+    async fn role(&self) -> Option<AttendanceRole> { self.0.r.roles.first().copied().map(Into::into) }
+    /// The parts played, as the sources list them (host and chair, say).
+    async fn roles(&self) -> Vec<AttendanceRole> { self.0.r.roles.iter().copied().map(Into::into).collect() }
+    /// A delegation's head when no one is named: the office that led it.
+    async fn head(&self) -> Option<Office> { self.0.node(self.0.r.head.as_ref()) }
+    /// How many people the delegation had, when a source says.
+    async fn head_count(&self) -> Option<u32> { self.0.r.head_count }
+    /// Who may have held the `head` office on the meeting's date, surest first:
+    /// inferred from tenures and dated evidence, never stated by this report.
+    async fn head_holders(&self) -> Vec<super::analysis::Holding> {
+        super::analysis::holdings(&self.0.g, head_holders(&self.0))
+    }
+    /// How `headHolders` is known: INFERRED (one person certainly held the
+    /// office then), POSSIBLE, or UNKNOWN; null when there is no `head`.
+    async fn head_holder_status(&self) -> Option<HeadHolderStatus> {
+        self.0.r.head.as_ref()?;
+        let hs = head_holders(&self.0);
+        Some(match hs.first() {
+            None => HeadHolderStatus::Unknown,
+            Some(h) if h.certainty == crate::graph::time::Certainty::Certain
+                && hs.iter().filter(|o| o.certainty == h.certainty).count() == 1 => HeadHolderStatus::Inferred,
+            Some(_) => HeadHolderStatus::Possible,
+        })
+    }
     /// The office the person attended in: as a source states it, else the
     /// one they held on the meeting's date (see `capacityStatus`).
     async fn capacity(&self) -> Option<Office> {
@@ -146,6 +197,26 @@ relation_object!(
     }
     async fn on_behalf_of(&self) -> Option<NodeObj> { self.0.any(self.0.r.on_behalf_of.as_ref()) }
 });
+
+relation_object!(
+    /// A chairmanship: a person chairing a meeting, or a state or an
+    /// organization holding its (rotating) chair.
+    Chairing {
+    /// A person, a state or an organization.
+    async fn chair(&self) -> Option<NodeObj> { self.0.any(Some(&self.0.r.from)) }
+    async fn meeting(&self) -> Option<Meeting> { self.0.node(Some(&self.0.r.to)) }
+});
+
+/// The holders of an attendance's `head` office on its meeting's date.
+fn head_holders(r: &RelRef) -> Vec<crate::graph::time::Holding> {
+    let (Some(office), Some(d)) = (
+        r.r.head.as_ref(),
+        r.g.node(r.r.to.as_str()).and_then(|m| m.start),
+    ) else {
+        return Vec::new();
+    };
+    r.g.holders_at(office.as_str(), &d)
+}
 
 relation_object!(
     /// A person holding an office.

@@ -235,7 +235,8 @@ impl QueryRoot {
     /// `organization` keep meetings hosted or organized by it, held in it, or
     /// attended on its behalf; `place` (a place or a state) keeps meetings held
     /// there or at any place inside it, however deep (a residence in a city);
-    /// `topic` and `series` keep meetings about it or in it.
+    /// `topic` and `series` keep meetings about it or in it; `status` keeps
+    /// meetings of those statuses (none recorded reads HELD).
     #[allow(clippy::too_many_arguments)]
     #[graphql(
         complexity = "crate::api::leaves::pagination::page_cost(first, last, child_complexity)"
@@ -250,11 +251,14 @@ impl QueryRoot {
         place: Option<ID>,
         topic: Option<ID>,
         series: Option<ID>,
+        status: Option<Vec<crate::api::leaves::scalars::MeetingStatus>>,
         after: Option<String>,
         before: Option<String>,
         first: Option<i32>,
         last: Option<i32>,
     ) -> Result<Page<Meeting>> {
+        let status: Option<Vec<crate::model::MeetingStatus>> =
+            status.map(|v| v.into_iter().map(Into::into).collect());
         let g = crate::api::graph(ctx);
         let (from, to) = (parse_opt_date("from", from)?, parse_opt_date("to", to)?);
         let state_set = state.as_ref().map(|s| g.meetings_involving(s, None, None));
@@ -264,8 +268,11 @@ impl QueryRoot {
         let place_set = place.as_ref().map(|p| g.meetings_within(p));
         let mut v: Vec<(String, Meeting)> = all_of::<Meeting>(&g)
             .into_iter()
-            .filter(|(id, _)| {
+            .filter(|(id, m)| {
                 g.meeting_in_window(id, from.as_ref(), to.as_ref())
+                    && status.as_ref().is_none_or(|s| {
+                        s.contains(&m.0.n.status.unwrap_or(crate::model::MeetingStatus::Held))
+                    })
                     && state_set.as_ref().is_none_or(|s| s.contains(id.as_str()))
                     && org_set.as_ref().is_none_or(|o| o.contains(id.as_str()))
                     && place_set.as_ref().is_none_or(|p| p.contains(id.as_str()))

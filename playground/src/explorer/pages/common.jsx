@@ -12,8 +12,8 @@ export const HEAD = `id kind name description
   notes { text ${CITE} }`;
 /** A relation with every property any kind may have. */
 export const REL = `id kind note from { ${N} } to { ${N} }
-  start { text } end { text } date { text } acting status mode role ordinal summary
-  capacity { ${N} } onBehalfOf { ${N} } topic { ${N} } ${CITE}`;
+  start { text } end { text } date { text } acting status mode roles ordinal summary headCount
+  capacity { ${N} } head { ${N} } onBehalfOf { ${N} } topic { ${N} } ${CITE}`;
 
 /** `fetchMore` for the list `field` of the `root` with this `id`: the rows from `offset`. */
 export const more = (root, id, field, sel, args = '') => (offset, first) =>
@@ -86,6 +86,36 @@ export function Capacity({ a }) {
   );
 }
 
+/** An attendance's roles, in the sources' order ("Host, Chair"). */
+export const rolesText = (roles) => (roles ?? []).map(label).join(', ');
+
+/**
+ * Who led a delegation no one is named for: the head office, and who held it
+ * then as far as tenures tell (inferred or only possible), or that nobody knows.
+ */
+export function Head({ a }) {
+  if (!a.head) return null;
+  const holders = a.headHolders ?? [];
+  return (
+    <span className="head">
+      led by <EntityLink node={a.head} />
+      {a.headHolderStatus === 'UNKNOWN' && <span className="tag unknown" title="No tenure or dated evidence says who held the office then">holder unknown</span>}
+      {holders.length > 0 && (
+        <span className="muted">
+          {' '}({a.headHolderStatus === 'INFERRED' ? 'held then by' : 'possibly held then by'}{' '}
+          {holders.map((h, i) => (
+            <span key={h.person.id}>{i > 0 && ' or '}<EntityLink node={h.person} /></span>
+          ))}
+          )
+          <span className={`tag ${a.headHolderStatus.toLowerCase()}`} title="Not stated by a source; from tenures and dated evidence">
+            {label(a.headHolderStatus)}
+          </span>
+        </span>
+      )}
+    </span>
+  );
+}
+
 /** A cell of a row's sources. */
 export const sources = ['Sources', (r) => <Cite citations={r.citations} />];
 
@@ -107,11 +137,13 @@ export function RelProps({ r }) {
   if (r.start || r.end) bits.push(['dates', <DateRange start={r.start} end={r.end} />]);
   if (r.date) bits.push(['date', r.date.text]);
   if (r.mode) bits.push(['mode', label(r.mode)]);
-  if (r.role) bits.push(['role', label(r.role)]);
+  if (r.roles?.length) bits.push(['roles', rolesText(r.roles)]);
   if (r.status) bits.push(['status', label(r.status)]);
   if (r.acting) bits.push(['acting', 'yes']);
   if (r.ordinal != null) bits.push(['no.', r.ordinal]);
   if (r.capacity) bits.push(['capacity', <EntityLink node={r.capacity} />]);
+  if (r.head) bits.push(['led by', <EntityLink node={r.head} />]);
+  if (r.headCount != null) bits.push(['people', r.headCount]);
   if (r.onBehalfOf) bits.push(['on behalf of', <EntityLink node={r.onBehalfOf} />]);
   if (r.topic) bits.push(['topic', <EntityLink node={r.topic} />]);
   if (r.summary) bits.push(['summary', r.summary]);

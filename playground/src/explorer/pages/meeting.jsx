@@ -3,11 +3,12 @@
 // preparatory meetings (each list a page at a time, more on demand).
 import { CITE } from '../api.js';
 import { Cite, DateRange, EntityLink, PAGE, PagedTable, Section, ServerPaged, dateText, label } from '../ui.jsx';
-import { Capacity, HEAD, Header, N, REL, RelProps, more, sources, speechColumns, usePage } from './common.jsx';
+import { Capacity, HEAD, Head, Header, N, REL, RelProps, more, rolesText, sources, speechColumns, usePage } from './common.jsx';
 import { StatusGroups } from './standing.jsx';
 
-const M_ATTENDANCE = `id mode role capacityStatus note
-      person { ${N} } capacity { ${N} } onBehalfOf { ${N} } ${CITE}`;
+const M_ATTENDANCE = `id mode roles capacityStatus note isDelegation headCount
+      attendee { ${N} } capacity { ${N} } onBehalfOf { ${N} } head { ${N} }
+      headHolderStatus headHolders { person { ${N} } certainty } ${CITE}`;
 const M_SPEECH = `id person { ${N} } topic { ${N} } onBehalfOf { ${N} } summary ${CITE}`;
 const D_SIGNATORY = `id person { ${N} } capacity { ${N} } onBehalfOf { ${N} } date { text } ${CITE}`;
 /** Documents a meeting page shows at a time, each with a page of signatories. */
@@ -19,9 +20,10 @@ const M_MEETING = `${N} startDate { text } category`;
 const MEETING = `query Meeting($id: ID!) {
   meeting(id: $id) {
     ${HEAD}
-    category ordinal
+    category ordinal status
     startDate { text } endDate { text }
-    series { ${N} } place { ${N} } host { ${N} } organizer { ${N} } chair { ${N} }
+    series { ${N} } place { ${N} } host { ${N} } organizer { ${N} }
+    chairs { id chair { ${N} } ${CITE} }
     facts { ${REL} }
     attendances(first: ${PAGE}) { ${M_ATTENDANCE} } attendancesCount
     speeches(first: ${PAGE}) { ${M_SPEECH} } speechesCount
@@ -42,10 +44,16 @@ const FACT_LABEL = {
 };
 
 const ATTENDEES = [
-  ['Person', (a) => <EntityLink node={a.person} />],
+  ['Attendee', (a) => (
+    <>
+      <EntityLink node={a.attendee} />
+      {a.isDelegation && <span className="tag delegation" title="A delegation; no one in it is named">delegation</span>}
+      {a.headCount != null && <span className="muted"> · {a.headCount} people</span>}
+    </>
+  )],
   ['Mode', (a) => label(a.mode)],
-  ['Role', (a) => label(a.role)],
-  ['Capacity', (a) => <Capacity a={a} />],
+  ['Roles', (a) => rolesText(a.roles)],
+  ['Capacity or head', (a) => (a.isDelegation ? <Head a={a} /> : <Capacity a={a} />)],
   ['On behalf of', (a) => <EntityLink node={a.onBehalfOf} fallback="" />],
   sources,
 ];
@@ -69,6 +77,12 @@ export function MeetingPage({ id }) {
         <dl className="facts">
           <dt>When</dt>
           <dd><DateRange start={m.startDate} end={m.endDate || m.startDate} /></dd>
+          <dt>Status</dt>
+          <dd><span className={`tag status-${m.status.toLowerCase()}`}>{label(m.status)}</span>
+            {m.status !== 'HELD' && <span className="muted small"> · not counted as held in statistics</span>}</dd>
+          {m.chairs.length > 0 && (<><dt>Chair</dt><dd>{m.chairs.map((c, i) => (
+            <span key={c.id}>{i > 0 && ', '}<EntityLink node={c.chair} /> <Cite citations={c.citations} /></span>
+          ))}</dd></>)}
           {m.category && (<><dt>Category</dt><dd>{m.category}</dd></>)}
           {m.series && (<><dt>Series</dt><dd><EntityLink node={m.series} />{m.ordinal != null && <span className="muted"> · no. {m.ordinal}</span>}</dd></>)}
           {m.parent && (<><dt>Part of</dt><dd><EntityLink node={m.parent} /></dd></>)}

@@ -3,10 +3,10 @@
 import { useState } from 'react';
 import { CITE, gql } from '../api.js';
 import { DateRange, EntityLink, PAGE, PagedTable, Section, dateText, label } from '../ui.jsx';
-import { Capacity, HEAD, Header, N, more, sources, speechColumns, usePage } from './common.jsx';
+import { Capacity, HEAD, Header, N, more, rolesText, sources, speechColumns, usePage } from './common.jsx';
 
 const P_TENURE = `id office { ${N} jurisdiction { ${N} } } start { text earliest } end { text } acting note ${CITE}`;
-const P_ATTENDANCE = `id mode role capacityStatus note
+const P_ATTENDANCE = `id mode roles capacityStatus note
       meeting { ${N} startDate { text earliest } endDate { text } }
       capacity { ${N} } onBehalfOf { ${N} } ${CITE}`;
 const P_SPEECH = `id meeting { ${N} startDate { text } } topic { ${N} } summary ${CITE}`;
@@ -42,7 +42,7 @@ const ATTENDANCES = [
   ['Date', (a) => dateText(a.meeting?.startDate), 'nowrap'],
   ['Meeting', (a) => <EntityLink node={a.meeting} />],
   ['Mode', (a) => label(a.mode)],
-  ['Role', (a) => label(a.role)],
+  ['Roles', (a) => rolesText(a.roles)],
   ['Capacity', (a) => <Capacity a={a} />],
   ['On behalf of', (a) => <EntityLink node={a.onBehalfOf} fallback="" />],
   sources,

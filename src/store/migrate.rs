@@ -1,0 +1,46 @@
+//! Format 3 to 4: attendances list their roles. Format 3 wrote one `role`
+//! (`"role": "chair"`); format 4 writes `roles` (`"roles": ["host", "chair"]`).
+//! Records decode either way, but a format-3 build would refuse `roles`, so the
+//! version is bumped and every stored relation still spelt the old way is
+//! rewritten in the new one.
+
+use super::codec::{decode, encode};
+use super::{Store, StoreError};
+use crate::model::Relation;
+
+/// The format that brought `roles`.
+pub const ROLES_FORMAT: u32 = 4;
+
+impl Store {
+    /// Rewrites every relation with a `role` as one with `roles`, in one
+    /// atomic batch, flushes, and only then writes the new version: a crash in
+    /// between leaves a store at format 3 that the next open migrates again
+    /// (rewriting a record already rewritten changes nothing).
+    pub(super) fn migrate_to_4(&self, found: u32) -> Result<(), StoreError> {
+        let mut batch = sled::Batch::default();
+        let mut rewritten = 0usize;
+        for kv in self.relations.iter() {
+            let (k, v) = kv?;
+            let key = String::from_utf8_lossy(&k).into_owned();
+            let raw: serde_json::Value = decode(&v, "relations", &key)?;
+            if raw.get("role").is_none() {
+                continue;
+            }
+            let r: Relation = decode(&v, "relations", &key)?;
+            batch.insert(k, encode(&r));
+            rewritten += 1;
+        }
+        self.relations.apply_batch(batch)?;
+        self.db.flush()?;
+        self.meta
+            .insert("format_version", &ROLES_FORMAT.to_be_bytes())?;
+        self.db.flush()?;
+        tracing::info!(
+            from = found,
+            to = ROLES_FORMAT,
+            rewritten,
+            "store format migrated"
+        );
+        Ok(())
+    }
+}
