@@ -90,43 +90,6 @@ pub fn holdings(g: &Arc<Graph>, hs: Vec<GHolding>) -> Vec<Holding> {
         .collect()
 }
 
-/// One tenure in an office's succession.
-pub struct Succession {
-    pub g: Arc<Graph>,
-    pub prev: Option<Arc<model::Relation>>,
-    pub this: Arc<model::Relation>,
-    pub next: Option<Arc<model::Relation>>,
-}
-
-#[Object]
-impl Succession {
-    async fn tenure(&self) -> Tenure {
-        Tenure(RelRef::new(&self.g, &self.this))
-    }
-    async fn predecessor(&self) -> Option<Tenure> {
-        self.prev.as_ref().map(|r| Tenure(RelRef::new(&self.g, r)))
-    }
-    async fn successor(&self) -> Option<Tenure> {
-        self.next.as_ref().map(|r| Tenure(RelRef::new(&self.g, r)))
-    }
-}
-
-pub fn succession(g: &Arc<Graph>, office: &str) -> Vec<Succession> {
-    let order: Vec<Arc<model::Relation>> = g
-        .succession(office)
-        .into_iter()
-        .filter_map(|r| g.relation(r.id.as_str()).cloned())
-        .collect();
-    (0..order.len())
-        .map(|i| Succession {
-            g: g.clone(),
-            prev: i.checked_sub(1).map(|j| order[j].clone()),
-            this: order[i].clone(),
-            next: order.get(i + 1).cloned(),
-        })
-        .collect()
-}
-
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 pub enum TenureIssueType {
     /// Two tenures certainly overlap and neither is acting.
@@ -360,6 +323,10 @@ pub struct Centrality {
 pub struct DataChecks {
     /// Overlaps, gaps and unknown ends between consecutive tenures of every office.
     pub tenure_issues: Vec<TenureIssue>,
+    /// Where the dated evidence about an office's holders contradicts itself:
+    /// a holder seen outside their recorded tenure, two holders on one day, a
+    /// holder seen after their successor.
+    pub evidence_issues: Vec<super::holders::EvidenceIssue>,
 }
 
 /// The most a path search may go.
@@ -541,9 +508,13 @@ impl AnalysisQuery {
     #[graphql(complexity = "WHOLE_GRAPH_COST + child_complexity")]
     async fn data_checks(&self, ctx: &Context<'_>) -> Result<DataChecks> {
         let g = super::graph(ctx);
-        let issues = offload(g.clone(), |g| g.all_tenure_issues()).await?;
+        let (issues, evidence) = offload(g.clone(), |g| {
+            (g.all_tenure_issues(), g.all_evidence_issues())
+        })
+        .await?;
         Ok(DataChecks {
             tenure_issues: tenure_issues(&g, issues),
+            evidence_issues: super::holders::evidence_issues(&g, evidence),
         })
     }
 }

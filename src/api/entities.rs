@@ -13,7 +13,7 @@ use super::nodes::{
     Typed,
 };
 use super::pagination::{list_cost, slice};
-use super::relations::{Membership, RelRef, Relation, Tenure};
+use super::relations::{Membership, RelRef, Relation};
 use super::scalars::{date, Date, Direction, NodeKind, RelKind};
 use crate::model::{self, RelKind as RK};
 
@@ -156,13 +156,9 @@ node_object!(
     }
 });
 
-fn holders_of(n: &NodeRef, at: Option<String>) -> Result<Vec<Tenure>> {
+fn holders_of(n: &NodeRef, at: Option<String>) -> Result<Vec<super::holders::Holder>> {
     let at = at.map(|a| parse_date("at", &a)).transpose()?;
-    Ok(n.rels(Dir::Incoming, Some(RK::Holds))
-        .into_iter()
-        .filter(|t| at.is_none_or(|d| crate::graph::time::covers(t.r.start, t.r.end, &d).is_some()))
-        .map(Tenure)
-        .collect())
+    Ok(super::holders::holders(&n.g, n.id(), at.as_ref()))
 }
 
 fn series_meetings(n: &NodeRef) -> Vec<Meeting> {
@@ -186,11 +182,15 @@ node_object!(
     async fn jurisdiction(&self) -> Option<State> {
         self.0.first(Dir::Outgoing, RK::Jurisdiction)
     }
-    /// Tenures of this office; with `at`, only those that may include that date
-    /// (a tenure with an unknown end is taken as still running). Paged; see
-    /// `holdersCount`.
+    /// Holders of this office in the order every dated piece of evidence
+    /// gives (recorded tenure starts and ends, attendances and signatures in
+    /// this capacity), each with that evidence; a person seen in the capacity
+    /// with no recorded tenure is a holder too. With `at`, only those who may
+    /// have held it on that date: within their recorded start and end, else
+    /// between the last sight of the holder before and the first of the one
+    /// after. Paged; see `holdersCount`.
     #[graphql(complexity = "list_cost(first, child_complexity)")]
-    async fn holders(&self, at: Option<String>, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Tenure>> {
+    async fn holders(&self, at: Option<String>, first: Option<i32>, offset: Option<i32>) -> Result<Vec<super::holders::Holder>> {
         slice(holders_of(&self.0, at)?, first, offset)
     }
     /// How many `holders` there are (on `at`, when given), whatever page is asked for.
@@ -204,11 +204,18 @@ node_object!(
         let d = parse_date("date", &date)?;
         Ok(super::analysis::holdings(&self.0.g, self.0.g.holders_at(self.0.id(), &d)))
     }
-    /// Tenures in order of start (unknown starts last) with predecessor and successor.
-    async fn succession(&self) -> Vec<super::analysis::Succession> {
-        super::analysis::succession(&self.0.g, self.0.id())
+    /// The holders in the order every dated piece of evidence gives (as
+    /// `holders`), each with predecessor, successor and the evidence that
+    /// placed them; holders nothing dates come last.
+    async fn succession(&self) -> Vec<super::holders::Succession> {
+        super::holders::succession(&self.0.g, self.0.id())
     }
-    /// Overlaps, gaps and unknown ends between consecutive tenures.
+    /// Where the dated evidence about this office's holders contradicts itself.
+    async fn evidence_issues(&self) -> Vec<super::holders::EvidenceIssue> {
+        super::holders::evidence_issues(&self.0.g, self.0.g.evidence_issues(self.0.id()))
+    }
+    /// Overlaps, gaps and unknown ends between consecutive tenures, in
+    /// succession order.
     async fn tenure_issues(&self) -> Vec<super::analysis::TenureIssue> {
         super::analysis::tenure_issues(&self.0.g, self.0.g.tenure_issues(self.0.id()))
     }

@@ -12,6 +12,7 @@ mod entities;
 mod errors;
 pub mod guard;
 mod heavy;
+mod holders;
 mod inputs;
 pub mod limits;
 mod mutation;

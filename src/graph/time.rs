@@ -72,7 +72,7 @@ pub struct TenureIssue {
 
 /// The dates of the event a capacity was exercised at: a signature's own
 /// date, else its document's; an attendance's meeting.
-fn event_span(g: &Graph, r: &Relation) -> Option<(PartialDate, PartialDate)> {
+pub(super) fn event_span(g: &Graph, r: &Relation) -> Option<(PartialDate, PartialDate)> {
     let (start, end) = match r.kind {
         RelKind::Signed => {
             let d = r
@@ -191,18 +191,15 @@ impl Graph {
         self.holdings(tenures.into_iter().map(|r| &**r).collect(), evidence, d)
     }
 
-    /// An office's tenures in order of start (unknown starts last).
+    /// An office's tenures in the order every dated piece of evidence gives
+    /// (see [`Graph::holder_chain`]): recorded starts and ends, and
+    /// attendances and signatures in that capacity; undated ones last.
     pub fn succession(&self, office: &str) -> Vec<&Relation> {
-        let mut v: Vec<&Relation> = self
-            .relations(office, Direction::Incoming, Some(RelKind::Holds))
+        self.holder_chain(office)
             .into_iter()
-            .map(|r| &**r)
-            .collect();
-        v.sort_by(|a, b| {
-            let key = |r: &Relation| (r.start.is_none(), r.start, r.end.is_none(), r.end);
-            key(a).cmp(&key(b)).then(a.id.cmp(&b.id))
-        });
-        v
+            .filter_map(|h| h.tenure)
+            .filter_map(|t| self.relation(t.as_str()).map(|r| &**r))
+            .collect()
     }
 
     /// Overlaps, gaps and unknown ends between consecutive tenures of `office`.

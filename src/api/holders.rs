@@ -1,0 +1,292 @@
+//! The holders of an office in the order the evidence gives, each with the
+//! evidence that placed them, their succession, and the contradictions the
+//! evidence shows. Thin wrappers over `graph::evidence`.
+
+use std::sync::Arc;
+
+use async_graphql::{Enum, Object};
+
+use super::nodes::{citations, Citation, NodeRef, Office, Person};
+use super::relations::{RelRef, Relation, Tenure};
+use super::scalars::{date, Date};
+use crate::graph::evidence::{may_hold_on, EvidenceIssueKind, EvidenceKind as GKind, Held};
+use crate::graph::Graph;
+use crate::model::PartialDate;
+
+/// What a piece of evidence about a holder is.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum EvidenceKind {
+    /// The recorded start of a tenure.
+    TenureStart,
+    /// The recorded end of a tenure.
+    TenureEnd,
+    /// An attendance in the office's capacity at a dated meeting.
+    Attended,
+    /// A signature in the office's capacity on a dated document.
+    Signed,
+}
+
+impl From<GKind> for EvidenceKind {
+    fn from(k: GKind) -> Self {
+        match k {
+            GKind::Start => EvidenceKind::TenureStart,
+            GKind::End => EvidenceKind::TenureEnd,
+            GKind::Attended => EvidenceKind::Attended,
+            GKind::Signed => EvidenceKind::Signed,
+        }
+    }
+}
+
+/// One dated piece of evidence that a person held an office.
+pub struct HolderEvidence {
+    g: Arc<Graph>,
+    e: crate::graph::evidence::Evidence,
+}
+
+#[Object]
+impl HolderEvidence {
+    async fn kind(&self) -> EvidenceKind {
+        self.e.kind.into()
+    }
+    /// The date it speaks of (a meeting's first day).
+    async fn date(&self) -> Date {
+        self.e.date.into()
+    }
+    /// Its last date (a meeting's last day); the same as `date` for one day.
+    async fn until(&self) -> Date {
+        self.e.until.into()
+    }
+    /// The relation that carries it: the tenure, attendance or signature.
+    async fn relation(&self) -> Option<Relation> {
+        self.g
+            .relation(self.e.relation.as_str())
+            .map(|r| Relation(RelRef::new(&self.g, r)))
+    }
+    /// The sources that relation cites.
+    async fn citations(&self) -> Vec<Citation> {
+        citations(&self.g, &self.e.citations)
+    }
+}
+
+fn evidence(g: &Arc<Graph>, e: &crate::graph::evidence::Evidence) -> HolderEvidence {
+    HolderEvidence {
+        g: g.clone(),
+        e: e.clone(),
+    }
+}
+
+/// A person who held an office: a recorded tenure, or only evidence in that
+/// capacity, with every dated piece of evidence that places them.
+#[derive(Clone)]
+pub struct Holder {
+    pub g: Arc<Graph>,
+    pub h: Arc<Held>,
+}
+
+#[Object]
+impl Holder {
+    async fn person(&self) -> Option<Person> {
+        NodeRef::get(&self.g, self.h.person.as_str()).map(Person)
+    }
+    async fn office(&self) -> Option<Office> {
+        NodeRef::get(&self.g, self.h.office.as_str()).map(Office)
+    }
+    /// The recorded tenure; none when only evidence in the capacity places them.
+    async fn tenure(&self) -> Option<Tenure> {
+        self.tenure_rel()
+    }
+    /// The tenure's recorded start.
+    async fn start(&self) -> Option<Date> {
+        date(self.h.start)
+    }
+    /// The tenure's recorded end.
+    async fn end(&self) -> Option<Date> {
+        date(self.h.end)
+    }
+    async fn acting(&self) -> bool {
+        self.h.acting
+    }
+    /// The earliest date the evidence places them in office.
+    async fn first_seen(&self) -> Option<Date> {
+        date(self.h.first().map(|e| e.date))
+    }
+    /// The latest date the evidence places them in office.
+    async fn last_seen(&self) -> Option<Date> {
+        date(self.h.last().map(|e| e.until))
+    }
+    /// Every dated piece of evidence that places them, in date order.
+    async fn evidence(&self) -> Vec<HolderEvidence> {
+        self.all_evidence()
+    }
+}
+
+impl Holder {
+    fn tenure_rel(&self) -> Option<Tenure> {
+        let t = self.h.tenure.as_ref()?;
+        self.g
+            .relation(t.as_str())
+            .map(|r| Tenure(RelRef::new(&self.g, r)))
+    }
+
+    fn all_evidence(&self) -> Vec<HolderEvidence> {
+        self.h
+            .evidence
+            .iter()
+            .map(|e| evidence(&self.g, e))
+            .collect()
+    }
+}
+
+/// The holders of `office` in the order the evidence gives; with `at`, only
+/// those who may have held it on that date.
+pub fn holders(g: &Arc<Graph>, office: &str, at: Option<&PartialDate>) -> Vec<Holder> {
+    let chain = g.holder_chain(office);
+    let keep: Vec<bool> = (0..chain.len())
+        .map(|i| at.is_none_or(|d| may_hold_on(&chain, i, d)))
+        .collect();
+    chain
+        .into_iter()
+        .zip(keep)
+        .filter(|(_, k)| *k)
+        .map(|(h, _)| Holder {
+            g: g.clone(),
+            h: Arc::new(h),
+        })
+        .collect()
+}
+
+/// One holder in an office's succession, with the holders before and after.
+pub struct Succession {
+    pub this: Holder,
+    pub prev: Option<Holder>,
+    pub next: Option<Holder>,
+}
+
+#[Object]
+impl Succession {
+    async fn holder(&self) -> &Holder {
+        &self.this
+    }
+    async fn person(&self) -> Option<Person> {
+        NodeRef::get(&self.this.g, self.this.h.person.as_str()).map(Person)
+    }
+    /// The recorded tenure; none when only evidence in the capacity places them.
+    async fn tenure(&self) -> Option<Tenure> {
+        self.this.tenure_rel()
+    }
+    /// Every dated piece of evidence that placed this holder here.
+    async fn evidence(&self) -> Vec<HolderEvidence> {
+        self.this.all_evidence()
+    }
+    async fn predecessor(&self) -> Option<&Holder> {
+        self.prev.as_ref()
+    }
+    async fn successor(&self) -> Option<&Holder> {
+        self.next.as_ref()
+    }
+}
+
+/// The succession of `office`: its holders in evidence order, each with its
+/// neighbours (acting holders included where their evidence puts them).
+pub fn succession(g: &Arc<Graph>, office: &str) -> Vec<Succession> {
+    let order = holders(g, office, None);
+    (0..order.len())
+        .map(|i| Succession {
+            this: order[i].clone(),
+            prev: i.checked_sub(1).map(|j| order[j].clone()),
+            next: order.get(i + 1).cloned(),
+        })
+        .collect()
+}
+
+/// Kinds of contradiction in the evidence about an office.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum EvidenceIssueType {
+    /// Seen in the capacity certainly before their tenure's recorded start.
+    SeenBeforeStart,
+    /// Seen in the capacity certainly after their tenure's recorded end.
+    SeenAfterEnd,
+    /// Two people certainly held the office on the same day, neither acting.
+    TwoHolders,
+    /// A holder is seen after the next holder was already placed in office.
+    OutOfOrder,
+}
+
+/// A contradiction in the evidence about an office: a piece of evidence and
+/// the one it disagrees with.
+pub struct EvidenceIssue {
+    pub g: Arc<Graph>,
+    pub i: crate::graph::evidence::EvidenceIssue,
+}
+
+#[Object]
+impl EvidenceIssue {
+    async fn kind(&self) -> EvidenceIssueType {
+        match self.i.kind {
+            EvidenceIssueKind::SeenBeforeStart => EvidenceIssueType::SeenBeforeStart,
+            EvidenceIssueKind::SeenAfterEnd => EvidenceIssueType::SeenAfterEnd,
+            EvidenceIssueKind::TwoHolders => EvidenceIssueType::TwoHolders,
+            EvidenceIssueKind::OutOfOrder => EvidenceIssueType::OutOfOrder,
+        }
+    }
+    async fn office(&self) -> Option<Office> {
+        NodeRef::get(&self.g, self.i.office.as_str()).map(Office)
+    }
+    async fn person(&self) -> Option<Person> {
+        NodeRef::get(&self.g, self.i.person.as_str()).map(Person)
+    }
+    /// The evidence that does not fit.
+    async fn evidence(&self) -> HolderEvidence {
+        evidence(&self.g, &self.i.evidence)
+    }
+    /// The other holder, for TWO_HOLDERS and OUT_OF_ORDER.
+    async fn other_person(&self) -> Option<Person> {
+        let p = self.i.other_person.as_ref()?;
+        NodeRef::get(&self.g, p.as_str()).map(Person)
+    }
+    /// The evidence it disagrees with: the tenure's start or end, or the
+    /// other holder's evidence.
+    async fn other(&self) -> HolderEvidence {
+        evidence(&self.g, &self.i.other)
+    }
+    /// The contradiction in words, with the dates.
+    async fn message(&self) -> String {
+        let name = |p: &crate::model::NodeId| {
+            self.g
+                .node(p.as_str())
+                .map_or_else(|| p.to_string(), |n| n.name.clone())
+        };
+        let (who, when, other) = (
+            name(&self.i.person),
+            self.i.evidence.date,
+            self.i.other.date,
+        );
+        let office = name(&self.i.office);
+        let other_who = self.i.other_person.as_ref().map(name).unwrap_or_default();
+        match self.i.kind {
+            EvidenceIssueKind::SeenBeforeStart => format!(
+                "{who} is seen as {office} on {when}, before the recorded start of the tenure ({other})"
+            ),
+            EvidenceIssueKind::SeenAfterEnd => format!(
+                "{who} is seen as {office} on {when}, after the recorded end of the tenure ({other})"
+            ),
+            EvidenceIssueKind::TwoHolders => format!(
+                "{who} and {other_who} both held {office} on {}",
+                self.i.evidence.date.max(other)
+            ),
+            EvidenceIssueKind::OutOfOrder => format!(
+                "{who} is seen as {office} on {}, after {other_who} was already seen in it on {other}",
+                self.i.evidence.until
+            ),
+        }
+    }
+}
+
+pub fn evidence_issues(
+    g: &Arc<Graph>,
+    list: Vec<crate::graph::evidence::EvidenceIssue>,
+) -> Vec<EvidenceIssue> {
+    list.into_iter()
+        .map(|i| EvidenceIssue { g: g.clone(), i })
+        .collect()
+}
