@@ -49,6 +49,23 @@ fn every_seed_file_validates_against_the_json_schema() {
 }
 
 #[test]
+fn the_kazakh_prosecutors_general_report_fixtures_validate_against_the_json_schema() {
+    let v = validator();
+    for name in [
+        "kz-prosecutors-general.json",
+        "kz-prosecutors-general-tenures.json",
+    ] {
+        let path = root().join("tests/fixtures/reports").join(name);
+        let doc = json(&path);
+        let errors: Vec<String> = v
+            .iter_errors(&doc)
+            .map(|e| format!("{} at {}", e, e.instance_path))
+            .collect();
+        assert!(errors.is_empty(), "{}: {errors:#?}", path.display());
+    }
+}
+
+#[test]
 fn the_json_schema_rejects_a_property_of_another_relation_kind() {
     let doc = serde_json::json!({
         "format": "attache/1",

@@ -247,3 +247,160 @@ async fn a_holder_seen_after_their_successor_was_is_an_out_of_order_data_check()
     assert_eq!(found[0]["otherPerson"]["id"], "person:gizat-nurdauletov");
     assert_eq!(found[0]["evidence"]["date"]["text"], "2019-12-10");
 }
+
+// ---- vague dates on tenures -------------------------------------------------
+
+const TENURES: &str = include_str!("fixtures/reports/kz-prosecutors-general-tenures.json");
+
+async fn with_tenures() -> TestServer {
+    let s = with_report().await;
+    s.gql(
+        "mutation($d: String!) { import(document: $d) { created } }",
+        json!({ "d": TENURES }),
+    )
+    .await;
+    s
+}
+
+const DATES: &str = "query($o: ID!) { office(id: $o) { holders { person { id } tenure { seen { text } endAfter { text } endBefore { text } } dates { certainty start { earliest latest certainty } end { earliest latest certainty } } evidence { kind date { text } } } } }";
+
+fn holder<'a>(d: &'a Value, person: &str) -> &'a Value {
+    d["office"]["holders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["person"]["id"] == person)
+        .unwrap_or_else(|| panic!("{person} not among {d}"))
+}
+
+#[tokio::test]
+async fn an_end_recorded_between_two_dates_is_bounded_by_them() {
+    let s = with_tenures().await;
+    let d = s.gql(DATES, json!({ "o": PG_KZ })).await;
+    let h = holder(&d, "person:askhat-daulbayev");
+    assert_eq!(h["tenure"]["endAfter"]["text"], "2015-08-27");
+    assert_eq!(h["tenure"]["endBefore"]["text"], "2016-11-30");
+    assert_eq!(
+        h["dates"]["end"],
+        json!({ "earliest": "2015-08-27", "latest": "2016-11-30", "certainty": "BOUNDED" })
+    );
+    assert_eq!(
+        h["dates"]["start"],
+        json!({ "earliest": null, "latest": "2015-08-27", "certainty": "BOUNDED" })
+    );
+    assert_eq!(h["dates"]["certainty"], "BOUNDED");
+}
+
+#[tokio::test]
+async fn without_a_recorded_end_the_next_holders_first_sighting_bounds_it_as_inferred() {
+    let s = with_report().await;
+    let d = s.gql(DATES, json!({ "o": PG_KZ })).await;
+    let h = holder(&d, "person:askhat-daulbayev");
+    assert_eq!(
+        h["dates"]["end"],
+        json!({ "earliest": "2015-08-27", "latest": "2016-11-30", "certainty": "INFERRED" })
+    );
+    let n = holder(&d, "person:gizat-nurdauletov");
+    assert_eq!(n["dates"]["start"]["certainty"], "EXACT");
+    assert_eq!(n["dates"]["start"]["earliest"], "2019-01-01");
+    assert_eq!(n["dates"]["end"]["latest"], "2022-09-23");
+    assert_eq!(n["dates"]["certainty"], "INFERRED");
+}
+
+#[tokio::test]
+async fn a_date_a_tenure_was_seen_on_is_evidence_not_a_start() {
+    let s = with_tenures().await;
+    let d = s.gql(DATES, json!({ "o": PG_KZ })).await;
+    let h = holder(&d, "person:zhakip-assanov");
+    assert_eq!(h["tenure"]["seen"], json!([{ "text": "2016-11-30" }]));
+    let kinds: Vec<&str> = h["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["ATTENDED", "SEEN"]);
+    assert_eq!(h["dates"]["start"]["certainty"], "INFERRED");
+    assert_eq!(h["dates"]["start"]["earliest"], "2015-08-27");
+}
+
+const HOLDERS_AT: &str = "query($o: ID!, $d: String!) { office(id: $o) { holdersAt(date: $d) { person { id } certainty dates { certainty end { latest } } } } }";
+
+#[tokio::test]
+async fn holders_at_a_date_between_the_bounds_of_an_end_are_possible_and_say_how_the_end_is_known()
+{
+    let s = with_tenures().await;
+    let d = s
+        .gql(HOLDERS_AT, json!({ "o": PG_KZ, "d": "2016-03" }))
+        .await;
+    let h = &d["office"]["holdersAt"];
+    let daulbayev = h
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["person"]["id"] == "person:askhat-daulbayev")
+        .unwrap_or_else(|| panic!("{d}"));
+    assert_eq!(daulbayev["certainty"], "POSSIBLE");
+    assert_eq!(daulbayev["dates"]["certainty"], "BOUNDED");
+    assert_eq!(daulbayev["dates"]["end"]["latest"], "2016-11-30");
+    let after = s.gql(HOLDERS_AT, json!({ "o": PG_KZ, "d": "2017" })).await;
+    assert!(!after["office"]["holdersAt"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|x| x["person"]["id"] == "person:askhat-daulbayev"));
+}
+
+#[tokio::test]
+async fn a_tenure_held_by_one_date_and_seen_on_a_later_one_is_certain_in_between() {
+    let s = with_report().await;
+    let q = "{ person(id: \"person:berik-asylov\") { officeAt(date: \"2023-06\") { office { id } certainty } } }";
+    let pg = |d: &Value| {
+        d["person"]["officeAt"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|h| h["office"]["id"] == PG_KZ)
+            .map(|h| h["certainty"].clone())
+    };
+    assert_eq!(pg(&s.gql(q, json!({})).await), Some(json!("POSSIBLE")));
+    // Held by the 20th meeting (23 September 2022), seen at the 22nd (25 July 2024).
+    s.gql(
+        "mutation { updateRelation(id: \"rel:berik-asylov-holds-prosecutor-general-kz\", patch: { startBy: \"2022-09-23\", seen: [\"2024-07-25\"] }) { id } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(pg(&s.gql(q, json!({})).await), Some(json!("CERTAIN")));
+}
+
+#[tokio::test]
+async fn a_sighting_on_or_after_the_date_an_end_came_before_is_a_data_check() {
+    let s = with_tenures().await;
+    // A mistaken record: Daulbayev at the 2019 meeting as Prosecutor General.
+    link(
+        &s,
+        json!({ "id": "rel:daulbayev-attended-pg17", "kind": "ATTENDED", "from": "person:askhat-daulbayev", "to": "meeting:sco-prosecutors-general-17", "capacity": PG_KZ }),
+    )
+    .await;
+    let d = s.gql(CHECKS, json!({})).await;
+    let found = issues_of(&d, "SEEN_AFTER_END");
+    assert_eq!(found.len(), 1, "{d}");
+    assert_eq!(found[0]["other"]["kind"], "END_BEFORE");
+    assert_eq!(found[0]["other"]["date"]["text"], "2016-11-30");
+}
+
+#[tokio::test]
+async fn an_end_bounded_after_a_date_later_than_its_upper_bound_is_refused_naming_the_field() {
+    let s = with_report().await;
+    let err = s
+        .gql_err(
+            "mutation($i: RelationInput!) { link(input: $i) { id } }",
+            json!({ "i": { "kind": "HOLDS", "from": "person:askhat-daulbayev", "to": PG_KZ, "endAfter": "2017", "endBefore": "2016-11-30" } }),
+        )
+        .await;
+    let text = err.to_string();
+    assert!(
+        text.contains("end_before") && text.contains("2017"),
+        "{text}"
+    );
+}

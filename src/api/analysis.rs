@@ -73,6 +73,16 @@ impl Holding {
     async fn certainty(&self) -> Certainty {
         self.h.certainty.into()
     }
+    /// When they held the office, as far as all the evidence says: the
+    /// start's and the end's bounds, each EXACT, BOUNDED, INFERRED or UNKNOWN.
+    async fn dates(&self) -> Option<super::holders::TenureDates> {
+        super::holders::dates_of(
+            &self.g,
+            self.h.office.as_str(),
+            &self.h.person,
+            self.h.tenure.as_ref(),
+        )
+    }
     /// Attendances and signatures in this capacity at events on that date.
     async fn evidence(&self) -> Vec<Relation> {
         self.h

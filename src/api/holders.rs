@@ -9,7 +9,8 @@ use async_graphql::{Enum, Object};
 use super::nodes::{citations, Citation, NodeRef, Office, Person};
 use super::relations::{RelRef, Relation, Tenure};
 use super::scalars::{date, Date};
-use crate::graph::evidence::{may_hold_on, EvidenceIssueKind, EvidenceKind as GKind, Held};
+use crate::graph::dating::{tenure_dates, Dating as GDating, TenureDates as GDates};
+use crate::graph::evidence::{EvidenceIssueKind, EvidenceKind as GKind, Held};
 use crate::graph::Graph;
 use crate::model::PartialDate;
 
@@ -24,6 +25,15 @@ pub enum EvidenceKind {
     Attended,
     /// A signature in the office's capacity on a dated document.
     Signed,
+    /// A date the tenure records them as seen in office (`seen`).
+    Seen,
+    /// The tenure says they held the office by this date (`startBy`).
+    StartBy,
+    /// The tenure says they still held it through this date (`endAfter`).
+    EndAfter,
+    /// The tenure says they no longer held it when this date began
+    /// (`endBefore`): a bound on the end, not a date in office.
+    EndBefore,
 }
 
 impl From<GKind> for EvidenceKind {
@@ -33,6 +43,10 @@ impl From<GKind> for EvidenceKind {
             GKind::End => EvidenceKind::TenureEnd,
             GKind::Attended => EvidenceKind::Attended,
             GKind::Signed => EvidenceKind::Signed,
+            GKind::Seen => EvidenceKind::Seen,
+            GKind::StartBy => EvidenceKind::StartBy,
+            GKind::EndAfter => EvidenceKind::EndAfter,
+            GKind::EndBefore => EvidenceKind::EndBefore,
         }
     }
 }
@@ -75,12 +89,95 @@ fn evidence(g: &Arc<Graph>, e: &crate::graph::evidence::Evidence) -> HolderEvide
     }
 }
 
+/// How a tenure's start or end is known.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum Dating {
+    /// Recorded as a date (at that date's precision).
+    Exact,
+    /// The holder's own record (`seen`, `startBy`, `endAfter`, `endBefore`)
+    /// or sightings in the capacity bound it.
+    Bounded,
+    /// A bound comes from the neighbouring holders' sightings: the office is
+    /// held by one person at a time.
+    Inferred,
+    /// Nothing bounds it.
+    Unknown,
+}
+
+impl From<GDating> for Dating {
+    fn from(d: GDating) -> Self {
+        match d {
+            GDating::Exact => Dating::Exact,
+            GDating::Bounded => Dating::Bounded,
+            GDating::Inferred => Dating::Inferred,
+            GDating::Unknown => Dating::Unknown,
+        }
+    }
+}
+
+fn day(d: Option<crate::model::Day>) -> Option<String> {
+    d.map(|d| format!("{:04}-{:02}-{:02}", d.year, d.month, d.day))
+}
+
+/// The days a tenure's start or end may fall on, and how that is known.
+pub struct DateBounds(crate::graph::dating::Bounds);
+
+#[Object]
+impl DateBounds {
+    /// The first day it may be (YYYY-MM-DD); none when unbounded.
+    async fn earliest(&self) -> Option<String> {
+        day(self.0.earliest)
+    }
+    /// The last day it may be (YYYY-MM-DD); none when unbounded.
+    async fn latest(&self) -> Option<String> {
+        day(self.0.latest)
+    }
+    async fn certainty(&self) -> Dating {
+        self.0.dating.into()
+    }
+}
+
+/// When a holder held the office, as far as the evidence says: the bounds of
+/// the start and of the end, each with its certainty.
+#[derive(Clone, Copy)]
+pub struct TenureDates(pub GDates);
+
+#[Object]
+impl TenureDates {
+    /// The weaker of the start's and the end's certainty.
+    async fn certainty(&self) -> Dating {
+        self.0.dating().into()
+    }
+    async fn start(&self) -> DateBounds {
+        DateBounds(self.0.start)
+    }
+    async fn end(&self) -> DateBounds {
+        DateBounds(self.0.end)
+    }
+}
+
+/// The dates of a person's hold on `office` (their tenure `tenure`, or their
+/// sightings in the capacity when `None`), read from the office's chain.
+pub fn dates_of(
+    g: &Graph,
+    office: &str,
+    person: &crate::model::NodeId,
+    tenure: Option<&crate::model::RelId>,
+) -> Option<TenureDates> {
+    let chain = g.holder_chain(office);
+    let i = chain
+        .iter()
+        .position(|h| &h.person == person && h.tenure.as_ref() == tenure)?;
+    Some(TenureDates(tenure_dates(&chain, i)))
+}
+
 /// A person who held an office: a recorded tenure, or only evidence in that
 /// capacity, with every dated piece of evidence that places them.
 #[derive(Clone)]
 pub struct Holder {
     pub g: Arc<Graph>,
     pub h: Arc<Held>,
+    pub dates: TenureDates,
 }
 
 #[Object]
@@ -105,6 +202,11 @@ impl Holder {
     }
     async fn acting(&self) -> bool {
         self.h.acting
+    }
+    /// When they held it, as far as the evidence says: the start's and the
+    /// end's bounds, each EXACT, BOUNDED, INFERRED or UNKNOWN.
+    async fn dates(&self) -> TenureDates {
+        self.dates
     }
     /// The earliest date the evidence places them in office.
     async fn first_seen(&self) -> Option<Date> {
@@ -141,16 +243,15 @@ impl Holder {
 /// those who may have held it on that date.
 pub fn holders(g: &Arc<Graph>, office: &str, at: Option<&PartialDate>) -> Vec<Holder> {
     let chain = g.holder_chain(office);
-    let keep: Vec<bool> = (0..chain.len())
-        .map(|i| at.is_none_or(|d| may_hold_on(&chain, i, d)))
-        .collect();
+    let dates: Vec<GDates> = (0..chain.len()).map(|i| tenure_dates(&chain, i)).collect();
     chain
         .into_iter()
-        .zip(keep)
-        .filter(|(_, k)| *k)
-        .map(|(h, _)| Holder {
+        .zip(dates)
+        .filter(|(_, d)| at.is_none_or(|at| d.may_cover(at)))
+        .map(|(h, d)| Holder {
             g: g.clone(),
             h: Arc::new(h),
+            dates: TenureDates(d),
         })
         .collect()
 }
@@ -169,6 +270,10 @@ impl Succession {
     }
     async fn person(&self) -> Option<Person> {
         NodeRef::get(&self.this.g, self.this.h.person.as_str()).map(Person)
+    }
+    /// When they held it, as far as the evidence says (see `Holder.dates`).
+    async fn dates(&self) -> TenureDates {
+        self.this.dates
     }
     /// The recorded tenure; none when only evidence in the capacity places them.
     async fn tenure(&self) -> Option<Tenure> {

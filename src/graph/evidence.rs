@@ -24,6 +24,15 @@ pub enum EvidenceKind {
     Attended,
     /// A signature in the office's capacity on a dated document.
     Signed,
+    /// A date the tenure records them as seen in office.
+    Seen,
+    /// The tenure says they held the office by this date.
+    StartBy,
+    /// The tenure says they still held it through this date.
+    EndAfter,
+    /// The tenure says they no longer held it when this date began: an upper
+    /// bound on the end, not a date in office.
+    EndBefore,
 }
 
 /// One dated piece of evidence that a person held an office.
@@ -45,8 +54,19 @@ impl Evidence {
     /// alone: a point of evidence holds on its own days. A tenure's start or
     /// end alone bounds nothing certain on its own.
     fn certain_days(&self) -> Option<(Day, Day)> {
-        let (s, e) = (self.date.latest(), self.until.earliest());
-        (s <= e).then_some((s, e))
+        match self.kind {
+            EvidenceKind::Attended | EvidenceKind::Signed | EvidenceKind::Seen => {
+                let (s, e) = (self.date.latest(), self.until.earliest());
+                (s <= e).then_some((s, e))
+            }
+            EvidenceKind::EndAfter => Some((self.date.latest(), self.date.latest())),
+            _ => None,
+        }
+    }
+
+    /// Whether it is a date they held the office on (all but `EndBefore`).
+    pub fn places(&self) -> bool {
+        self.kind != EvidenceKind::EndBefore
     }
 }
 
@@ -67,12 +87,16 @@ pub struct Held {
 impl Held {
     /// The earliest date the evidence places them in office.
     pub fn first(&self) -> Option<&Evidence> {
-        self.evidence.iter().min_by(|a, b| a.date.cmp(&b.date))
+        self.placing().min_by(|a, b| a.date.cmp(&b.date))
+    }
+
+    pub(super) fn placing(&self) -> impl Iterator<Item = &Evidence> {
+        self.evidence.iter().filter(|e| e.places())
     }
 
     /// The latest date the evidence places them in office.
     pub fn last(&self) -> Option<&Evidence> {
-        self.evidence.iter().max_by(|a, b| a.until.cmp(&b.until))
+        self.placing().max_by(|a, b| a.until.cmp(&b.until))
     }
 
     /// The days they certainly held it, each with the evidence that says so.
@@ -80,7 +104,6 @@ impl Held {
         let mut v: Vec<_> = self
             .evidence
             .iter()
-            .filter(|e| !matches!(e.kind, EvidenceKind::Start | EvidenceKind::End))
             .filter_map(|e| e.certain_days().map(|d| (d, e, false)))
             .collect();
         if let (Some(s), Some(e)) = (self.start, self.end) {
@@ -121,18 +144,25 @@ pub struct EvidenceIssue {
 }
 
 fn tenure_evidence(t: &Relation) -> Vec<Evidence> {
-    [(EvidenceKind::Start, t.start), (EvidenceKind::End, t.end)]
-        .into_iter()
-        .filter_map(|(kind, d)| {
-            d.map(|d| Evidence {
-                kind,
-                date: d,
-                until: d,
-                relation: t.id.clone(),
-                citations: t.citations.clone(),
-            })
+    [
+        (EvidenceKind::Start, t.start),
+        (EvidenceKind::End, t.end),
+        (EvidenceKind::StartBy, t.start_by),
+        (EvidenceKind::EndAfter, t.end_after),
+        (EvidenceKind::EndBefore, t.end_before),
+    ]
+    .into_iter()
+    .chain(t.seen.iter().map(|d| (EvidenceKind::Seen, Some(*d))))
+    .filter_map(|(kind, d)| {
+        d.map(|d| Evidence {
+            kind,
+            date: d,
+            until: d,
+            relation: t.id.clone(),
+            citations: t.citations.clone(),
         })
-        .collect()
+    })
+    .collect()
 }
 
 fn capacity_kind(r: &Relation) -> Option<EvidenceKind> {
@@ -303,11 +333,13 @@ impl Graph {
 fn outside_tenure(h: &Held) -> Vec<EvidenceIssue> {
     let bound = |k| h.evidence.iter().find(|e| e.kind == k);
     let mut out = Vec::new();
-    for e in h
-        .evidence
-        .iter()
-        .filter(|e| !matches!(e.kind, EvidenceKind::Start | EvidenceKind::End))
-    {
+    let sightings = h.evidence.iter().filter(|e| {
+        !matches!(
+            e.kind,
+            EvidenceKind::Start | EvidenceKind::End | EvidenceKind::EndBefore
+        )
+    });
+    for e in sightings {
         let issue = |kind, other: &Evidence| EvidenceIssue {
             kind,
             office: h.office.clone(),
@@ -323,6 +355,11 @@ fn outside_tenure(h: &Held) -> Vec<EvidenceIssue> {
         }
         if let Some(x) = bound(EvidenceKind::End) {
             if e.date.earliest() > x.date.latest() {
+                out.push(issue(EvidenceIssueKind::SeenAfterEnd, x));
+            }
+        }
+        if let Some(x) = bound(EvidenceKind::EndBefore) {
+            if e.date.earliest() >= x.date.earliest() {
                 out.push(issue(EvidenceIssueKind::SeenAfterEnd, x));
             }
         }
@@ -353,25 +390,4 @@ fn two_holders(a: &Held, b: &Held) -> Option<EvidenceIssue> {
         other_person: Some(b.person.clone()),
         other: evb.clone(),
     })
-}
-
-/// The dates between which holder `i` of `chain` may have held the office:
-/// their recorded start and end, else the last date the previous holder is
-/// seen and the first date the next one is (an office is held by one person
-/// at a time, acting holders aside).
-pub fn inferred_bounds(chain: &[Held], i: usize) -> (Option<PartialDate>, Option<PartialDate>) {
-    let h = &chain[i];
-    let other = |o: &&Held| o.person != h.person && !o.acting && !h.acting;
-    let prev = chain[..i].iter().rev().find(other);
-    let next = chain[i + 1..].iter().find(other);
-    let lower = h.start.or_else(|| prev?.last().map(|e| e.until));
-    let upper = h.end.or_else(|| next?.first().map(|e| e.date));
-    (lower, upper)
-}
-
-/// Whether holder `i` of `chain` may have held the office on `d`.
-pub fn may_hold_on(chain: &[Held], i: usize, d: &PartialDate) -> bool {
-    let (lower, upper) = inferred_bounds(chain, i);
-    lower.is_none_or(|l| l.earliest() <= d.latest())
-        && upper.is_none_or(|u| u.latest() >= d.earliest())
 }

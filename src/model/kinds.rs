@@ -62,7 +62,8 @@ kinds! {
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
     #[serde(rename_all = "snake_case")]
     pub enum RelKind names name {
-        /// Person holds Office (start, end, acting).
+        /// Person holds Office (start, end, acting; vague dates: seen,
+        /// start_by, end_after, end_before).
         Holds = "holds",
         /// Office belongs to Organization.
         BelongsTo = "belongs_to",
@@ -116,6 +117,10 @@ pub enum Prop {
     Date,
     Ordinal,
     Summary,
+    Seen,
+    StartBy,
+    EndAfter,
+    EndBefore,
 }
 
 impl Prop {
@@ -134,6 +139,10 @@ impl Prop {
             Prop::Date => "date",
             Prop::Ordinal => "ordinal",
             Prop::Summary => "summary",
+            Prop::Seen => "seen",
+            Prop::StartBy => "start_by",
+            Prop::EndAfter => "end_after",
+            Prop::EndBefore => "end_before",
         }
     }
 }
@@ -192,7 +201,15 @@ impl RelKind {
     /// The properties this kind may carry (citations and note are always allowed).
     pub fn props(self) -> &'static [Prop] {
         match self {
-            RelKind::Holds => &[Prop::Start, Prop::End, Prop::Acting],
+            RelKind::Holds => &[
+                Prop::Start,
+                Prop::End,
+                Prop::Acting,
+                Prop::Seen,
+                Prop::StartBy,
+                Prop::EndAfter,
+                Prop::EndBefore,
+            ],
             RelKind::MemberOf => &[Prop::Status, Prop::Start, Prop::End],
             RelKind::Attended => &[Prop::Mode, Prop::Role, Prop::Capacity, Prop::OnBehalfOf],
             RelKind::SpokeAt => &[Prop::Topic, Prop::OnBehalfOf, Prop::Summary],

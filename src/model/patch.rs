@@ -111,6 +111,10 @@ pub struct RelationPatch {
     pub date: Edit<PartialDate>,
     pub ordinal: Edit<u32>,
     pub summary: Edit<String>,
+    pub seen: Edit<Vec<PartialDate>>,
+    pub start_by: Edit<PartialDate>,
+    pub end_after: Edit<PartialDate>,
+    pub end_before: Edit<PartialDate>,
     pub note: Edit<String>,
     pub citations: Edit<Vec<Citation>>,
 }
@@ -130,6 +134,10 @@ impl RelationPatch {
         self.date.apply(&mut r.date);
         self.ordinal.apply(&mut r.ordinal);
         self.summary.apply(&mut r.summary);
+        self.seen.apply_list(&mut r.seen);
+        self.start_by.apply(&mut r.start_by);
+        self.end_after.apply(&mut r.end_after);
+        self.end_before.apply(&mut r.end_before);
         self.note.apply(&mut r.note);
         self.citations.apply_list(&mut r.citations);
     }
