@@ -12,13 +12,45 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// With `ATTACHE_BLESS` set, the generated artefacts are rewritten instead of checked.
+fn bless() -> bool {
+    std::env::var_os("ATTACHE_BLESS").is_some()
+}
+
+/// Fails when the committed `path` differs from `generated`; rewrites it when blessing.
+fn check_generated(path: &str, generated: &str) {
+    let file = root().join(path);
+    if bless() {
+        std::fs::write(&file, generated).unwrap();
+        return;
+    }
+    let committed = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        committed == generated,
+        "{path} is stale: run `ATTACHE_BLESS=1 cargo test --test artifacts` and commit the result"
+    );
+}
+
 #[test]
 fn the_committed_sdl_matches_the_code() {
-    let committed = std::fs::read_to_string(root().join("graph-schema/schema.graphql")).unwrap();
-    assert!(
-        committed == attache::api::sdl(),
-        "graph-schema/schema.graphql is stale: run `cargo run -- schema --out graph-schema/schema.graphql`"
+    check_generated("graph-schema/schema.graphql", &attache::api::sdl());
+}
+
+#[test]
+fn the_committed_json_schema_matches_the_model() {
+    check_generated(
+        "graph-schema/import.schema.json",
+        &import::schema::json_schema_text(),
     );
+}
+
+#[test]
+fn the_kind_tables_of_the_ontology_page_match_the_model() {
+    let path = "graph-schema/ontology.md";
+    let doc = std::fs::read_to_string(root().join(path)).unwrap();
+    let generated = attache::model::tables::regenerate_ontology_md(&doc)
+        .expect("ontology.md keeps the markers of its generated tables");
+    check_generated(path, &generated);
 }
 
 fn json(path: &Path) -> serde_json::Value {
@@ -63,6 +95,16 @@ fn the_kazakh_prosecutors_general_report_fixtures_validate_against_the_json_sche
             .collect();
         assert!(errors.is_empty(), "{}: {errors:#?}", path.display());
     }
+}
+
+#[test]
+fn the_fixture_import_file_validates_against_the_json_schema() {
+    let doc = json(&root().join("tests/fixtures/store-v1.json"));
+    let errors: Vec<String> = validator()
+        .iter_errors(&doc)
+        .map(|e| format!("{} at {}", e, e.instance_path))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
 }
 
 #[test]

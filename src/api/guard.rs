@@ -21,7 +21,7 @@ use async_graphql::{
     Variables,
 };
 
-use super::errors::{internal_message, report_internal};
+use super::leaves::errors::{internal_message, report_internal};
 use super::limits::{bounded, inspect, precheck, DocumentError, Inspected, Limits, OperationKind};
 use super::{ErrorCode, Privileged};
 use crate::graph::Graph;

@@ -7,8 +7,7 @@ use std::sync::{Arc, LazyLock};
 use async_graphql::Result;
 use tokio::sync::Semaphore;
 
-use super::analysis::MAX_PATH_DEPTH;
-use super::errors::{import_error, internal};
+use super::leaves::errors::{import_error, internal};
 use crate::graph::Graph;
 use crate::import;
 use crate::service::Service;
@@ -32,13 +31,16 @@ pub const SEARCH_LEVEL_COST: usize = 100;
 /// A pass over the whole graph (`stats`, `dataChecks`).
 pub const WHOLE_GRAPH_COST: usize = 50;
 
+/// The most relations a path search may cross.
+pub const MAX_PATH_DEPTH: i32 = 8;
+
 /// A search: scoring the trigram index.
 pub const SEARCH_COST: usize = 50;
 
 /// A search of `depth` levels returning a page of `page` items of `child` points.
 pub fn levels_cost(depth: Option<i32>, page: Option<i32>, child: usize) -> usize {
     let levels = depth.unwrap_or(1).clamp(1, MAX_PATH_DEPTH) as usize;
-    levels * SEARCH_LEVEL_COST + super::pagination::page_cost(page, None, child)
+    levels * SEARCH_LEVEL_COST + super::leaves::pagination::page_cost(page, None, child)
 }
 
 /// How many heavy computations may run at once: one a core. Without a

@@ -6,23 +6,12 @@
 //! request data by the HTTP layer (see [`graph`]); objects returned by a
 //! mutation carry the snapshot right after that write.
 
-mod analysis;
-mod args;
-mod entities;
-mod errors;
 pub mod guard;
 mod heavy;
-mod holders;
-mod inputs;
+mod leaves;
 pub mod limits;
-mod mutation;
-mod nodes;
-mod pagination;
-mod query;
-mod relations;
-mod scalars;
-mod stats;
-mod subscription;
+mod objects;
+mod roots;
 
 use std::sync::Arc;
 
@@ -31,10 +20,10 @@ use async_graphql::{Context, Schema};
 use crate::graph::Graph;
 use crate::service::Service;
 
-pub use errors::{coded, internal_message, report_internal, service_error, ErrorCode};
-pub use mutation::MutationRoot;
-pub use query::{Query, QueryRoot};
-pub use subscription::SubscriptionRoot;
+pub use leaves::errors::{coded, internal_message, report_internal, service_error, ErrorCode};
+pub use roots::mutation::MutationRoot;
+pub use roots::query::{Query, QueryRoot};
+pub use roots::subscription::SubscriptionRoot;
 
 /// The schema type served over HTTP.
 pub type AttacheSchema = Schema<Query, MutationRoot, SubscriptionRoot>;
@@ -87,4 +76,41 @@ pub(crate) fn graph(ctx: &Context<'_>) -> Arc<Graph> {
 
 pub(crate) fn service<'a>(ctx: &Context<'a>) -> &'a Service {
     ctx.data_unchecked::<Service>()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    /// The names a file in `dir` may not use: the layers above it.
+    fn uses_above(dir: &str, above: &[&str]) -> Vec<String> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("src/api")
+            .join(dir);
+        let mut found = Vec::new();
+        for entry in std::fs::read_dir(&root).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            for layer in above {
+                for needle in [format!("api::{layer}"), format!("super::super::{layer}")] {
+                    if text.contains(&needle) {
+                        found.push(format!("{} uses {layer}", path.display()));
+                    }
+                }
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn leaves_use_no_object_and_no_root() {
+        let found = uses_above("leaves", &["objects", "roots", "heavy", "guard"]);
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn objects_use_no_root() {
+        let found = uses_above("objects", &["roots"]);
+        assert!(found.is_empty(), "{found:?}");
+    }
 }

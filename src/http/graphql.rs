@@ -7,16 +7,14 @@
 //! too slowly 408 `REQUEST_TIMEOUT` (see `body.rs`).
 //! Each query gets the service's current snapshot (attached by the schema's guard), so every resolver of the
 //! request reads the same graph; a mutation gets none (its results carry the
-//! snapshot after the write). Subscriptions are served at `/ws`.
+//! snapshot after the write). Subscriptions are served at `/ws` (`ws.rs`).
 
 use std::collections::HashMap;
 use std::time::Duration;
 
-use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
-use async_graphql::{Data, Variables};
-use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
+use async_graphql::Variables;
 use axum::body::Body;
-use axum::extract::{RawQuery, State, WebSocketUpgrade};
+use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -25,24 +23,24 @@ use serde_json::{json, Map, Value};
 
 use super::auth::Auth;
 use super::body::{read_body, BodyError};
-use crate::api::guard::{Caller, Transport};
+use crate::api::guard::Transport;
 use crate::api::limits::Limits;
-use crate::api::{coded, internal_message, report_internal, AttacheSchema, ErrorCode};
+use crate::api::{internal_message, report_internal, AttacheSchema, ErrorCode};
 
 #[derive(Clone)]
-struct Ctx {
-    schema: AttacheSchema,
-    auth: Auth,
-    limits: Limits,
+pub(super) struct Ctx {
+    pub(super) schema: AttacheSchema,
+    pub(super) auth: Auth,
+    pub(super) limits: Limits,
     /// Origins other than the server's own allowed to open `/ws`.
-    cors_origins: Vec<String>,
+    pub(super) cors_origins: Vec<String>,
     /// How long a WebSocket may stay open before its `connection_init`.
-    ws_init_timeout: Duration,
+    pub(super) ws_init_timeout: Duration,
 }
 
 /// The response media type the client asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Media {
+pub(super) enum Media {
     GraphQLResponse,
     Json,
 }
@@ -80,7 +78,7 @@ fn negotiate(headers: &HeaderMap) -> Option<Media> {
     None
 }
 
-fn respond(media: Media, status: StatusCode, body: Value) -> Response {
+pub(super) fn respond(media: Media, status: StatusCode, body: Value) -> Response {
     let mut res = (status, body.to_string()).into_response();
     res.headers_mut().insert(
         header::CONTENT_TYPE,
@@ -89,7 +87,7 @@ fn respond(media: Media, status: StatusCode, body: Value) -> Response {
     res
 }
 
-fn error_body(message: &str, code: ErrorCode) -> Value {
+pub(super) fn error_body(message: &str, code: ErrorCode) -> Value {
     json!({ "errors": [{ "message": message, "extensions": { "code": code.as_str() } }] })
 }
 
@@ -339,101 +337,6 @@ fn answer(media: Media, resp: async_graphql::Response) -> Response {
     res
 }
 
-/// Whether a WebSocket upgrade's `Origin` (sent by browsers) may connect:
-/// none (not a browser), the server's own (same scheme-less authority as
-/// `Host`), or one of the CORS origins. Anything else is cross-site.
-fn origin_allowed(headers: &HeaderMap, cors_origins: &[String]) -> bool {
-    let Some(origin) = headers.get(header::ORIGIN) else {
-        return true;
-    };
-    let Ok(origin) = origin.to_str() else {
-        return false;
-    };
-    if cors_origins.iter().any(|o| o.eq_ignore_ascii_case(origin)) {
-        return true;
-    }
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
-    match (origin.split_once("://"), host) {
-        (Some((scheme, authority)), Some(host)) => {
-            matches!(scheme, "http" | "https") && authority.eq_ignore_ascii_case(host)
-        }
-        _ => false,
-    }
-}
-
-/// The token of a WebSocket client: `Authorization` header, else
-/// `connection_init`'s `authorization` ("Bearer …") or `token` field.
-fn init_token(payload: &Value) -> Option<String> {
-    let from = |v: &Value| {
-        v.as_str()
-            .map(|s| s.strip_prefix("Bearer ").unwrap_or(s).trim().to_owned())
-    };
-    payload
-        .get("authorization")
-        .or_else(|| payload.get("Authorization"))
-        .and_then(from)
-        .or_else(|| payload.get("token").and_then(from))
-}
-
-async fn ws(
-    State(ctx): State<Ctx>,
-    headers: HeaderMap,
-    protocol: GraphQLProtocol,
-    upgrade: WebSocketUpgrade,
-) -> Response {
-    if !origin_allowed(&headers, &ctx.cors_origins) {
-        return respond(
-            Media::Json,
-            StatusCode::FORBIDDEN,
-            error_body(
-                "this origin may not open /ws (list it with --cors-origin)",
-                ErrorCode::Forbidden,
-            ),
-        );
-    }
-    let header_token = Auth::token(&headers).map(str::to_owned);
-    let (schema, auth) = (ctx.schema.clone(), ctx.auth.clone());
-    let init_timeout = ctx.ws_init_timeout;
-    upgrade
-        .protocols(ALL_WEBSOCKET_PROTOCOLS)
-        // A message is a request: the body cap holds for it too, and a
-        // frame over it is refused from its header, before it is read.
-        .max_message_size(ctx.limits.max_body)
-        .max_frame_size(ctx.limits.max_body)
-        .on_upgrade(move |stream| async move {
-            let (inited, init_seen) = tokio::sync::oneshot::channel::<()>();
-            let serve = GraphQLWebSocket::new(stream, schema, protocol)
-                .on_connection_init(move |payload| async move {
-                    let _ = inited.send(());
-                    // The connection's rights, checked by the schema's guard
-                    // on every operation sent over it.
-                    let token = init_token(&payload).or(header_token);
-                    let caller = auth.caller(token.as_deref(), Transport::WebSocket);
-                    if let Err(d) = caller.read {
-                        return Err(coded(d.code(), d.message(), None));
-                    }
-                    let mut data = Data::default();
-                    data.insert::<Caller>(caller);
-                    Ok(data)
-                })
-                .serve();
-            // An upgraded socket keeps its connection slot; one that never
-            // says `connection_init` is closed like a request head that never
-            // comes.
-            tokio::pin!(serve);
-            tokio::select! {
-                () = &mut serve => return,
-                seen = tokio::time::timeout(init_timeout, init_seen) => {
-                    if seen.is_err() {
-                        tracing::debug!("closing a WebSocket that sent no connection_init in time");
-                        return;
-                    }
-                }
-            }
-            serve.await
-        })
-}
-
 /// `ws_init_timeout`: how long a WebSocket may wait before `connection_init`.
 pub fn router(
     schema: AttacheSchema,
@@ -444,7 +347,7 @@ pub fn router(
 ) -> Router {
     Router::new()
         .route("/graphql", get(get_handler).post(post))
-        .route("/ws", get(ws))
+        .route("/ws", get(super::ws::ws))
         .with_state(Ctx {
             schema,
             auth,

@@ -10,6 +10,7 @@ mod body;
 mod graphql;
 mod pages;
 mod serve;
+mod ws;
 
 use std::future::Future;
 

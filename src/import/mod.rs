@@ -13,6 +13,7 @@
 
 mod parse;
 mod scan;
+pub mod schema;
 
 use std::fmt;
 

@@ -8,6 +8,7 @@ pub mod kinds;
 pub mod patch;
 pub mod record;
 pub mod size;
+pub mod tables;
 
 pub use date::{DateError, Day, PartialDate, Precision};
 pub use ids::{slugify, ConflictId, IdError, NodeId, RelId};

@@ -64,16 +64,9 @@ pub struct Note {
     pub citations: Vec<Citation>,
 }
 
-/// The attribute fields a node kind allows.
+/// The attribute fields a node kind allows (declared with the kind, in `kinds.rs`).
 pub fn node_attrs(kind: NodeKind) -> &'static [&'static str] {
-    match kind {
-        NodeKind::State => &["code"],
-        NodeKind::Organization | NodeKind::Place => &["kind"],
-        NodeKind::Meeting => &["kind", "start", "end"],
-        NodeKind::Document => &["kind", "date", "language"],
-        NodeKind::Source => &["kind", "date", "url", "publisher", "language"],
-        NodeKind::Person | NodeKind::Office | NodeKind::Series | NodeKind::Topic => &[],
-    }
+    kind.attrs()
 }
 
 impl Node {
@@ -567,6 +560,63 @@ mod tests {
 
     fn rel(kind: RelKind, from: &str, to: &str) -> Relation {
         Relation::new(RelId::parse("rel:x").unwrap(), kind, id(from), id(to))
+    }
+
+    /// A relation of `kind` with the property `p` set to the first sample
+    /// value its field accepts, whatever its type (date, flag, enum, id,
+    /// number, text): a new property is covered without editing this test.
+    fn with_prop(p: Prop) -> Relation {
+        let target = prop_target_kinds(p)
+            .first()
+            .map(|k| format!("{}:x", k.prefix()));
+        let samples = [
+            serde_json::json!("2020-01-02"),
+            serde_json::json!(true),
+            serde_json::json!(2),
+        ]
+        .into_iter()
+        .chain(target.map(serde_json::Value::String))
+        .chain(
+            [
+                MembershipStatus::ALL.map(|v| serde_json::to_value(v).unwrap())[0].clone(),
+                AttendanceMode::ALL.map(|v| serde_json::to_value(v).unwrap())[0].clone(),
+                AttendanceRole::ALL.map(|v| serde_json::to_value(v).unwrap())[0].clone(),
+            ]
+            .into_iter()
+            .flat_map(|v| [v.clone(), serde_json::json!([v])]),
+        )
+        .chain([serde_json::json!("some text")]);
+        for sample in samples {
+            let doc = serde_json::json!({
+                "id": "rel:x", "kind": "holds", "from": "person:a", "to": "office:b",
+                p.field(): sample,
+            });
+            if let Ok(r) = serde_json::from_value::<Relation>(doc) {
+                return r;
+            }
+        }
+        panic!("no sample value fits the field `{}`", p.field())
+    }
+
+    #[test]
+    fn every_property_is_seen_when_set() {
+        for p in Prop::ALL {
+            let r = with_prop(p);
+            assert_eq!(r.props_present(), vec![p], "`{}`", p.field());
+        }
+    }
+
+    #[test]
+    fn every_property_that_names_a_node_is_a_reference() {
+        for p in Prop::ALL {
+            let refs: Vec<Prop> = with_prop(p).prop_refs().map(|(p, _)| p).collect();
+            let expected = if prop_target_kinds(p).is_empty() {
+                vec![]
+            } else {
+                vec![p]
+            };
+            assert_eq!(refs, expected, "`{}`", p.field());
+        }
     }
 
     #[test]

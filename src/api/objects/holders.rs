@@ -6,9 +6,9 @@ use std::sync::Arc;
 
 use async_graphql::{Enum, Object};
 
-use super::nodes::{citations, Citation, NodeRef, Office, Person};
-use super::relations::{RelRef, Relation, Tenure};
-use super::scalars::{date, Date};
+use crate::api::leaves::scalars::{date, Date};
+use crate::api::objects::nodes::{citations, Citation, NodeRef, Office, Person};
+use crate::api::objects::relations::{RelRef, Relation, Tenure};
 use crate::graph::dating::{tenure_dates, Dating as GDating, TenureDates as GDates};
 use crate::graph::evidence::{EvidenceIssueKind, EvidenceKind as GKind, Held};
 use crate::graph::Graph;

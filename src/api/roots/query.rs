@@ -5,15 +5,16 @@ use std::sync::Arc;
 use async_graphql::{Context, MergedObject, Object, Result, SimpleObject, ID};
 use petgraph::Direction as Dir;
 
-use super::args::parse_opt_date;
-use super::errors::invalid;
-use super::nodes::{
+use crate::api::leaves::args::parse_opt_date;
+use crate::api::leaves::errors::invalid;
+use crate::api::leaves::pagination::{paginate, Page};
+use crate::api::leaves::scalars::NodeKind;
+use crate::api::objects::nodes::{
     node_obj, Document, Meeting, NodeObj, NodeRef, Office, Organization, Person, Place, Series,
     Source, State, Topic, Typed,
 };
-use super::pagination::{paginate, Page};
-use super::relations::{Conflict, RelRef, Relation};
-use super::scalars::NodeKind;
+use crate::api::objects::relations::{Conflict, RelRef, Relation};
+use crate::api::objects::stats::{counts, Counts};
 use crate::graph::Graph;
 use crate::model::{self, RelKind as RK};
 
@@ -23,7 +24,7 @@ pub struct QueryRoot;
 
 /// The query root: lookups, lists and search, and the analyst questions.
 #[derive(MergedObject, Default)]
-pub struct Query(QueryRoot, super::analysis::AnalysisQuery);
+pub struct Query(QueryRoot, crate::api::roots::analysis::AnalysisQuery);
 
 fn typed<T: Typed>(g: &Arc<Graph>, id: &str) -> Option<T> {
     NodeRef::get(g, id)
@@ -47,84 +48,53 @@ pub struct SearchHit {
     pub score: f64,
 }
 
-/// How many records there are.
-#[derive(SimpleObject)]
-pub struct KindCount {
-    pub kind: NodeKind,
-    pub count: usize,
-}
-
-/// Record counts of a snapshot, overall and by node kind.
-pub fn counts(g: &Graph) -> Counts {
-    Counts {
-        nodes: g.node_count(),
-        relations: g.relation_count(),
-        conflicts: g.conflicts().count(),
-        by_kind: model::NodeKind::ALL
-            .into_iter()
-            .map(|k| KindCount {
-                kind: k.into(),
-                count: g.ids_of_kind(k).count(),
-            })
-            .collect(),
-    }
-}
-
-#[derive(SimpleObject)]
-pub struct Counts {
-    pub nodes: usize,
-    pub relations: usize,
-    pub conflicts: usize,
-    pub by_kind: Vec<KindCount>,
-}
-
 #[Object]
 impl QueryRoot {
     /// Any node by id.
     async fn node(&self, ctx: &Context<'_>, id: ID) -> Option<NodeObj> {
-        node_obj(&super::graph(ctx), &id)
+        node_obj(&crate::api::graph(ctx), &id)
     }
     /// Several nodes by id, in the order asked; null where an id is unknown.
     async fn nodes(&self, ctx: &Context<'_>, ids: Vec<ID>) -> Vec<Option<NodeObj>> {
-        let g = super::graph(ctx);
+        let g = crate::api::graph(ctx);
         ids.iter().map(|id| node_obj(&g, id)).collect()
     }
     async fn person(&self, ctx: &Context<'_>, id: ID) -> Option<Person> {
-        typed(&super::graph(ctx), &id)
+        typed(&crate::api::graph(ctx), &id)
     }
     async fn meeting(&self, ctx: &Context<'_>, id: ID) -> Option<Meeting> {
-        typed(&super::graph(ctx), &id)
+        typed(&crate::api::graph(ctx), &id)
     }
     async fn office(&self, ctx: &Context<'_>, id: ID) -> Option<Office> {
-        typed(&super::graph(ctx), &id)
+        typed(&crate::api::graph(ctx), &id)
     }
     async fn state(&self, ctx: &Context<'_>, id: ID) -> Option<State> {
-        typed(&super::graph(ctx), &id)
+        typed(&crate::api::graph(ctx), &id)
     }
     async fn organization(&self, ctx: &Context<'_>, id: ID) -> Option<Organization> {
-        typed(&super::graph(ctx), &id)
+        typed(&crate::api::graph(ctx), &id)
     }
     async fn document(&self, ctx: &Context<'_>, id: ID) -> Option<Document> {
-        typed(&super::graph(ctx), &id)
+        typed(&crate::api::graph(ctx), &id)
     }
     async fn source(&self, ctx: &Context<'_>, id: ID) -> Option<Source> {
-        typed(&super::graph(ctx), &id)
+        typed(&crate::api::graph(ctx), &id)
     }
     async fn place(&self, ctx: &Context<'_>, id: ID) -> Option<Place> {
-        typed(&super::graph(ctx), &id)
+        typed(&crate::api::graph(ctx), &id)
     }
     async fn topic(&self, ctx: &Context<'_>, id: ID) -> Option<Topic> {
-        typed(&super::graph(ctx), &id)
+        typed(&crate::api::graph(ctx), &id)
     }
     async fn series(&self, ctx: &Context<'_>, id: ID) -> Option<Series> {
-        typed(&super::graph(ctx), &id)
+        typed(&crate::api::graph(ctx), &id)
     }
     async fn relation(&self, ctx: &Context<'_>, id: ID) -> Option<Relation> {
-        let g = super::graph(ctx);
+        let g = crate::api::graph(ctx);
         g.relation(&id).map(|r| Relation(RelRef::new(&g, r)))
     }
     async fn conflict(&self, ctx: &Context<'_>, id: ID) -> Option<Conflict> {
-        let g = super::graph(ctx);
+        let g = crate::api::graph(ctx);
         g.conflict(&id).map(|c| Conflict {
             g: g.clone(),
             c: c.clone(),
@@ -132,7 +102,7 @@ impl QueryRoot {
     }
     /// Every recorded disagreement between sources.
     async fn conflicts(&self, ctx: &Context<'_>) -> Vec<Conflict> {
-        let g = super::graph(ctx);
+        let g = crate::api::graph(ctx);
         g.conflicts()
             .map(|c| Conflict {
                 g: g.clone(),
@@ -142,7 +112,9 @@ impl QueryRoot {
     }
 
     /// People, by id.
-    #[graphql(complexity = "super::pagination::page_cost(first, last, child_complexity)")]
+    #[graphql(
+        complexity = "crate::api::leaves::pagination::page_cost(first, last, child_complexity)"
+    )]
     async fn people(
         &self,
         ctx: &Context<'_>,
@@ -151,9 +123,11 @@ impl QueryRoot {
         first: Option<i32>,
         last: Option<i32>,
     ) -> Result<Page<Person>> {
-        paginate(all_of(&super::graph(ctx)), after, before, first, last).await
+        paginate(all_of(&crate::api::graph(ctx)), after, before, first, last).await
     }
-    #[graphql(complexity = "super::pagination::page_cost(first, last, child_complexity)")]
+    #[graphql(
+        complexity = "crate::api::leaves::pagination::page_cost(first, last, child_complexity)"
+    )]
     async fn states(
         &self,
         ctx: &Context<'_>,
@@ -162,9 +136,11 @@ impl QueryRoot {
         first: Option<i32>,
         last: Option<i32>,
     ) -> Result<Page<State>> {
-        paginate(all_of(&super::graph(ctx)), after, before, first, last).await
+        paginate(all_of(&crate::api::graph(ctx)), after, before, first, last).await
     }
-    #[graphql(complexity = "super::pagination::page_cost(first, last, child_complexity)")]
+    #[graphql(
+        complexity = "crate::api::leaves::pagination::page_cost(first, last, child_complexity)"
+    )]
     async fn organizations(
         &self,
         ctx: &Context<'_>,
@@ -173,9 +149,11 @@ impl QueryRoot {
         first: Option<i32>,
         last: Option<i32>,
     ) -> Result<Page<Organization>> {
-        paginate(all_of(&super::graph(ctx)), after, before, first, last).await
+        paginate(all_of(&crate::api::graph(ctx)), after, before, first, last).await
     }
-    #[graphql(complexity = "super::pagination::page_cost(first, last, child_complexity)")]
+    #[graphql(
+        complexity = "crate::api::leaves::pagination::page_cost(first, last, child_complexity)"
+    )]
     async fn offices(
         &self,
         ctx: &Context<'_>,
@@ -184,9 +162,11 @@ impl QueryRoot {
         first: Option<i32>,
         last: Option<i32>,
     ) -> Result<Page<Office>> {
-        paginate(all_of(&super::graph(ctx)), after, before, first, last).await
+        paginate(all_of(&crate::api::graph(ctx)), after, before, first, last).await
     }
-    #[graphql(complexity = "super::pagination::page_cost(first, last, child_complexity)")]
+    #[graphql(
+        complexity = "crate::api::leaves::pagination::page_cost(first, last, child_complexity)"
+    )]
     async fn documents(
         &self,
         ctx: &Context<'_>,
@@ -195,9 +175,11 @@ impl QueryRoot {
         first: Option<i32>,
         last: Option<i32>,
     ) -> Result<Page<Document>> {
-        paginate(all_of(&super::graph(ctx)), after, before, first, last).await
+        paginate(all_of(&crate::api::graph(ctx)), after, before, first, last).await
     }
-    #[graphql(complexity = "super::pagination::page_cost(first, last, child_complexity)")]
+    #[graphql(
+        complexity = "crate::api::leaves::pagination::page_cost(first, last, child_complexity)"
+    )]
     async fn places(
         &self,
         ctx: &Context<'_>,
@@ -206,9 +188,11 @@ impl QueryRoot {
         first: Option<i32>,
         last: Option<i32>,
     ) -> Result<Page<Place>> {
-        paginate(all_of(&super::graph(ctx)), after, before, first, last).await
+        paginate(all_of(&crate::api::graph(ctx)), after, before, first, last).await
     }
-    #[graphql(complexity = "super::pagination::page_cost(first, last, child_complexity)")]
+    #[graphql(
+        complexity = "crate::api::leaves::pagination::page_cost(first, last, child_complexity)"
+    )]
     async fn topics(
         &self,
         ctx: &Context<'_>,
@@ -217,9 +201,11 @@ impl QueryRoot {
         first: Option<i32>,
         last: Option<i32>,
     ) -> Result<Page<Topic>> {
-        paginate(all_of(&super::graph(ctx)), after, before, first, last).await
+        paginate(all_of(&crate::api::graph(ctx)), after, before, first, last).await
     }
-    #[graphql(complexity = "super::pagination::page_cost(first, last, child_complexity)")]
+    #[graphql(
+        complexity = "crate::api::leaves::pagination::page_cost(first, last, child_complexity)"
+    )]
     async fn sources(
         &self,
         ctx: &Context<'_>,
@@ -228,9 +214,11 @@ impl QueryRoot {
         first: Option<i32>,
         last: Option<i32>,
     ) -> Result<Page<Source>> {
-        paginate(all_of(&super::graph(ctx)), after, before, first, last).await
+        paginate(all_of(&crate::api::graph(ctx)), after, before, first, last).await
     }
-    #[graphql(complexity = "super::pagination::page_cost(first, last, child_complexity)")]
+    #[graphql(
+        complexity = "crate::api::leaves::pagination::page_cost(first, last, child_complexity)"
+    )]
     async fn all_series(
         &self,
         ctx: &Context<'_>,
@@ -239,7 +227,7 @@ impl QueryRoot {
         first: Option<i32>,
         last: Option<i32>,
     ) -> Result<Page<Series>> {
-        paginate(all_of(&super::graph(ctx)), after, before, first, last).await
+        paginate(all_of(&crate::api::graph(ctx)), after, before, first, last).await
     }
 
     /// Meetings in date order (undated last). `from`/`to` keep meetings whose
@@ -247,7 +235,9 @@ impl QueryRoot {
     /// `organization` keep meetings hosted or organized by it, held in it, or
     /// attended on its behalf; `topic` and `series` keep meetings about it or in it.
     #[allow(clippy::too_many_arguments)]
-    #[graphql(complexity = "super::pagination::page_cost(first, last, child_complexity)")]
+    #[graphql(
+        complexity = "crate::api::leaves::pagination::page_cost(first, last, child_complexity)"
+    )]
     async fn meetings(
         &self,
         ctx: &Context<'_>,
@@ -262,7 +252,7 @@ impl QueryRoot {
         first: Option<i32>,
         last: Option<i32>,
     ) -> Result<Page<Meeting>> {
-        let g = super::graph(ctx);
+        let g = crate::api::graph(ctx);
         let (from, to) = (parse_opt_date("from", from)?, parse_opt_date("to", to)?);
         let state_set = state.as_ref().map(|s| g.meetings_involving(s, None, None));
         let org_set = organization
@@ -296,7 +286,7 @@ impl QueryRoot {
     /// Finds nodes by name or alias: case, diacritics and script folded, word
     /// prefixes match ("assyl" finds "Berik Assylov"); best first.
     #[graphql(
-        complexity = "super::heavy::SEARCH_COST + super::pagination::page_cost(first, None, child_complexity)"
+        complexity = "crate::api::heavy::SEARCH_COST + crate::api::leaves::pagination::page_cost(first, None, child_complexity)"
     )]
     async fn search(
         &self,
@@ -306,17 +296,17 @@ impl QueryRoot {
         #[graphql(default = 20)] first: Option<i32>,
     ) -> Result<Vec<SearchHit>> {
         let first = first.unwrap_or(20);
-        if !(1..=super::pagination::MAX_PAGE as i32).contains(&first) {
+        if !(1..=crate::api::leaves::pagination::MAX_PAGE as i32).contains(&first) {
             return Err(invalid("first", "must be between 1 and 1000"));
         }
-        let g = super::graph(ctx);
+        let g = crate::api::graph(ctx);
         let kinds: Vec<model::NodeKind> = kinds
             .unwrap_or_default()
             .into_iter()
             .map(Into::into)
             .collect();
         let hits =
-            super::heavy::offload(g.clone(), move |g| g.search(&text, &kinds, first as usize))
+            crate::api::heavy::offload(g.clone(), move |g| g.search(&text, &kinds, first as usize))
                 .await?;
         Ok(hits
             .into_iter()
@@ -333,19 +323,22 @@ impl QueryRoot {
     /// The whole graph in the import format (as `attache export` writes it).
     /// Needs a token that may write, as it hands out everything at once.
     async fn export(&self, ctx: &Context<'_>) -> Result<String> {
-        if !ctx.data_opt::<super::Privileged>().is_some_and(|p| p.0) {
-            return Err(super::errors::coded(
-                super::ErrorCode::Forbidden,
+        if !ctx
+            .data_opt::<crate::api::Privileged>()
+            .is_some_and(|p| p.0)
+        {
+            return Err(crate::api::leaves::errors::coded(
+                crate::api::ErrorCode::Forbidden,
                 "export needs a token that may write",
                 None,
             ));
         }
-        let g = super::graph(ctx);
-        super::heavy::offload(g, crate::import::export).await
+        let g = crate::api::graph(ctx);
+        crate::api::heavy::offload(g, crate::import::export).await
     }
 
     /// Record counts, overall and by node kind.
     async fn counts(&self, ctx: &Context<'_>) -> Counts {
-        counts(&super::graph(ctx))
+        counts(&crate::api::graph(ctx))
     }
 }

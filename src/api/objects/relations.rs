@@ -8,11 +8,13 @@ use std::sync::Arc;
 use async_graphql::{Object, ID};
 use petgraph::Direction as Dir;
 
-use super::nodes::{
+use crate::api::leaves::scalars::{
+    date, AttendanceMode, AttendanceRole, Date, MembershipStatus, RelKind,
+};
+use crate::api::objects::nodes::{
     citations, node_obj, Citation, Document, Meeting, NodeObj, NodeRef, Office, Organization,
     Person, State, Topic,
 };
-use super::scalars::{date, AttendanceMode, AttendanceRole, Date, MembershipStatus, RelKind};
 use crate::graph::Graph;
 use crate::model;
 

@@ -7,11 +7,42 @@ use std::sync::Arc;
 
 use async_graphql::{Object, Result, SimpleObject};
 
-use super::nodes::{Meeting, NodeRef, Series, State};
-use super::pagination::{list_cost, slice};
-use super::query::{Counts, KindCount};
-use super::scalars::AttendanceMode;
+use crate::api::leaves::pagination::{list_cost, slice};
+use crate::api::leaves::scalars::{AttendanceMode, NodeKind};
+use crate::api::objects::nodes::{Meeting, NodeRef, Series, State};
 use crate::graph::{stats, Graph};
+use crate::model;
+
+/// How many records there are.
+#[derive(SimpleObject)]
+pub struct KindCount {
+    pub kind: NodeKind,
+    pub count: usize,
+}
+
+/// Record counts of a snapshot, overall and by node kind.
+pub fn counts(g: &Graph) -> Counts {
+    Counts {
+        nodes: g.node_count(),
+        relations: g.relation_count(),
+        conflicts: g.conflicts().count(),
+        by_kind: model::NodeKind::ALL
+            .into_iter()
+            .map(|k| KindCount {
+                kind: k.into(),
+                count: g.ids_of_kind(k).count(),
+            })
+            .collect(),
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct Counts {
+    pub nodes: usize,
+    pub relations: usize,
+    pub conflicts: usize,
+    pub by_kind: Vec<KindCount>,
+}
 
 #[derive(SimpleObject)]
 pub struct YearCount {

@@ -11,80 +11,43 @@ use async_graphql::{Error, ErrorExtensions, Value};
 use crate::import::{ImportError, ImportFailure};
 use crate::service::{Code, ServiceError};
 
-/// Every code a client can see in `extensions.code`: the one place they are
-/// spelt (a test checks no other file in `src/` quotes one), and the one place
-/// a code decides an HTTP status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ErrorCode {
-    NotFound,
-    InvalidInput,
-    Conflict,
-    Integrity,
-    Forbidden,
-    /// The disk failed a write; the server takes no writes until restarted.
-    ReadOnly,
-    /// A failure that is the server's, not the request's: logged with an id,
-    /// and the client gets only the id.
-    Internal,
-    /// A malformed request, or a document refused before it ran (parse,
-    /// caps, introspection).
-    BadRequest,
-    /// A validation error raised by async-graphql itself.
-    GraphqlValidationFailed,
-    /// A token is needed, or the one sent is not valid.
-    Unauthenticated,
-    /// A mutation sent by GET.
-    MethodNotAllowed,
-    /// A query over the time limit.
-    Timeout,
-    /// A body over `--max-body`.
-    PayloadTooLarge,
-    /// A body not received within `--body-timeout`.
-    RequestTimeout,
-    /// No media type the client accepts.
-    NotAcceptable,
+crate::model::kinds::kinds! {
+    /// Every code a client can see in `extensions.code`: the one place they are
+    /// spelt (a test checks no other file in `src/` quotes one), and the one place
+    /// a code decides an HTTP status.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum ErrorCode names as_str mirror error_code_variants {
+        NotFound = "NOT_FOUND",
+        InvalidInput = "INVALID_INPUT",
+        Conflict = "CONFLICT",
+        Integrity = "INTEGRITY",
+        Forbidden = "FORBIDDEN",
+        /// The disk failed a write; the server takes no writes until restarted.
+        ReadOnly = "READ_ONLY",
+        /// A failure that is the server's, not the request's: logged with an id,
+        /// and the client gets only the id.
+        Internal = "INTERNAL",
+        /// A malformed request, or a document refused before it ran (parse,
+        /// caps, introspection).
+        BadRequest = "BAD_REQUEST",
+        /// A validation error raised by async-graphql itself.
+        GraphqlValidationFailed = "GRAPHQL_VALIDATION_FAILED",
+        /// A token is needed, or the one sent is not valid.
+        Unauthenticated = "UNAUTHENTICATED",
+        /// A mutation sent by GET.
+        MethodNotAllowed = "METHOD_NOT_ALLOWED",
+        /// A query over the time limit.
+        Timeout = "TIMEOUT",
+        /// A body over `--max-body`.
+        PayloadTooLarge = "PAYLOAD_TOO_LARGE",
+        /// A body not received within `--body-timeout`.
+        RequestTimeout = "REQUEST_TIMEOUT",
+        /// No media type the client accepts.
+        NotAcceptable = "NOT_ACCEPTABLE",
+    }
 }
 
 impl ErrorCode {
-    /// Every code, in declaration order.
-    pub const ALL: [ErrorCode; 15] = [
-        ErrorCode::NotFound,
-        ErrorCode::InvalidInput,
-        ErrorCode::Conflict,
-        ErrorCode::Integrity,
-        ErrorCode::Forbidden,
-        ErrorCode::ReadOnly,
-        ErrorCode::Internal,
-        ErrorCode::BadRequest,
-        ErrorCode::GraphqlValidationFailed,
-        ErrorCode::Unauthenticated,
-        ErrorCode::MethodNotAllowed,
-        ErrorCode::Timeout,
-        ErrorCode::PayloadTooLarge,
-        ErrorCode::RequestTimeout,
-        ErrorCode::NotAcceptable,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::NotFound => "NOT_FOUND",
-            ErrorCode::InvalidInput => "INVALID_INPUT",
-            ErrorCode::Conflict => "CONFLICT",
-            ErrorCode::Integrity => "INTEGRITY",
-            ErrorCode::Forbidden => "FORBIDDEN",
-            ErrorCode::ReadOnly => "READ_ONLY",
-            ErrorCode::Internal => "INTERNAL",
-            ErrorCode::BadRequest => "BAD_REQUEST",
-            ErrorCode::GraphqlValidationFailed => "GRAPHQL_VALIDATION_FAILED",
-            ErrorCode::Unauthenticated => "UNAUTHENTICATED",
-            ErrorCode::MethodNotAllowed => "METHOD_NOT_ALLOWED",
-            ErrorCode::Timeout => "TIMEOUT",
-            ErrorCode::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
-            ErrorCode::RequestTimeout => "REQUEST_TIMEOUT",
-            ErrorCode::NotAcceptable => "NOT_ACCEPTABLE",
-        }
-    }
-
     /// The code spelt `s`, if it is one.
     pub fn parse(s: &str) -> Option<ErrorCode> {
         ErrorCode::ALL.into_iter().find(|c| c.as_str() == s)
@@ -373,7 +336,7 @@ mod tests {
     #[test]
     fn no_file_but_this_one_spells_a_code() {
         let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-        let this = src.join("api").join("errors.rs");
+        let this = src.join("api").join("leaves").join("errors.rs");
         let mut files = Vec::new();
         rust_files(&src, &mut files);
         assert!(files.contains(&this), "scan missed {}", this.display());

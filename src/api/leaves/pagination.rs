@@ -4,7 +4,7 @@
 use async_graphql::connection::{self, Connection, Edge};
 use async_graphql::{OutputType, Result, SimpleObject};
 
-use super::errors::invalid;
+use crate::api::leaves::errors::invalid;
 
 /// Page size when neither `first` nor `last` is given.
 pub const DEFAULT_PAGE: usize = 50;

@@ -3,7 +3,7 @@
 
 use async_graphql::Result;
 
-use super::errors::invalid;
+use crate::api::leaves::errors::invalid;
 use crate::model::PartialDate;
 
 /// Parses the date argument `field` ("YYYY", "YYYY-MM" or "YYYY-MM-DD").

@@ -3,9 +3,11 @@
 
 use async_graphql::{InputObject, MaybeUndefined, Result, ID};
 
-use super::args::{parse_date, parse_opt_date};
-use super::errors::invalid;
-use super::scalars::{AttendanceMode, AttendanceRole, MembershipStatus, NameKind, RelKind};
+use crate::api::leaves::args::{parse_date, parse_opt_date};
+use crate::api::leaves::errors::invalid;
+use crate::api::leaves::scalars::{
+    AttendanceMode, AttendanceRole, MembershipStatus, NameKind, RelKind,
+};
 use crate::model::{self, ConflictId, Edit, NodeId, RelId};
 
 #[derive(InputObject)]

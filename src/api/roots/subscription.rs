@@ -53,7 +53,7 @@ impl SubscriptionRoot {
         entities: Option<Vec<String>>,
         ids: Option<Vec<String>>,
     ) -> impl Stream<Item = Change> {
-        let rx = super::service(ctx).subscribe();
+        let rx = crate::api::service(ctx).subscribe();
         BroadcastStream::new(rx).filter_map(move |e| {
             // A subscriber that falls behind skips what it missed (Lagged).
             let keep = e.ok().filter(|e| {

@@ -6,15 +6,17 @@ use std::sync::Arc;
 
 use async_graphql::{Context, MergedObject, Object, Result, SimpleObject, ID};
 
-use super::errors::{coded, import_error, invalid, not_found, service_error, ErrorCode};
-use super::inputs::{
+use crate::api::leaves::errors::{
+    coded, import_error, invalid, not_found, service_error, ErrorCode,
+};
+use crate::api::leaves::inputs::{
     conflict_id, node_id, rel_id, ConflictInput, NodeInput, NodePatch, RelationInput, RelationPatch,
 };
-use super::nodes::{
+use crate::api::objects::nodes::{
     node_obj, Document, Meeting, NodeObj, NodeRef, Office, Organization, Person, Place, Series,
     Source, State, Topic, Typed,
 };
-use super::relations::{Conflict, RelRef, Relation};
+use crate::api::objects::relations::{Conflict, RelRef, Relation};
 use crate::graph::Graph;
 use crate::import;
 use crate::model::{self, NodeId, RelId};
@@ -41,7 +43,7 @@ pub struct ImportResult {
 }
 
 async fn write(ctx: &Context<'_>, changes: Vec<Change>) -> Result<Committed> {
-    super::service(ctx)
+    crate::api::service(ctx)
         .write(changes)
         .await
         .map_err(service_error)
@@ -283,7 +285,7 @@ impl GraphMutations {
     async fn link(&self, ctx: &Context<'_>, input: RelationInput) -> Result<Relation> {
         // The snapshot is let go before the write waits (see `api::graph`).
         let r = {
-            let g = super::service(ctx).graph();
+            let g = crate::api::service(ctx).graph();
             input.into_relation(|k, f, t| fresh_rel_id(&g, k, f, t))?
         };
         let id = r.id.clone();
@@ -371,10 +373,10 @@ impl GraphMutations {
                 format!("is {} bytes; at most {MAX_IMPORT_NAME}", name.len()),
             ));
         }
-        let service = super::service(ctx);
+        let service = crate::api::service(ctx);
         let r = import::apply(
             service,
-            super::heavy::parse_import(service, name, document).await?,
+            crate::api::heavy::parse_import(service, name, document).await?,
             Vec::new(),
         )
         .await

@@ -1,30 +1,21 @@
-//! Analyst questions over the in-memory graph: who held an office when, who
-//! met whom, how two entities connect, who is central, and dashboard numbers.
-//! Resolvers are thin; the work is in `graph::{time, met, paths, centrality, stats}`.
+//! The answers to analyst questions: who held an office when, who met whom,
+//! paths between entities, rankings and data checks. The fields that ask
+//! them are in `roots::analysis` and on the node objects; the work is in
+//! `graph::{time, met, paths, centrality}`.
 
 use std::sync::Arc;
 
-use async_graphql::{Context, Enum, Object, Result, SimpleObject, Union, ID};
+use async_graphql::{Enum, Object, Result, SimpleObject, Union};
 
-use super::args::parse_opt_date;
-use super::errors::{coded, invalid, ErrorCode};
-use super::heavy::{
-    levels_cost, offload, BETWEENNESS_COST, DEGREE_COST, PAGERANK_COST, WHOLE_GRAPH_COST,
-};
-use super::nodes::{
+use crate::api::leaves::pagination::{list_cost, slice};
+use crate::api::leaves::scalars::{date, Date};
+use crate::api::objects::nodes::{
     node_obj, Document, Meeting, NodeObj, NodeRef, Office, Organization, Person, Place, Series,
     Source, State, Topic,
 };
-use super::pagination::{list_cost, slice};
-use super::query::counts;
-use super::relations::{Attendance, RelRef, Relation, Tenure};
-use super::scalars::{date, Date, NodeKind, RelKind};
-use super::stats::Stats;
-use crate::graph::centrality::{Measure, Ranking};
-use crate::graph::paths::PathError;
+use crate::api::objects::relations::{Attendance, RelRef, Relation, Tenure};
 use crate::graph::time::{Certainty as GCertainty, Holding as GHolding, TenureIssueKind};
 use crate::graph::Graph;
-use crate::model;
 
 /// How sure an answer is, given the precision of its dates.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
@@ -44,7 +35,7 @@ impl From<GCertainty> for Certainty {
     }
 }
 
-fn rel(g: &Arc<Graph>, id: &str) -> Option<RelRef> {
+pub(crate) fn rel(g: &Arc<Graph>, id: &str) -> Option<RelRef> {
     g.relation(id).map(|r| RelRef::new(g, r))
 }
 
@@ -75,8 +66,8 @@ impl Holding {
     }
     /// When they held the office, as far as all the evidence says: the
     /// start's and the end's bounds, each EXACT, BOUNDED, INFERRED or UNKNOWN.
-    async fn dates(&self) -> Option<super::holders::TenureDates> {
-        super::holders::dates_of(
+    async fn dates(&self) -> Option<crate::api::objects::holders::TenureDates> {
+        crate::api::objects::holders::dates_of(
             &self.g,
             self.h.office.as_str(),
             &self.h.person,
@@ -248,8 +239,8 @@ impl From<NodeObj> for PathElement {
 
 /// A shortest path: nodes joined by relations, each with its properties and citations.
 pub struct Path {
-    g: Arc<Graph>,
-    p: crate::graph::paths::Path,
+    pub g: Arc<Graph>,
+    pub p: crate::graph::paths::Path,
 }
 
 #[Object]
@@ -336,195 +327,5 @@ pub struct DataChecks {
     /// Where the dated evidence about an office's holders contradicts itself:
     /// a holder seen outside their recorded tenure, two holders on one day, a
     /// holder seen after their successor.
-    pub evidence_issues: Vec<super::holders::EvidenceIssue>,
-}
-
-/// The most a path search may go.
-pub const MAX_PATH_DEPTH: i32 = 8;
-
-fn centrality_cost(measure: CentralityMeasure, first: Option<i32>, child: usize) -> usize {
-    let base = match measure {
-        CentralityMeasure::Degree => DEGREE_COST,
-        CentralityMeasure::Pagerank => PAGERANK_COST,
-        CentralityMeasure::Betweenness => BETWEENNESS_COST,
-    };
-    base + super::pagination::page_cost(first, None, child)
-}
-
-#[derive(Default)]
-pub struct AnalysisQuery;
-
-#[Object]
-impl AnalysisQuery {
-    /// The shortest paths between two entities (at most `first`), following
-    /// relations either way, only of the `via` kinds when given. NOT_FOUND when
-    /// no path exists within `maxDepth` relations.
-    #[graphql(complexity = "levels_cost(max_depth, first, child_complexity * 2)")]
-    async fn connection(
-        &self,
-        ctx: &Context<'_>,
-        from: ID,
-        to: ID,
-        #[graphql(default = 4)] max_depth: Option<i32>,
-        via: Option<Vec<RelKind>>,
-        #[graphql(default = 10)] first: Option<i32>,
-    ) -> Result<Vec<Path>> {
-        let (max_depth, first) = (max_depth.unwrap_or(4), first.unwrap_or(10));
-        if !(1..=MAX_PATH_DEPTH).contains(&max_depth) {
-            return Err(invalid(
-                "maxDepth",
-                format!("must be between 1 and {MAX_PATH_DEPTH}"),
-            ));
-        }
-        if !(1..=100).contains(&first) {
-            return Err(invalid("first", "must be between 1 and 100"));
-        }
-        let g = super::graph(ctx);
-        let via: Vec<model::RelKind> = via
-            .unwrap_or_default()
-            .into_iter()
-            .map(Into::into)
-            .collect();
-        let found = offload(g.clone(), {
-            let (from, to) = (from.to_string(), to.to_string());
-            move |g| g.shortest_paths(&from, &to, max_depth as usize, &via, first as usize)
-        })
-        .await?;
-        match found {
-            Ok(paths) => Ok(paths
-                .into_iter()
-                .map(|p| Path { g: g.clone(), p })
-                .collect()),
-            Err(PathError::NoSuchNode(id)) => Err(coded(
-                ErrorCode::NotFound,
-                format!("`{id}` does not exist"),
-                Some(if id == from.as_str() { "from" } else { "to" }),
-            )),
-            Err(e @ PathError::NotFound(_)) => Err(coded(
-                ErrorCode::NotFound,
-                format!("no connection between `{}` and `{}`: {e}", *from, *to),
-                None,
-            )),
-        }
-    }
-
-    /// The nodes within `depth` relations of an entity (nearest first, at most
-    /// `limit`) and the relations between them, for the explorer.
-    #[graphql(complexity = "levels_cost(depth, limit, child_complexity)")]
-    async fn neighborhood(
-        &self,
-        ctx: &Context<'_>,
-        id: ID,
-        #[graphql(default = 1)] depth: Option<i32>,
-        kinds: Option<Vec<RelKind>>,
-        #[graphql(default = 200)] limit: Option<i32>,
-    ) -> Result<Neighborhood> {
-        let (depth, limit) = (depth.unwrap_or(1), limit.unwrap_or(200));
-        if !(0..=3).contains(&depth) {
-            return Err(invalid("depth", "must be between 0 and 3"));
-        }
-        if !(1..=2000).contains(&limit) {
-            return Err(invalid("limit", "must be between 1 and 2000"));
-        }
-        let g = super::graph(ctx);
-        let via: Vec<model::RelKind> = kinds
-            .unwrap_or_default()
-            .into_iter()
-            .map(Into::into)
-            .collect();
-        let found = offload(g.clone(), {
-            let id = id.to_string();
-            move |g| g.neighborhood(&id, depth as usize, &via, limit as usize)
-        })
-        .await?;
-        let (nodes, rels, truncated) = found.ok_or_else(|| {
-            coded(
-                ErrorCode::NotFound,
-                format!("`{}` does not exist", *id),
-                Some("id"),
-            )
-        })?;
-        Ok(Neighborhood {
-            nodes: nodes
-                .iter()
-                .filter_map(|n| node_obj(&g, n.as_str()))
-                .collect(),
-            relations: rels
-                .iter()
-                .filter_map(|r| rel(&g, r.as_str()))
-                .map(Relation)
-                .collect(),
-            truncated,
-        })
-    }
-
-    /// Who is central in the co-participation network of a date window:
-    /// people who took part in the same meetings (PERSON) or states whose
-    /// delegations did (STATE).
-    #[graphql(complexity = "centrality_cost(measure, first, child_complexity)")]
-    async fn centrality(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(default_with = "Some(NodeKind::Person)")] kind: Option<NodeKind>,
-        measure: CentralityMeasure,
-        from: Option<String>,
-        to: Option<String>,
-        #[graphql(default = 20)] first: Option<i32>,
-    ) -> Result<Centrality> {
-        let kind: model::NodeKind = kind.unwrap_or(NodeKind::Person).into();
-        let first = first.unwrap_or(20);
-        if !matches!(kind, model::NodeKind::Person | model::NodeKind::State) {
-            return Err(invalid("kind", "PERSON or STATE"));
-        }
-        if !(1..=1000).contains(&first) {
-            return Err(invalid("first", "must be between 1 and 1000"));
-        }
-        let (from, to) = (parse_opt_date("from", from)?, parse_opt_date("to", to)?);
-        let measure = match measure {
-            CentralityMeasure::Degree => Measure::Degree,
-            CentralityMeasure::Pagerank => Measure::PageRank,
-            CentralityMeasure::Betweenness => Measure::Betweenness,
-        };
-        let g = super::graph(ctx);
-        let r: Arc<Ranking> = offload(g.clone(), move |g| {
-            g.centrality(kind, measure, from.as_ref(), to.as_ref())
-        })
-        .await?;
-        Ok(Centrality {
-            scores: r
-                .scores
-                .iter()
-                .take(first as usize)
-                .filter_map(|(id, s)| {
-                    node_obj(&g, id.as_str()).map(|node| CentralityScore { node, score: *s })
-                })
-                .collect(),
-            approximate: r.approximate,
-            network_nodes: r.nodes,
-            network_edges: r.edges,
-        })
-    }
-
-    /// Counts and distributions for dashboards.
-    #[graphql(complexity = "WHOLE_GRAPH_COST + child_complexity")]
-    async fn stats(&self, ctx: &Context<'_>) -> Result<Stats> {
-        let g = super::graph(ctx);
-        let s = offload(g.clone(), |g| g.stats()).await?;
-        let c = counts(&g);
-        Ok(Stats { g, s, c })
-    }
-
-    /// Checks of the data an editor should look at.
-    #[graphql(complexity = "WHOLE_GRAPH_COST + child_complexity")]
-    async fn data_checks(&self, ctx: &Context<'_>) -> Result<DataChecks> {
-        let g = super::graph(ctx);
-        let (issues, evidence) = offload(g.clone(), |g| {
-            (g.all_tenure_issues(), g.all_evidence_issues())
-        })
-        .await?;
-        Ok(DataChecks {
-            tenure_issues: tenure_issues(&g, issues),
-            evidence_issues: super::holders::evidence_issues(&g, evidence),
-        })
-    }
+    pub evidence_issues: Vec<crate::api::objects::holders::EvidenceIssue>,
 }

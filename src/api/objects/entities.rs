@@ -7,14 +7,14 @@
 use async_graphql::{Object, Result, ID};
 use petgraph::Direction as Dir;
 
-use super::args::{parse_date, parse_opt_date};
-use super::nodes::{
+use crate::api::leaves::args::{parse_date, parse_opt_date};
+use crate::api::leaves::pagination::{list_cost, slice};
+use crate::api::leaves::scalars::{date, Date, Direction, NodeKind, RelKind};
+use crate::api::objects::nodes::{
     citations, node_obj, node_object, Alias, Citation, Document, Meeting, NodeObj, NodeRef, Note,
     Typed,
 };
-use super::pagination::{list_cost, slice};
-use super::relations::{Membership, RelRef, Relation};
-use super::scalars::{date, Date, Direction, NodeKind, RelKind};
+use crate::api::objects::relations::{Membership, RelRef, Relation};
 use crate::model::{self, RelKind as RK};
 
 fn meetings_involving(
@@ -156,9 +156,16 @@ node_object!(
     }
 });
 
-fn holders_of(n: &NodeRef, at: Option<String>) -> Result<Vec<super::holders::Holder>> {
+fn holders_of(
+    n: &NodeRef,
+    at: Option<String>,
+) -> Result<Vec<crate::api::objects::holders::Holder>> {
     let at = at.map(|a| parse_date("at", &a)).transpose()?;
-    Ok(super::holders::holders(&n.g, n.id(), at.as_ref()))
+    Ok(crate::api::objects::holders::holders(
+        &n.g,
+        n.id(),
+        at.as_ref(),
+    ))
 }
 
 fn series_meetings(n: &NodeRef) -> Vec<Meeting> {
@@ -183,14 +190,14 @@ node_object!(
         self.0.first(Dir::Outgoing, RK::Jurisdiction)
     }
     /// Holders of this office in the order every dated piece of evidence
-    /// gives (recorded tenure starts and ends, attendances and signatures in
-    /// this capacity), each with that evidence; a person seen in the capacity
-    /// with no recorded tenure is a holder too. With `at`, only those who may
-    /// have held it on that date: within their recorded start and end, else
-    /// between the last sight of the holder before and the first of the one
-    /// after. Paged; see `holdersCount`.
+    /// gives (recorded tenure dates, vague ones such as `seen` and `endBefore`,
+    /// attendances and signatures in this capacity), each with that evidence
+    /// and `dates` saying how well their start and end are known; a person
+    /// seen in the capacity with no recorded tenure is a holder too. With
+    /// `at`, only those who may have held it on that date. Paged; see
+    /// `holdersCount`.
     #[graphql(complexity = "list_cost(first, child_complexity)")]
-    async fn holders(&self, at: Option<String>, first: Option<i32>, offset: Option<i32>) -> Result<Vec<super::holders::Holder>> {
+    async fn holders(&self, at: Option<String>, first: Option<i32>, offset: Option<i32>) -> Result<Vec<crate::api::objects::holders::Holder>> {
         slice(holders_of(&self.0, at)?, first, offset)
     }
     /// How many `holders` there are (on `at`, when given), whatever page is asked for.
@@ -200,24 +207,24 @@ node_object!(
     /// Who held this office on `date`, surest first: CERTAIN when true for
     /// every day the dates allow, POSSIBLE when only for some. Attendances and
     /// signatures in this capacity at events on that date count as evidence.
-    async fn holders_at(&self, date: String) -> Result<Vec<super::analysis::Holding>> {
+    async fn holders_at(&self, date: String) -> Result<Vec<crate::api::objects::analysis::Holding>> {
         let d = parse_date("date", &date)?;
-        Ok(super::analysis::holdings(&self.0.g, self.0.g.holders_at(self.0.id(), &d)))
+        Ok(crate::api::objects::analysis::holdings(&self.0.g, self.0.g.holders_at(self.0.id(), &d)))
     }
     /// The holders in the order every dated piece of evidence gives (as
-    /// `holders`), each with predecessor, successor and the evidence that
-    /// placed them; holders nothing dates come last.
-    async fn succession(&self) -> Vec<super::holders::Succession> {
-        super::holders::succession(&self.0.g, self.0.id())
+    /// `holders`), each with predecessor, successor, `dates` and the evidence
+    /// that placed them; holders nothing dates come last.
+    async fn succession(&self) -> Vec<crate::api::objects::holders::Succession> {
+        crate::api::objects::holders::succession(&self.0.g, self.0.id())
     }
     /// Where the dated evidence about this office's holders contradicts itself.
-    async fn evidence_issues(&self) -> Vec<super::holders::EvidenceIssue> {
-        super::holders::evidence_issues(&self.0.g, self.0.g.evidence_issues(self.0.id()))
+    async fn evidence_issues(&self) -> Vec<crate::api::objects::holders::EvidenceIssue> {
+        crate::api::objects::holders::evidence_issues(&self.0.g, self.0.g.evidence_issues(self.0.id()))
     }
     /// Overlaps, gaps and unknown ends between consecutive tenures, in
     /// succession order.
-    async fn tenure_issues(&self) -> Vec<super::analysis::TenureIssue> {
-        super::analysis::tenure_issues(&self.0.g, self.0.g.tenure_issues(self.0.id()))
+    async fn tenure_issues(&self) -> Vec<crate::api::objects::analysis::TenureIssue> {
+        crate::api::objects::analysis::tenure_issues(&self.0.g, self.0.g.tenure_issues(self.0.id()))
     }
 });
 

@@ -1,0 +1,8 @@
+//! The roots of the schema: `Query` (lookups and lists, plus the analysis
+//! fields), `Mutation` and `Subscription`. Roots use `objects` and `leaves`;
+//! nothing uses a root except `api/mod.rs`, which builds the schema.
+
+pub mod analysis;
+pub mod mutation;
+pub mod query;
+pub mod subscription;
