@@ -7,6 +7,7 @@ import { useQuery } from '../api.js';
 import { kinds } from '../kinds.js';
 import { EntityLink, ErrorBox, Loading, PAGE, PagedTable, Section, label } from '../ui.jsx';
 import { HEAD, Header, REL, RelProps, more, sources, usePage } from './common.jsx';
+import { OfficeHolders } from './office.jsx';
 
 const DIRS = [['out', 'OUTGOING'], ['in', 'INCOMING']];
 
@@ -68,6 +69,7 @@ export function NodePage({ id }) {
         )}
         {n.code && <p>Code: <strong>{n.code}</strong></p>}
       </Header>
+      {n.kind === 'OFFICE' && <OfficeHolders id={n.id} />}
       {shown.map((g) => (
         // Keyed by the count, so a live change to the group fetches it again.
         <RelationGroup key={`${g.key}:${g.count}`} id={n.id} {...g} />
