@@ -262,7 +262,7 @@ async fn with_tenures() -> TestServer {
     s
 }
 
-const DATES: &str = "query($o: ID!) { office(id: $o) { holders { person { id } tenure { seen { text } endAfter { text } endBefore { text } } dates { certainty start { earliest latest certainty } end { earliest latest certainty } } evidence { kind date { text } } } } }";
+const DATES: &str = "query($o: ID!) { office(id: $o) { holders(first: 10) { person { id } tenure { seen { text } endAfter { text } endBefore { text } } dates { certainty start { earliest latest certainty } end { earliest latest certainty } } evidence(first: 10) { kind date { text } } } } }";
 
 fn holder<'a>(d: &'a Value, person: &str) -> &'a Value {
     d["office"]["holders"]
@@ -403,4 +403,19 @@ async fn an_end_bounded_after_a_date_later_than_its_upper_bound_is_refused_namin
         text.contains("end_before") && text.contains("2017"),
         "{text}"
     );
+}
+
+#[tokio::test]
+async fn a_holders_evidence_is_paged_and_counted() {
+    let s = with_report().await;
+    let d = s
+        .gql(
+            "query($o: ID!) { office(id: $o) { holders { person { id } evidence(first: 1, offset: 1) { date { text } } evidenceCount } } }",
+            json!({ "o": PG_KZ }),
+        )
+        .await;
+    let asylov = &d["office"]["holders"][3];
+    assert_eq!(asylov["person"]["id"], "person:berik-asylov");
+    assert_eq!(asylov["evidence"].as_array().unwrap().len(), 1);
+    assert!(asylov["evidenceCount"].as_u64().unwrap() >= 3, "{asylov}");
 }

@@ -571,6 +571,7 @@ mod tests {
             .map(|k| format!("{}:x", k.prefix()));
         let samples = [
             serde_json::json!("2020-01-02"),
+            serde_json::json!(["2020-01-02"]),
             serde_json::json!(true),
             serde_json::json!(2),
         ]

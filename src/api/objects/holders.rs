@@ -4,8 +4,9 @@
 
 use std::sync::Arc;
 
-use async_graphql::{Enum, Object};
+use async_graphql::{Enum, Object, Result};
 
+use crate::api::leaves::pagination::{list_cost, slice};
 use crate::api::leaves::scalars::{date, Date};
 use crate::api::objects::nodes::{citations, Citation, NodeRef, Office, Person};
 use crate::api::objects::relations::{RelRef, Relation, Tenure};
@@ -216,9 +217,19 @@ impl Holder {
     async fn last_seen(&self) -> Option<Date> {
         date(self.h.last().map(|e| e.until))
     }
-    /// Every dated piece of evidence that places them, in date order.
-    async fn evidence(&self) -> Vec<HolderEvidence> {
-        self.all_evidence()
+    /// Every dated piece of evidence that places them, in date order. Paged;
+    /// see `evidenceCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn evidence(
+        &self,
+        first: Option<i32>,
+        offset: Option<i32>,
+    ) -> Result<Vec<HolderEvidence>> {
+        slice(self.all_evidence(), first, offset)
+    }
+    /// How many pieces of `evidence` there are, whatever page is asked for.
+    async fn evidence_count(&self) -> usize {
+        self.h.evidence.len()
     }
 }
 
@@ -279,9 +290,19 @@ impl Succession {
     async fn tenure(&self) -> Option<Tenure> {
         self.this.tenure_rel()
     }
-    /// Every dated piece of evidence that placed this holder here.
-    async fn evidence(&self) -> Vec<HolderEvidence> {
-        self.this.all_evidence()
+    /// Every dated piece of evidence that placed this holder here, in date
+    /// order. Paged; see `evidenceCount`.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn evidence(
+        &self,
+        first: Option<i32>,
+        offset: Option<i32>,
+    ) -> Result<Vec<HolderEvidence>> {
+        slice(self.this.all_evidence(), first, offset)
+    }
+    /// How many pieces of `evidence` there are, whatever page is asked for.
+    async fn evidence_count(&self) -> usize {
+        self.this.h.evidence.len()
     }
     async fn predecessor(&self) -> Option<&Holder> {
         self.prev.as_ref()

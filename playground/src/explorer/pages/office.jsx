@@ -15,7 +15,7 @@ const HOLDERS = `query OfficeHolders($id: ID!) {
     holders(first: ${SHOWN}) {
       person { ${N} } tenure { id } acting
       dates { certainty start { ${BOUNDS} } end { ${BOUNDS} } }
-      evidence { kind date { text } relation { id } ${CITE} }
+      evidence(first: 20) { kind date { text } relation { id } ${CITE} } evidenceCount
     }
     evidenceIssues { kind message }
   }
@@ -76,7 +76,10 @@ export function OfficeHolders({ id }) {
                   </td>
                   <td><Bound b={h.dates.start} /></td>
                   <td><Bound b={h.dates.end} /></td>
-                  <td><Evidence list={h.evidence} /></td>
+                  <td>
+                    <Evidence list={h.evidence} />
+                    {h.evidenceCount > h.evidence.length && <span className="muted">and {h.evidenceCount - h.evidence.length} more</span>}
+                  </td>
                 </tr>
               ))}
             </tbody>
