@@ -10,8 +10,8 @@ use async_graphql::{Enum, Object, Result, SimpleObject, Union};
 use crate::api::leaves::pagination::{list_cost, slice};
 use crate::api::leaves::scalars::{date, Date};
 use crate::api::objects::nodes::{
-    node_obj, Document, Meeting, NodeObj, NodeRef, Office, Organization, Person, Place, Series,
-    Source, State, Topic,
+    node_enum, node_obj, Document, Meeting, NodeObj, NodeRef, Office, Organization, Person, Place,
+    Series, Source, State, Topic,
 };
 use crate::api::objects::relations::{Attendance, RelRef, Relation, Tenure};
 use crate::graph::time::{Certainty as GCertainty, Holding as GHolding, TenureIssueKind};
@@ -204,38 +204,25 @@ impl StateParticipation {
     }
 }
 
-/// One element of a path: a node or the relation to the next node.
-#[derive(Union)]
-pub enum PathElement {
-    Person(Person),
-    State(State),
-    Organization(Organization),
-    Office(Office),
-    Meeting(Meeting),
-    Series(Series),
-    Document(Document),
-    Place(Place),
-    Topic(Topic),
-    Source(Source),
-    Relation(Relation),
-}
+model::kinds::node_kind_variants!(node_enum {
+    /// One element of a path: a node or the relation to the next node.
+    #[derive(Union)]
+    PathElement { Relation(Relation), }
+});
 
-impl From<NodeObj> for PathElement {
-    fn from(n: NodeObj) -> Self {
-        match n {
-            NodeObj::Person(x) => PathElement::Person(x),
-            NodeObj::State(x) => PathElement::State(x),
-            NodeObj::Organization(x) => PathElement::Organization(x),
-            NodeObj::Office(x) => PathElement::Office(x),
-            NodeObj::Meeting(x) => PathElement::Meeting(x),
-            NodeObj::Series(x) => PathElement::Series(x),
-            NodeObj::Document(x) => PathElement::Document(x),
-            NodeObj::Place(x) => PathElement::Place(x),
-            NodeObj::Topic(x) => PathElement::Topic(x),
-            NodeObj::Source(x) => PathElement::Source(x),
+/// `PathElement` from a node: the same variant.
+macro_rules! path_element_from {
+    ($($variant:ident),+) => {
+        impl From<NodeObj> for PathElement {
+            fn from(n: NodeObj) -> Self {
+                match n {
+                    $(NodeObj::$variant(x) => PathElement::$variant(x),)+
+                }
+            }
         }
-    }
+    };
 }
+model::kinds::node_kind_variants!(path_element_from {});
 
 /// A shortest path: nodes joined by relations, each with its properties and citations.
 pub struct Path {

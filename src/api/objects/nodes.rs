@@ -91,26 +91,39 @@ impl NodeRef {
     }
 }
 
-/// Wraps any node in its kind's object.
-pub fn wrap(r: NodeRef) -> NodeObj {
-    match r.n.node_kind() {
-        model::NodeKind::Person => NodeObj::Person(Person(r)),
-        model::NodeKind::State => NodeObj::State(State(r)),
-        model::NodeKind::Organization => NodeObj::Organization(Organization(r)),
-        model::NodeKind::Office => NodeObj::Office(Office(r)),
-        model::NodeKind::Meeting => NodeObj::Meeting(Meeting(r)),
-        model::NodeKind::Series => NodeObj::Series(Series(r)),
-        model::NodeKind::Document => NodeObj::Document(Document(r)),
-        model::NodeKind::Place => NodeObj::Place(Place(r)),
-        model::NodeKind::Topic => NodeObj::Topic(Topic(r)),
-        model::NodeKind::Source => NodeObj::Source(Source(r)),
-    }
+/// Declares an enum with a variant per node kind, each holding that kind's
+/// object (`Person(Person)`, …), then the `extra` variants: `NodeObj` and
+/// `PathElement` follow the model's kind list (`node_kind_variants!`).
+macro_rules! node_enum {
+    ($(#[$meta:meta])* $name:ident { $($extra:tt)* } $($variant:ident),+) => {
+        $(#[$meta])*
+        pub enum $name {
+            $($variant($variant),)+
+            $($extra)*
+        }
+    };
 }
+pub(crate) use node_enum;
+
+/// `wrap`: a node in its kind's object.
+macro_rules! wrap_fn {
+    ($($variant:ident),+) => {
+        /// Wraps any node in its kind's object.
+        pub fn wrap(r: NodeRef) -> NodeObj {
+            match r.n.node_kind() {
+                $(model::NodeKind::$variant => NodeObj::$variant($variant(r)),)+
+            }
+        }
+    };
+}
+
+model::kinds::node_kind_variants!(wrap_fn {});
 
 pub fn node_obj(g: &Arc<Graph>, id: &str) -> Option<NodeObj> {
     NodeRef::get(g, id).map(wrap)
 }
 
+model::kinds::node_kind_variants!(node_enum {
 /// Anything in the graph with an id, a name and sources.
 // Clippy reads the repeated `arg(name = …, ty = …)` of two fields as duplicates.
 #[allow(clippy::duplicated_attributes)]
@@ -156,18 +169,8 @@ pub fn node_obj(g: &Arc<Graph>, id: &str) -> Option<NodeObj> {
         arg(name = "direction", ty = "Option<Direction>")
     )
 )]
-pub enum NodeObj {
-    Person(Person),
-    State(State),
-    Organization(Organization),
-    Office(Office),
-    Meeting(Meeting),
-    Series(Series),
-    Document(Document),
-    Place(Place),
-    Topic(Topic),
-    Source(Source),
-}
+NodeObj {}
+});
 
 /// Where a fact comes from.
 pub struct Citation {
