@@ -16,6 +16,7 @@ use crate::api::objects::nodes::{
 use crate::api::objects::relations::{Attendance, RelRef, Relation, Tenure};
 use crate::graph::time::{Certainty as GCertainty, Holding as GHolding, TenureIssueKind};
 use crate::graph::Graph;
+use crate::model;
 
 /// How sure an answer is, given the precision of its dates.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
