@@ -78,13 +78,19 @@ pub enum Command {
     },
     /// Import files (or directories of .json files) in the import format
     /// (attache/1): everything is checked first, then applied all or nothing.
+    /// A record that exists is merged: what the files add is added, nothing
+    /// is dropped, and a field given another value is a conflict.
     Import {
         /// Files or directories to import.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
-        /// Only check; write nothing.
+        /// Only check, and show what the import would change; write nothing.
         #[arg(long)]
         check: bool,
+        /// Replace each record that exists as a whole instead of merging
+        /// into it: what the files leave out is removed (and reported).
+        #[arg(long)]
+        replace: bool,
     },
     /// Check the store: every index agrees with the records, no relation names
     /// a missing node, the graph rebuilds. Exits non-zero on any problem.

@@ -78,7 +78,11 @@ async fn dispatch(config: Config) -> Result<()> {
             let flush_timeout = Duration::from_secs_f64(flush_timeout);
             serve(&store, listen, no_seed, options, flush_timeout).await
         }
-        Command::Import { paths, check } => import_cmd(&store, &paths, check).await,
+        Command::Import {
+            paths,
+            check,
+            replace,
+        } => import_cmd(&store, &paths, check, replace).await,
         Command::Export { out } => export_cmd(&store, out.as_deref()).await,
         Command::Check => check_cmd(&store).await,
         Command::Schema { out, check } => schema_cmd(out.as_deref(), check),
@@ -261,7 +265,7 @@ impl<R: Read> Read for Progress<R> {
     }
 }
 
-async fn import_cmd(store: &StoreAt, paths: &[PathBuf], check: bool) -> Result<()> {
+async fn import_cmd(store: &StoreAt, paths: &[PathBuf], check: bool, replace: bool) -> Result<()> {
     let files = collect(paths)?;
     let total: u64 = files
         .iter()
@@ -287,32 +291,28 @@ async fn import_cmd(store: &StoreAt, paths: &[PathBuf], check: bool) -> Result<(
     }
     let parsed = import::parse(sources, store.sizes);
     pb.finish_and_clear();
-    let parsed = parsed.map_err(ImportFailure::Invalid)?;
+    let mut parsed = parsed.map_err(ImportFailure::Invalid)?;
+    if replace {
+        parsed = parsed.replacing();
+    }
     let service = open(store).await?;
     if check {
         let sp = spinner("checking");
-        let res = import::check_parsed(&service, parsed);
+        let res = import::preview(&service, parsed);
         sp.finish_and_clear();
-        return match res {
-            Ok(n) => {
-                println!("{n} records checked, no problems");
-                Ok(())
-            }
-            Err(errs) => Err(ImportFailure::Invalid(errs).into()),
-        };
+        let r = res.map_err(ImportFailure::Invalid)?;
+        print!("{}", r.render());
+        if r.conflicting > 0 {
+            bail!("{} record(s) conflict with the store", r.conflicting);
+        }
+        return Ok(());
     }
     let sp = spinner("checking and writing, all or nothing");
     let res = import::apply(&service, parsed, Vec::new()).await;
     sp.finish_and_clear();
     let r = res?;
     service.close().await?;
-    println!(
-        "{} records: {} created, {} updated, {} unchanged",
-        r.records,
-        r.created,
-        r.updated,
-        r.unchanged()
-    );
+    print!("{}", r.render());
     Ok(())
 }
 

@@ -60,10 +60,10 @@ fn importing_the_same_file_twice_changes_nothing() {
     let data = dir.path().join("store");
     let first = attache(&data, &["import", file.to_str().unwrap()]);
     assert!(first.status.success(), "{}", text(&first.stderr));
-    assert!(text(&first.stdout).contains("4 records: 4 created, 0 updated, 0 unchanged"));
+    assert!(text(&first.stdout).contains("4 records: 4 created, 0 merged, 0 unchanged"));
     let before = attache(&data, &["export"]).stdout;
     let second = attache(&data, &["import", file.to_str().unwrap()]);
-    assert!(text(&second.stdout).contains("4 records: 0 created, 0 updated, 4 unchanged"));
+    assert!(text(&second.stdout).contains("4 records: 0 created, 0 merged, 4 unchanged"));
     assert_eq!(attache(&data, &["export"]).stdout, before);
 }
 
@@ -75,7 +75,7 @@ fn import_check_writes_nothing() {
     let data = dir.path().join("store");
     let out = attache(&data, &["import", "--check", file.to_str().unwrap()]);
     assert!(
-        text(&out.stdout).contains("4 records checked"),
+        text(&out.stdout).contains("4 records: 4 created, 0 merged, 0 unchanged; nothing written"),
         "{}",
         text(&out.stderr)
     );

@@ -76,13 +76,13 @@ pub async fn offload<T: Send + 'static>(
     .map_err(|e| internal(format!("computation failed: {e}")))
 }
 
-/// Parses an `import` mutation's document (up to the body limit, 32 MiB by
-/// default) on the blocking pool, one a core like [`offload`], so the
-/// runtime's workers go on serving other requests meanwhile.
+/// Parses an `import` mutation's documents, (name, text) pairs (together up
+/// to the body limit, 32 MiB by default), on the blocking pool, one a core
+/// like [`offload`], so the runtime's workers go on serving other requests
+/// meanwhile.
 pub async fn parse_import(
     service: &Service,
-    name: String,
-    document: String,
+    documents: Vec<(String, String)>,
 ) -> Result<import::Parsed> {
     let sizes = service.sizes();
     let failed =
@@ -90,8 +90,11 @@ pub async fn parse_import(
     let permit = heavy().acquire_owned().await.map_err(|e| failed(&e))?;
     let parsed = tokio::task::spawn_blocking(move || {
         let _permit = permit;
-        let source = import::Source::new(name, std::io::Cursor::new(document));
-        import::parse(vec![source], sizes)
+        let sources = documents
+            .into_iter()
+            .map(|(name, text)| import::Source::new(name, std::io::Cursor::new(text)))
+            .collect();
+        import::parse(sources, sizes)
     })
     .await
     .map_err(|e| failed(&e))?;
@@ -140,7 +143,9 @@ mod tests {
             let doc = document(people);
             let before = ticks.load(Ordering::Relaxed);
             let start = std::time::Instant::now();
-            let parsed = parse_import(&service, "request".into(), doc).await.unwrap();
+            let parsed = parse_import(&service, vec![("request".into(), doc)])
+                .await
+                .unwrap();
             let took = start.elapsed();
             let n = ticks.load(Ordering::Relaxed) - before;
             assert_eq!(parsed.changes.len(), people);

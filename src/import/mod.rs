@@ -5,13 +5,18 @@
 //! A file is `{"format": "attache/1", "nodes": [...], "relations": [...],
 //! "conflicts": [...]}`. Records from every file of one import are applied
 //! together (nodes, then relations, then conflicts), so files may refer to each
-//! other. Import is an upsert: a record identical to the stored one changes nothing.
+//! other. A record that exists is merged by default: what the file adds is
+//! added, what it leaves out is kept, and a field it gives another value is
+//! a conflict that refuses the import ([`crate::model::merge`]). With
+//! [`Parsed::replacing`] each record replaces the stored one as a whole.
+//! Either way a record identical to the stored one changes nothing.
 //!
 //! Files are read as streams, one record at a time, within the service's
 //! [`SizeLimits`](crate::model::SizeLimits): no file's whole text is held, and
 //! a bad byte or an over-long string is refused where it stands.
 
 mod parse;
+mod report;
 mod scan;
 pub mod schema;
 
@@ -21,9 +26,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::graph::Graph;
 use crate::model::{Conflict, Node, Relation};
-use crate::service::{Code, EventKind, Problem, Service, ServiceError};
+use crate::service::{Code, Problem, Service, ServiceError};
 
 pub use parse::{parse, parse_files, texts, Location, Parsed, Source, MAX_PROBLEMS};
+pub use report::{ImportItem, ImportReport};
 
 /// The format tag every file carries.
 pub const FORMAT: &str = "attache/1";
@@ -83,21 +89,6 @@ pub enum ImportFailure {
     Service(ServiceError),
 }
 
-/// What an import changed.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct ImportReport {
-    pub records: usize,
-    pub created: usize,
-    pub updated: usize,
-    pub deleted: usize,
-}
-
-impl ImportReport {
-    pub fn unchanged(&self) -> usize {
-        self.records - self.created - self.updated
-    }
-}
-
 /// Maps the service's problems back to files and lines.
 fn locate(locations: &[Location], problems: Vec<Problem>) -> Vec<ImportError> {
     problems
@@ -144,26 +135,23 @@ pub async fn apply(
     meta: Vec<(&'static str, Vec<u8>)>,
 ) -> Result<ImportReport, ImportFailure> {
     let Parsed { changes, locations } = parsed;
-    let records = changes.len();
     match service.write_with_meta(changes, meta).await {
-        Ok(c) => {
-            let mut r = ImportReport {
-                records,
-                ..Default::default()
-            };
-            for e in c.events {
-                match e.kind {
-                    EventKind::Created => r.created += 1,
-                    EventKind::Updated => r.updated += 1,
-                    EventKind::Deleted => r.deleted += 1,
-                }
-            }
-            Ok(r)
-        }
+        Ok(c) => Ok(ImportReport::new(true, c.outcomes, &locations)),
         Err(ServiceError::Rejected(problems)) => {
             Err(ImportFailure::Invalid(locate(&locations, problems)))
         }
         Err(e) => Err(ImportFailure::Service(e)),
+    }
+}
+
+/// What applying `parsed` would do, record by record, without writing:
+/// conflicting records are listed with both values; any other problem
+/// refuses, with files and lines.
+pub fn preview(service: &Service, parsed: Parsed) -> Result<ImportReport, Vec<ImportError>> {
+    let Parsed { changes, locations } = parsed;
+    match service.preview(changes) {
+        Ok(outcomes) => Ok(ImportReport::new(false, outcomes, &locations)),
+        Err(p) => Err(locate(&locations, p)),
     }
 }
 

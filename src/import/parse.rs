@@ -119,7 +119,7 @@ pub fn parse(sources: Vec<Source<'_>>, limits: SizeLimits) -> Result<Parsed, Vec
             };
             match record {
                 Ok(r) => lists[raw.section as usize].push((
-                    Change::Put(Mode::Upsert, r),
+                    Change::Put(Mode::Merge, r),
                     Location {
                         file: file.clone(),
                         line: raw.line,
@@ -190,6 +190,19 @@ pub fn parse(sources: Vec<Source<'_>>, limits: SizeLimits) -> Result<Parsed, Vec
         Ok(parsed)
     } else {
         Err(errors)
+    }
+}
+
+impl Parsed {
+    /// Each record replaces the stored one as a whole instead of merging
+    /// into it: what the file leaves out is removed.
+    pub fn replacing(mut self) -> Self {
+        for c in &mut self.changes {
+            if let Change::Put(mode @ Mode::Merge, _) = c {
+                *mode = Mode::Upsert;
+            }
+        }
+        self
     }
 }
 

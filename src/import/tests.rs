@@ -90,8 +90,10 @@ async fn importing_twice_changes_nothing_and_export_round_trips() {
     let s = Service::open(dir.path()).unwrap();
     let r = import(&s, &f("x.json", GOOD), vec![]).await.unwrap();
     assert_eq!((r.created, r.records), (4, 4));
+    let commits = s.durability_counts().0;
     let again = import(&s, &f("x.json", GOOD), vec![]).await.unwrap();
-    assert_eq!((again.created, again.updated, again.unchanged()), (0, 0, 4));
+    assert_eq!((again.created, again.merged, again.unchanged), (0, 0, 4));
+    assert_eq!(s.durability_counts().0, commits, "nothing was written");
     let first = export(&s.graph());
     let dir2 = tempfile::tempdir().unwrap();
     let s2 = Service::open(dir2.path()).unwrap();

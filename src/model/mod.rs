@@ -5,6 +5,7 @@
 pub mod date;
 pub mod ids;
 pub mod kinds;
+pub mod merge;
 pub mod patch;
 pub mod record;
 pub mod size;
@@ -15,6 +16,7 @@ pub use ids::{slugify, ConflictId, IdError, NodeId, RelId};
 pub use kinds::{
     AttendanceMode, AttendanceRole, MembershipStatus, NameKind, NodeKind, Prop, RelKind,
 };
+pub use merge::{diff, merge, Clash, Diff};
 pub use patch::{version, Edit, NodePatch, RelationPatch};
 pub use record::{node_attrs, Alias, Citation, Conflict, FieldError, Node, Note, Relation};
 pub use size::{SizeLimits, SizeProblem};

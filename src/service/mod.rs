@@ -19,6 +19,7 @@
 //!   flush. A failed flush leaves the service read-only until restart.
 
 mod durability;
+mod outcome;
 mod plan;
 mod queue;
 mod sizes;
@@ -35,6 +36,8 @@ use crate::model::{
 };
 use crate::store::{Store, StoreError};
 
+pub use outcome::{Outcome, OutcomeKind};
+
 /// What a put does when the record exists (or does not).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -42,8 +45,13 @@ pub enum Mode {
     Create,
     /// Fails with `NotFound` if the id does not exist.
     Update,
-    /// Creates or replaces; an identical record is a no-op (import).
+    /// Creates or replaces as a whole; an identical record is a no-op
+    /// (import with replace).
     Upsert,
+    /// Creates, or merges into the record that exists: adds its aliases,
+    /// citations, notes and unset fields; a field given another value
+    /// refuses the write with `Conflict` (import, by default).
+    Merge,
 }
 
 /// A record to put.
@@ -159,6 +167,8 @@ pub struct Event {
 pub struct Committed {
     pub graph: Arc<Graph>,
     pub events: Vec<Event>,
+    /// What each import put did ([`Mode::Merge`], [`Mode::Upsert`]), in change order.
+    pub outcomes: Vec<Outcome>,
 }
 
 /// What the writer works from: the latest commit and the spares.
@@ -316,14 +326,18 @@ impl Service {
                 .map_err(|e| ServiceError::Internal(e.to_string()))?
                 .map_err(ServiceError::Rejected)?
         };
-        let (events, seq) = queue::commit(&self.inner, changes, meta).await?;
+        let (events, outcomes, seq) = queue::commit(&self.inner, changes, meta).await?;
         self.inner.durable.wait(seq).await?;
         for e in &events {
             let _ = self.inner.events.send(e.clone());
         }
         // Published before the writer is woken: it includes this write.
         let graph = self.graph();
-        Ok(Committed { graph, events })
+        Ok(Committed {
+            graph,
+            events,
+            outcomes,
+        })
     }
 
     /// (commits, flushes) so far: group commit makes flushes ≤ commits.
@@ -345,6 +359,15 @@ impl Service {
         sizes::check(&self.inner.sizes, &changes)?;
         let base = self.graph();
         plan::plan(&base, base.as_ref().clone(), changes, &self.inner.sizes).map(|_| ())
+    }
+
+    /// What `changes` would do, record by record, without applying them: a
+    /// conflicting field is an outcome here, not a refusal. Any other
+    /// problem refuses, as the write would.
+    pub fn preview(&self, changes: Vec<Change>) -> Result<Vec<Outcome>, Vec<Problem>> {
+        sizes::check(&self.inner.sizes, &changes)?;
+        let base = self.graph();
+        plan::preview(&base, base.as_ref().clone(), changes, &self.inner.sizes)
     }
 
     /// Flushes everything and stops the flusher, each within the flush
@@ -401,7 +424,7 @@ impl Inner {
         &self,
         changes: Vec<Change>,
         meta: Vec<(&'static str, Vec<u8>)>,
-    ) -> Result<(Vec<Event>, u64), ServiceError> {
+    ) -> Result<queue::Done, ServiceError> {
         if self.durable.failed().is_some() {
             return Err(self.durable.read_only());
         }
@@ -412,11 +435,12 @@ impl Inner {
         let plan =
             plan::plan(&w.head, work, changes, &self.sizes).map_err(ServiceError::Rejected)?;
         if plan.ops.is_empty() && meta.is_empty() {
+            let outcomes = plan.outcomes;
             let evicted = w.spares.unchanged(w.seq, plan.next);
             let seq = w.seq;
             drop(guard);
             drop(evicted); // outside the lock: dropping a graph takes time
-            return Ok((Vec::new(), seq));
+            return Ok((Vec::new(), outcomes, seq));
         }
         if let Err(e) = self.store.apply(&plan.ops, &meta) {
             if let StoreError::Sled(sled::Error::Io(io)) = &e {
@@ -434,7 +458,7 @@ impl Inner {
         self.durable.committed(seq, next);
         drop(guard);
         drop(evicted);
-        Ok((plan.events, seq))
+        Ok((plan.events, plan.outcomes, seq))
     }
 }
 

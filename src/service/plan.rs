@@ -1,7 +1,7 @@
 //! Turning a list of changes into the next graph, the store operations and the
 //! change events — or into every problem found, with nothing applied.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use petgraph::Direction;
@@ -13,6 +13,7 @@ use crate::model::{
 };
 use crate::store::Op;
 
+use super::outcome::{settle, Outcome, OutcomeKind, Validate};
 use super::{Change, Code, Event, EventKind, Mode, Problem, Record};
 
 /// What a successful plan produces.
@@ -20,6 +21,7 @@ pub struct Plan {
     pub next: Graph,
     pub ops: Vec<Op>,
     pub events: Vec<Event>,
+    pub outcomes: Vec<Outcome>,
 }
 
 #[derive(Default)]
@@ -37,6 +39,11 @@ struct Planner<'a> {
     next: Graph,
     touched: Touched,
     problems: Vec<Problem>,
+    outcomes: Vec<Outcome>,
+    /// Each record an import merged into, as the import gave it: its
+    /// references are checked as the file states them, so a problem names
+    /// the file's field (`citations[0]`), not the merged record's.
+    given: HashMap<String, Record>,
     at: usize,
 }
 
@@ -84,6 +91,28 @@ impl Planner<'_> {
         }
     }
 
+    /// The record an import put writes (the given one, or it merged into
+    /// the stored one), noting the outcome; `None` when it conflicts. A
+    /// merged record is checked again, as a whole.
+    fn settle<T>(&mut self, mode: Mode, id: &str, existing: Option<&T>, given: T) -> Option<T>
+    where
+        T: serde::Serialize + serde::de::DeserializeOwned + PartialEq + Validate + Clone,
+        Record: From<T>,
+    {
+        let copy = (mode == Mode::Merge && existing.is_some()).then(|| given.clone());
+        let (record, outcome) = settle(self.at, id, mode, existing, given);
+        let merged = outcome.as_ref().map(|o| o.kind) == Some(OutcomeKind::Merged);
+        if let Some(copy) = copy.filter(|_| merged) {
+            self.given.insert(id.to_owned(), copy.into());
+        }
+        self.outcomes.extend(outcome);
+        let record = record?;
+        if merged && !(self.field_errors(id, record.validate()) && self.within_sizes(id, &record)) {
+            return None;
+        }
+        Some(record)
+    }
+
     fn put_node(&mut self, mode: Mode, n: Node) {
         let id = n.id.to_string();
         let errs = n.validate();
@@ -91,6 +120,9 @@ impl Planner<'_> {
         if !self.field_errors(&id, errs) || !self.mode_allows(mode, &id, existing.is_some()) {
             return;
         }
+        let Some(n) = self.settle(mode, &id, existing.as_deref(), n) else {
+            return;
+        };
         if existing.as_deref() != Some(&n) {
             self.touched.nodes.insert(n.id.clone(), self.at);
             self.next.put_node(Arc::new(n));
@@ -104,6 +136,9 @@ impl Planner<'_> {
         if !self.field_errors(&id, errs) || !self.mode_allows(mode, &id, existing.is_some()) {
             return;
         }
+        let Some(r) = self.settle(mode, &id, existing.as_deref(), r) else {
+            return;
+        };
         let mut ok = true;
         for (field, end) in [("from", &r.from), ("to", &r.to)] {
             if self.next.node(end.as_str()).is_none() {
@@ -129,6 +164,9 @@ impl Planner<'_> {
         if !self.field_errors(&id, errs) || !self.mode_allows(mode, &id, existing.is_some()) {
             return;
         }
+        let Some(c) = self.settle(mode, &id, existing.as_deref(), c) else {
+            return;
+        };
         if existing.as_deref() != Some(&c) {
             self.touched.conflicts.insert(c.id.clone(), self.at);
             self.next.put_conflict(Arc::new(c));
@@ -283,8 +321,13 @@ impl Planner<'_> {
     /// the right kind in the final graph.
     fn check_references(&mut self) {
         let mut found = Vec::new();
+        let given = &self.given;
         for (id, at) in &self.touched.nodes {
             if let Some(n) = self.next.node(id.as_str()) {
+                let n: &Node = match given.get(id.as_str()) {
+                    Some(Record::Node(g)) => g,
+                    _ => n,
+                };
                 for (field, c) in n.all_citations() {
                     if self.next.node(c.source.as_str()).is_none() {
                         found.push((
@@ -299,6 +342,10 @@ impl Planner<'_> {
         }
         for (id, at) in &self.touched.rels {
             if let Some(r) = self.next.relation(id.as_str()) {
+                let r: &Relation = match given.get(id.as_str()) {
+                    Some(Record::Relation(g)) => g,
+                    _ => r,
+                };
                 for (field, target) in r.node_refs() {
                     if self.next.node(target.as_str()).is_none() {
                         found.push((*at, id.to_string(), field, target.to_string()));
@@ -308,6 +355,10 @@ impl Planner<'_> {
         }
         for (id, at) in &self.touched.conflicts {
             if let Some(c) = self.next.conflict(id.as_str()) {
+                let c: &Conflict = match given.get(id.as_str()) {
+                    Some(Record::Conflict(g)) => g,
+                    _ => c,
+                };
                 for (i, claim) in c.claims.iter().enumerate() {
                     if self.next.relation(claim.as_str()).is_none() {
                         found.push((
@@ -396,7 +447,12 @@ impl Planner<'_> {
                 });
             }
         }
-        Ok(Plan { next, ops, events })
+        Ok(Plan {
+            next,
+            ops,
+            events,
+            outcomes: self.outcomes,
+        })
     }
 }
 
@@ -409,19 +465,50 @@ fn quoted<T: std::fmt::Display>(ids: &[T]) -> String {
 
 /// Plans `changes` against `base`, applying them to `work` (a private copy of
 /// `base`, given up on failure). Every change is checked, so the caller gets
-/// every problem at once; the plan is all or nothing.
+/// every problem at once; the plan is all or nothing. A put that conflicts
+/// with the stored record ([`Mode::Merge`]) is a problem.
 pub fn plan(
     base: &Graph,
     work: Graph,
     changes: Vec<Change>,
     sizes: &SizeLimits,
 ) -> Result<Plan, Vec<Problem>> {
+    let mut p = run(base, work, changes, sizes);
+    let clashes: Vec<Problem> = p.outcomes.iter().flat_map(Outcome::problems).collect();
+    p.problems.extend(clashes);
+    p.finish()
+}
+
+/// What [`plan`] would do to each record put; a put that conflicts is an
+/// outcome here, not a problem.
+pub fn preview(
+    base: &Graph,
+    work: Graph,
+    changes: Vec<Change>,
+    sizes: &SizeLimits,
+) -> Result<Vec<Outcome>, Vec<Problem>> {
+    let p = run(base, work, changes, sizes);
+    if p.problems.is_empty() {
+        Ok(p.outcomes)
+    } else {
+        Err(p.problems)
+    }
+}
+
+fn run<'a>(
+    base: &'a Graph,
+    work: Graph,
+    changes: Vec<Change>,
+    sizes: &'a SizeLimits,
+) -> Planner<'a> {
     let mut p = Planner {
         base,
         sizes,
         next: work,
         touched: Touched::default(),
         problems: Vec::new(),
+        outcomes: Vec::new(),
+        given: HashMap::new(),
         at: 0,
     };
     for (i, change) in changes.into_iter().enumerate() {
@@ -451,5 +538,5 @@ pub fn plan(
         }
     }
     p.check_references();
-    p.finish()
+    p
 }

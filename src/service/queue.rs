@@ -12,10 +12,12 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::oneshot;
 
-use super::{Change, Event, Inner, ServiceError};
+use super::{Change, Event, Inner, Outcome, ServiceError};
 
 pub type Meta = Vec<(&'static str, Vec<u8>)>;
-type Reply = Result<(Vec<Event>, u64), ServiceError>;
+/// A commit's events and outcomes, and its number.
+pub type Done = (Vec<Event>, Vec<Outcome>, u64);
+type Reply = Result<Done, ServiceError>;
 
 struct Job {
     changes: Vec<Change>,
@@ -42,7 +44,7 @@ impl Queue {
     }
 }
 
-/// Queues a write and waits for its commit: its events and commit number.
+/// Queues a write and waits for its commit: its events, outcomes and number.
 pub async fn commit(inner: &Arc<Inner>, changes: Vec<Change>, meta: Meta) -> Reply {
     let (reply, done) = oneshot::channel();
     let start = {

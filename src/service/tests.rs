@@ -297,3 +297,51 @@ async fn a_slow_open_does_not_stall_the_other_tasks_of_the_runtime() {
     .await;
     assert!(n >= 10, "the ticker ran {n} times in a 500 ms open");
 }
+
+fn merge(r: Record) -> Change {
+    Change::Put(Mode::Merge, r)
+}
+
+#[tokio::test]
+async fn a_restated_relation_gains_citations_and_keeps_its_properties() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Service::open(dir.path()).unwrap();
+    let mut stored = rel("rel:a", RelKind::Attended, "person:a", "meeting:m");
+    stored.role = Some(crate::model::AttendanceRole::Chair);
+    let mut changes = base();
+    changes.push(put(node("source:t")));
+    changes.push(Change::Put(Mode::Upsert, Record::Relation(stored)));
+    s.write(changes).await.unwrap();
+    let mut given = rel("rel:a", RelKind::Attended, "person:a", "meeting:m");
+    given.citations.push(Citation {
+        source: nid("source:t"),
+        locator: Some("¶2".into()),
+    });
+    let c = s.write(vec![merge(Record::Relation(given))]).await.unwrap();
+    assert_eq!(c.outcomes[0].kind, OutcomeKind::Merged);
+    assert_eq!(c.outcomes[0].diff.added, ["citations: source:t ¶2"]);
+    let r = c.graph.relation("rel:a").unwrap().clone();
+    assert_eq!(r.role, Some(crate::model::AttendanceRole::Chair));
+    assert_eq!(r.citations.len(), 1);
+}
+
+#[tokio::test]
+async fn a_merge_whose_result_breaks_a_rule_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Service::open(dir.path()).unwrap();
+    let mut m = node("meeting:m");
+    m.start = Some(crate::model::PartialDate::year(2022));
+    s.write(vec![put(node("source:s")), put(m)]).await.unwrap();
+    let mut given = node("meeting:m");
+    given.end = Some(crate::model::PartialDate::year(2019));
+    let err = s
+        .write(vec![merge(Record::Node(given))])
+        .await
+        .err()
+        .unwrap();
+    let ServiceError::Rejected(problems) = err else {
+        panic!("{err}")
+    };
+    assert_eq!(problems[0].field.as_deref(), Some("end"), "{problems:?}");
+    assert!(s.graph().node("meeting:m").unwrap().end.is_none());
+}

@@ -6,9 +6,7 @@ use std::sync::Arc;
 
 use async_graphql::{Context, MergedObject, Object, Result, SimpleObject, ID};
 
-use crate::api::leaves::errors::{
-    coded, import_error, invalid, not_found, service_error, ErrorCode,
-};
+use crate::api::leaves::errors::{invalid, not_found, service_error};
 use crate::api::leaves::inputs::{
     conflict_id, node_id, rel_id, ConflictInput, NodeInput, NodePatch, RelationInput, RelationPatch,
 };
@@ -18,12 +16,8 @@ use crate::api::objects::nodes::{
 };
 use crate::api::objects::relations::{Conflict, RelRef, Relation};
 use crate::graph::Graph;
-use crate::import;
 use crate::model::{self, NodeId, RelId};
 use crate::service::{Change, Committed, Mode, Record};
-
-/// The longest `name` the `import` mutation takes for its document, in bytes.
-const MAX_IMPORT_NAME: usize = 256;
 
 /// What a delete removed: the record asked for and, with cascade, the rest.
 #[derive(SimpleObject)]
@@ -31,15 +25,6 @@ pub struct Deleted {
     pub id: ID,
     /// Every record removed, the one asked for included.
     pub removed: Vec<ID>,
-}
-
-/// What an import changed.
-#[derive(SimpleObject)]
-pub struct ImportResult {
-    pub records: usize,
-    pub created: usize,
-    pub updated: usize,
-    pub unchanged: usize,
 }
 
 async fn write(ctx: &Context<'_>, changes: Vec<Change>) -> Result<Committed> {
@@ -70,10 +55,20 @@ fn check_kind(id: &NodeId, want: model::NodeKind) -> Result<()> {
     Ok(())
 }
 
+/// The node as the write left it. The snapshot a write returns may already
+/// hold later writes, so a delete that came right after is NOT_FOUND.
 fn node_after<T: Typed>(g: &Arc<Graph>, id: &NodeId) -> Result<T> {
     NodeRef::get(g, id.as_str())
         .map(T::from)
-        .ok_or_else(|| coded(ErrorCode::Internal, "the written node is missing", None))
+        .ok_or_else(|| not_found(id.as_str()))
+}
+
+/// The relation as the write left it (see [`node_after`]).
+fn relation_after(g: &Arc<Graph>, id: &RelId) -> Result<Relation> {
+    let rel = g
+        .relation(id.as_str())
+        .ok_or_else(|| not_found(id.as_str()))?;
+    Ok(Relation(RelRef::new(g, rel)))
 }
 
 async fn create<T: Typed>(ctx: &Context<'_>, input: NodeInput) -> Result<T> {
@@ -290,11 +285,7 @@ impl GraphMutations {
         };
         let id = r.id.clone();
         let c = write(ctx, vec![Change::Put(Mode::Create, Record::Relation(r))]).await?;
-        let rel = c
-            .graph
-            .relation(id.as_str())
-            .ok_or_else(|| not_found(id.as_str()))?;
-        Ok(Relation(RelRef::new(&c.graph, rel)))
+        relation_after(&c.graph, &id)
     }
 
     /// Changes the given properties of a relation, as it is when the write
@@ -314,11 +305,7 @@ impl GraphMutations {
             patch,
         };
         let c = write(ctx, guarded(rid.as_str(), expected_version, change)).await?;
-        let rel = c
-            .graph
-            .relation(rid.as_str())
-            .ok_or_else(|| not_found(rid.as_str()))?;
-        Ok(Relation(RelRef::new(&c.graph, rel)))
+        relation_after(&c.graph, &rid)
     }
 
     /// Deletes a relation; INTEGRITY if a conflict names it, unless `cascade`.
@@ -357,43 +344,13 @@ impl GraphMutations {
         let c = write(ctx, vec![Change::DeleteConflict(cid)]).await?;
         Ok(deleted(&id, c))
     }
-
-    /// Imports a document in the import format (`graph-schema/import-format.md`):
-    /// all of it or nothing; errors give line and field.
-    async fn import(
-        &self,
-        ctx: &Context<'_>,
-        document: String,
-        #[graphql(default_with = "String::from(\"request\")")] name: String,
-    ) -> Result<ImportResult> {
-        // The name is repeated in every problem reported: keep it short.
-        if name.len() > MAX_IMPORT_NAME {
-            return Err(invalid(
-                "name",
-                format!("is {} bytes; at most {MAX_IMPORT_NAME}", name.len()),
-            ));
-        }
-        let service = crate::api::service(ctx);
-        let r = import::apply(
-            service,
-            crate::api::heavy::parse_import(service, name, document).await?,
-            Vec::new(),
-        )
-        .await
-        .map_err(import_error)?;
-        Ok(ImportResult {
-            records: r.records,
-            created: r.created,
-            updated: r.updated,
-            unchanged: r.unchanged(),
-        })
-    }
 }
 
 /// The mutation root.
 #[derive(MergedObject, Default)]
 pub struct MutationRoot(
     GraphMutations,
+    super::import::ImportMutations,
     PersonMutations,
     StateMutations,
     OrganizationMutations,
