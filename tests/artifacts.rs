@@ -114,6 +114,23 @@ fn validates_every_file_in(dir: &str) -> usize {
 }
 
 #[test]
+fn the_kazakh_prosecutors_general_report_fixtures_validate_against_the_json_schema() {
+    let v = validator();
+    for name in [
+        "kz-prosecutors-general.json",
+        "kz-prosecutors-general-tenures.json",
+    ] {
+        let path = root().join("tests/fixtures/reports").join(name);
+        let doc = json(&path);
+        let errors: Vec<String> = v
+            .iter_errors(&doc)
+            .map(|e| format!("{} at {}", e, e.instance_path))
+            .collect();
+        assert!(errors.is_empty(), "{}: {errors:#?}", path.display());
+    }
+}
+
+#[test]
 fn the_fixture_import_file_validates_against_the_json_schema() {
     let doc = json(&root().join("tests/fixtures/store-v1.json"));
     let errors: Vec<String> = validator()

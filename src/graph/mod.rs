@@ -9,6 +9,8 @@
 //! Petgraph indices stay inside this module; callers use stable ids.
 
 pub mod centrality;
+pub mod dating;
+pub mod evidence;
 pub mod membership;
 pub mod met;
 pub mod paths;

@@ -39,6 +39,46 @@ pub fn covers(
     })
 }
 
+/// Whether a tenure covers date `d`, reading its vague dates too: a date it
+/// was `seen` on, `start_by`, `end_after` and `end_before` narrow where its
+/// unknown start and end may fall. `None`: it cannot.
+pub fn tenure_covers(t: &Relation, d: &PartialDate) -> Option<Certainty> {
+    let start_earliest = t.start.map(|s| s.earliest());
+    let start_latest = t
+        .start
+        .iter()
+        .chain(t.start_by.iter())
+        .chain(t.seen.iter())
+        .chain(t.end_after.iter())
+        .map(|x| x.latest())
+        .min();
+    let end_earliest = t
+        .end
+        .iter()
+        .chain(t.seen.iter())
+        .map(|x| x.earliest())
+        .chain(t.end_after.map(|x| x.latest()))
+        .max();
+    let end_latest = t
+        .end
+        .map(|e| e.latest())
+        .into_iter()
+        .chain(t.end_before.map(|b| b.earliest()))
+        .min();
+    let possible = start_earliest.is_none_or(|s| s <= d.latest())
+        && end_latest.is_none_or(|e| e >= d.earliest());
+    if !possible {
+        return None;
+    }
+    let certain = start_latest.is_some_and(|s| s <= d.earliest())
+        && end_earliest.is_some_and(|e| e >= d.latest());
+    Some(if certain {
+        Certainty::Certain
+    } else {
+        Certainty::Possible
+    })
+}
+
 /// A person holding an office on a date: from a tenure, from evidence (an
 /// attendance or signature in that capacity at a dated event), or both.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,7 +112,7 @@ pub struct TenureIssue {
 
 /// The dates of the event a capacity was exercised at: a signature's own
 /// date, else its document's; an attendance's meeting.
-fn event_span(g: &Graph, r: &Relation) -> Option<(PartialDate, PartialDate)> {
+pub(super) fn event_span(g: &Graph, r: &Relation) -> Option<(PartialDate, PartialDate)> {
     let (start, end) = match r.kind {
         RelKind::Signed => {
             let d = r
@@ -132,7 +172,7 @@ impl Graph {
     ) -> Vec<Holding> {
         let mut found = BTreeMap::new();
         for t in tenures {
-            if let Some(c) = covers(t.start, t.end, d) {
+            if let Some(c) = tenure_covers(t, d) {
                 merge(
                     &mut found,
                     Holding {
@@ -191,18 +231,15 @@ impl Graph {
         self.holdings(tenures.into_iter().map(|r| &**r).collect(), evidence, d)
     }
 
-    /// An office's tenures in order of start (unknown starts last).
+    /// An office's tenures in the order every dated piece of evidence gives
+    /// (see [`Graph::holder_chain`]): recorded starts and ends, and
+    /// attendances and signatures in that capacity; undated ones last.
     pub fn succession(&self, office: &str) -> Vec<&Relation> {
-        let mut v: Vec<&Relation> = self
-            .relations(office, Direction::Incoming, Some(RelKind::Holds))
+        self.holder_chain(office)
             .into_iter()
-            .map(|r| &**r)
-            .collect();
-        v.sort_by(|a, b| {
-            let key = |r: &Relation| (r.start.is_none(), r.start, r.end.is_none(), r.end);
-            key(a).cmp(&key(b)).then(a.id.cmp(&b.id))
-        });
-        v
+            .filter_map(|h| h.tenure)
+            .filter_map(|t| self.relation(t.as_str()).map(|r| &**r))
+            .collect()
     }
 
     /// Overlaps, gaps and unknown ends between consecutive tenures of `office`.
@@ -255,7 +292,7 @@ impl Graph {
         let held = self
             .relations(att.from.as_str(), Direction::Outgoing, Some(RelKind::Holds))
             .into_iter()
-            .filter_map(|t| covers(t.start, t.end, &d).map(|c| (c, t.to.clone())))
+            .filter_map(|t| tenure_covers(t, &d).map(|c| (c, t.to.clone())))
             .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)))?;
         Some((held.1, Some(held.0)))
     }
@@ -306,6 +343,28 @@ mod tests {
             None
         );
         assert_eq!(covers(None, None, &d("2023")), Some(Certainty::Possible));
+    }
+
+    #[test]
+    fn vague_tenure_dates_narrow_where_an_unknown_start_and_end_may_fall() {
+        let mut t = Relation::new(
+            RelId::parse("rel:t").unwrap(),
+            RelKind::Holds,
+            NodeId::parse("person:p").unwrap(),
+            NodeId::parse("office:o").unwrap(),
+        );
+        assert_eq!(tenure_covers(&t, &d("2020")), Some(Certainty::Possible));
+        t.start_by = Some(d("2019"));
+        t.seen = vec![d("2021-03-01")];
+        assert_eq!(tenure_covers(&t, &d("2020")), Some(Certainty::Certain));
+        assert_eq!(tenure_covers(&t, &d("2021-06")), Some(Certainty::Possible));
+        t.end_before = Some(d("2022"));
+        assert_eq!(tenure_covers(&t, &d("2022-02")), None);
+        t.end_after = Some(d("2021-06"));
+        assert_eq!(
+            tenure_covers(&t, &d("2021-06-15")),
+            Some(Certainty::Certain)
+        );
     }
 
     #[test]

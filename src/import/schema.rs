@@ -253,7 +253,10 @@ fn node() -> Value {
 /// The schema of a relation property's value.
 fn prop_schema(p: Prop) -> Value {
     match p {
-        Prop::Start | Prop::End | Prop::Date => def("date"),
+        Prop::Start | Prop::End | Prop::Date | Prop::StartBy | Prop::EndAfter | Prop::EndBefore => {
+            def("date")
+        }
+        Prop::Seen => json!({ "type": "array", "items": def("date") }),
         Prop::Acting => json!({ "type": "boolean" }),
         Prop::Status => json!({ "enum": names(&MembershipStatus::ALL, MembershipStatus::name) }),
         Prop::Mode => json!({ "enum": names(&AttendanceMode::ALL, AttendanceMode::name) }),

@@ -172,7 +172,7 @@ impl NodeKind {
 
 relation_kinds! {
     /// The person holds (or held) the office.
-    Holds = "holds": [Person] -> [Office] props [Start, End, Acting],
+    Holds = "holds": [Person] -> [Office] props [Start, End, Acting, Seen, StartBy, EndAfter, EndBefore],
     /// The office is a post of that body.
     BelongsTo = "belongs_to": [Office] -> [Organization] props [],
     /// The office acts for or in that state.
@@ -233,6 +233,14 @@ kinds! {
         Summary = "summary",
         Head = "head",
         HeadCount = "head_count",
+        /// Dates on which a source reports the person in the office.
+        Seen = "seen",
+        /// The person held the office by this date.
+        StartBy = "start_by",
+        /// The person still held the office through this date.
+        EndAfter = "end_after",
+        /// The person no longer held the office when this date began.
+        EndBefore = "end_before",
     }
 }
 
@@ -263,7 +271,11 @@ pub fn prop_target_kinds(p: Prop) -> &'static [NodeKind] {
         | Prop::Date
         | Prop::Ordinal
         | Prop::Summary
-        | Prop::HeadCount => &[],
+        | Prop::HeadCount
+        | Prop::Seen
+        | Prop::StartBy
+        | Prop::EndAfter
+        | Prop::EndBefore => &[],
     }
 }
 

@@ -116,6 +116,10 @@ pub struct RelationPatch {
     pub summary: Edit<String>,
     pub head: Edit<NodeId>,
     pub head_count: Edit<u32>,
+    pub seen: Edit<Vec<PartialDate>>,
+    pub start_by: Edit<PartialDate>,
+    pub end_after: Edit<PartialDate>,
+    pub end_before: Edit<PartialDate>,
     pub note: Edit<String>,
     pub citations: Edit<Vec<Citation>>,
 }
@@ -137,6 +141,10 @@ impl RelationPatch {
         self.summary.apply(&mut r.summary);
         self.head.apply(&mut r.head);
         self.head_count.apply(&mut r.head_count);
+        self.seen.apply_list(&mut r.seen);
+        self.start_by.apply(&mut r.start_by);
+        self.end_after.apply(&mut r.end_after);
+        self.end_before.apply(&mut r.end_before);
         self.note.apply(&mut r.note);
         self.citations.apply_list(&mut r.citations);
     }

@@ -301,6 +301,10 @@ impl Relation {
         add(self.summary.is_some(), Prop::Summary);
         add(self.head.is_some(), Prop::Head);
         add(self.head_count.is_some(), Prop::HeadCount);
+        add(!self.seen.is_empty(), Prop::Seen);
+        add(self.start_by.is_some(), Prop::StartBy);
+        add(self.end_after.is_some(), Prop::EndAfter);
+        add(self.end_before.is_some(), Prop::EndBefore);
         v
     }
 
@@ -367,6 +371,19 @@ pub struct Relation {
     /// How many people a delegation had, when a source says.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub head_count: Option<u32>,
+    /// Dates on which the person is reported to hold the office: points of
+    /// evidence, not a start or an end.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub seen: Vec<PartialDate>,
+    /// Held the office by this date: the start is at the latest its last day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_by: Option<PartialDate>,
+    /// Still held the office through this date: the end came after it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_after: Option<PartialDate>,
+    /// No longer held the office when this date began: the end came before it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_before: Option<PartialDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -395,6 +412,10 @@ impl Relation {
             summary: None,
             head: None,
             head_count: None,
+            seen: Vec::new(),
+            start_by: None,
+            end_after: None,
+            end_before: None,
             note: None,
             citations: Vec::new(),
         }
@@ -487,6 +508,7 @@ impl Relation {
                 format!("must be {FIRST_ORDINAL} or more: the first meeting of a series is number {FIRST_ORDINAL}"),
             ));
         }
+        errs.extend(vague_date_errors(self));
         if self.from == self.to {
             errs.push(FieldError::new(
                 "to",
@@ -506,6 +528,55 @@ impl Relation {
         );
         errs
     }
+}
+
+/// Vague tenure dates that cannot all hold: an end bounded after a date that
+/// is not before its upper bound, a date seen outside the recorded tenure.
+fn vague_date_errors(r: &Relation) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    let lower = r.end_after.map(|d| ("end_after", d));
+    let upper = r
+        .end_before
+        .map(|d| ("end_before", d))
+        .into_iter()
+        .chain(r.end.map(|d| ("end", d)));
+    for (uf, u) in upper {
+        if let Some((lf, l)) = lower {
+            if u.latest() < l.latest() {
+                errs.push(FieldError::new(
+                    uf,
+                    format!("`{uf}` ({u}) is before `{lf}` ({l}): the end cannot be both"),
+                ));
+            }
+        }
+    }
+    if let (Some(b), Some(e)) = (r.end_before, r.end) {
+        if e.earliest() > b.earliest() {
+            errs.push(FieldError::new(
+                "end",
+                format!("`end` ({e}) is after `end_before` ({b})"),
+            ));
+        }
+    }
+    if let (Some(by), Some(s)) = (r.start_by, r.start) {
+        if s.earliest() > by.latest() {
+            errs.push(FieldError::new(
+                "start",
+                format!("`start` ({s}) is after `start_by` ({by})"),
+            ));
+        }
+    }
+    for (i, d) in r.seen.iter().enumerate() {
+        let before = r.start.is_some_and(|s| d.latest() < s.earliest());
+        let after = r.end.is_some_and(|e| d.earliest() > e.latest());
+        if before || after {
+            errs.push(FieldError::new(
+                format!("seen[{i}]"),
+                format!("{d} is outside the recorded tenure"),
+            ));
+        }
+    }
+    errs
 }
 
 /// A recorded disagreement: two or more relations, each from its own source, that
@@ -590,6 +661,7 @@ mod tests {
             .map(|k| format!("{}:x", k.prefix()));
         let samples = [
             serde_json::json!("2020-01-02"),
+            serde_json::json!(["2020-01-02"]),
             serde_json::json!(true),
             serde_json::json!(2),
         ]
@@ -663,6 +735,16 @@ mod tests {
     }
 
     #[test]
+    fn an_end_after_a_date_later_than_the_date_it_came_before_is_refused() {
+        let mut r = rel(RelKind::Holds, "person:a", "office:o");
+        r.end_after = Some(PartialDate::parse("2017").unwrap());
+        r.end_before = Some(PartialDate::parse("2016-11-30").unwrap());
+        assert_eq!(r.validate()[0].field, "end_before");
+        r.end_after = Some(PartialDate::parse("2015-08-27").unwrap());
+        assert!(r.validate().is_empty());
+    }
+
+    #[test]
     fn codes_and_tags_are_checked_as_the_json_schema_checks_them() {
         let mut n = Node::new(id("state:kz"), "Kazakhstan");
         n.code = Some("kz".into());
@@ -676,6 +758,26 @@ mod tests {
         let fields: Vec<_> = n.validate().into_iter().map(|e| e.field).collect();
         assert_eq!(fields, ["aliases[0].lang", "aliases[0].script", "code"]);
         assert!(is_language_tag("zh-Hans") && is_script_code("Latn") && is_state_code("KZ"));
+    }
+
+    #[test]
+    fn a_date_seen_outside_the_recorded_tenure_is_refused() {
+        let mut r = rel(RelKind::Holds, "person:a", "office:o");
+        r.start = Some(PartialDate::parse("2019").unwrap());
+        r.seen = vec![
+            PartialDate::parse("2019-10-01").unwrap(),
+            PartialDate::parse("2018").unwrap(),
+        ];
+        let errs = r.validate();
+        assert_eq!(errs.len(), 1);
+        assert_eq!(errs[0].field, "seen[1]");
+    }
+
+    #[test]
+    fn vague_tenure_dates_belong_to_holds_only() {
+        let mut r = rel(RelKind::Attended, "person:a", "meeting:m");
+        r.end_before = Some(PartialDate::parse("2016").unwrap());
+        assert_eq!(r.validate()[0].field, "end_before");
     }
 
     #[test]

@@ -111,6 +111,14 @@ pub struct RelationInput {
     /// A meeting's number in its series: 1 or more.
     pub ordinal: Option<i32>,
     pub summary: Option<String>,
+    /// Dates on which the person is reported to hold the office (`holds`).
+    pub seen: Option<Vec<String>>,
+    /// Held the office by this date (`holds`).
+    pub start_by: Option<String>,
+    /// Still held the office through this date (`holds`).
+    pub end_after: Option<String>,
+    /// No longer held the office when this date began (`holds`).
+    pub end_before: Option<String>,
     pub note: Option<String>,
     pub citations: Option<Vec<CitationInput>>,
 }
@@ -135,6 +143,10 @@ pub struct RelationPatch {
     pub date: MaybeUndefined<String>,
     pub ordinal: MaybeUndefined<i32>,
     pub summary: MaybeUndefined<String>,
+    pub seen: MaybeUndefined<Vec<String>>,
+    pub start_by: MaybeUndefined<String>,
+    pub end_after: MaybeUndefined<String>,
+    pub end_before: MaybeUndefined<String>,
     pub note: MaybeUndefined<String>,
     pub citations: MaybeUndefined<Vec<CitationInput>>,
 }
@@ -279,6 +291,13 @@ fn edit_try<T, U>(v: MaybeUndefined<T>, f: impl FnOnce(T) -> Result<U>) -> Resul
     })
 }
 
+fn seen_dates(v: Vec<String>) -> Result<Vec<model::PartialDate>> {
+    v.iter()
+        .enumerate()
+        .map(|(i, s)| parse_date(&format!("seen[{i}]"), s))
+        .collect()
+}
+
 fn all_cites(c: Vec<CitationInput>) -> Result<Vec<model::Citation>> {
     cites("citations", Some(c))
 }
@@ -334,6 +353,10 @@ impl RelationInput {
         r.date = parse_opt_date("date", self.date)?;
         r.ordinal = ordinal(self.ordinal)?;
         r.summary = self.summary;
+        r.seen = seen_dates(self.seen.unwrap_or_default())?;
+        r.start_by = parse_opt_date("startBy", self.start_by)?;
+        r.end_after = parse_opt_date("endAfter", self.end_after)?;
+        r.end_before = parse_opt_date("endBefore", self.end_before)?;
         r.note = self.note;
         r.citations = cites("citations", self.citations)?;
         Ok(r)
@@ -363,6 +386,10 @@ impl RelationPatch {
             date: edit_try(self.date, |s| parse_date("date", &s))?,
             ordinal: edit_try(self.ordinal, |n| Ok(ordinal(Some(n))?.expect("some")))?,
             summary: edit(self.summary),
+            seen: edit_try(self.seen, seen_dates)?,
+            start_by: edit_try(self.start_by, |s| parse_date("startBy", &s))?,
+            end_after: edit_try(self.end_after, |s| parse_date("endAfter", &s))?,
+            end_before: edit_try(self.end_before, |s| parse_date("endBefore", &s))?,
             note: edit(self.note),
             citations: edit_try(self.citations, all_cites)?,
         })

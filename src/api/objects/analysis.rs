@@ -65,6 +65,16 @@ impl Holding {
     async fn certainty(&self) -> Certainty {
         self.h.certainty.into()
     }
+    /// When they held the office, as far as all the evidence says: the
+    /// start's and the end's bounds, each EXACT, BOUNDED, INFERRED or UNKNOWN.
+    async fn dates(&self) -> Option<crate::api::objects::holders::TenureDates> {
+        crate::api::objects::holders::dates_of(
+            &self.g,
+            self.h.office.as_str(),
+            &self.h.person,
+            self.h.tenure.as_ref(),
+        )
+    }
     /// Attendances and signatures in this capacity at events on that date.
     async fn evidence(&self) -> Vec<Relation> {
         self.h
@@ -79,43 +89,6 @@ impl Holding {
 pub fn holdings(g: &Arc<Graph>, hs: Vec<GHolding>) -> Vec<Holding> {
     hs.into_iter()
         .map(|h| Holding { g: g.clone(), h })
-        .collect()
-}
-
-/// One tenure in an office's succession.
-pub struct Succession {
-    pub g: Arc<Graph>,
-    pub prev: Option<Arc<model::Relation>>,
-    pub this: Arc<model::Relation>,
-    pub next: Option<Arc<model::Relation>>,
-}
-
-#[Object]
-impl Succession {
-    async fn tenure(&self) -> Tenure {
-        Tenure(RelRef::new(&self.g, &self.this))
-    }
-    async fn predecessor(&self) -> Option<Tenure> {
-        self.prev.as_ref().map(|r| Tenure(RelRef::new(&self.g, r)))
-    }
-    async fn successor(&self) -> Option<Tenure> {
-        self.next.as_ref().map(|r| Tenure(RelRef::new(&self.g, r)))
-    }
-}
-
-pub fn succession(g: &Arc<Graph>, office: &str) -> Vec<Succession> {
-    let order: Vec<Arc<model::Relation>> = g
-        .succession(office)
-        .into_iter()
-        .filter_map(|r| g.relation(r.id.as_str()).cloned())
-        .collect();
-    (0..order.len())
-        .map(|i| Succession {
-            g: g.clone(),
-            prev: i.checked_sub(1).map(|j| order[j].clone()),
-            this: order[i].clone(),
-            next: order.get(i + 1).cloned(),
-        })
         .collect()
 }
 
@@ -339,4 +312,8 @@ pub struct Centrality {
 pub struct DataChecks {
     /// Overlaps, gaps and unknown ends between consecutive tenures of every office.
     pub tenure_issues: Vec<TenureIssue>,
+    /// Where the dated evidence about an office's holders contradicts itself:
+    /// a holder seen outside their recorded tenure, two holders on one day, a
+    /// holder seen after their successor.
+    pub evidence_issues: Vec<crate::api::objects::holders::EvidenceIssue>,
 }

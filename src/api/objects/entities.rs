@@ -15,7 +15,7 @@ use crate::api::objects::nodes::{
     citations, node_obj, node_object, Alias, Citation, Document, Meeting, NodeObj, NodeRef, Note,
     Typed,
 };
-use crate::api::objects::relations::{Attendance, Chairing, Membership, RelRef, Relation, Tenure};
+use crate::api::objects::relations::{Attendance, Chairing, Membership, RelRef, Relation};
 use crate::api::objects::standing::memberships;
 use crate::model::{self, RelKind as RK};
 
@@ -235,13 +235,16 @@ node_object!(
     }
 });
 
-fn holders_of(n: &NodeRef, at: Option<String>) -> Result<Vec<Tenure>> {
+fn holders_of(
+    n: &NodeRef,
+    at: Option<String>,
+) -> Result<Vec<crate::api::objects::holders::Holder>> {
     let at = at.map(|a| parse_date("at", &a)).transpose()?;
-    Ok(n.rels(Dir::Incoming, Some(RK::Holds))
-        .into_iter()
-        .filter(|t| at.is_none_or(|d| crate::graph::time::covers(t.r.start, t.r.end, &d).is_some()))
-        .map(Tenure)
-        .collect())
+    Ok(crate::api::objects::holders::holders(
+        &n.g,
+        n.id(),
+        at.as_ref(),
+    ))
 }
 
 fn series_meetings(n: &NodeRef) -> Vec<Meeting> {
@@ -265,11 +268,15 @@ node_object!(
     async fn jurisdiction(&self) -> Option<State> {
         self.0.first(Dir::Outgoing, RK::Jurisdiction)
     }
-    /// Tenures of this office; with `at`, only those that may include that date
-    /// (a tenure with an unknown end is taken as still running). Paged; see
+    /// Holders of this office in the order every dated piece of evidence
+    /// gives (recorded tenure dates, vague ones such as `seen` and `endBefore`,
+    /// attendances and signatures in this capacity), each with that evidence
+    /// and `dates` saying how well their start and end are known; a person
+    /// seen in the capacity with no recorded tenure is a holder too. With
+    /// `at`, only those who may have held it on that date. Paged; see
     /// `holdersCount`.
     #[graphql(complexity = "list_cost(first, child_complexity)")]
-    async fn holders(&self, at: Option<String>, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Tenure>> {
+    async fn holders(&self, at: Option<String>, first: Option<i32>, offset: Option<i32>) -> Result<Vec<crate::api::objects::holders::Holder>> {
         slice(holders_of(&self.0, at)?, first, offset)
     }
     /// How many `holders` there are (on `at`, when given), whatever page is asked for.
@@ -283,11 +290,18 @@ node_object!(
         let d = parse_date("date", &date)?;
         Ok(crate::api::objects::analysis::holdings(&self.0.g, self.0.g.holders_at(self.0.id(), &d)))
     }
-    /// Tenures in order of start (unknown starts last) with predecessor and successor.
-    async fn succession(&self) -> Vec<crate::api::objects::analysis::Succession> {
-        crate::api::objects::analysis::succession(&self.0.g, self.0.id())
+    /// The holders in the order every dated piece of evidence gives (as
+    /// `holders`), each with predecessor, successor, `dates` and the evidence
+    /// that placed them; holders nothing dates come last.
+    async fn succession(&self) -> Vec<crate::api::objects::holders::Succession> {
+        crate::api::objects::holders::succession(&self.0.g, self.0.id())
     }
-    /// Overlaps, gaps and unknown ends between consecutive tenures.
+    /// Where the dated evidence about this office's holders contradicts itself.
+    async fn evidence_issues(&self) -> Vec<crate::api::objects::holders::EvidenceIssue> {
+        crate::api::objects::holders::evidence_issues(&self.0.g, self.0.g.evidence_issues(self.0.id()))
+    }
+    /// Overlaps, gaps and unknown ends between consecutive tenures, in
+    /// succession order.
     async fn tenure_issues(&self) -> Vec<crate::api::objects::analysis::TenureIssue> {
         crate::api::objects::analysis::tenure_issues(&self.0.g, self.0.g.tenure_issues(self.0.id()))
     }

@@ -6,6 +6,7 @@
 
 pub mod analysis;
 pub mod entities;
+pub mod holders;
 pub mod meeting;
 pub mod nodes;
 pub mod person;

@@ -132,6 +132,10 @@ relation_object!(
     async fn date(&self) -> Option<Date> { date(self.0.r.date) }
     async fn ordinal(&self) -> Option<u32> { self.0.r.ordinal }
     async fn summary(&self) -> Option<&str> { self.0.r.summary.as_deref() }
+    async fn seen(&self) -> Vec<Date> { self.0.r.seen.iter().map(|d| (*d).into()).collect() }
+    async fn start_by(&self) -> Option<Date> { date(self.0.r.start_by) }
+    async fn end_after(&self) -> Option<Date> { date(self.0.r.end_after) }
+    async fn end_before(&self) -> Option<Date> { date(self.0.r.end_before) }
 });
 
 relation_object!(
@@ -226,6 +230,15 @@ relation_object!(
     async fn start(&self) -> Option<Date> { date(self.0.r.start) }
     async fn end(&self) -> Option<Date> { date(self.0.r.end) }
     async fn acting(&self) -> bool { self.0.r.acting.unwrap_or(false) }
+    /// Dates on which a source reports them in the office: points of
+    /// evidence, not a start or an end.
+    async fn seen(&self) -> Vec<Date> { self.0.r.seen.iter().map(|d| (*d).into()).collect() }
+    /// They held the office by this date: the start is no later.
+    async fn start_by(&self) -> Option<Date> { date(self.0.r.start_by) }
+    /// They still held it through this date: the end came after.
+    async fn end_after(&self) -> Option<Date> { date(self.0.r.end_after) }
+    /// They no longer held it when this date began: the end came before.
+    async fn end_before(&self) -> Option<Date> { date(self.0.r.end_before) }
 });
 
 relation_object!(

@@ -209,9 +209,13 @@ impl AnalysisQuery {
     #[graphql(complexity = "WHOLE_GRAPH_COST + child_complexity")]
     async fn data_checks(&self, ctx: &Context<'_>) -> Result<DataChecks> {
         let g = crate::api::graph(ctx);
-        let issues = offload(g.clone(), |g| g.all_tenure_issues()).await?;
+        let (issues, evidence) = offload(g.clone(), |g| {
+            (g.all_tenure_issues(), g.all_evidence_issues())
+        })
+        .await?;
         Ok(DataChecks {
             tenure_issues: tenure_issues(&g, issues),
+            evidence_issues: crate::api::objects::holders::evidence_issues(&g, evidence),
         })
     }
 }

@@ -8,6 +8,7 @@ import { kinds } from '../kinds.js';
 import { EntityLink, ErrorBox, Loading, PAGE, PagedTable, Section, label } from '../ui.jsx';
 import { HEAD, Header, REL, RelProps, more, sources, usePage } from './common.jsx';
 import { MembersAt, PlaceInside } from './standing.jsx';
+import { OfficeHolders } from './office.jsx';
 
 const DIRS = [['out', 'OUTGOING'], ['in', 'INCOMING']];
 
@@ -71,6 +72,7 @@ export function NodePage({ id }) {
       </Header>
       {n.kind === 'PLACE' && <PlaceInside id={n.id} />}
       {n.kind === 'ORGANIZATION' && <MembersAt id={n.id} />}
+      {n.kind === 'OFFICE' && <OfficeHolders id={n.id} />}
       {shown.map((g) => (
         // Keyed by the count, so a live change to the group fetches it again.
         <RelationGroup key={`${g.key}:${g.count}`} id={n.id} {...g} />

@@ -5,7 +5,8 @@ import { CITE, gql } from '../api.js';
 import { DateRange, EntityLink, PAGE, PagedTable, Section, dateText, label } from '../ui.jsx';
 import { Capacity, HEAD, Header, N, more, rolesText, sources, speechColumns, usePage } from './common.jsx';
 
-const P_TENURE = `id office { ${N} jurisdiction { ${N} } } start { text earliest } end { text } acting note ${CITE}`;
+const P_TENURE = `id office { ${N} jurisdiction { ${N} } } start { text earliest } end { text } acting note
+      seen { text } startBy { text } endAfter { text } endBefore { text } ${CITE}`;
 const P_ATTENDANCE = `id mode roles capacityStatus note
       meeting { ${N} startDate { text earliest } endDate { text } }
       capacity { ${N} } onBehalfOf { ${N} } ${CITE}`;
@@ -35,9 +36,21 @@ const MET_WITH = `query MetWith($id: ID!, $after: String) {
 const TENURES = [
   ['Office', (t) => <><EntityLink node={t.office} />{t.acting && <span className="tag">acting</span>}</>],
   ['Jurisdiction', (t) => <EntityLink node={t.office?.jurisdiction} />],
-  ['Held', (t) => <DateRange start={t.start} end={t.end} />],
+  ['Held', (t) => <><DateRange start={t.start} end={t.end} /><Vague t={t} /></>],
   sources,
 ];
+/** A tenure's vague dates in words: seen on, held by, left between. */
+function Vague({ t }) {
+  const parts = [
+    t.seen?.length > 0 && `seen in office ${t.seen.map((d) => d.text).join(', ')}`,
+    t.startBy && `held it by ${t.startBy.text}`,
+    t.endAfter && t.endBefore && `left between ${t.endAfter.text} and ${t.endBefore.text}`,
+    t.endAfter && !t.endBefore && `still held it through ${t.endAfter.text}`,
+    !t.endAfter && t.endBefore && `had left by ${t.endBefore.text}`,
+  ].filter(Boolean);
+  return parts.length > 0 ? <div className="muted vague">{parts.join('; ')}</div> : null;
+}
+
 const ATTENDANCES = [
   ['Date', (a) => dateText(a.meeting?.startDate), 'nowrap'],
   ['Meeting', (a) => <EntityLink node={a.meeting} />],
