@@ -11,6 +11,7 @@ pub mod patch;
 pub mod record;
 pub mod size;
 pub mod tables;
+pub mod validate;
 pub mod words;
 
 pub use date::{DateError, Day, PartialDate, Precision};
@@ -21,8 +22,6 @@ pub use kinds::{
 };
 pub use merge::{diff, merge, Clash, Diff};
 pub use patch::{version, Edit, NodePatch, RelationPatch};
-pub use record::{
-    is_language_tag, is_script_code, is_state_code, node_attrs, Alias, Citation, Conflict,
-    FieldError, Node, Note, Relation, FIRST_ORDINAL,
-};
+pub use record::{node_attrs, Alias, Citation, Conflict, FieldError, Node, Note, Relation};
 pub use size::{SizeLimits, SizeProblem};
+pub use validate::{is_language_tag, is_script_code, is_state_code, FIRST_ORDINAL};
