@@ -74,7 +74,44 @@ fn place_meetings(n: &NodeRef, direct: Option<bool>) -> Vec<Meeting> {
     }
 }
 
-node_object!(
+/// `node_object!` for a body that takes part in meetings as such, a state or
+/// an organization: its own fields, then its delegations, chairmanships and
+/// meetings (the same fields on both).
+macro_rules! body_object {
+    ($hash:tt $object:tt $first:ident, $cost:tt, $(#[$doc:meta])* $ty:ident, $kind:ident, { $($extra:tt)* }) => {
+        node_object!($hash $object $first, $cost, $(#[$doc])* $ty, $kind, {
+            $($extra)*
+            /// This body's own delegations, no one named: the attendances whose
+            /// attendee it is, in relation id order. Paged; see `delegationsCount`.
+            #[graphql(complexity = $cost)]
+            async fn delegations(&self, $first: Option<i32>, offset: Option<i32>) -> Result<Vec<Attendance>> {
+                slice(self.0.rels(Dir::Outgoing, Some(RK::Attended)), $first, offset).map(|v| v.into_iter().map(Attendance).collect())
+            }
+            /// How many `delegations` there are, whatever page is asked for.
+            async fn delegations_count(&self) -> usize {
+                self.0.rels(Dir::Outgoing, Some(RK::Attended)).len()
+            }
+            /// Meetings whose (rotating) chairmanship this body held, cited.
+            async fn chairmanships(&self) -> Vec<Chairing> {
+                self.0.rels(Dir::Outgoing, Some(RK::Chaired)).into_iter().map(Chairing).collect()
+            }
+            /// Meetings this body took part in, in date order: hosted, organized
+            /// (itself or through their series), held on its territory (at any
+            /// place located in it, however deep), chaired, attended by its
+            /// delegation or on its behalf. Paged; see `meetingsCount`.
+            #[graphql(complexity = $cost)]
+            async fn meetings(&self, from: Option<String>, to: Option<String>, $first: Option<i32>, offset: Option<i32>) -> Result<Vec<Meeting>> {
+                slice(meetings_involving(&self.0, from, to)?, $first, offset)
+            }
+            /// How many `meetings` fall between `from` and `to`, whatever page is asked for.
+            async fn meetings_count(&self, from: Option<String>, to: Option<String>) -> Result<usize> {
+                Ok(meetings_involving(&self.0, from, to)?.len())
+            }
+        });
+    };
+}
+
+body_object!(
     #[Object] first, "list_cost(first, child_complexity)",
     /// A sovereign state.
     State, State, {
@@ -134,34 +171,9 @@ node_object!(
     async fn hosted_count(&self) -> usize {
         self.0.ends::<Meeting>(Dir::Incoming, RK::HostedBy).len()
     }
-    /// This body's own delegations, no one named: the attendances whose
-    /// attendee it is, in relation id order. Paged; see `delegationsCount`.
-    #[graphql(complexity = "list_cost(first, child_complexity)")]
-    async fn delegations(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Attendance>> {
-        slice(self.0.rels(Dir::Outgoing, Some(RK::Attended)), first, offset).map(|v| v.into_iter().map(Attendance).collect())
-    }
-    /// How many `delegations` there are, whatever page is asked for.
-    async fn delegations_count(&self) -> usize {
-        self.0.rels(Dir::Outgoing, Some(RK::Attended)).len()
-    }
-    /// Meetings whose (rotating) chairmanship this body held, cited.
-    async fn chairmanships(&self) -> Vec<Chairing> {
-        self.0.rels(Dir::Outgoing, Some(RK::Chaired)).into_iter().map(Chairing).collect()
-    }
-    /// Meetings this state took part in, in date order: hosted, held on its
-    /// territory (at any place located in it, however deep), chaired,
-    /// attended by its delegation or on its behalf. Paged; see `meetingsCount`.
-    #[graphql(complexity = "list_cost(first, child_complexity)")]
-    async fn meetings(&self, from: Option<String>, to: Option<String>, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Meeting>> {
-        slice(meetings_involving(&self.0, from, to)?, first, offset)
-    }
-    /// How many `meetings` fall between `from` and `to`, whatever page is asked for.
-    async fn meetings_count(&self, from: Option<String>, to: Option<String>) -> Result<usize> {
-        Ok(meetings_involving(&self.0, from, to)?.len())
-    }
 });
 
-node_object!(
+body_object!(
     #[Object] first, "list_cost(first, child_complexity)",
     /// An organization: the SCO, a prosecutor general's office.
     Organization, Organization, {
@@ -206,32 +218,6 @@ node_object!(
     /// How many `offices` there are, whatever page is asked for.
     async fn offices_count(&self) -> usize {
         self.0.ends::<Office>(Dir::Incoming, RK::BelongsTo).len()
-    }
-    /// This body's own delegations, no one named: the attendances whose
-    /// attendee it is, in relation id order. Paged; see `delegationsCount`.
-    #[graphql(complexity = "list_cost(first, child_complexity)")]
-    async fn delegations(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Attendance>> {
-        slice(self.0.rels(Dir::Outgoing, Some(RK::Attended)), first, offset).map(|v| v.into_iter().map(Attendance).collect())
-    }
-    /// How many `delegations` there are, whatever page is asked for.
-    async fn delegations_count(&self) -> usize {
-        self.0.rels(Dir::Outgoing, Some(RK::Attended)).len()
-    }
-    /// Meetings whose (rotating) chairmanship this body held, cited.
-    async fn chairmanships(&self) -> Vec<Chairing> {
-        self.0.rels(Dir::Outgoing, Some(RK::Chaired)).into_iter().map(Chairing).collect()
-    }
-    /// Meetings this organization took part in, in date order: organized
-    /// (itself or through their series), chaired, attended by its delegation
-    /// or on its behalf. Paged;
-    /// see `meetingsCount`.
-    #[graphql(complexity = "list_cost(first, child_complexity)")]
-    async fn meetings(&self, from: Option<String>, to: Option<String>, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Meeting>> {
-        slice(meetings_involving(&self.0, from, to)?, first, offset)
-    }
-    /// How many `meetings` fall between `from` and `to`, whatever page is asked for.
-    async fn meetings_count(&self, from: Option<String>, to: Option<String>) -> Result<usize> {
-        Ok(meetings_involving(&self.0, from, to)?.len())
     }
 });
 
