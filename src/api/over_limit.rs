@@ -85,6 +85,20 @@ async fn measure(doc: ExecutableDocument, variables: &Variables) -> Option<usize
 }
 
 /// The operation `name` picks (or the only one).
+/// The query parsed, and the selection set of the operation it runs.
+fn parsed_root(
+    query: &str,
+    operation_name: Option<&str>,
+) -> Option<(ExecutableDocument, SelectionSet)> {
+    let mut doc = async_graphql::parser::parse_query(query).ok()?;
+    let root = operation(&mut doc, operation_name)?
+        .node
+        .selection_set
+        .node
+        .clone();
+    Some((doc, root))
+}
+
 fn operation<'a>(
     doc: &'a mut ExecutableDocument,
     name: Option<&str>,
@@ -158,12 +172,7 @@ pub async fn costliest_path(
     variables: &Variables,
     operation_name: Option<&str>,
 ) -> Option<(String, usize)> {
-    let mut doc = async_graphql::parser::parse_query(query).ok()?;
-    let root = operation(&mut doc, operation_name)?
-        .node
-        .selection_set
-        .node
-        .clone();
+    let (doc, root) = parsed_root(query, operation_name)?;
     let with = |path: &[usize]| {
         let mut d = doc.clone();
         let set = pruned(&root, path, &doc);
@@ -225,12 +234,7 @@ pub fn deepest_path(query: &str, operation_name: Option<&str>) -> Option<String>
         }
         best
     }
-    let mut doc = async_graphql::parser::parse_query(query).ok()?;
-    let root = operation(&mut doc, operation_name)?
-        .node
-        .selection_set
-        .node
-        .clone();
+    let (doc, root) = parsed_root(query, operation_name)?;
     let path = walk(&root, &doc, 0);
     (!path.is_empty()).then(|| path.join("."))
 }

@@ -5,14 +5,21 @@
 use super::*;
 
 impl Planner<'_> {
-    pub(super) fn delete_relation(&mut self, id: &RelId, cascade: bool) {
-        if self.next.relation(id.as_str()).is_none() {
+    /// Whether the record to delete is missing, reported as NOT_FOUND if so.
+    fn absent(&mut self, id: &str, exists: bool) -> bool {
+        if !exists {
             self.problem(
                 Code::NotFound,
-                id.as_str(),
+                id,
                 Some("id"),
                 format!("`{id}` does not exist"),
             );
+        }
+        !exists
+    }
+
+    pub(super) fn delete_relation(&mut self, id: &RelId, cascade: bool) {
+        if self.absent(id.as_str(), self.next.relation(id.as_str()).is_some()) {
             return;
         }
         let claimed_by: Vec<ConflictId> = self
@@ -42,13 +49,7 @@ impl Planner<'_> {
     }
 
     pub(super) fn delete_node(&mut self, id: &NodeId, cascade: bool) {
-        if self.next.node(id.as_str()).is_none() {
-            self.problem(
-                Code::NotFound,
-                id.as_str(),
-                Some("id"),
-                format!("`{id}` does not exist"),
-            );
+        if self.absent(id.as_str(), self.next.node(id.as_str()).is_some()) {
             return;
         }
         let mut rels: BTreeSet<RelId> = BTreeSet::new();
