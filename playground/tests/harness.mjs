@@ -21,15 +21,17 @@ const TOKEN = randomBytes(24).toString('hex');
 
 /**
  * Starts `attache serve` on 127.0.0.1:0; resolves to { base, stop, log, importMs, startMs }.
- * `preload` files are imported first with `attache import`, one transaction
- * each, in order; the store is then not new, so `serve` loads no seed data.
+ * `preload` files are imported first with `attache import --no-seed`, one
+ * transaction each, in order: the store holds those files alone (an import
+ * into a new store otherwise brings the seed data along), and is then not
+ * new, so `serve` loads no seed data either.
  * `args` go after `serve` (e.g. `--no-introspection`).
  */
 export async function startServer({ preload = [], args = [], startTimeout = 30_000 } = {}) {
   const data = mkdtempSync(join(tmpdir(), 'attache-browser-'));
   const t0 = Date.now();
   for (const file of preload) {
-    await promisify(execFile)(BIN, ['--data', data, 'import', file], { maxBuffer: 1 << 24 }).catch((e) => {
+    await promisify(execFile)(BIN, ['--data', data, 'import', '--no-seed', file], { maxBuffer: 1 << 24 }).catch((e) => {
       rmSync(data, { recursive: true, force: true });
       throw new Error(`attache import ${file} failed:\n${e.stderr || e.message}`.slice(0, 4000));
     });

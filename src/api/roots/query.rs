@@ -24,7 +24,59 @@ pub struct QueryRoot;
 
 /// The query root: lookups, lists and search, and the analyst questions.
 #[derive(MergedObject, Default)]
-pub struct Query(QueryRoot, crate::api::roots::analysis::AnalysisQuery);
+pub struct Query(
+    QueryRoot,
+    KindQuery,
+    crate::api::roots::analysis::AnalysisQuery,
+);
+
+/// Declares `KindQuery`: for each node kind a lookup by id (`person(id:)`)
+/// and, but for meetings (whose list takes filters, in `QueryRoot`), a
+/// Relay-paged list of all of them in id order (`people`).
+macro_rules! kind_query {
+    ($($lookup:ident $(/ $list:ident)? : $ty:ident,)+) => {
+        /// A lookup and a list per node kind.
+        #[derive(Default)]
+        pub struct KindQuery;
+
+        #[Object]
+        impl KindQuery {
+            $(
+                /// The node of this kind with this id; null when there is none.
+                async fn $lookup(&self, ctx: &Context<'_>, id: ID) -> Option<$ty> {
+                    typed(&crate::api::graph(ctx), &id)
+                }
+                $(
+                    /// Every node of this kind, in id order, Relay-paged.
+                    #[graphql(complexity = "crate::api::leaves::pagination::page_cost(first, last, child_complexity)")]
+                    async fn $list(
+                        &self,
+                        ctx: &Context<'_>,
+                        after: Option<String>,
+                        before: Option<String>,
+                        first: Option<i32>,
+                        last: Option<i32>,
+                    ) -> Result<Page<$ty>> {
+                        paginate(all_of(&crate::api::graph(ctx)), after, before, first, last).await
+                    }
+                )?
+            )+
+        }
+    };
+}
+
+kind_query! {
+    person / people: Person,
+    meeting: Meeting,
+    office / offices: Office,
+    state / states: State,
+    organization / organizations: Organization,
+    document / documents: Document,
+    source / sources: Source,
+    place / places: Place,
+    topic / topics: Topic,
+    series / all_series: Series,
+}
 
 fn typed<T: Typed>(g: &Arc<Graph>, id: &str) -> Option<T> {
     NodeRef::get(g, id)
@@ -59,36 +111,6 @@ impl QueryRoot {
         let g = crate::api::graph(ctx);
         ids.iter().map(|id| node_obj(&g, id)).collect()
     }
-    async fn person(&self, ctx: &Context<'_>, id: ID) -> Option<Person> {
-        typed(&crate::api::graph(ctx), &id)
-    }
-    async fn meeting(&self, ctx: &Context<'_>, id: ID) -> Option<Meeting> {
-        typed(&crate::api::graph(ctx), &id)
-    }
-    async fn office(&self, ctx: &Context<'_>, id: ID) -> Option<Office> {
-        typed(&crate::api::graph(ctx), &id)
-    }
-    async fn state(&self, ctx: &Context<'_>, id: ID) -> Option<State> {
-        typed(&crate::api::graph(ctx), &id)
-    }
-    async fn organization(&self, ctx: &Context<'_>, id: ID) -> Option<Organization> {
-        typed(&crate::api::graph(ctx), &id)
-    }
-    async fn document(&self, ctx: &Context<'_>, id: ID) -> Option<Document> {
-        typed(&crate::api::graph(ctx), &id)
-    }
-    async fn source(&self, ctx: &Context<'_>, id: ID) -> Option<Source> {
-        typed(&crate::api::graph(ctx), &id)
-    }
-    async fn place(&self, ctx: &Context<'_>, id: ID) -> Option<Place> {
-        typed(&crate::api::graph(ctx), &id)
-    }
-    async fn topic(&self, ctx: &Context<'_>, id: ID) -> Option<Topic> {
-        typed(&crate::api::graph(ctx), &id)
-    }
-    async fn series(&self, ctx: &Context<'_>, id: ID) -> Option<Series> {
-        typed(&crate::api::graph(ctx), &id)
-    }
     async fn relation(&self, ctx: &Context<'_>, id: ID) -> Option<Relation> {
         let g = crate::api::graph(ctx);
         g.relation(&id).map(|r| Relation(RelRef::new(&g, r)))
@@ -109,125 +131,6 @@ impl QueryRoot {
                 c: c.clone(),
             })
             .collect()
-    }
-
-    /// People, by id.
-    #[graphql(
-        complexity = "crate::api::leaves::pagination::page_cost(first, last, child_complexity)"
-    )]
-    async fn people(
-        &self,
-        ctx: &Context<'_>,
-        after: Option<String>,
-        before: Option<String>,
-        first: Option<i32>,
-        last: Option<i32>,
-    ) -> Result<Page<Person>> {
-        paginate(all_of(&crate::api::graph(ctx)), after, before, first, last).await
-    }
-    #[graphql(
-        complexity = "crate::api::leaves::pagination::page_cost(first, last, child_complexity)"
-    )]
-    async fn states(
-        &self,
-        ctx: &Context<'_>,
-        after: Option<String>,
-        before: Option<String>,
-        first: Option<i32>,
-        last: Option<i32>,
-    ) -> Result<Page<State>> {
-        paginate(all_of(&crate::api::graph(ctx)), after, before, first, last).await
-    }
-    #[graphql(
-        complexity = "crate::api::leaves::pagination::page_cost(first, last, child_complexity)"
-    )]
-    async fn organizations(
-        &self,
-        ctx: &Context<'_>,
-        after: Option<String>,
-        before: Option<String>,
-        first: Option<i32>,
-        last: Option<i32>,
-    ) -> Result<Page<Organization>> {
-        paginate(all_of(&crate::api::graph(ctx)), after, before, first, last).await
-    }
-    #[graphql(
-        complexity = "crate::api::leaves::pagination::page_cost(first, last, child_complexity)"
-    )]
-    async fn offices(
-        &self,
-        ctx: &Context<'_>,
-        after: Option<String>,
-        before: Option<String>,
-        first: Option<i32>,
-        last: Option<i32>,
-    ) -> Result<Page<Office>> {
-        paginate(all_of(&crate::api::graph(ctx)), after, before, first, last).await
-    }
-    #[graphql(
-        complexity = "crate::api::leaves::pagination::page_cost(first, last, child_complexity)"
-    )]
-    async fn documents(
-        &self,
-        ctx: &Context<'_>,
-        after: Option<String>,
-        before: Option<String>,
-        first: Option<i32>,
-        last: Option<i32>,
-    ) -> Result<Page<Document>> {
-        paginate(all_of(&crate::api::graph(ctx)), after, before, first, last).await
-    }
-    #[graphql(
-        complexity = "crate::api::leaves::pagination::page_cost(first, last, child_complexity)"
-    )]
-    async fn places(
-        &self,
-        ctx: &Context<'_>,
-        after: Option<String>,
-        before: Option<String>,
-        first: Option<i32>,
-        last: Option<i32>,
-    ) -> Result<Page<Place>> {
-        paginate(all_of(&crate::api::graph(ctx)), after, before, first, last).await
-    }
-    #[graphql(
-        complexity = "crate::api::leaves::pagination::page_cost(first, last, child_complexity)"
-    )]
-    async fn topics(
-        &self,
-        ctx: &Context<'_>,
-        after: Option<String>,
-        before: Option<String>,
-        first: Option<i32>,
-        last: Option<i32>,
-    ) -> Result<Page<Topic>> {
-        paginate(all_of(&crate::api::graph(ctx)), after, before, first, last).await
-    }
-    #[graphql(
-        complexity = "crate::api::leaves::pagination::page_cost(first, last, child_complexity)"
-    )]
-    async fn sources(
-        &self,
-        ctx: &Context<'_>,
-        after: Option<String>,
-        before: Option<String>,
-        first: Option<i32>,
-        last: Option<i32>,
-    ) -> Result<Page<Source>> {
-        paginate(all_of(&crate::api::graph(ctx)), after, before, first, last).await
-    }
-    #[graphql(
-        complexity = "crate::api::leaves::pagination::page_cost(first, last, child_complexity)"
-    )]
-    async fn all_series(
-        &self,
-        ctx: &Context<'_>,
-        after: Option<String>,
-        before: Option<String>,
-        first: Option<i32>,
-        last: Option<i32>,
-    ) -> Result<Page<Series>> {
-        paginate(all_of(&crate::api::graph(ctx)), after, before, first, last).await
     }
 
     /// Meetings in date order (undated last). `from`/`to` keep meetings whose
