@@ -215,16 +215,6 @@ pub fn preview(service: &Service, parsed: Parsed) -> Result<ImportReport, Vec<Im
     }
 }
 
-/// Checks without applying: every problem, with files and lines.
-pub fn check(service: &Service, files: &[(String, String)]) -> Result<usize, Vec<ImportError>> {
-    check_from(service, texts(files))
-}
-
-/// [`check`] reading each source once, one record at a time.
-pub fn check_from(service: &Service, sources: Vec<Source<'_>>) -> Result<usize, Vec<ImportError>> {
-    check_parsed(service, read_all(sources, service.sizes()))
-}
-
 /// Checks what [`read_all`] read against the store, without applying it.
 pub fn check_parsed(service: &Service, parsed: Parsed) -> Result<usize, Vec<ImportError>> {
     if !parsed.problems.is_empty() {
@@ -273,13 +263,8 @@ pub const SEEDED: (&str, &[u8]) = ("seeded", b"1");
 /// so one write loads both: a failed import leaves the store new. Returns
 /// how many seed records were added.
 pub fn with_seed(parsed: Parsed) -> (Parsed, usize) {
-    let seed = parse(
-        SEED.iter()
-            .map(|(n, t)| Source::new(*n, t.as_bytes()))
-            .collect(),
-        crate::model::SizeLimits::default(),
-    )
-    .expect("the built-in seed data parses");
+    let seed = parse(seed_sources(), crate::model::SizeLimits::default())
+        .expect("the built-in seed data parses");
     let defined: std::collections::HashSet<&str> =
         parsed.changes.iter().map(parse::change_id).collect();
     let mut out = Parsed {
@@ -312,13 +297,16 @@ pub async fn seed_if_new(service: &Service) -> Result<Option<ImportReport>, Impo
     if !is_new(service)? {
         return Ok(None);
     }
-    let sources = SEED
-        .iter()
-        .map(|(n, t)| Source::new(*n, t.as_bytes()))
-        .collect();
-    import_from(service, sources, vec![(SEEDED.0, SEEDED.1.to_vec())])
+    import_from(service, seed_sources(), vec![(SEEDED.0, SEEDED.1.to_vec())])
         .await
         .map(Some)
+}
+
+/// The built-in seed files as import sources.
+fn seed_sources() -> Vec<Source<'static>> {
+    SEED.iter()
+        .map(|(n, t)| Source::new(*n, t.as_bytes()))
+        .collect()
 }
 
 /// The seed data as (name, text) pairs.
