@@ -10,8 +10,13 @@
 //!    records in the `undo` tree how to restore every record it changes
 //!    (key: a big-endian sequence number; value: the record's old version, or
 //!    none);
-//! 3. one that writes the caller's metadata and removes `meta/journal`; the
-//!    undo entries are then cleared.
+//! 3. one that writes the caller's metadata and the change set, and removes
+//!    `meta/journal`; the undo entries are then cleared.
+//!
+//! Each chunk also writes the change-log entries of its records (`log.rs`),
+//! and `meta/journal` holds the change set's number, so undoing the chunks
+//! removes their entries too. The change set itself is written last, with
+//! the marker's removal: the log never shows a write that is not whole.
 //!
 //! If a chunk fails, the chunks already applied are undone at once. If the
 //! process dies part-way, [`Store::open`] finds `meta/journal` and undoes them
@@ -22,7 +27,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{codec, Op, Store, StoreError, Tx};
+use super::{codec, LogWrite, Op, Store, StoreError, Tx};
 use crate::model::{Conflict, ConflictId, Node, NodeId, RelId, Relation};
 
 /// Operations per transaction in a chunked write.
@@ -36,6 +41,7 @@ enum Undo {
     Node(NodeId, Option<Node>),
     Relation(RelId, Option<Relation>),
     Conflict(ConflictId, Option<Conflict>),
+    Redirect(NodeId, Option<NodeId>),
 }
 
 impl Undo {
@@ -47,6 +53,8 @@ impl Undo {
             Undo::Relation(id, None) => Op::DeleteRelation(id),
             Undo::Conflict(_, Some(c)) => Op::PutConflict(c),
             Undo::Conflict(id, None) => Op::DeleteConflict(id),
+            Undo::Redirect(from, Some(into)) => Op::PutRedirect { from, into },
+            Undo::Redirect(from, None) => Op::DeleteRedirect(from),
         }
     }
 }
@@ -78,6 +86,9 @@ fn undo_of(t: &Tx<'_>, op: &Op) -> Result<Undo, super::Abort> {
         Op::DeleteConflict(id) => {
             Undo::Conflict(id.clone(), old(t.confs, "conflicts", id.as_str())?)
         }
+        Op::PutRedirect { from, .. } | Op::DeleteRedirect(from) => {
+            Undo::Redirect(from.clone(), old(t.redirects, "redirects", from.as_str())?)
+        }
     })
 }
 
@@ -87,8 +98,9 @@ impl Store {
         &self,
         ops: &[Op],
         meta: &[(&str, Vec<u8>)],
+        log: Option<LogWrite<'_>>,
     ) -> Result<(), StoreError> {
-        self.apply_chunks(ops, meta, None)
+        self.apply_chunks(ops, meta, log, None)
     }
 
     /// The chunked write; `stop_after` (tests only) leaves it unfinished
@@ -97,10 +109,13 @@ impl Store {
         &self,
         ops: &[Op],
         meta: &[(&str, Vec<u8>)],
+        log: Option<LogWrite<'_>>,
         stop_after: Option<usize>,
     ) -> Result<(), StoreError> {
+        // The marker names the change set whose entries the chunks write.
+        let marker = log.map_or(0, |l| l.set.seq).to_be_bytes();
         self.transact(|t| {
-            t.meta.insert(MARKER, &[1u8])?;
+            t.meta.insert(MARKER, &marker)?;
             Ok(())
         })?;
         let mut seq = 0u64;
@@ -110,10 +125,13 @@ impl Store {
             }
             let res = self.transact(|t| {
                 for (k, op) in chunk.iter().enumerate() {
+                    let n = seq + k as u64;
                     let entry = undo_of(t, op)?;
-                    t.undo
-                        .insert(&(seq + k as u64).to_be_bytes(), codec::encode(&entry))?;
+                    t.undo.insert(&n.to_be_bytes(), codec::encode(&entry))?;
                     t.apply(op)?;
+                    if let Some(l) = &log {
+                        t.log_entry(l.set.seq, n as u32, &l.entries[n as usize])?;
+                    }
                 }
                 Ok(())
             });
@@ -126,6 +144,9 @@ impl Store {
         self.transact(|t| {
             for (k, v) in meta {
                 t.meta.insert(k.as_bytes(), v.as_slice())?;
+            }
+            if let Some(l) = &log {
+                t.log_header(l.set)?;
             }
             t.meta.remove(MARKER)?;
             Ok(())
@@ -154,6 +175,16 @@ impl Store {
     /// per transaction (each removes the entries it restored, so a rollback
     /// cut short goes on where it stopped), then removes the marker.
     fn roll_back(&self) -> Result<(), StoreError> {
+        // The change set whose entries the unfinished write wrote (0: none;
+        // a format-4 marker is one byte).
+        let logged = self
+            .meta
+            .get(MARKER)?
+            .and_then(|v| <[u8; 8]>::try_from(v.as_ref()).ok())
+            .map_or(0, u64::from_be_bytes);
+        if logged > 0 {
+            self.drop_entries(logged)?;
+        }
         loop {
             let mut batch = Vec::with_capacity(CHUNK_OPS);
             for kv in self.undo.iter().rev().take(CHUNK_OPS) {
@@ -256,7 +287,7 @@ mod tests {
     fn a_large_write_cut_short_is_undone_when_the_store_opens() {
         let (dir, s) = before();
         let was = snapshot(&s);
-        s.apply_chunks(&big_write(), &[("seeded", vec![1])], Some(2))
+        s.apply_chunks(&big_write(), &[("seeded", vec![1])], None, Some(2))
             .unwrap();
         assert_ne!(snapshot(&s), was, "two chunks were applied");
         s.flush().unwrap();
@@ -270,6 +301,55 @@ mod tests {
             s.verify().unwrap().is_empty(),
             "store consistent after the undo"
         );
+    }
+
+    fn logged(ops: &[Op]) -> (crate::model::ChangeSet, Vec<crate::model::LogEntry>) {
+        let set = crate::model::ChangeSet {
+            seq: 1,
+            time_ms: 0,
+            actor: "t".into(),
+            comment: None,
+            source: None,
+            records: ops.len() as u64,
+            reverts: None,
+            op: "write".into(),
+        };
+        let entries = ops
+            .iter()
+            .map(|op| crate::model::LogEntry {
+                id: match op {
+                    Op::PutNode(n) => n.id.to_string(),
+                    Op::DeleteRelation(id) => id.to_string(),
+                    _ => unreachable!(),
+                },
+                before: None,
+                after: match op {
+                    Op::PutNode(n) => Some(crate::model::Version::Node(n.clone())),
+                    _ => None,
+                },
+            })
+            .collect();
+        (set, entries)
+    }
+
+    #[test]
+    fn a_large_write_cut_short_leaves_no_log_entry_once_undone() {
+        let (dir, s) = before();
+        let ops = big_write();
+        let (set, entries) = logged(&ops);
+        let log = LogWrite {
+            set: &set,
+            entries: &entries,
+        };
+        s.apply_chunks(&ops, &[], Some(log), Some(2)).unwrap();
+        assert!(!s.log.is_empty(), "the chunks wrote their entries");
+        s.flush().unwrap();
+        drop(s);
+        let s = Store::open(dir.path()).unwrap();
+        assert!(s.log.is_empty());
+        assert!(s.history.is_empty());
+        assert!(s.changesets.is_empty());
+        assert_eq!(s.last_seq().unwrap(), 0);
     }
 
     #[test]
