@@ -201,3 +201,21 @@ fn a_token_file_with_a_repeated_name_stops_the_server() {
     );
     assert!(!err.contains("s3cret"), "{err}");
 }
+
+/// The change log names the token that made a write: its name, never the
+/// token; the seed loaded at start-up is the seed's.
+#[tokio::test]
+async fn a_write_is_recorded_under_its_tokens_name() {
+    let mut s = server(false).await;
+    let (_, v) = post(&s.url, CREATE, EDITOR).await;
+    assert_eq!(v["data"]["createPerson"]["id"], "person:by-role", "{v}");
+    s.shutdown().await;
+    let service = attache::service::Service::open(&s.dir).unwrap();
+    let g = service.graph();
+    let seed = service.change_set(&g, 1).unwrap().unwrap();
+    assert_eq!((seed.actor.as_str(), seed.op.as_str()), ("seed", "seed"));
+    let last = service.change_set(&g, g.log_seq()).unwrap().unwrap();
+    assert_eq!(last.actor, "bob");
+    let entries = service.change_entries(&g, last.seq).unwrap();
+    assert_eq!(entries[0].id, "person:by-role");
+}
