@@ -8,6 +8,8 @@
 //! Each query gets the service's current snapshot (attached by the schema's guard), so every resolver of the
 //! request reads the same graph; a mutation gets none (its results carry the
 //! snapshot after the write). Subscriptions are served at `/ws` (`ws.rs`).
+//! A POST body that is a JSON array is a batch (`batch.rs`); a request may
+//! name an automatic persisted query by hash alone (the guard resolves it).
 
 use std::collections::HashMap;
 use std::time::Duration;
