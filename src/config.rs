@@ -66,8 +66,10 @@ pub enum Command {
         no_seed: bool,
         #[command(flatten)]
         access: Access,
+        /// Boxed: the limits are most of `serve`'s flags, and the command
+        /// enum would otherwise be many times the size of its other variants.
         #[command(flatten)]
-        limits: LimitArgs,
+        limits: Box<LimitArgs>,
         #[command(flatten)]
         connections: ConnectionArgs,
         /// Longest a flush to disk may take, in seconds, before the server
@@ -185,6 +187,18 @@ pub struct LimitArgs {
     /// Do not answer introspection (`__schema`, `__type`).
     #[arg(long, env = "ATTACHE_NO_INTROSPECTION")]
     pub no_introspection: bool,
+    /// Most parsed documents kept for reuse (a request with the same text
+    /// is not parsed again); 0 keeps none.
+    #[arg(long, env = "ATTACHE_DOCUMENT_CACHE", default_value_t = 1_000)]
+    pub document_cache: usize,
+    /// Most automatic persisted queries (Apollo's APQ) kept; 0 keeps none.
+    #[arg(long, env = "ATTACHE_PERSISTED_QUERIES", default_value_t = 1_000)]
+    pub persisted_queries: usize,
+    /// Most requests in one JSON array batch on POST /graphql; each is
+    /// checked against every limit as a request of its own.
+    #[arg(long, env = "ATTACHE_MAX_BATCH", default_value_t = 10,
+          value_parser = clap::value_parser!(u32).range(1..=1_000))]
+    pub max_batch: u32,
 }
 
 /// Limits on connections: how many may be open, and how long one may hold

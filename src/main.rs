@@ -72,7 +72,7 @@ async fn dispatch(config: Config) -> Result<()> {
             connections,
             flush_timeout,
         } => {
-            let mut options = server_options(listen, access, limits)?;
+            let mut options = server_options(listen, access, *limits)?;
             options.connections = connection_options(connections)?;
             if flush_timeout <= 0.0 || !flush_timeout.is_finite() {
                 bail!("--flush-timeout must be a positive number of seconds");
@@ -152,6 +152,9 @@ fn server_options(
             max_fragments: limits.max_fragments,
             query_timeout: Duration::from_secs_f64(limits.query_timeout),
             introspection: !limits.no_introspection,
+            document_cache: limits.document_cache,
+            persisted_queries: limits.persisted_queries,
+            max_batch: limits.max_batch as usize,
         },
         cors_origins: access.cors_origin,
         connections: Connections::default(),

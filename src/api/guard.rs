@@ -24,8 +24,11 @@ use async_graphql::{
     Variables,
 };
 
+use super::documents::Documents;
 use super::leaves::errors::{internal_message, report_internal};
-use super::limits::{bounded, inspect, precheck, DocumentError, Inspected, Limits, OperationKind};
+use super::limits::{
+    bounded, inspect, inspect_parsed, precheck, DocumentError, Inspected, Limits, OperationKind,
+};
 use super::over_limit;
 use super::{ErrorCode, Privileged};
 use crate::graph::Graph;
@@ -35,12 +38,12 @@ mod caller;
 
 pub use caller::{actor, require_role, Caller, Denied, Role, Transport, ANONYMOUS};
 
-/// Registers a [`Guard`] per request.
-pub struct GuardFactory(Arc<Limits>);
+/// Registers a [`Guard`] per request; holds the documents they share.
+pub struct GuardFactory(Arc<Limits>, Arc<Documents>);
 
 impl GuardFactory {
-    pub fn new(limits: &Limits) -> GuardFactory {
-        GuardFactory(Arc::new(limits.clone()))
+    pub fn new(limits: &Limits, documents: Arc<Documents>) -> GuardFactory {
+        GuardFactory(Arc::new(limits.clone()), documents)
     }
 }
 
@@ -48,8 +51,10 @@ impl ExtensionFactory for GuardFactory {
     fn create(&self) -> Arc<dyn Extension> {
         Arc::new(Guard {
             limits: self.0.clone(),
+            documents: self.1.clone(),
             kind: OnceLock::new(),
             asked: OnceLock::new(),
+            validation_key: OnceLock::new(),
         })
     }
 }
@@ -58,10 +63,14 @@ impl ExtensionFactory for GuardFactory {
 /// checks (before parsing) and the execution (under the time limit).
 pub struct Guard {
     limits: Arc<Limits>,
+    /// Parsed documents and persisted queries, shared by every request.
+    documents: Arc<Documents>,
     kind: OnceLock<OperationKind>,
     /// The request's text, variables (a query's only: a mutation's may be a
     /// whole import document) and operation name, to explain a refusal.
     asked: OnceLock<(String, Variables, Option<String>)>,
+    /// The key under which this request's validation result is kept.
+    validation_key: OnceLock<[u8; 32]>,
 }
 
 impl Guard {
@@ -129,7 +138,7 @@ fn refuse(code: ErrorCode, message: impl Into<String>, limit: Option<&str>) -> S
 }
 
 fn document_error(e: DocumentError) -> ServerError {
-    refuse(ErrorCode::BadRequest, e.to_string(), e.limit())
+    refuse(e.code(), e.to_string(), e.limit())
 }
 
 /// Documents larger than this are parsed on the blocking pool.
@@ -150,6 +159,28 @@ async fn inspect_off_thread(
             .map_err(|e| internal_server_error(&format!("document inspection failed: {e}")))?
     };
     res.map_err(document_error)
+}
+
+/// [`inspect_off_thread`] from the parse cache: a document parsed before is
+/// copied, not parsed again; one parsed now is kept.
+async fn inspect_cached(
+    documents: &Documents,
+    query: &str,
+    operation_name: Option<&str>,
+    max_fields: usize,
+) -> ServerResult<Inspected> {
+    if let Some(doc) = documents.parsed(query) {
+        let (kind, introspection) =
+            inspect_parsed(&doc, operation_name, max_fields).map_err(document_error)?;
+        return Ok(Inspected {
+            doc: (*doc).clone(),
+            kind,
+            introspection,
+        });
+    }
+    let inspected = inspect_off_thread(query, operation_name, max_fields).await?;
+    documents.keep(query, &inspected.doc);
+    Ok(inspected)
 }
 
 fn data_of<T: 'static + Clone>(data: &Data) -> Option<T> {
@@ -225,12 +256,17 @@ impl Extension for Guard {
         if let Err(d) = caller.read {
             return Err(refuse(d.code(), d.message(), None));
         }
+        let persist = self
+            .documents
+            .resolve_persisted(&mut request)
+            .map_err(document_error)?;
         precheck(&request.query, &self.limits).map_err(document_error)?;
         let Inspected {
             doc,
             kind,
             introspection,
-        } = inspect_off_thread(
+        } = inspect_cached(
+            &self.documents,
             &request.query,
             request.operation_name.as_deref(),
             self.limits.max_fields,
@@ -264,6 +300,20 @@ impl Extension for Guard {
                 }
             }
             _ => {}
+        }
+        if let Some(hash) = persist {
+            self.documents.persist(hash, &request.query);
+        }
+        // Only a query's validation is kept: a dashboard repeats its queries,
+        // and a mutation's variables may be a whole import document.
+        if kind == OperationKind::Query {
+            if let Some(key) = Documents::validation_key(
+                &request.query,
+                request.operation_name.as_deref(),
+                &request.variables,
+            ) {
+                let _ = self.validation_key.set(key);
+            }
         }
         let _ = self.kind.set(kind);
         let variables = match kind {
@@ -310,13 +360,23 @@ impl Extension for Guard {
         ctx: &ExtensionContext<'_>,
         next: NextValidation<'_>,
     ) -> Result<ValidationResult, Vec<ServerError>> {
+        // The very same request passed before: its result is kept.
+        let key = self.validation_key.get();
+        if let Some(v) = key.and_then(|k| self.documents.validated(k)) {
+            return Ok(v);
+        }
         let v = next.run(ctx).await.map_err(|mut errors| {
             tidy(&mut errors);
             errors
         })?;
         match self.over_limit(&v).await {
             Some(e) => Err(vec![e]),
-            None => Ok(v),
+            None => {
+                if let Some(k) = key {
+                    self.documents.keep_validated(*k, v);
+                }
+                Ok(v)
+            }
         }
     }
 

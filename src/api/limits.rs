@@ -33,6 +33,14 @@ pub struct Limits {
     pub query_timeout: Duration,
     /// Whether `__schema` / `__type` introspection is served.
     pub introspection: bool,
+    /// Most parsed documents kept for reuse (0: none kept); see
+    /// [`super::documents`].
+    pub document_cache: usize,
+    /// Most automatic persisted queries kept (0: none; a hash-only request
+    /// is then always `PERSISTED_QUERY_NOT_FOUND`).
+    pub persisted_queries: usize,
+    /// Most requests in one JSON array batch on `POST /graphql`.
+    pub max_batch: usize,
 }
 
 impl Default for Limits {
@@ -47,6 +55,9 @@ impl Default for Limits {
             max_fragments: 200,
             query_timeout: Duration::from_secs(30),
             introspection: true,
+            document_cache: 1_000,
+            persisted_queries: 1_000,
+            max_batch: 10,
         }
     }
 }
@@ -87,9 +98,26 @@ pub enum DocumentError {
     TooManyOperations(usize),
     #[error("the document defines more than {0} fragments")]
     TooManyFragments(usize),
+    /// Apollo's automatic persisted queries: a hash-only request whose hash
+    /// is not known (the client sends the query with it next). The message
+    /// is the one Apollo clients look for.
+    #[error("PersistedQueryNotFound")]
+    PersistedQueryNotFound,
+    #[error("extensions.persistedQuery: {0}")]
+    PersistedQueryInvalid(String),
+    #[error("extensions.persistedQuery.sha256Hash is not the SHA-256 of the query")]
+    PersistedQueryHashMismatch,
 }
 
 impl DocumentError {
+    /// The code the client reads.
+    pub fn code(&self) -> super::ErrorCode {
+        match self {
+            DocumentError::PersistedQueryNotFound => super::ErrorCode::PersistedQueryNotFound,
+            _ => super::ErrorCode::BadRequest,
+        }
+    }
+
     /// The limit a document went over, as named in `extensions.limit`.
     pub fn limit(&self) -> Option<&'static str> {
         match self {
@@ -252,8 +280,27 @@ pub fn inspect(
     operation_name: Option<&str>,
     max_fields: usize,
 ) -> Result<Inspected, DocumentError> {
-    let doc = async_graphql::parser::parse_query(query)
-        .map_err(|e| DocumentError::Parse(parse_message(&e)))?;
+    let doc = parse(query)?;
+    let (kind, introspection) = inspect_parsed(&doc, operation_name, max_fields)?;
+    Ok(Inspected {
+        doc,
+        kind,
+        introspection,
+    })
+}
+
+/// Parses `query`, with a bounded message on a syntax error.
+pub fn parse(query: &str) -> Result<ExecutableDocument, DocumentError> {
+    async_graphql::parser::parse_query(query).map_err(|e| DocumentError::Parse(parse_message(&e)))
+}
+
+/// Selects the operation of a parsed document and checks its field count:
+/// the operation's kind, and whether it asks for introspection at its top.
+pub fn inspect_parsed(
+    doc: &ExecutableDocument,
+    operation_name: Option<&str>,
+    max_fields: usize,
+) -> Result<(OperationKind, bool), DocumentError> {
     let unknown = |name: &str| DocumentError::UnknownOperation(bounded(name, 100));
     let op = match (&doc.operations, operation_name) {
         (DocumentOperations::Single(op), None) => op,
@@ -276,7 +323,7 @@ pub fn inspect(
         }
     };
     let mut n = 0;
-    count(&doc, &op.node.selection_set.node, max_fields, &mut n, 0);
+    count(doc, &op.node.selection_set.node, max_fields, &mut n, 0);
     if n > max_fields {
         return Err(DocumentError::TooManyFields(max_fields));
     }
@@ -285,14 +332,10 @@ pub fn inspect(
         OperationType::Mutation => OperationKind::Mutation,
         OperationType::Subscription => OperationKind::Subscription,
     };
-    let introspection = top_fields(&doc, &op.node.selection_set.node, 0)
+    let introspection = top_fields(doc, &op.node.selection_set.node, 0)
         .iter()
         .any(|f| f == "__schema" || f == "__type");
-    Ok(Inspected {
-        doc,
-        kind,
-        introspection,
-    })
+    Ok((kind, introspection))
 }
 
 /// The field names selected at the top of a selection set, through fragments.

@@ -6,6 +6,7 @@
 //! request data by the HTTP layer (see [`graph`]); objects returned by a
 //! mutation carry the snapshot right after that write.
 
+pub mod documents;
 pub mod guard;
 mod heavy;
 mod leaves;
@@ -41,7 +42,10 @@ pub fn schema(service: Service) -> AttacheSchema {
 pub fn schema_with(service: Service, limits: &limits::Limits) -> AttacheSchema {
     let b = Schema::build(Query::default(), MutationRoot::default(), SubscriptionRoot)
         .data(service)
-        .extension(guard::GuardFactory::new(limits))
+        .extension(guard::GuardFactory::new(
+            limits,
+            Arc::new(documents::Documents::new(limits)),
+        ))
         .limit_recursive_depth(64);
     if limits.introspection {
         b.finish()

@@ -8,6 +8,8 @@
 //! Each query gets the service's current snapshot (attached by the schema's guard), so every resolver of the
 //! request reads the same graph; a mutation gets none (its results carry the
 //! snapshot after the write). Subscriptions are served at `/ws` (`ws.rs`).
+//! A POST body that is a JSON array is a batch (`batch.rs`); a request may
+//! name an automatic persisted query by hash alone (the guard resolves it).
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -23,7 +25,7 @@ use serde_json::{json, Map, Value};
 
 use super::auth::Auth;
 use super::body::{read_body, BodyError};
-use crate::api::guard::Transport;
+use crate::api::guard::{Caller, Transport};
 use crate::api::limits::Limits;
 use crate::api::{internal_message, report_internal, AttacheSchema, ErrorCode};
 
@@ -92,7 +94,7 @@ pub(super) fn error_body(message: &str, code: ErrorCode) -> Value {
 }
 
 /// The status a code decides, or `otherwise`.
-fn status_of(code: ErrorCode, otherwise: StatusCode) -> StatusCode {
+pub(super) fn status_of(code: ErrorCode, otherwise: StatusCode) -> StatusCode {
     code.http_status()
         .and_then(|s| StatusCode::from_u16(s).ok())
         .unwrap_or(otherwise)
@@ -100,7 +102,7 @@ fn status_of(code: ErrorCode, otherwise: StatusCode) -> StatusCode {
 
 /// A malformed request (not JSON, wrong parameter types): 400 whatever the
 /// media type.
-fn request_error(media: Media, message: &str) -> Response {
+pub(super) fn request_error(media: Media, message: &str) -> Response {
     respond(
         media,
         StatusCode::BAD_REQUEST,
@@ -109,7 +111,7 @@ fn request_error(media: Media, message: &str) -> Response {
 }
 
 /// The parameters of a GraphQL request.
-struct Params {
+pub(super) struct Params {
     query: String,
     variables: Map<String, Value>,
     operation_name: Option<String>,
@@ -124,9 +126,15 @@ fn optional_map(v: Option<Value>, name: &str) -> Result<Map<String, Value>, Stri
     }
 }
 
-fn params(mut body: Map<String, Value>) -> Result<Params, String> {
+pub(super) fn params(mut body: Map<String, Value>) -> Result<Params, String> {
+    let extensions = body.remove("extensions");
+    let persisted =
+        matches!(&extensions, Some(Value::Object(m)) if m.contains_key("persistedQuery"));
     let query = match body.remove("query") {
         Some(Value::String(q)) => q,
+        // An automatic persisted query by its hash alone: the guard finds
+        // the text, or answers PERSISTED_QUERY_NOT_FOUND.
+        None | Some(Value::Null) if persisted => String::new(),
         None | Some(Value::Null) => return Err("`query` is missing".into()),
         Some(_) => return Err("`query` must be a string".into()),
     };
@@ -139,7 +147,7 @@ fn params(mut body: Map<String, Value>) -> Result<Params, String> {
         query,
         variables: optional_map(body.remove("variables"), "variables")?,
         operation_name,
-        extensions: optional_map(body.remove("extensions"), "extensions")?,
+        extensions: optional_map(extensions, "extensions")?,
     })
 }
 
@@ -205,7 +213,8 @@ async fn post(State(ctx): State<Ctx>, headers: HeaderMap, body: Body) -> Respons
     };
     let p = match serde_json::from_slice::<Value>(&body) {
         Ok(Value::Object(m)) => params(m),
-        Ok(_) => Err("the body must be a JSON object".into()),
+        Ok(Value::Array(items)) => return super::batch::batch(ctx, media, headers, items).await,
+        Ok(_) => Err("the body must be a JSON object, or an array of them (a batch)".into()),
         Err(e) if body.is_empty() => Err(format!("the body is empty: {e}")),
         Err(e) => Err(format!("the body is not valid JSON: {e}")),
     };
@@ -265,6 +274,12 @@ async fn execute(ctx: Ctx, media: Media, headers: HeaderMap, p: Params, by_get: 
         Transport::Post
     };
     let caller = ctx.auth.caller(Auth::token(&headers), transport);
+    let resp = run(&ctx, caller, p).await;
+    answer(media, resp)
+}
+
+/// Runs one request through the schema (and so the guard).
+pub(super) async fn run(ctx: &Ctx, caller: Caller, p: Params) -> async_graphql::Response {
     let mut req = async_graphql::Request::new(p.query)
         .variables(Variables::from_json(Value::Object(p.variables)))
         // A query gets its one snapshot from the guard; a mutation holds none
@@ -282,12 +297,13 @@ async fn execute(ctx: Ctx, media: Media, headers: HeaderMap, p: Params, by_get: 
     );
     let mut resp = ctx.schema.execute(req).await;
     crate::api::guard::tidy(&mut resp.errors);
-    answer(media, resp)
+    resp
 }
 
-/// The HTTP status of a response. No data and only path-less errors: the
-/// request was refused before it ran, and the first error's code says why.
-fn answer(media: Media, resp: async_graphql::Response) -> Response {
+/// The HTTP status of a response, and its body. No data and only path-less
+/// errors: the request was refused before it ran, and the first error's code
+/// says why.
+pub(super) fn graded(media: Media, resp: async_graphql::Response) -> (StatusCode, Value) {
     let refused = resp.data == async_graphql::Value::Null
         && !resp.errors.is_empty()
         && resp.errors.iter().all(|e| e.path.is_empty());
@@ -299,7 +315,7 @@ fn answer(media: Media, resp: async_graphql::Response) -> Response {
         }] })
     });
     if !refused {
-        return respond(media, StatusCode::OK, body);
+        return (StatusCode::OK, body);
     }
     let code = resp.errors[0]
         .extensions
@@ -320,6 +336,11 @@ fn answer(media: Media, resp: async_graphql::Response) -> Response {
             m.remove("data");
         }
     }
+    (status, body)
+}
+
+fn answer(media: Media, resp: async_graphql::Response) -> Response {
+    let (status, body) = graded(media, resp);
     let mut res = respond(media, status, body);
     let h = res.headers_mut();
     match status {

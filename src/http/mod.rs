@@ -6,6 +6,7 @@
 
 mod assets;
 pub mod auth;
+mod batch;
 mod body;
 mod graphql;
 mod pages;

@@ -44,6 +44,9 @@ crate::model::kinds::kinds! {
         RequestTimeout = "REQUEST_TIMEOUT",
         /// No media type the client accepts.
         NotAcceptable = "NOT_ACCEPTABLE",
+        /// An automatic persisted query sent by its hash alone, and the hash
+        /// is not known: send the query with it (Apollo's protocol).
+        PersistedQueryNotFound = "PERSISTED_QUERY_NOT_FOUND",
     }
 }
 
@@ -72,7 +75,8 @@ impl ErrorCode {
             | ErrorCode::ReadOnly
             | ErrorCode::Internal
             | ErrorCode::BadRequest
-            | ErrorCode::GraphqlValidationFailed => None,
+            | ErrorCode::GraphqlValidationFailed
+            | ErrorCode::PersistedQueryNotFound => None,
         }
     }
 }
