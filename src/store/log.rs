@@ -9,6 +9,13 @@
 //!   the record before and after.
 //! - `history`: record id ++ `0x00` ++ sequence number → entry index, so a
 //!   record's versions are one range scan. Ids never contain `0x00`.
+//!   Beside them, under the prefix `0x01` (no id begins with it), the
+//!   relation ends: `0x01` ++ node id ++ `0x00` ++ sequence number ++ entry
+//!   index → the relation's id, for every entry of a relation with that
+//!   node as `from` or `to` (before or after), so the relations a node had
+//!   at any point are one range scan too ([`Store::relations_touching`]).
+//!   `meta/log_ends` says the ends are indexed for the whole log (a store
+//!   whose log began without them gains them when opened).
 //! - `meta/log_compacted`: change sets up to this number were removed by
 //!   compaction; what they did is in the records, not in the log.
 //!
@@ -18,6 +25,9 @@
 use crate::model::{ChangeSet, LogEntry, Version};
 
 use super::{codec, Abort, Store, StoreError, Tx};
+
+mod ends;
+use ends::{ends_key, index_keys, ENDS};
 
 /// Entries removed per transaction by compaction and by a rollback.
 const BATCH: usize = 4096;
@@ -76,6 +86,10 @@ impl Tx<'_> {
         self.log.insert(&log_key(seq, idx), codec::encode(entry))?;
         self.history
             .insert(history_key(&entry.id, seq), &idx.to_be_bytes())?;
+        for end in entry.relation_ends() {
+            self.history
+                .insert(ends_key(end.as_str(), seq, idx), entry.id.as_bytes())?;
+        }
         Ok(())
     }
 
@@ -181,6 +195,26 @@ impl Store {
             .collect()
     }
 
+    /// The change sets after `after` and up to `upto` that touched record
+    /// `id`, oldest first, at most `limit`.
+    pub fn history_after(
+        &self,
+        id: &str,
+        after: u64,
+        upto: u64,
+        limit: usize,
+    ) -> Result<Vec<u64>, StoreError> {
+        if after >= upto {
+            return Ok(Vec::new());
+        }
+        self.history
+            .range(history_key(id, after + 1)..=history_key(id, upto))
+            .keys()
+            .take(limit)
+            .map(|k| Ok(seq_of(&k?)))
+            .collect()
+    }
+
     /// Whether any change set after `seq` and up to `upto` touched `id`: the
     /// first such change set's number.
     pub fn touched_after(&self, id: &str, seq: u64, upto: u64) -> Result<Option<u64>, StoreError> {
@@ -261,7 +295,7 @@ impl Store {
     pub fn compact(&self, through: u64) -> Result<u64, StoreError> {
         let mut removed = 0;
         loop {
-            let batch: Vec<(sled::IVec, Vec<u8>)> = self
+            let batch: Vec<(sled::IVec, Vec<Vec<u8>>)> = self
                 .log
                 .range(..log_key(through.saturating_add(1), 0))
                 .take(BATCH)
@@ -269,16 +303,19 @@ impl Store {
                     let (k, v) = kv?;
                     let s = seq_of(&k[..8]);
                     let e: LogEntry = codec::decode(&v, "log", &s.to_string())?;
-                    Ok((k, history_key(&e.id, s)))
+                    let keys = index_keys(&e, s, idx_of(&k[8..]));
+                    Ok((k, keys))
                 })
                 .collect::<Result<_, StoreError>>()?;
             if batch.is_empty() {
                 break;
             }
             self.transact(|t| {
-                for (k, h) in &batch {
+                for (k, keys) in &batch {
                     t.log.remove(k)?;
-                    t.history.remove(h.as_slice())?;
+                    for h in keys {
+                        t.history.remove(h.as_slice())?;
+                    }
                 }
                 Ok(())
             })?;
@@ -332,6 +369,7 @@ impl Store {
             let (k, _) = kv?;
             *counted.entry(seq_of(&k[..8])).or_default() += 1;
         }
+        problems.extend(self.verify_ends()?);
         for (seq, n) in &counted {
             match self.change_set(*seq)? {
                 None => problems.push(format!("log entries of change set {seq}, which is missing")),
@@ -358,7 +396,7 @@ impl Store {
             }
             Ok(())
         };
-        for kv in self.history.iter() {
+        for kv in self.history.range([ENDS + 1]..) {
             let (k, v) = kv?;
             let id = k[..k.len() - 9].to_vec();
             if let Some((prev, s, i)) = &latest {
@@ -376,11 +414,11 @@ impl Store {
 
     /// Undoes the chunks of change set `seq` that a chunked write applied:
     /// restores each record from its entry's old version, newest first, and
-    /// removes the entry, a batch per transaction (so an undo cut short goes
-    /// on where it stopped).
+    /// removes the entry and its index keys, a batch per transaction (so an
+    /// undo cut short goes on where it stopped).
     pub(super) fn undo_logged(&self, seq: u64) -> Result<(), StoreError> {
         loop {
-            let batch: Vec<(sled::IVec, Vec<u8>, super::Op)> = self
+            let batch: Vec<(sled::IVec, Vec<Vec<u8>>, super::Op)> = self
                 .log
                 .scan_prefix(seq.to_be_bytes())
                 .rev()
@@ -388,18 +426,20 @@ impl Store {
                 .map(|kv| {
                     let (k, v) = kv?;
                     let e: LogEntry = codec::decode(&v, "log", &seq.to_string())?;
-                    let h = history_key(&e.id, seq);
-                    Ok((k, h, restore_op(e)?))
+                    let keys = index_keys(&e, seq, idx_of(&k[8..]));
+                    Ok((k, keys, restore_op(e)?))
                 })
                 .collect::<Result<_, StoreError>>()?;
             if batch.is_empty() {
                 return Ok(());
             }
             self.transact(|t| {
-                for (k, h, op) in &batch {
+                for (k, keys, op) in &batch {
                     t.apply(op)?;
                     t.log.remove(k)?;
-                    t.history.remove(h.as_slice())?;
+                    for h in keys {
+                        t.history.remove(h.as_slice())?;
+                    }
                 }
                 Ok(())
             })?;

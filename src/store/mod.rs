@@ -290,6 +290,7 @@ impl Store {
             }
         }
         store.recover()?;
+        store.index_relation_ends()?;
         Ok(store)
     }
 
@@ -454,5 +455,7 @@ impl Store {
     }
 }
 
+#[cfg(test)]
+mod log_ends_tests;
 #[cfg(test)]
 mod tests;
