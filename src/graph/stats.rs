@@ -47,6 +47,14 @@ impl Graph {
         self.stats_for(Some(&self.meetings_within(place)))
     }
 
+    /// The stats of the meetings `f` keeps, and of their attendances.
+    pub fn stats_matching(&self, f: &super::filter::MeetingFilter) -> Stats {
+        if *f == super::filter::MeetingFilter::default() {
+            return self.stats();
+        }
+        self.stats_for(Some(&self.meetings_matching(f).into_iter().collect()))
+    }
+
     /// The stats of `only` these meetings (all meetings when `None`).
     fn stats_for(&self, only: Option<&BTreeSet<NodeId>>) -> Stats {
         let keep = |m: &NodeId| only.is_none_or(|o| o.contains(m));

@@ -5,5 +5,6 @@
 pub mod args;
 pub mod errors;
 pub mod inputs;
+pub mod order;
 pub mod pagination;
 pub mod scalars;
