@@ -59,7 +59,7 @@ order_input!(
     /// come last either way.
     HolderOrder, HolderOrderField {
         /// By the earliest day the start may be (`dates.start.earliest`,
-        /// else `dates.start.latest`).
+        /// else `dates.start.latest`), then the latest (unbounded last).
         Start,
     }
 );

@@ -261,14 +261,17 @@ node_object!(
     /// and `dates` saying how well their start and end are known; a person
     /// seen in the capacity with no recorded tenure is a holder too. With
     /// `at`, only those who may have held it on that date. With `orderBy`
-    /// START, by the earliest day the start may be (holders whose start
-    /// nothing bounds last either way, ties by person then tenure). Paged;
-    /// see `holdersCount`.
+    /// START, by the earliest day the start may be, then the latest
+    /// (holders whose start nothing bounds last either way, ties by person
+    /// then tenure). Paged; see `holdersCount`.
     #[graphql(complexity = "list_cost(first, child_complexity)")]
     async fn holders(&self, at: Option<String>, order_by: Option<HolderOrder>, first: Option<i32>, offset: Option<i32>) -> Result<Vec<crate::api::objects::holders::Holder>> {
         let mut v = holders_of(&self.0, at)?;
         if let Some(HolderOrder { field: HolderOrderField::Start, direction }) = order_by {
-            v = sorted(v, direction, |h| h.dates.0.start.earliest.or(h.dates.0.start.latest), |h| (h.h.person.clone(), h.h.tenure.clone()));
+            v = sorted(v, direction, |h| {
+                let s = h.dates.0.start;
+                s.earliest.or(s.latest).map(|first| (first, s.latest.is_none(), s.latest))
+            }, |h| (h.h.person.clone(), h.h.tenure.clone()));
         }
         slice(v, first, offset)
     }

@@ -258,8 +258,8 @@ impl MetPair {
     async fn last(&self) -> Option<Date> {
         self.p.last.map(Into::into)
     }
-    /// The shared meetings, earliest first (undated last). Paged like the
-    /// lists above; `count` is their number.
+    /// The shared meetings, earliest first (undated last). Paged by `first`
+    /// and `offset`; `count` is their number.
     #[graphql(complexity = "list_cost(first, child_complexity)")]
     async fn meetings(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Meeting>> {
         Ok(slice(self.p.meetings.iter().collect(), first, offset)?
