@@ -168,3 +168,15 @@ async fn conflicts_page_with_first_and_offset_and_are_counted() {
     assert_eq!(ids(&d["conflicts"], &["id"]), ["conflict:c2"]);
     assert_eq!(d["conflictsCount"], 3);
 }
+
+#[tokio::test]
+async fn a_search_offset_past_the_last_hit_gives_an_empty_page() {
+    let s = server().await;
+    let d = s
+        .gql(
+            "{ search(text: \"summit\", first: 1000, offset: 2147483647) { node { id } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(d["search"], json!([]));
+}

@@ -1,6 +1,7 @@
 //! Who is central: degree, PageRank and betweenness over the co-participation
-//! network of a date window (people who took part in the same meetings, or
-//! states whose delegations did). Results are cached per snapshot.
+//! network of the meetings a `MeetingFilter` keeps, a date window or more
+//! (people who took part in the same meetings, or states whose delegations
+//! did). Results are cached per snapshot and filter.
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::sync::{Arc, Mutex};

@@ -1,6 +1,7 @@
 //! The numbers a dashboard plots: meetings per year (per series and in all),
 //! attendance by state, by status and by mode, documents and signatures per
-//! meeting; over every meeting or only those in a place (see `stats_within`).
+//! meeting; over every meeting or only those a `MeetingFilter` keeps (see
+//! `stats_matching`; `stats_within` for a place alone).
 //! Only meetings that were held count: a planned, announced, postponed or
 //! cancelled one is left out of every figure.
 

@@ -294,7 +294,7 @@ impl QueryRoot {
             return Err(invalid("offset", "must not be negative"));
         }
         let g = crate::api::graph(ctx);
-        let hits = search_hits(&g, text, kinds, within, (offset + first) as usize).await?;
+        let hits = search_hits(&g, text, kinds, within, offset as usize + first as usize).await?;
         Ok(hits
             .into_iter()
             .skip(offset as usize)
