@@ -96,6 +96,13 @@ pub enum Command {
         /// would give it, so the files may name the seed's records.
         #[arg(long)]
         no_seed: bool,
+        /// Who the change log names as the import's author (default:
+        /// `cli:` and the login name).
+        #[arg(long)]
+        actor: Option<String>,
+        /// Why: kept with the import's change set.
+        #[arg(long)]
+        comment: Option<String>,
     },
     /// Check the store: every index agrees with the records, no relation names
     /// a missing node, the graph rebuilds. Exits non-zero on any problem.

@@ -12,6 +12,7 @@ use attache::config::{Access, Command, Config, ConnectionArgs, LimitArgs};
 use attache::http::{Auth, Connections, Limits, Options};
 use attache::import::{self, ImportFailure, Source};
 use attache::model::SizeLimits;
+use attache::service::Author;
 use attache::service::Service;
 
 /// Libraries that log message payloads below info: tungstenite logs every
@@ -83,7 +84,14 @@ async fn dispatch(config: Config) -> Result<()> {
             check,
             replace,
             no_seed,
-        } => import_cmd(&store, &paths, check, replace, no_seed).await,
+            actor,
+            comment,
+        } => {
+            let author = Author::new(actor.unwrap_or_else(cli_actor))
+                .op("import")
+                .comment(comment);
+            import_cmd(&store, &paths, check, replace, no_seed, author).await
+        }
         Command::Export { out } => export_cmd(&store, out.as_deref()).await,
         Command::Check => check_cmd(&store).await,
         Command::Schema { out, check } => schema_cmd(out.as_deref(), check),
@@ -272,6 +280,7 @@ async fn import_cmd(
     check: bool,
     replace: bool,
     no_seed: bool,
+    author: Author,
 ) -> Result<()> {
     let files = collect(paths)?;
     let total: u64 = files
@@ -331,12 +340,20 @@ async fn import_cmd(
         return Ok(());
     }
     let sp = spinner("checking and writing, all or nothing");
-    let res = import::apply(&service, parsed, meta).await;
+    let res = import::apply(&service, parsed, meta, author).await;
     sp.finish_and_clear();
     let r = res?;
     service.close().await?;
     print!("{}", r.render());
     Ok(())
+}
+
+/// The actor a command-line write is recorded under: `cli:` and the login name.
+fn cli_actor() -> String {
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "unknown".into());
+    format!("cli:{user}")
 }
 
 async fn export_cmd(store: &StoreAt, out: Option<&Path>) -> Result<()> {

@@ -74,6 +74,11 @@ pub(crate) fn graph(ctx: &Context<'_>) -> Arc<Graph> {
     }
 }
 
+/// Who the change log names for a write by this request's caller.
+pub(crate) fn author(_ctx: &Context<'_>) -> crate::service::Author {
+    crate::service::Author::new("anonymous")
+}
+
 pub(crate) fn service<'a>(ctx: &Context<'a>) -> &'a Service {
     ctx.data_unchecked::<Service>()
 }
