@@ -1,6 +1,7 @@
 //! Who is central: degree, PageRank and betweenness over the co-participation
-//! network of a date window (people who took part in the same meetings, or
-//! states whose delegations did). Results are cached per snapshot.
+//! network of the meetings a `MeetingFilter` keeps, a date window or more
+//! (people who took part in the same meetings, or states whose delegations
+//! did). Results are cached per snapshot and filter.
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -9,6 +10,7 @@ use petgraph::graph::{NodeIndex, UnGraph};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction;
 
+use super::filter::MeetingFilter;
 use super::met::PARTICIPATION;
 use super::Graph;
 use crate::model::{NodeId, NodeKind, PartialDate, RelKind};
@@ -34,7 +36,7 @@ pub struct Ranking {
     pub edges: usize,
 }
 
-type Key = (NodeKind, Measure, Option<PartialDate>, Option<PartialDate>);
+type Key = (NodeKind, Measure, MeetingFilter);
 
 /// Per-snapshot memo; a cloned graph (the next snapshot) starts empty.
 #[derive(Default)]
@@ -52,7 +54,7 @@ const SAMPLES: usize = 200;
 
 impl Graph {
     /// The participants of meeting `m` as nodes of the network of `kind`.
-    fn participants(&self, m: &str, kind: NodeKind) -> BTreeSet<NodeId> {
+    pub(super) fn participants(&self, m: &str, kind: NodeKind) -> BTreeSet<NodeId> {
         match kind {
             NodeKind::State => {
                 let mut s: BTreeSet<NodeId> = self
@@ -83,11 +85,16 @@ impl Graph {
         from: Option<&PartialDate>,
         to: Option<&PartialDate>,
     ) -> UnGraph<NodeId, f64> {
+        self.co_network_of(kind, &MeetingFilter::window(from, to))
+    }
+
+    /// The weighted co-participation network of the held meetings `f` keeps.
+    pub fn co_network_of(&self, kind: NodeKind, f: &MeetingFilter) -> UnGraph<NodeId, f64> {
         let mut net: UnGraph<NodeId, f64> = UnGraph::default();
         let mut ix: HashMap<NodeId, NodeIndex> = HashMap::new();
         let mut weights: HashMap<(NodeIndex, NodeIndex), f64> = HashMap::new();
-        for m in self.ids_of_kind(NodeKind::Meeting) {
-            if !self.was_held(m.as_str()) || !self.meeting_in_window(m.as_str(), from, to) {
+        for m in &self.meetings_matching(f) {
+            if !self.was_held(m.as_str()) {
                 continue;
             }
             let people: Vec<NodeIndex> = self
@@ -117,7 +124,18 @@ impl Graph {
         from: Option<&PartialDate>,
         to: Option<&PartialDate>,
     ) -> Arc<Ranking> {
-        let key = (kind, measure, from.copied(), to.copied());
+        self.centrality_of(kind, measure, &MeetingFilter::window(from, to))
+    }
+
+    /// Ranks the nodes of the co-participation network of the held meetings
+    /// `f` keeps, best first (ties by id).
+    pub fn centrality_of(
+        &self,
+        kind: NodeKind,
+        measure: Measure,
+        f: &MeetingFilter,
+    ) -> Arc<Ranking> {
+        let key = (kind, measure, f.clone());
         if let Some(r) = self
             .cache
             .0
@@ -127,7 +145,7 @@ impl Graph {
         {
             return r.clone();
         }
-        let net = self.co_network(kind, from, to);
+        let net = self.co_network_of(kind, f);
         let (values, approximate) = match measure {
             Measure::Degree => (
                 net.node_indices()

@@ -11,8 +11,10 @@
 pub mod centrality;
 pub mod dating;
 pub mod evidence;
+pub mod filter;
 pub mod membership;
 pub mod met;
+pub mod pairs;
 pub mod paths;
 pub mod places;
 pub mod search;

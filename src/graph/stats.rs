@@ -1,6 +1,7 @@
 //! The numbers a dashboard plots: meetings per year (per series and in all),
 //! attendance by state, by status and by mode, documents and signatures per
-//! meeting; over every meeting or only those in a place (see `stats_within`).
+//! meeting; over every meeting or only those a `MeetingFilter` keeps (see
+//! `stats_matching`; `stats_within` for a place alone).
 //! Only meetings that were held count: a planned, announced, postponed or
 //! cancelled one is left out of every figure.
 
@@ -45,6 +46,14 @@ impl Graph {
     /// any place inside it, and of their attendances.
     pub fn stats_within(&self, place: &str) -> Stats {
         self.stats_for(Some(&self.meetings_within(place)))
+    }
+
+    /// The stats of the meetings `f` keeps, and of their attendances.
+    pub fn stats_matching(&self, f: &super::filter::MeetingFilter) -> Stats {
+        if *f == super::filter::MeetingFilter::default() {
+            return self.stats();
+        }
+        self.stats_for(Some(&self.meetings_matching(f).into_iter().collect()))
     }
 
     /// The stats of `only` these meetings (all meetings when `None`).

@@ -2,6 +2,7 @@
 //! GraphQL client, shared by the black-box tests.
 #![allow(dead_code)]
 
+pub mod dashboard;
 pub mod load;
 use std::path::{Path, PathBuf};
 

@@ -8,6 +8,7 @@ use async_graphql::{Object, Result, ID};
 use petgraph::Direction as Dir;
 
 use crate::api::leaves::args::{parse_date, parse_opt_date};
+use crate::api::leaves::order::{sorted, HolderOrder, HolderOrderField};
 use crate::api::leaves::pagination::{list_cost, slice};
 use crate::api::leaves::scalars::MembershipStatus;
 use crate::api::leaves::scalars::{date, Date, Direction, NodeKind, RelKind};
@@ -259,11 +260,20 @@ node_object!(
     /// attendances and signatures in this capacity), each with that evidence
     /// and `dates` saying how well their start and end are known; a person
     /// seen in the capacity with no recorded tenure is a holder too. With
-    /// `at`, only those who may have held it on that date. Paged; see
-    /// `holdersCount`.
+    /// `at`, only those who may have held it on that date. With `orderBy`
+    /// START, by the earliest day the start may be, then the latest
+    /// (holders whose start nothing bounds last either way, ties by person
+    /// then tenure). Paged; see `holdersCount`.
     #[graphql(complexity = "list_cost(first, child_complexity)")]
-    async fn holders(&self, at: Option<String>, first: Option<i32>, offset: Option<i32>) -> Result<Vec<crate::api::objects::holders::Holder>> {
-        slice(holders_of(&self.0, at)?, first, offset)
+    async fn holders(&self, at: Option<String>, order_by: Option<HolderOrder>, first: Option<i32>, offset: Option<i32>) -> Result<Vec<crate::api::objects::holders::Holder>> {
+        let mut v = holders_of(&self.0, at)?;
+        if let Some(HolderOrder { field: HolderOrderField::Start, direction }) = order_by {
+            v = sorted(v, direction, |h| {
+                let s = h.dates.0.start;
+                s.earliest.or(s.latest).map(|first| (first, s.latest.is_none(), s.latest))
+            }, |h| (h.h.person.clone(), h.h.tenure.clone()));
+        }
+        slice(v, first, offset)
     }
     /// How many `holders` there are (on `at`, when given), whatever page is asked for.
     async fn holders_count(&self, at: Option<String>) -> Result<usize> {

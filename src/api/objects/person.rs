@@ -6,6 +6,7 @@ use petgraph::Direction as Dir;
 
 use crate::api::leaves::args::{parse_date, parse_opt_date};
 use crate::api::leaves::errors::invalid;
+use crate::api::leaves::order::{sorted, AttendanceOrder, AttendanceOrderField};
 use crate::api::leaves::pagination::{list_cost, slice};
 
 use crate::api::leaves::scalars::{Direction, NodeKind, RelKind};
@@ -34,10 +35,23 @@ node_object!(
         self.0.rels(Dir::Outgoing, Some(RK::Holds)).len()
     }
     /// Meetings attended, with mode, role, capacity and on whose behalf, in
-    /// relation id order. Paged; see `attendancesCount`.
+    /// relation id order, or as `orderBy` says (MEETING_DATE: by the
+    /// meeting's start, undated last either way, ties by relation id).
+    /// Paged; see `attendancesCount`.
     #[graphql(complexity = "list_cost(first, child_complexity)")]
-    async fn attendances(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Attendance>> {
-        slice(self.0.rels(Dir::Outgoing, Some(RK::Attended)), first, offset).map(|v| v.into_iter().map(Attendance).collect())
+    async fn attendances(&self, order_by: Option<AttendanceOrder>, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Attendance>> {
+        let mut v = self.0.rels(Dir::Outgoing, Some(RK::Attended));
+        if let Some(AttendanceOrder { field: AttendanceOrderField::MeetingDate, direction }) = order_by {
+            let g = &self.0.g;
+            v = sorted(v, direction, |a| g.node(a.r.to.as_str()).and_then(|m| m.start), |a| a.r.id.clone());
+        }
+        slice(v, first, offset).map(|v| v.into_iter().map(Attendance).collect())
+    }
+    /// How many held meetings this person took part in (attended, chaired
+    /// or spoke at), each counted once: what `people(orderBy:
+    /// {field: MEETING_COUNT})` sorts by.
+    async fn meeting_count(&self) -> usize {
+        self.0.g.meeting_count(self.0.id())
     }
     /// How many `attendances` there are, whatever page is asked for.
     async fn attendances_count(&self) -> usize {

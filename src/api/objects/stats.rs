@@ -1,15 +1,16 @@
 //! The `stats` object: dashboard numbers. Every list that grows with the data
 //! is paged like the nested lists of the node objects (`first`, at most 1000,
 //! and `offset`; without `first` the whole list) and has a `…Count` beside it,
-//! so a dashboard can ask for the top rows of a large graph.
+//! so a dashboard can ask for the top rows of a large graph. Also the pairs
+//! who met most (`topPairs`).
 
 use std::sync::Arc;
 
 use async_graphql::{Object, Result, SimpleObject};
 
 use crate::api::leaves::pagination::{list_cost, slice};
-use crate::api::leaves::scalars::{AttendanceMode, MembershipStatus, NodeKind};
-use crate::api::objects::nodes::{Meeting, NodeRef, Series, State};
+use crate::api::leaves::scalars::{AttendanceMode, Date, MembershipStatus, NodeKind};
+use crate::api::objects::nodes::{node_obj, Meeting, NodeObj, NodeRef, Series, State};
 use crate::graph::{stats, Graph};
 use crate::model;
 
@@ -227,5 +228,68 @@ impl Stats {
     /// How many meetings `documentsPerMeeting` has, whatever page is asked for.
     async fn documents_per_meeting_count(&self) -> usize {
         self.s.documents_per_meeting.len()
+    }
+}
+
+/// Two participants and the held meetings they shared.
+pub struct MetPair {
+    g: Arc<Graph>,
+    p: crate::graph::pairs::Pair,
+}
+
+#[Object]
+impl MetPair {
+    /// The one of the two with the lesser id.
+    async fn a(&self) -> Option<NodeObj> {
+        node_obj(&self.g, self.p.a.as_str())
+    }
+    async fn b(&self) -> Option<NodeObj> {
+        node_obj(&self.g, self.p.b.as_str())
+    }
+    /// How many meetings they shared.
+    async fn count(&self) -> usize {
+        self.p.meetings.len()
+    }
+    /// The earliest start of a shared meeting.
+    async fn first(&self) -> Option<Date> {
+        self.p.first.map(Into::into)
+    }
+    /// The latest start of a shared meeting.
+    async fn last(&self) -> Option<Date> {
+        self.p.last.map(Into::into)
+    }
+    /// The shared meetings, earliest first (undated last). Paged by `first`
+    /// and `offset`; `count` is their number.
+    #[graphql(complexity = "list_cost(first, child_complexity)")]
+    async fn meetings(&self, first: Option<i32>, offset: Option<i32>) -> Result<Vec<Meeting>> {
+        Ok(slice(self.p.meetings.iter().collect(), first, offset)?
+            .into_iter()
+            .filter_map(|m| node(&self.g, Some(m)))
+            .collect())
+    }
+}
+
+/// One page of the pairs who met most, and how many pairs there are.
+pub struct TopPairs {
+    pub g: Arc<Graph>,
+    pub t: crate::graph::pairs::TopPairs,
+}
+
+#[Object]
+impl TopPairs {
+    /// Most shared meetings first, then by the two ids.
+    async fn pairs(&self) -> Vec<MetPair> {
+        self.t
+            .pairs
+            .iter()
+            .map(|p| MetPair {
+                g: self.g.clone(),
+                p: p.clone(),
+            })
+            .collect()
+    }
+    /// How many pairs met at least once, whatever page is asked for.
+    async fn total_count(&self) -> usize {
+        self.t.total
     }
 }

@@ -9,20 +9,20 @@ use std::sync::Arc;
 use async_graphql::{Context, Object, Result, ID};
 
 use crate::api::heavy::{
-    levels_cost, offload, BETWEENNESS_COST, DEGREE_COST, MAX_PATH_DEPTH, PAGERANK_COST,
+    levels_cost, offload, BETWEENNESS_COST, DEGREE_COST, MAX_PATH_DEPTH, PAGERANK_COST, PAIRS_COST,
     WHOLE_GRAPH_COST,
 };
-use crate::api::leaves::args::parse_opt_date;
+use crate::api::leaves::args::meeting_filter;
 use crate::api::leaves::errors::{coded, invalid, ErrorCode};
-use crate::api::leaves::pagination::page_cost;
-use crate::api::leaves::scalars::{NodeKind, RelKind};
+use crate::api::leaves::pagination::{page_cost, MAX_PAGE};
+use crate::api::leaves::scalars::{MeetingStatus, NodeKind, RelKind};
 use crate::api::objects::analysis::{
     rel, tenure_issues, Centrality, CentralityMeasure, CentralityScore, DataChecks, Neighborhood,
     Path,
 };
 use crate::api::objects::nodes::node_obj;
 use crate::api::objects::relations::Relation;
-use crate::api::objects::stats::{counts, Stats};
+use crate::api::objects::stats::{counts, Stats, TopPairs};
 use crate::graph::centrality::{Measure, Ranking};
 use crate::graph::paths::PathError;
 use crate::model;
@@ -143,9 +143,11 @@ impl AnalysisQuery {
         })
     }
 
-    /// Who is central in the co-participation network of a date window:
-    /// people who took part in the same meetings (PERSON) or states whose
-    /// delegations did (STATE).
+    /// Who is central in the co-participation network of the held meetings
+    /// the filters keep (the same filters as `meetings`): people who took
+    /// part in the same meetings (PERSON) or states whose delegations did
+    /// (STATE).
+    #[allow(clippy::too_many_arguments)]
     #[graphql(complexity = "centrality_cost(measure, first, child_complexity)")]
     async fn centrality(
         &self,
@@ -154,27 +156,38 @@ impl AnalysisQuery {
         measure: CentralityMeasure,
         from: Option<String>,
         to: Option<String>,
+        state: Option<ID>,
+        organization: Option<ID>,
+        place: Option<ID>,
+        topic: Option<ID>,
+        series: Option<ID>,
+        status: Option<Vec<MeetingStatus>>,
         #[graphql(default = 20)] first: Option<i32>,
     ) -> Result<Centrality> {
-        let kind: model::NodeKind = kind.unwrap_or(NodeKind::Person).into();
+        let kind = network_kind(kind)?;
         let first = first.unwrap_or(20);
-        if !matches!(kind, model::NodeKind::Person | model::NodeKind::State) {
-            return Err(invalid("kind", "PERSON or STATE"));
-        }
         if !(1..=1000).contains(&first) {
             return Err(invalid("first", "must be between 1 and 1000"));
         }
-        let (from, to) = (parse_opt_date("from", from)?, parse_opt_date("to", to)?);
+        let filter = meeting_filter(
+            from,
+            to,
+            state,
+            organization,
+            place,
+            topic,
+            series,
+            status,
+            None,
+        )?;
         let measure = match measure {
             CentralityMeasure::Degree => Measure::Degree,
             CentralityMeasure::Pagerank => Measure::PageRank,
             CentralityMeasure::Betweenness => Measure::Betweenness,
         };
         let g = crate::api::graph(ctx);
-        let r: Arc<Ranking> = offload(g.clone(), move |g| {
-            g.centrality(kind, measure, from.as_ref(), to.as_ref())
-        })
-        .await?;
+        let r: Arc<Ranking> =
+            offload(g.clone(), move |g| g.centrality_of(kind, measure, &filter)).await?;
         Ok(Centrality {
             scores: r
                 .scores
@@ -190,19 +203,93 @@ impl AnalysisQuery {
         })
     }
 
-    /// Counts and distributions for dashboards. With `place` (a place or a
-    /// state), the meeting and attendance figures count only meetings held
-    /// there or at any place inside it, however deep; the record counts
-    /// (`nodes`, `byKind` …) stay those of the whole graph.
+    /// Counts and distributions for dashboards. The meeting and attendance
+    /// figures count only the meetings the filters keep (the same filters as
+    /// `meetings`: `from`/`to`, `state`, `organization`, `place` — a place
+    /// or a state, or any place inside it —, `topic`, `series`, `status`);
+    /// the record counts (`nodes`, `byKind` …) stay those of the whole graph.
+    #[allow(clippy::too_many_arguments)]
     #[graphql(complexity = "WHOLE_GRAPH_COST + child_complexity")]
-    async fn stats(&self, ctx: &Context<'_>, place: Option<ID>) -> Result<Stats> {
+    async fn stats(
+        &self,
+        ctx: &Context<'_>,
+        from: Option<String>,
+        to: Option<String>,
+        state: Option<ID>,
+        organization: Option<ID>,
+        place: Option<ID>,
+        topic: Option<ID>,
+        series: Option<ID>,
+        status: Option<Vec<MeetingStatus>>,
+    ) -> Result<Stats> {
+        let filter = meeting_filter(
+            from,
+            to,
+            state,
+            organization,
+            place,
+            topic,
+            series,
+            status,
+            None,
+        )?;
         let g = crate::api::graph(ctx);
-        let s = match place {
-            Some(p) => offload(g.clone(), move |g| g.stats_within(&p)).await?,
-            None => offload(g.clone(), |g| g.stats()).await?,
-        };
+        let s = offload(g.clone(), move |g| g.stats_matching(&filter)).await?;
         let c = counts(&g);
         Ok(Stats { g, s, c })
+    }
+
+    /// The pairs of people (PERSON) or of states (STATE) who met most: at the
+    /// most held meetings among those the filters keep (the same filters as
+    /// `meetings`), both taking part (for people: attended, chaired or spoke
+    /// at). Most shared meetings first, then by the two ids; `offset` pairs
+    /// skipped, then at most `first` (up to 1000).
+    #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "PAIRS_COST + page_cost(first, None, child_complexity)")]
+    async fn top_pairs(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default_with = "Some(NodeKind::Person)")] kind: Option<NodeKind>,
+        from: Option<String>,
+        to: Option<String>,
+        state: Option<ID>,
+        organization: Option<ID>,
+        place: Option<ID>,
+        topic: Option<ID>,
+        series: Option<ID>,
+        status: Option<Vec<MeetingStatus>>,
+        #[graphql(default = 20)] first: Option<i32>,
+        offset: Option<i32>,
+    ) -> Result<TopPairs> {
+        let kind = network_kind(kind)?;
+        let first = first.unwrap_or(20);
+        if !(1..=MAX_PAGE as i32).contains(&first) {
+            return Err(invalid(
+                "first",
+                format!("must be between 1 and {MAX_PAGE}"),
+            ));
+        }
+        let offset = offset.unwrap_or(0);
+        if offset < 0 {
+            return Err(invalid("offset", "must not be negative"));
+        }
+        let filter = meeting_filter(
+            from,
+            to,
+            state,
+            organization,
+            place,
+            topic,
+            series,
+            status,
+            None,
+        )?;
+        let g = crate::api::graph(ctx);
+        let t = offload(g.clone(), move |g| {
+            g.top_pairs(kind, &filter, offset as usize, first as usize)
+        })
+        .await?;
+        Ok(TopPairs { g, t })
     }
 
     /// Checks of the data an editor should look at.
@@ -218,4 +305,13 @@ impl AnalysisQuery {
             evidence_issues: crate::api::objects::holders::evidence_issues(&g, evidence),
         })
     }
+}
+
+/// The network `kind` of `centrality` and `topPairs`: PERSON or STATE.
+fn network_kind(kind: Option<NodeKind>) -> Result<model::NodeKind> {
+    let kind: model::NodeKind = kind.unwrap_or(NodeKind::Person).into();
+    if !matches!(kind, model::NodeKind::Person | model::NodeKind::State) {
+        return Err(invalid("kind", "PERSON or STATE"));
+    }
+    Ok(kind)
 }

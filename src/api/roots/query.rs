@@ -3,11 +3,13 @@
 use std::sync::Arc;
 
 use async_graphql::{Context, MergedObject, Object, Result, SimpleObject, ID};
-use petgraph::Direction as Dir;
 
-use crate::api::leaves::args::parse_opt_date;
+use crate::api::leaves::args::meeting_filter;
 use crate::api::leaves::errors::invalid;
-use crate::api::leaves::pagination::{paginate, Page};
+use crate::api::leaves::order::{
+    sorted, MeetingOrder, MeetingOrderField, OrderDirection, PersonOrder, PersonOrderField,
+};
+use crate::api::leaves::pagination::{paginate, slice, Page, MAX_PAGE};
 use crate::api::leaves::scalars::NodeKind;
 use crate::api::objects::nodes::{
     node_obj, Document, Meeting, NodeObj, NodeRef, Office, Organization, Person, Place, Series,
@@ -16,8 +18,9 @@ use crate::api::objects::nodes::{
 use crate::api::objects::relations::{Conflict, RelRef, Relation};
 use crate::api::objects::stats::{counts, Counts};
 use crate::api::roots::history::{as_of_graph, AsOf};
-use crate::graph::Graph;
-use crate::model::{self, RelKind as RK};
+use crate::graph::filter::NameFilter;
+use crate::graph::{fold, Graph};
+use crate::model;
 
 /// Lookups, lists and search.
 #[derive(Default)]
@@ -32,9 +35,9 @@ pub struct Query(
     crate::api::roots::history::HistoryQuery,
 );
 
-/// Declares `KindQuery`: for each node kind a lookup by id (`person(id:)`)
-/// and, but for meetings (whose list takes filters, in `QueryRoot`), a
-/// Relay-paged list of all of them in id order (`people`).
+/// Declares `KindQuery`: for each node kind a lookup by id (`office(id:)`)
+/// and, but for meetings and people (whose lists take filters and orders, in
+/// `QueryRoot`), a Relay-paged list of all of them in id order (`offices`).
 macro_rules! kind_query {
     ($($lookup:ident $(/ $list:ident)? : $ty:ident,)+) => {
         /// A lookup and a list per node kind.
@@ -55,17 +58,23 @@ macro_rules! kind_query {
                     })
                 }
                 $(
-                    /// Every node of this kind, in id order, Relay-paged.
+                    /// Every node of this kind, in id order, Relay-paged. With
+                    /// `name`, only those whose name or an alias matches: case,
+                    /// diacritics and script folded, each word a prefix of a
+                    /// word of the name ("assyl" keeps "Berik Assylov").
+                    #[allow(clippy::too_many_arguments)]
                     #[graphql(complexity = "crate::api::leaves::pagination::page_cost(first, last, child_complexity)")]
                     async fn $list(
                         &self,
                         ctx: &Context<'_>,
+                        name: Option<String>,
                         after: Option<String>,
                         before: Option<String>,
                         first: Option<i32>,
                         last: Option<i32>,
                     ) -> Result<Page<$ty>> {
-                        paginate(all_of(&crate::api::graph(ctx)), after, before, first, last).await
+                        let g = crate::api::graph(ctx);
+                        paginate(named(&g, all_of(&g), name), after, before, first, last).await
                     }
                 )?
             )+
@@ -74,7 +83,7 @@ macro_rules! kind_query {
 }
 
 kind_query! {
-    person / people: Person,
+    person: Person,
     meeting: Meeting,
     office / offices: Office,
     state / states: State,
@@ -96,6 +105,18 @@ fn all_of<T: Typed>(g: &Arc<Graph>) -> Vec<(String, T)> {
     g.ids_of_kind(T::KIND)
         .filter_map(|id| NodeRef::get(g, id.as_str()).map(|n| (id.to_string(), T::from(n))))
         .collect()
+}
+
+/// Only the `items` whose node's name or an alias matches `name` (see
+/// `graph::filter::NameFilter`); all of them when there is no name.
+fn named<T>(g: &Graph, items: Vec<(String, T)>, name: Option<String>) -> Vec<(String, T)> {
+    match name.as_deref().and_then(NameFilter::new) {
+        Some(f) => items
+            .into_iter()
+            .filter(|(id, _)| g.node(id).is_some_and(|n| f.matches(n)))
+            .collect(),
+        None => items,
+    }
 }
 
 /// A search result: the node, the name or alias that matched, and a score.
@@ -141,24 +162,38 @@ impl QueryRoot {
             c: c.clone(),
         })
     }
-    /// Every recorded disagreement between sources.
-    async fn conflicts(&self, ctx: &Context<'_>) -> Vec<Conflict> {
+    /// Every recorded disagreement between sources, in id order: `offset`
+    /// skipped, then at most `first` (up to 1000; all when not given). See
+    /// `conflictsCount`.
+    #[graphql(complexity = "crate::api::leaves::pagination::list_cost(first, child_complexity)")]
+    async fn conflicts(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        offset: Option<i32>,
+    ) -> Result<Vec<Conflict>> {
         let g = crate::api::graph(ctx);
-        g.conflicts()
-            .map(|c| Conflict {
-                g: g.clone(),
-                c: c.clone(),
-            })
-            .collect()
+        let all: Vec<_> = g.conflicts().cloned().collect();
+        Ok(slice(all, first, offset)?
+            .into_iter()
+            .map(|c| Conflict { g: g.clone(), c })
+            .collect())
+    }
+    /// How many conflicts `conflicts` lists, whatever page is asked for.
+    async fn conflicts_count(&self, ctx: &Context<'_>) -> usize {
+        crate::api::graph(ctx).conflicts().count()
     }
 
-    /// Meetings in date order (undated last). `from`/`to` keep meetings whose
-    /// dates may fall in the range, at each date's precision; `state` and
-    /// `organization` keep meetings hosted or organized by it, held in it, or
-    /// attended on its behalf; `place` (a place or a state) keeps meetings held
-    /// there or at any place inside it, however deep (a residence in a city);
-    /// `topic` and `series` keep meetings about it or in it; `status` keeps
-    /// meetings of those statuses (none recorded reads HELD).
+    /// Meetings in date order (undated last), or as `orderBy` says (ties by
+    /// id). `from`/`to` keep meetings whose dates may fall in the range, at
+    /// each date's precision; `state` and `organization` keep meetings hosted
+    /// or organized by it, held in it, or attended on its behalf; `place` (a
+    /// place or a state) keeps meetings held there or at any place inside it,
+    /// however deep (a residence in a city); `topic` and `series` keep
+    /// meetings about it or in it; `status` keeps meetings of those statuses
+    /// (none recorded reads HELD); `name` keeps meetings whose name or an
+    /// alias matches (folded as in `people`). `stats`, `centrality` and
+    /// `topPairs` take the same filters.
     #[allow(clippy::too_many_arguments)]
     #[graphql(
         complexity = "crate::api::leaves::pagination::page_cost(first, last, child_complexity)"
@@ -174,53 +209,86 @@ impl QueryRoot {
         topic: Option<ID>,
         series: Option<ID>,
         status: Option<Vec<crate::api::leaves::scalars::MeetingStatus>>,
+        name: Option<String>,
+        order_by: Option<MeetingOrder>,
         after: Option<String>,
         before: Option<String>,
         first: Option<i32>,
         last: Option<i32>,
     ) -> Result<Page<Meeting>> {
-        let status: Option<Vec<crate::model::MeetingStatus>> =
-            status.map(|v| v.into_iter().map(Into::into).collect());
         let g = crate::api::graph(ctx);
-        let (from, to) = (parse_opt_date("from", from)?, parse_opt_date("to", to)?);
-        let state_set = state.as_ref().map(|s| g.meetings_involving(s, None, None));
-        let org_set = organization
-            .as_ref()
-            .map(|o| g.meetings_involving(o, None, None));
-        let place_set = place.as_ref().map(|p| g.meetings_within(p));
-        let mut v: Vec<(String, Meeting)> = all_of::<Meeting>(&g)
+        let filter = meeting_filter(
+            from,
+            to,
+            state,
+            organization,
+            place,
+            topic,
+            series,
+            status,
+            name,
+        )?;
+        let v: Vec<(String, Meeting)> = g
+            .meetings_matching(&filter)
             .into_iter()
-            .filter(|(id, m)| {
-                g.meeting_in_window(id, from.as_ref(), to.as_ref())
-                    && status.as_ref().is_none_or(|s| {
-                        s.contains(&m.0.n.status.unwrap_or(crate::model::MeetingStatus::Held))
-                    })
-                    && state_set.as_ref().is_none_or(|s| s.contains(id.as_str()))
-                    && org_set.as_ref().is_none_or(|o| o.contains(id.as_str()))
-                    && place_set.as_ref().is_none_or(|p| p.contains(id.as_str()))
-                    && topic.as_ref().is_none_or(|t| {
-                        g.relations(id, Dir::Outgoing, Some(RK::About))
-                            .iter()
-                            .any(|r| r.to.as_str() == t.as_str())
-                    })
-                    && series.as_ref().is_none_or(|s| {
-                        g.relations(id, Dir::Outgoing, Some(RK::InSeries))
-                            .iter()
-                            .any(|r| r.to.as_str() == s.as_str())
-                    })
-            })
+            .filter_map(|id| NodeRef::get(&g, id.as_str()).map(|n| (id.to_string(), Meeting(n))))
             .collect();
-        v.sort_by(|(a, ma), (b, mb)| {
-            let key = |m: &Meeting| m.0.n.start.map_or((1, None), |d| (0, Some(d)));
-            key(ma).cmp(&key(mb)).then(a.cmp(b))
+        let direction = order_by.map_or(OrderDirection::Asc, |o| match o.field {
+            MeetingOrderField::Date => o.direction,
         });
+        let v = sorted(v, direction, |(_, m)| m.0.n.start, |(id, _)| id.clone());
+        paginate(v, after, before, first, last).await
+    }
+
+    /// People in id order, or as `orderBy` says (ties by id): by NAME or by
+    /// MEETING_COUNT (`Person.meetingCount`). With `name`, only those whose
+    /// name or an alias matches: case, diacritics and script folded, each
+    /// word a prefix of a word of the name ("assyl" keeps "Berik Assylov").
+    #[allow(clippy::too_many_arguments)]
+    #[graphql(
+        complexity = "crate::api::leaves::pagination::page_cost(first, last, child_complexity)"
+    )]
+    async fn people(
+        &self,
+        ctx: &Context<'_>,
+        name: Option<String>,
+        order_by: Option<PersonOrder>,
+        after: Option<String>,
+        before: Option<String>,
+        first: Option<i32>,
+        last: Option<i32>,
+    ) -> Result<Page<Person>> {
+        let g = crate::api::graph(ctx);
+        let v = named(&g, all_of::<Person>(&g), name);
+        let v = match order_by {
+            None => v,
+            Some(PersonOrder {
+                field: PersonOrderField::Name,
+                direction,
+            }) => sorted(
+                v,
+                direction,
+                |(_, p)| Some(fold(&p.0.n.name)),
+                |(id, _)| id.clone(),
+            ),
+            Some(PersonOrder {
+                field: PersonOrderField::MeetingCount,
+                direction,
+            }) => sorted(
+                v,
+                direction,
+                |(id, _)| Some(g.meeting_count(id)),
+                |(id, _)| id.clone(),
+            ),
+        };
         paginate(v, after, before, first, last).await
     }
 
     /// Finds nodes by name or alias: case, diacritics and script folded, word
-    /// prefixes match ("assyl" finds "Berik Assylov"); best first. With
-    /// `within` (a place or a state), only the meetings held there or at any
-    /// place inside it, and the places inside it.
+    /// prefixes match ("assyl" finds "Berik Assylov"); best first (ties by
+    /// id), `offset` hits skipped, then at most `first`. With `within` (a
+    /// place or a state), only the meetings held there or at any place inside
+    /// it, and the places inside it. See `searchCount`.
     #[graphql(
         complexity = "crate::api::heavy::SEARCH_COST + crate::api::leaves::pagination::page_cost(first, None, child_complexity)"
     )]
@@ -231,24 +299,24 @@ impl QueryRoot {
         kinds: Option<Vec<NodeKind>>,
         within: Option<ID>,
         #[graphql(default = 20)] first: Option<i32>,
+        offset: Option<i32>,
     ) -> Result<Vec<SearchHit>> {
         let first = first.unwrap_or(20);
-        if !(1..=crate::api::leaves::pagination::MAX_PAGE as i32).contains(&first) {
-            return Err(invalid("first", "must be between 1 and 1000"));
+        if !(1..=MAX_PAGE as i32).contains(&first) {
+            return Err(invalid(
+                "first",
+                format!("must be between 1 and {MAX_PAGE}"),
+            ));
+        }
+        let offset = offset.unwrap_or(0);
+        if offset < 0 {
+            return Err(invalid("offset", "must not be negative"));
         }
         let g = crate::api::graph(ctx);
-        let kinds: Vec<model::NodeKind> = kinds
-            .unwrap_or_default()
-            .into_iter()
-            .map(Into::into)
-            .collect();
-        let hits = crate::api::heavy::offload(g.clone(), move |g| match within {
-            Some(w) => g.search_within(&text, &kinds, &w, first as usize),
-            None => g.search(&text, &kinds, first as usize),
-        })
-        .await?;
+        let hits = search_hits(&g, text, kinds, within, offset as usize + first as usize).await?;
         Ok(hits
             .into_iter()
+            .skip(offset as usize)
             .filter_map(|h| {
                 node_obj(&g, h.id.as_str()).map(|node| SearchHit {
                     node,
@@ -257,6 +325,22 @@ impl QueryRoot {
                 })
             })
             .collect())
+    }
+
+    /// How many nodes `search` finds for the same `text`, `kinds` and
+    /// `within`, whatever page is asked for.
+    #[graphql(complexity = "crate::api::heavy::SEARCH_COST")]
+    async fn search_count(
+        &self,
+        ctx: &Context<'_>,
+        text: String,
+        kinds: Option<Vec<NodeKind>>,
+        within: Option<ID>,
+    ) -> Result<usize> {
+        let g = crate::api::graph(ctx);
+        Ok(search_hits(&g, text, kinds, within, usize::MAX)
+            .await?
+            .len())
     }
 
     /// The whole graph in the import format (as `attache export` writes it).
@@ -280,4 +364,24 @@ impl QueryRoot {
     async fn counts(&self, ctx: &Context<'_>) -> Counts {
         counts(&crate::api::graph(ctx))
     }
+}
+
+/// The best `limit` search hits, found on the blocking pool.
+async fn search_hits(
+    g: &Arc<Graph>,
+    text: String,
+    kinds: Option<Vec<NodeKind>>,
+    within: Option<ID>,
+    limit: usize,
+) -> Result<Vec<crate::graph::Hit>> {
+    let kinds: Vec<model::NodeKind> = kinds
+        .unwrap_or_default()
+        .into_iter()
+        .map(Into::into)
+        .collect();
+    crate::api::heavy::offload(g.clone(), move |g| match within {
+        Some(w) => g.search_within(&text, &kinds, &w, limit),
+        None => g.search(&text, &kinds, limit),
+    })
+    .await
 }
