@@ -77,6 +77,30 @@ impl Author {
     }
 }
 
+/// The audit line of a committed change set: who, what kind of write, how
+/// many records, the first few ids (target `attache::audit`, level info).
+pub(super) fn audit(set: &crate::model::ChangeSet, entries: &[crate::model::LogEntry]) {
+    const SHOWN: usize = 5;
+    let mut ids = entries
+        .iter()
+        .take(SHOWN)
+        .map(|e| e.id.as_str())
+        .collect::<Vec<_>>()
+        .join(",");
+    if entries.len() > SHOWN {
+        ids.push_str(",…");
+    }
+    tracing::info!(
+        target: "attache::audit",
+        seq = set.seq,
+        actor = %set.actor,
+        op = %set.op,
+        records = set.records,
+        ids = %ids,
+        "change set committed"
+    );
+}
+
 /// Milliseconds since 1970, from the system clock.
 pub(super) fn now_ms() -> i64 {
     std::time::SystemTime::now()
