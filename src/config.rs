@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use crate::model::SizeLimits;
+use crate::service::Retention;
 
 /// Attaché: a knowledge graph of diplomatic meetings — who met whom, when, in
 /// what capacity, and who says so.
@@ -77,6 +78,12 @@ pub enum Command {
         /// bounds the last flush at shutdown.
         #[arg(long, env = "ATTACHE_FLUSH_TIMEOUT", default_value_t = 30.0)]
         flush_timeout: f64,
+        /// How much of the change log to keep: `all` (the default), a number
+        /// of change sets (`100000`), or an age (`90d`, `12h`). Older change
+        /// sets are compacted away in the background; records are never
+        /// touched, and history and `asOf` reach back only as far as the log.
+        #[arg(long, env = "ATTACHE_LOG_RETENTION", default_value = "all")]
+        log_retention: Retention,
     },
     /// Import files (or directories of .json files) in the import format
     /// (attache/1): everything is checked first, then applied all or nothing.
@@ -115,6 +122,16 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// List the change log, newest first (`--format jsonl`: export it, one
+    /// change set with its entries a line, oldest first); `log show N` shows
+    /// one change set; `log compact` removes old change sets (records stay).
+    #[command(args_conflicts_with_subcommands = true)]
+    Log {
+        #[command(subcommand)]
+        action: Option<LogAction>,
+        #[command(flatten)]
+        list: LogList,
+    },
     /// Print the GraphQL schema (SDL), or write it to a file.
     Schema {
         /// Write to this file (e.g. graph-schema/schema.graphql).
@@ -123,6 +140,55 @@ pub enum Command {
         /// Exit non-zero if the file given with --out differs from the code.
         #[arg(long, requires = "out")]
         check: bool,
+    },
+}
+
+/// Which change sets `attache log` lists.
+#[derive(Debug, clap::Args)]
+pub struct LogList {
+    /// Only change sets after this number.
+    #[arg(long, default_value_t = 0)]
+    pub after: u64,
+    /// At most this many (text: 20 by default; jsonl: all).
+    #[arg(long)]
+    pub limit: Option<usize>,
+    /// Only change sets by this actor (e.g. `cli:ana`, a token's name).
+    #[arg(long)]
+    pub actor: Option<String>,
+    /// Only change sets that touched this record.
+    #[arg(long)]
+    pub id: Option<String>,
+    /// `text`: a line per change set, newest first. `jsonl`: each change set
+    /// with its entries as a JSON line, oldest first.
+    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+    pub format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Jsonl,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LogAction {
+    /// Show change set N and every record it touched.
+    Show {
+        seq: u64,
+        /// `jsonl`: the change set with its entries, before and after, as JSON.
+        #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+        format: LogFormat,
+    },
+    /// Remove old change sets from the log; the records stay as they are and
+    /// the store is verified afterwards. Stop the server first.
+    Compact {
+        /// Keep the latest N change sets.
+        #[arg(long, required_unless_present = "before", conflicts_with = "before")]
+        keep: Option<u64>,
+        /// Remove change sets committed before TIME (`2026-01-01` or
+        /// `2026-01-01T12:00:00Z`, UTC).
+        #[arg(long, value_parser = crate::changelog::parse_time)]
+        before: Option<i64>,
     },
 }
 

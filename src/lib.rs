@@ -12,10 +12,12 @@
 //! - [`api`]: the GraphQL schema, the only user of async-graphql.
 //! - [`http`]: the axum server, the only user of axum.
 //! - [`config`]: the command line.
+//! - [`changelog`]: `attache log`: list, show, export and compact the change log.
 //!
 //! Dependencies point one way: http → api → service → graph/store → model.
 
 pub mod api;
+pub mod changelog;
 pub mod config;
 pub mod graph;
 pub mod http;

@@ -8,13 +8,16 @@ use anyhow::{bail, Context, Result};
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use attache::config::{Access, Command, Config, ConnectionArgs, LimitArgs};
+use attache::changelog;
+use attache::config::{
+    Access, Command, Config, ConnectionArgs, LimitArgs, LogAction, LogFormat, LogList,
+};
 use attache::http::auth::Tokens;
 use attache::http::{Auth, Connections, Limits, Options};
 use attache::import::{self, ImportFailure, Source};
 use attache::model::SizeLimits;
-use attache::service::Author;
 use attache::service::Service;
+use attache::service::{Author, Retention};
 
 /// Libraries that log message payloads below info: tungstenite logs every
 /// WebSocket frame at trace, a `connection_init` with its bearer token
@@ -71,6 +74,7 @@ async fn dispatch(config: Config) -> Result<()> {
             limits,
             connections,
             flush_timeout,
+            log_retention,
         } => {
             let mut options = server_options(listen, access, *limits)?;
             options.connections = connection_options(connections)?;
@@ -78,7 +82,15 @@ async fn dispatch(config: Config) -> Result<()> {
                 bail!("--flush-timeout must be a positive number of seconds");
             }
             let flush_timeout = Duration::from_secs_f64(flush_timeout);
-            serve(&store, listen, no_seed, options, flush_timeout).await
+            serve(
+                &store,
+                listen,
+                no_seed,
+                options,
+                flush_timeout,
+                log_retention,
+            )
+            .await
         }
         Command::Import {
             paths,
@@ -95,6 +107,7 @@ async fn dispatch(config: Config) -> Result<()> {
         }
         Command::Export { out } => export_cmd(&store, out.as_deref()).await,
         Command::Check => check_cmd(&store).await,
+        Command::Log { action, list } => log_cmd(&store, action, list).await,
         Command::Schema { out, check } => schema_cmd(out.as_deref(), check),
     }
 }
@@ -186,9 +199,11 @@ async fn serve(
     no_seed: bool,
     options: Options,
     flush_timeout: Duration,
+    retention: Retention,
 ) -> Result<()> {
     let service = open(store).await?;
     service.set_flush_timeout(flush_timeout);
+    service.keep_log(retention);
     if !no_seed {
         let loaded = import::seed_if_new(&service)
             .await
@@ -379,6 +394,7 @@ async fn check_cmd(store: &StoreAt) -> Result<()> {
     let problems = service.store().verify()?;
     let g = service.graph();
     let (nodes, relations) = (g.node_count(), g.relation_count());
+    let (last, compacted) = (g.log_seq(), service.store().compacted()?);
     service.close().await?;
     if !problems.is_empty() {
         bail!(
@@ -388,7 +404,71 @@ async fn check_cmd(store: &StoreAt) -> Result<()> {
             problems.join("\n  ")
         );
     }
-    println!("ok: {nodes} nodes, {relations} relations; records decode, no dangling references, no leftover trees");
+    println!(
+        "ok: {nodes} nodes, {relations} relations; records decode, no dangling references, no leftover trees; \
+         the log agrees with the records (change sets {}…{last}: each counts its entries, \
+         each record's latest logged version is the stored record)",
+        compacted + 1
+    );
+    Ok(())
+}
+
+/// `attache log`: list, export, show or compact the change log.
+async fn log_cmd(store: &StoreAt, action: Option<LogAction>, list: LogList) -> Result<()> {
+    let service = open(store).await?;
+    let svc = service.clone();
+    let text = tokio::task::spawn_blocking(move || -> Result<String> {
+        let service = svc;
+        Ok(match action {
+            None => {
+                let jsonl = list.format == LogFormat::Jsonl;
+                let select = changelog::Select {
+                    after: list.after,
+                    limit: list.limit.or((!jsonl).then_some(20)),
+                    actor: list.actor,
+                    id: list.id,
+                };
+                let sets = changelog::select(&service, &select, !jsonl)?;
+                if jsonl {
+                    changelog::export(&service, &sets, &mut std::io::stdout().lock())?;
+                    String::new()
+                } else {
+                    changelog::render_list(&sets)
+                }
+            }
+            Some(LogAction::Show { seq, format }) => {
+                let g = service.graph();
+                let Some(set) = service.change_set(&g, seq)? else {
+                    bail!("change set {seq} is not in the log (compacted, or not written yet)");
+                };
+                let entries = service.change_entries(&g, seq)?;
+                match format {
+                    LogFormat::Text => changelog::render_show(&set, &entries),
+                    LogFormat::Jsonl => format!("{}\n", changelog::to_json(&set, &entries)),
+                }
+            }
+            Some(LogAction::Compact { keep, before }) => {
+                let what = match (keep, before) {
+                    (Some(n), _) => changelog::Compact::Keep(n),
+                    (None, Some(t)) => changelog::Compact::Before(t),
+                    (None, None) => bail!("give --keep N or --before TIME"),
+                };
+                let c = changelog::compact(&service, what)?;
+                let kept = if c.last > c.through {
+                    format!("{}…{}", c.through + 1, c.last)
+                } else {
+                    "none".to_owned()
+                };
+                format!(
+                    "removed {} change set(s); the log keeps change sets {kept}; the store verifies\n",
+                    c.removed
+                )
+            }
+        })
+    })
+    .await??;
+    service.close().await?;
+    print!("{text}");
     Ok(())
 }
 

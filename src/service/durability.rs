@@ -57,6 +57,9 @@ struct Shared {
 pub struct Durability {
     shared: Arc<Shared>,
     flushed: watch::Receiver<Flushed>,
+    /// The last change set of the published snapshot ([`Graph::log_seq`]):
+    /// what a subscriber may read of the log. Closed once the flusher stops.
+    log_seq: watch::Receiver<u64>,
     task: Mutex<Option<tokio::task::JoinHandle<()>>>,
 }
 
@@ -75,10 +78,12 @@ impl Durability {
             timeout_ms: AtomicU64::new(FLUSH_TIMEOUT.as_millis() as u64),
         });
         let (tx, rx) = watch::channel(Flushed::Through(0));
-        let task = tokio::spawn(flusher(shared.clone(), tx));
+        let (seq_tx, seq_rx) = watch::channel(shared.published.load().log_seq());
+        let task = tokio::spawn(flusher(shared.clone(), tx, seq_tx));
         Durability {
             shared,
             flushed: rx,
+            log_seq: seq_rx,
             task: Mutex::new(Some(task)),
         }
     }
@@ -86,6 +91,12 @@ impl Durability {
     /// The snapshot readers see.
     pub fn published(&self) -> Arc<Graph> {
         self.shared.published.load_full()
+    }
+
+    /// Follows the last change set readers can see; `changed()` fails once
+    /// the flusher has stopped (the service closed or read-only).
+    pub fn log_seq(&self) -> watch::Receiver<u64> {
+        self.log_seq.clone()
     }
 
     /// Records commit `seq` and the snapshot it made (call under the write
@@ -185,7 +196,7 @@ fn fail(shared: &Shared, reason: String) {
 }
 
 /// Flushes while commits are not on disk; publishes each flushed snapshot.
-async fn flusher(shared: Arc<Shared>, tx: watch::Sender<Flushed>) {
+async fn flusher(shared: Arc<Shared>, tx: watch::Sender<Flushed>, log_seq: watch::Sender<u64>) {
     let mut done = 0u64;
     loop {
         let (target, graph) = lock(&shared.latest).clone();
@@ -210,7 +221,10 @@ async fn flusher(shared: Arc<Shared>, tx: watch::Sender<Flushed>) {
         match res {
             Ok(Ok(Ok(_))) => {
                 done = target;
+                let seq = graph.log_seq();
                 shared.published.store(graph);
+                // After the snapshot: a subscriber told of `seq` finds it published.
+                log_seq.send_if_modified(|s| std::mem::replace(s, seq) != seq);
                 if tx.send(Flushed::Through(target)).is_err() {
                     return;
                 }

@@ -77,6 +77,30 @@ impl Author {
     }
 }
 
+/// The audit line of a committed change set: who, what kind of write, how
+/// many records, the first few ids (target `attache::audit`, level info).
+pub(super) fn audit(set: &crate::model::ChangeSet, entries: &[crate::model::LogEntry]) {
+    const SHOWN: usize = 5;
+    let mut ids = entries
+        .iter()
+        .take(SHOWN)
+        .map(|e| e.id.as_str())
+        .collect::<Vec<_>>()
+        .join(",");
+    if entries.len() > SHOWN {
+        ids.push_str(",…");
+    }
+    tracing::info!(
+        target: "attache::audit",
+        seq = set.seq,
+        actor = %set.actor,
+        op = %set.op,
+        records = set.records,
+        ids = %ids,
+        "change set committed"
+    );
+}
+
 /// Milliseconds since 1970, from the system clock.
 pub(super) fn now_ms() -> i64 {
     std::time::SystemTime::now()
@@ -191,4 +215,54 @@ pub fn current(g: &Graph, id: &str) -> Option<Version> {
         from: NodeId::parse(id).expect("a redirect's key is a node id"),
         into: into.clone(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+
+    #[test]
+    fn each_committed_change_set_gets_one_audit_line_naming_who_what_and_which_records() {
+        let buf: Arc<Mutex<Vec<u8>>> = Arc::default();
+        let sink = buf.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || Writer(sink.clone()))
+            .with_ansi(false)
+            .finish();
+        let entries: Vec<LogEntry> = (0..7)
+            .map(|n| LogEntry {
+                id: format!("person:p{n}"),
+                before: None,
+                after: None,
+            })
+            .collect();
+        let set = Author::new("ana")
+            .op("import")
+            .change_set(12, 0, entries.len());
+        tracing::subscriber::with_default(subscriber, || audit(&set, &entries));
+        let text = String::from_utf8(buf.lock().unwrap().clone()).unwrap();
+        assert_eq!(text.lines().count(), 1, "{text}");
+        assert!(
+            text.contains(" INFO attache::audit: change set committed"),
+            "{text}"
+        );
+        assert!(
+            text.contains("seq=12 actor=ana op=import records=7 ids=person:p0,person:p1,person:p2,person:p3,person:p4,…"),
+            "{text}"
+        );
+    }
+
+    struct Writer(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Writer {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
 }

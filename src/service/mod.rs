@@ -20,17 +20,17 @@
 
 mod as_of;
 mod durability;
+mod feed;
 mod log;
 mod outcome;
 mod plan;
 mod queue;
+mod retention;
 mod sizes;
 mod spare;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
-
-use tokio::sync::broadcast;
 
 use crate::graph::{Dangling, Graph};
 use crate::model::{
@@ -38,8 +38,10 @@ use crate::model::{
 };
 use crate::store::{Store, StoreError};
 
+pub use feed::FeedItem;
 pub use log::{current, Author, Revision};
 pub use outcome::{Outcome, OutcomeKind};
+pub use retention::Retention;
 
 /// What a put does when the record exists (or does not).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -196,9 +198,32 @@ struct Inner {
     /// Writes waiting for the committer.
     queue: queue::Queue,
     copies: spare::Counts,
-    events: broadcast::Sender<Event>,
+    /// Whether writes are logged: always, but for the bench that measures
+    /// what the log costs ([`OpenOptions::log`]).
+    log: bool,
     /// Checked on every record written.
     sizes: SizeLimits,
+}
+
+/// How a bench opens a service ([`Service::open_for_bench`]). Not reachable
+/// from the command line or the server: every real write is logged.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy)]
+pub struct OpenOptions {
+    pub cache_bytes: u64,
+    pub sizes: SizeLimits,
+    /// `false`: commit records without their change sets (to measure the log).
+    pub log: bool,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        OpenOptions {
+            cache_bytes: crate::store::CACHE_BYTES,
+            sizes: SizeLimits::default(),
+            log: true,
+        }
+    }
 }
 
 /// The shared handle every layer above uses. Cheap to clone.
@@ -225,7 +250,7 @@ impl Service {
         sizes: SizeLimits,
     ) -> Result<Service, ServiceError> {
         let (store, graph) = Self::load(dir, cache_bytes)?;
-        Self::assemble(store, graph, sizes)
+        Self::assemble(store, graph, sizes, true)
     }
 
     /// [`Service::open_with_limits`] for async code: opening the store (which
@@ -243,7 +268,19 @@ impl Service {
             // Never cancelled (the handle is awaited here), so only a panic.
             Err(e) => std::panic::resume_unwind(e.into_panic()),
         };
-        Self::assemble(store, graph, sizes)
+        Self::assemble(store, graph, sizes, true)
+    }
+
+    /// [`Service::open_async`] with [`OpenOptions`]: for the bench that
+    /// measures what the change log costs, nothing else.
+    #[doc(hidden)]
+    pub async fn open_for_bench(dir: &Path, options: OpenOptions) -> Result<Service, ServiceError> {
+        let owned = dir.to_owned();
+        let cache = options.cache_bytes;
+        let (store, graph) = tokio::task::spawn_blocking(move || Self::load(&owned, cache))
+            .await
+            .map_err(|e| ServiceError::Internal(e.to_string()))??;
+        Self::assemble(store, graph, options.sizes, options.log)
     }
 
     /// The blocking part of opening: the store, and the graph rebuilt from it.
@@ -261,8 +298,12 @@ impl Service {
     }
 
     /// Starts the service over a loaded store. Needs a Tokio runtime.
-    fn assemble(store: Store, graph: Graph, sizes: SizeLimits) -> Result<Service, ServiceError> {
-        let (events, _) = broadcast::channel(1024);
+    fn assemble(
+        store: Store,
+        graph: Graph,
+        sizes: SizeLimits,
+        log: bool,
+    ) -> Result<Service, ServiceError> {
         let log_seq = graph.log_seq();
         let log_time = store.last_time()?;
         let graph = Arc::new(graph);
@@ -279,7 +320,7 @@ impl Service {
                 }),
                 queue: queue::Queue::default(),
                 copies: spare::Counts::default(),
-                events,
+                log,
                 sizes,
             }),
         })
@@ -309,11 +350,6 @@ impl Service {
 
     pub fn store(&self) -> &Store {
         &self.inner.store
-    }
-
-    /// Subscribes to change events.
-    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
-        self.inner.events.subscribe()
     }
 
     /// Applies `changes` atomically and durably, or refuses them all; the
@@ -354,9 +390,6 @@ impl Service {
         let (events, outcomes, seq, log_seq) =
             queue::commit(&self.inner, changes, meta, author).await?;
         self.inner.durable.wait(seq).await?;
-        for e in &events {
-            let _ = self.inner.events.send(e.clone());
-        }
         // Published before the writer is woken: it includes this write.
         let graph = self.graph();
         Ok(Committed {
@@ -473,7 +506,7 @@ impl Inner {
         }
         // A write that changes records is a change set; one that only sets
         // metadata is not.
-        let logged = (!plan.ops.is_empty()).then(|| {
+        let logged = (self.log && !plan.ops.is_empty()).then(|| {
             let time = log::now_ms().max(w.log_time);
             author.change_set(w.log_seq + 1, time, plan.ops.len())
         });
@@ -503,6 +536,9 @@ impl Inner {
         self.durable.committed(seq, next);
         drop(guard);
         drop(evicted);
+        if let Some(set) = &logged {
+            log::audit(set, &plan.entries);
+        }
         Ok((plan.events, plan.outcomes, seq, logged.map(|s| s.seq)))
     }
 }

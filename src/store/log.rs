@@ -165,6 +165,30 @@ impl Store {
             .collect()
     }
 
+    /// The entries from entry `idx` of change set `seq` on, in log order, up
+    /// to change set `upto` (inclusive), at most `limit`: each with its change
+    /// set's number and its index. A subscriber reads the log this way.
+    pub fn entries_from(
+        &self,
+        seq: u64,
+        idx: u32,
+        upto: u64,
+        limit: usize,
+    ) -> Result<Vec<(u64, u32, LogEntry)>, StoreError> {
+        if seq > upto {
+            return Ok(Vec::new());
+        }
+        self.log
+            .range(log_key(seq, idx)..log_key(upto.saturating_add(1), 0))
+            .take(limit)
+            .map(|kv| {
+                let (k, v) = kv?;
+                let (s, i) = (seq_of(&k[..8]), idx_of(&k[8..]));
+                Ok((s, i, codec::decode(&v, "log", &format!("{s}/{i}"))?))
+            })
+            .collect()
+    }
+
     /// Entry `idx` of change set `seq`.
     pub fn entry(&self, seq: u64, idx: u32) -> Result<Option<LogEntry>, StoreError> {
         match self.log.get(log_key(seq, idx))? {
@@ -291,9 +315,16 @@ impl Store {
 
     /// Removes change sets up to `through` and their entries from the log
     /// (the records stay as they are); returns how many change sets went.
-    /// Batched, each batch one transaction; `meta/log_compacted` moves last.
+    /// Batched, each batch one transaction. `meta/log_compacted` moves
+    /// first: a reader that finds it below what it read knows that nothing it
+    /// read was removed under it (a subscriber relies on that to never skip
+    /// silently), and a crash part-way leaves what compaction had yet to
+    /// remove, which the next compaction removes.
     pub fn compact(&self, through: u64) -> Result<u64, StoreError> {
         let mut removed = 0;
+        if through > self.compacted()? {
+            self.meta.insert(COMPACTED, &through.to_be_bytes())?;
+        }
         loop {
             let batch: Vec<(sled::IVec, Vec<Vec<u8>>)> = self
                 .log
@@ -333,9 +364,6 @@ impl Store {
                 Ok(())
             })?;
             removed += chunk.len() as u64;
-        }
-        if through > self.compacted()? {
-            self.meta.insert(COMPACTED, &through.to_be_bytes())?;
         }
         Ok(removed)
     }

@@ -47,6 +47,9 @@ crate::model::kinds::kinds! {
         /// An automatic persisted query sent by its hash alone, and the hash
         /// is not known: send the query with it (Apollo's protocol).
         PersistedQueryNotFound = "PERSISTED_QUERY_NOT_FOUND",
+        /// A subscriber's next change set is no longer in the log
+        /// (compaction removed it); the extensions say where to resume.
+        Lagged = "LAGGED",
     }
 }
 
@@ -73,6 +76,7 @@ impl ErrorCode {
             | ErrorCode::Conflict
             | ErrorCode::Integrity
             | ErrorCode::ReadOnly
+            | ErrorCode::Lagged
             | ErrorCode::Internal
             | ErrorCode::BadRequest
             | ErrorCode::GraphqlValidationFailed
@@ -126,6 +130,21 @@ pub fn coded(code: ErrorCode, message: impl Into<String>, field: Option<&str>) -
         if let Some(f) = field {
             e.set("field", f);
         }
+    })
+}
+
+/// A subscriber told it missed change sets: `missed` is the first it lacks,
+/// and the log keeps those after `resume_after` (pass it as `after:`).
+pub fn lagged(missed: u64, resume_after: u64) -> Error {
+    Error::new(format!(
+        "change set {missed} is no longer in the log (compacted through {resume_after}): \
+         reload what you show, then subscribe again with after: {resume_after}"
+    ))
+    .extend_with(|_, e| {
+        e.set("code", ErrorCode::Lagged.as_str());
+        e.set("missed", missed);
+        e.set("resumeAfter", resume_after);
+        e.set("oldest", resume_after + 1);
     })
 }
 
