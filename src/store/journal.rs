@@ -129,8 +129,9 @@ impl Store {
                     let entry = undo_of(t, op)?;
                     t.undo.insert(&n.to_be_bytes(), codec::encode(&entry))?;
                     t.apply(op)?;
-                    if let Some(l) = &log {
-                        t.log_entry(l.set.seq, n as u32, &l.entries[n as usize])?;
+                    // Entry n goes with op n (there may be fewer entries).
+                    if let Some(e) = log.and_then(|l| l.entries.get(n as usize).map(|e| (l, e))) {
+                        t.log_entry(e.0.set.seq, n as u32, e.1)?;
                     }
                 }
                 Ok(())

@@ -24,7 +24,8 @@ const BATCH: usize = 4096;
 
 pub(super) const COMPACTED: &str = "log_compacted";
 
-/// A change set and its entries, one per store operation, to write with them.
+/// A change set and its entries, one per record (so at most one per store
+/// operation: entry n is written with op n), to write with them.
 #[derive(Debug, Clone, Copy)]
 pub struct LogWrite<'a> {
     pub set: &'a ChangeSet,
