@@ -375,24 +375,32 @@ impl Store {
         Ok(problems)
     }
 
-    /// Removes the entries of change set `seq` (a chunked write undone).
-    pub(super) fn drop_entries(&self, seq: u64) -> Result<(), StoreError> {
+    /// Undoes the chunks of change set `seq` that a chunked write applied:
+    /// restores each record from its entry's old version, newest first, and
+    /// removes the entry, a batch per transaction (so an undo cut short goes
+    /// on where it stopped).
+    pub(super) fn undo_logged(&self, seq: u64) -> Result<(), StoreError> {
         loop {
-            let batch: Vec<(sled::IVec, Vec<u8>)> = self
+            let batch: Vec<(sled::IVec, Vec<u8>, Vec<super::Op>)> = self
                 .log
                 .scan_prefix(seq.to_be_bytes())
+                .rev()
                 .take(BATCH)
                 .map(|kv| {
                     let (k, v) = kv?;
                     let e: LogEntry = codec::decode(&v, "log", &seq.to_string())?;
-                    Ok((k, history_key(&e.id, seq)))
+                    let h = history_key(&e.id, seq);
+                    Ok((k, h, restore_ops(e)?))
                 })
                 .collect::<Result<_, StoreError>>()?;
             if batch.is_empty() {
                 return Ok(());
             }
             self.transact(|t| {
-                for (k, h) in &batch {
+                for (k, h, ops) in &batch {
+                    for op in ops {
+                        t.apply(op)?;
+                    }
                     t.log.remove(k)?;
                     t.history.remove(h.as_slice())?;
                 }
@@ -400,4 +408,41 @@ impl Store {
             })?;
         }
     }
+}
+
+/// The store operations that put a record back as `e` found it: one, or
+/// two when the entry changed what the id names (a node merged away into a
+/// redirect, or back), since the version after must go too.
+fn restore_ops(e: LogEntry) -> Result<Vec<super::Op>, StoreError> {
+    use super::Op;
+    let corrupt = |reason: &str| StoreError::Corrupt {
+        tree: "log",
+        key: e.id.clone(),
+        reason: reason.to_owned(),
+    };
+    let gone = |v: &Version| match v {
+        Version::Node(n) => Op::DeleteNode(n.id.clone()),
+        Version::Relation(r) => Op::DeleteRelation(r.id.clone()),
+        Version::Conflict(c) => Op::DeleteConflict(c.id.clone()),
+        Version::Redirect { from, .. } => Op::DeleteRedirect(from.clone()),
+    };
+    let sort = |v: &Version| std::mem::discriminant(v);
+    Ok(match (e.before, e.after) {
+        (None, None) => return Err(corrupt("an entry with neither version")),
+        (None, Some(after)) => vec![gone(&after)],
+        (Some(before), after) => {
+            let mut ops: Vec<Op> = after
+                .filter(|a| sort(a) != sort(&before))
+                .map(|a| gone(&a))
+                .into_iter()
+                .collect();
+            ops.push(match before {
+                Version::Node(n) => Op::PutNode(n),
+                Version::Relation(r) => Op::PutRelation(r),
+                Version::Conflict(c) => Op::PutConflict(c),
+                Version::Redirect { from, into } => Op::PutRedirect { from, into },
+            });
+            ops
+        }
+    })
 }
