@@ -526,4 +526,6 @@ impl Inner {
 #[cfg(test)]
 mod log_tests;
 #[cfg(test)]
+mod revert_tests;
+#[cfg(test)]
 mod tests;

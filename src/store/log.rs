@@ -446,3 +446,39 @@ fn restore_ops(e: LogEntry) -> Result<Vec<super::Op>, StoreError> {
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Node, NodeId};
+    use crate::store::Op;
+
+    #[test]
+    fn undoing_a_node_merged_into_a_redirect_removes_the_redirect_and_puts_the_node_back() {
+        let b = NodeId::parse("person:b").unwrap();
+        let node = Node::new(b.clone(), "B");
+        let entry = LogEntry {
+            id: b.to_string(),
+            before: Some(Version::Node(node)),
+            after: Some(Version::Redirect {
+                from: b.clone(),
+                into: NodeId::parse("person:a").unwrap(),
+            }),
+        };
+        let ops = restore_ops(entry).unwrap();
+        assert!(
+            matches!(&ops[..], [Op::DeleteRedirect(f), Op::PutNode(n)] if *f == b && n.id == b)
+        );
+    }
+
+    #[test]
+    fn undoing_an_update_is_one_put() {
+        let n = Node::new(NodeId::parse("person:b").unwrap(), "B");
+        let entry = LogEntry {
+            id: "person:b".into(),
+            before: Some(Version::Node(n.clone())),
+            after: Some(Version::Node(Node::new(n.id.clone(), "B2"))),
+        };
+        assert!(matches!(&restore_ops(entry).unwrap()[..], [Op::PutNode(p)] if *p == n));
+    }
+}
