@@ -134,8 +134,10 @@ async fn a_relation_joining_the_two_refuses_the_merge() {
 async fn later_writes_naming_a_merged_id_apply_to_the_survivor() {
     let (_dir, s) = two_of_one().await;
     s.write(vec![merge("person:a", "person:b")]).await.unwrap();
-    let mut patch = NodePatch::default();
-    patch.description = crate::model::Edit::Set("Prosecutor General".into());
+    let patch = NodePatch {
+        description: crate::model::Edit::Set("Prosecutor General".into()),
+        ..Default::default()
+    };
     s.write(vec![
         Change::PatchNode {
             id: nid("person:b"),
