@@ -152,16 +152,53 @@ async fn revert_of_a_cascade_delete_restores_node_relations_and_conflicts_byte_f
     s.shutdown().await;
 }
 
+/// Tokens of an editor and an admin, for the forced revert.
+const TOKEN_FILE: &str = "\
+bob     editor  bob-edits-4567
+carla   admin   carla-runs-89ab
+";
+const EDITOR: &str = "bob-edits-4567";
+const ADMIN: &str = "carla-runs-89ab";
+
+async fn with_roles() -> TestServer {
+    let mut tokens = attache::http::auth::Tokens::default();
+    tokens.add_file(Path::new("tokens"), TOKEN_FILE).unwrap();
+    TestServer::with_options(attache::http::Options {
+        auth: attache::http::Auth::with_tokens(tokens, false, false),
+        ..Default::default()
+    })
+    .await
+}
+
+/// POSTs `query` with `token`; returns the whole response body.
+async fn post_as(s: &TestServer, token: &str, query: &str, variables: Value) -> Value {
+    reqwest::Client::new()
+        .post(format!("{}/graphql", s.url))
+        .bearer_auth(token)
+        .json(&json!({ "query": query, "variables": variables }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
-async fn revert_is_refused_when_a_later_change_set_touched_a_record_and_forced_goes_through() {
-    let s = TestServer::seeded().await;
-    import(&s, TWICE).await;
-    s.gql(
+async fn revert_is_refused_when_a_later_change_set_touched_a_record_and_an_admin_may_force_it() {
+    let s = with_roles().await;
+    let d = post_as(&s, EDITOR, IMPORT, json!({ "docs": doc(TWICE) })).await;
+    assert_eq!(d["data"]["import"]["applied"], true, "{d:#}");
+    let d = post_as(
+        &s,
+        EDITOR,
         "mutation { updatePerson(id: \"person:b-asylov\", patch: { description: \"Prosecutor General of Kazakhstan\" }) { id } }",
         json!({}),
     )
     .await;
-    let e = s.gql_err(REVERT, json!({ "n": 2, "force": false })).await;
+    assert!(d.get("errors").is_none(), "{d:#}");
+    let d = post_as(&s, EDITOR, REVERT, json!({ "n": 2, "force": false })).await;
+    let e = &d["errors"][0];
     assert_eq!(e["extensions"]["code"], "CONFLICT", "{e:#}");
     assert_eq!(
         e["extensions"]["later"],
@@ -170,26 +207,31 @@ async fn revert_is_refused_when_a_later_change_set_touched_a_record_and_forced_g
     );
     assert_eq!(e["extensions"]["problems"][0]["record"], "person:b-asylov");
     // Nothing was written.
-    let d = s
-        .gql(
-            "{ person(id: \"person:b-asylov\") { description } }",
-            json!({}),
-        )
-        .await;
+    let d = post_as(
+        &s,
+        EDITOR,
+        "{ person(id: \"person:b-asylov\") { description } }",
+        json!({}),
+    )
+    .await;
     assert_eq!(
-        d["person"]["description"],
+        d["data"]["person"]["description"],
         "Prosecutor General of Kazakhstan"
     );
 
-    let r = revert(&s, 2, true).await;
-    assert_eq!(r["changeSet"], 4);
-    let d = s
-        .gql(
-            "{ person(id: \"person:b-asylov\") { id } source(id: \"source:inform-kz-ru-2025-12-06\") { id } }",
-            json!({}),
-        )
-        .await;
-    assert_eq!(d, json!({ "person": null, "source": null }));
+    let d = post_as(&s, EDITOR, REVERT, json!({ "n": 2, "force": true })).await;
+    assert_eq!(d["errors"][0]["extensions"]["code"], "FORBIDDEN", "{d:#}");
+
+    let d = post_as(&s, ADMIN, REVERT, json!({ "n": 2, "force": true })).await;
+    assert_eq!(d["data"]["revert"]["changeSet"], 4, "{d:#}");
+    let d = post_as(
+        &s,
+        EDITOR,
+        "{ person(id: \"person:b-asylov\") { id } source(id: \"source:inform-kz-ru-2025-12-06\") { id } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(d["data"], json!({ "person": null, "source": null }));
 }
 
 #[tokio::test]

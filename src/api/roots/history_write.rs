@@ -46,7 +46,8 @@ impl HistoryMutations {
     /// it (`extensions.later`), when a later change set touched any of them,
     /// unless `force` (which overwrites those later changes). Refused like any
     /// write when putting a record back would break a rule (INTEGRITY for a
-    /// relation whose end was deleted since, say).
+    /// relation whose end was deleted since, say). `force` needs an admin
+    /// token (FORBIDDEN otherwise): it overwrites other people's later work.
     async fn revert(
         &self,
         ctx: &Context<'_>,
@@ -56,6 +57,9 @@ impl HistoryMutations {
     ) -> Result<Reverted> {
         let seq = u64::try_from(change_set)
             .map_err(|_| invalid("changeSet", "a change set number is positive"))?;
+        if force {
+            crate::api::guard::require_role(ctx, crate::api::guard::Role::Admin)?;
+        }
         let service = crate::api::service(ctx);
         let author = crate::api::author(ctx).comment(comment);
         match service.revert(seq, force, author).await {
