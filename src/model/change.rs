@@ -109,6 +109,64 @@ impl LogEntry {
     pub fn entity(&self) -> &'static str {
         self.latest().map_or("record", Version::entity)
     }
+
+    /// The field-level diff: each top-level field of the record's serde
+    /// form (the import format) whose value differs between before and
+    /// after, in the order the fields are written; every field when the
+    /// entry created or deleted the record.
+    pub fn fields(&self) -> Vec<FieldChange> {
+        let map = |v: &Option<Version>| match v.as_ref().map(Version::to_json) {
+            Some(serde_json::Value::Object(m)) => m,
+            _ => serde_json::Map::new(),
+        };
+        let (old, new) = (map(&self.before), map(&self.after));
+        let mut out: Vec<FieldChange> = old
+            .iter()
+            .filter(|(k, v)| new.get(*k) != Some(*v))
+            .map(|(k, v)| FieldChange {
+                field: k.clone(),
+                before: Some(v.clone()),
+                after: new.get(k).cloned(),
+            })
+            .collect();
+        out.extend(
+            new.iter()
+                .filter(|(k, _)| !old.contains_key(*k))
+                .map(|(k, v)| FieldChange {
+                    field: k.clone(),
+                    before: None,
+                    after: Some(v.clone()),
+                }),
+        );
+        out
+    }
+
+    /// The ends (`from`, `to`) of this entry's relation, before and after
+    /// (none for other records): how a node finds the relations that
+    /// touched it.
+    pub fn relation_ends(&self) -> Vec<NodeId> {
+        let mut ids: Vec<NodeId> = [&self.before, &self.after]
+            .into_iter()
+            .flatten()
+            .filter_map(|v| match v {
+                Version::Relation(r) => Some([r.from.clone(), r.to.clone()]),
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    }
+}
+
+/// One field an entry changed, with its value before and after (absent:
+/// the field was not set).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldChange {
+    pub field: String,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
 }
 
 /// What a log entry did to its record.
@@ -135,6 +193,32 @@ mod tests {
         assert_eq!(e(Some(&n), Some(&n)).kind(), EntryKind::Updated);
         assert_eq!(e(Some(&n), None).kind(), EntryKind::Deleted);
         assert_eq!(e(Some(&n), None).entity(), "person");
+    }
+
+    #[test]
+    fn an_entry_lists_the_fields_it_changed_with_both_values() {
+        let old = Node::new(NodeId::parse("person:a").unwrap(), "A");
+        let mut new = old.clone();
+        new.name = "B".into();
+        new.description = Some("Envoy".into());
+        let e = LogEntry {
+            id: "person:a".into(),
+            before: Some(Version::Node(old.clone())),
+            after: Some(Version::Node(new)),
+        };
+        let f = e.fields();
+        let names: Vec<_> = f.iter().map(|c| c.field.as_str()).collect();
+        assert_eq!(names, ["name", "description"]);
+        assert_eq!(f[0].before, Some(serde_json::json!("A")));
+        assert_eq!(f[0].after, Some(serde_json::json!("B")));
+        assert_eq!(f[1].before, None);
+        let created = LogEntry {
+            id: "person:a".into(),
+            before: None,
+            after: Some(Version::Node(old)),
+        };
+        assert!(created.fields().iter().all(|c| c.before.is_none()));
+        assert!(created.fields().iter().any(|c| c.field == "id"));
     }
 
     #[test]

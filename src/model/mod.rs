@@ -15,7 +15,7 @@ pub mod tables;
 pub mod validate;
 pub mod words;
 
-pub use change::{ChangeSet, EntryKind, LogEntry, Version};
+pub use change::{ChangeSet, EntryKind, FieldChange, LogEntry, Version};
 pub use date::{DateError, Day, PartialDate, Precision};
 pub use ids::{slugify, ConflictId, IdError, NodeId, RelId};
 pub use kinds::{

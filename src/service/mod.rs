@@ -18,6 +18,7 @@
 //!   then acknowledges its writer; writers waiting at the same time share one
 //!   flush. A failed flush leaves the service read-only until restart.
 
+mod as_of;
 mod durability;
 mod log;
 mod outcome;

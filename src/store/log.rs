@@ -9,6 +9,13 @@
 //!   the record before and after.
 //! - `history`: record id ++ `0x00` ++ sequence number → entry index, so a
 //!   record's versions are one range scan. Ids never contain `0x00`.
+//!   Beside them, under the prefix `0x01` (no id begins with it), the
+//!   relation ends: `0x01` ++ node id ++ `0x00` ++ sequence number ++ entry
+//!   index → the relation's id, for every entry of a relation with that
+//!   node as `from` or `to` (before or after), so the relations a node had
+//!   at any point are one range scan too ([`Store::relations_touching`]).
+//!   `meta/log_ends` says the ends are indexed for the whole log (a store
+//!   whose log began without them gains them when opened).
 //! - `meta/log_compacted`: change sets up to this number were removed by
 //!   compaction; what they did is in the records, not in the log.
 //!
@@ -23,6 +30,12 @@ use super::{codec, Abort, Store, StoreError, Tx};
 const BATCH: usize = 4096;
 
 pub(super) const COMPACTED: &str = "log_compacted";
+
+/// Present once every relation entry of the log has its end keys.
+const ENDS_INDEXED: &str = "log_ends";
+
+/// The first byte of a relation-end key in `history`.
+const ENDS: u8 = 0x01;
 
 /// A change set and its entries, one per store operation, to write with them.
 #[derive(Debug, Clone, Copy)]
@@ -61,6 +74,34 @@ pub(super) fn history_key(id: &str, seq: u64) -> Vec<u8> {
     k
 }
 
+fn ends_prefix(node: &str) -> Vec<u8> {
+    let mut k = Vec::with_capacity(node.len() + 14);
+    k.push(ENDS);
+    k.extend_from_slice(node.as_bytes());
+    k.push(0);
+    k
+}
+
+fn ends_key(node: &str, seq: u64, idx: u32) -> Vec<u8> {
+    let mut k = ends_prefix(node);
+    k.extend_from_slice(&seq.to_be_bytes());
+    k.extend_from_slice(&idx.to_be_bytes());
+    k
+}
+
+/// Every `history` key entry `idx` of change set `seq` has: its record's,
+/// then one per end of a relation.
+fn index_keys(entry: &LogEntry, seq: u64, idx: u32) -> Vec<Vec<u8>> {
+    let mut keys = vec![history_key(&entry.id, seq)];
+    keys.extend(
+        entry
+            .relation_ends()
+            .iter()
+            .map(|n| ends_key(n.as_str(), seq, idx)),
+    );
+    keys
+}
+
 fn seq_of(key: &[u8]) -> u64 {
     let tail: [u8; 8] = key[key.len() - 8..].try_into().expect("8-byte suffix");
     u64::from_be_bytes(tail)
@@ -76,6 +117,10 @@ impl Tx<'_> {
         self.log.insert(&log_key(seq, idx), codec::encode(entry))?;
         self.history
             .insert(history_key(&entry.id, seq), &idx.to_be_bytes())?;
+        for end in entry.relation_ends() {
+            self.history
+                .insert(ends_key(end.as_str(), seq, idx), entry.id.as_bytes())?;
+        }
         Ok(())
     }
 
@@ -181,6 +226,42 @@ impl Store {
             .collect()
     }
 
+    /// The change sets after `after` and up to `upto` that touched record
+    /// `id`, oldest first, at most `limit`.
+    pub fn history_after(
+        &self,
+        id: &str,
+        after: u64,
+        upto: u64,
+        limit: usize,
+    ) -> Result<Vec<u64>, StoreError> {
+        if after >= upto {
+            return Ok(Vec::new());
+        }
+        self.history
+            .range(history_key(id, after + 1)..=history_key(id, upto))
+            .keys()
+            .take(limit)
+            .map(|k| Ok(seq_of(&k?)))
+            .collect()
+    }
+
+    /// The ids of every relation that had node `id` as an end in a change
+    /// set up to `upto`, sorted, each once.
+    pub fn relations_touching(&self, id: &str, upto: u64) -> Result<Vec<String>, StoreError> {
+        let prefix = ends_prefix(id);
+        let mut out = std::collections::BTreeSet::new();
+        for kv in self.history.scan_prefix(&prefix) {
+            let (k, v) = kv?;
+            let seq = seq_of(&k[..k.len() - 4]);
+            if seq > upto {
+                continue;
+            }
+            out.insert(String::from_utf8_lossy(&v).into_owned());
+        }
+        Ok(out.into_iter().collect())
+    }
+
     /// Whether any change set after `seq` and up to `upto` touched `id`: the
     /// first such change set's number.
     pub fn touched_after(&self, id: &str, seq: u64, upto: u64) -> Result<Option<u64>, StoreError> {
@@ -261,7 +342,7 @@ impl Store {
     pub fn compact(&self, through: u64) -> Result<u64, StoreError> {
         let mut removed = 0;
         loop {
-            let batch: Vec<(sled::IVec, Vec<u8>)> = self
+            let batch: Vec<(sled::IVec, Vec<Vec<u8>>)> = self
                 .log
                 .range(..log_key(through.saturating_add(1), 0))
                 .take(BATCH)
@@ -269,16 +350,19 @@ impl Store {
                     let (k, v) = kv?;
                     let s = seq_of(&k[..8]);
                     let e: LogEntry = codec::decode(&v, "log", &s.to_string())?;
-                    Ok((k, history_key(&e.id, s)))
+                    let keys = index_keys(&e, s, idx_of(&k[8..]));
+                    Ok((k, keys))
                 })
                 .collect::<Result<_, StoreError>>()?;
             if batch.is_empty() {
                 break;
             }
             self.transact(|t| {
-                for (k, h) in &batch {
+                for (k, keys) in &batch {
                     t.log.remove(k)?;
-                    t.history.remove(h.as_slice())?;
+                    for h in keys {
+                        t.history.remove(h.as_slice())?;
+                    }
                 }
                 Ok(())
             })?;
@@ -328,9 +412,31 @@ impl Store {
             stored.insert(from.as_str(), v);
         }
         let mut counted: HashMap<u64, u64> = HashMap::new();
+        // Every relation entry's end keys, to find each in the index.
+        let mut ends: std::collections::HashSet<Vec<u8>> = std::collections::HashSet::new();
         for kv in self.log.iter() {
+            let (k, v) = kv?;
+            let seq = seq_of(&k[..8]);
+            *counted.entry(seq).or_default() += 1;
+            let e: LogEntry = codec::decode(&v, "log", &seq.to_string())?;
+            for end in e.relation_ends() {
+                ends.insert(ends_key(end.as_str(), seq, idx_of(&k[8..])));
+            }
+        }
+        for kv in self.history.scan_prefix([ENDS]) {
             let (k, _) = kv?;
-            *counted.entry(seq_of(&k[..8])).or_default() += 1;
+            if !ends.remove(k.as_ref()) {
+                problems.push(format!(
+                    "history: relation-end key {} names no relation entry with that end",
+                    String::from_utf8_lossy(&k[1..k.len() - 13])
+                ));
+            }
+        }
+        for k in &ends {
+            problems.push(format!(
+                "history: a relation entry ending at {} is not indexed by that end",
+                String::from_utf8_lossy(&k[1..k.len() - 13])
+            ));
         }
         for (seq, n) in &counted {
             match self.change_set(*seq)? {
@@ -358,7 +464,7 @@ impl Store {
             }
             Ok(())
         };
-        for kv in self.history.iter() {
+        for kv in self.history.range([ENDS + 1]..) {
             let (k, v) = kv?;
             let id = k[..k.len() - 9].to_vec();
             if let Some((prev, s, i)) = &latest {
@@ -374,26 +480,60 @@ impl Store {
         Ok(problems)
     }
 
+    /// Indexes the ends of every relation entry already in the log, once:
+    /// a store whose log was written before the ends were indexed gains
+    /// them when opened. Batched; `meta/log_ends` is written last, so an
+    /// interrupted run starts again (writing a key twice changes nothing).
+    pub(super) fn index_relation_ends(&self) -> Result<(), StoreError> {
+        if self.meta.get(ENDS_INDEXED)?.is_some() {
+            return Ok(());
+        }
+        let mut batch = sled::Batch::default();
+        let mut n = 0;
+        for kv in self.log.iter() {
+            let (k, v) = kv?;
+            let seq = seq_of(&k[..8]);
+            let e: LogEntry = codec::decode(&v, "log", &seq.to_string())?;
+            for end in e.relation_ends() {
+                batch.insert(
+                    ends_key(end.as_str(), seq, idx_of(&k[8..])),
+                    e.id.as_bytes(),
+                );
+                n += 1;
+            }
+            if n >= BATCH {
+                self.history.apply_batch(std::mem::take(&mut batch))?;
+                n = 0;
+            }
+        }
+        self.history.apply_batch(batch)?;
+        self.meta.insert(ENDS_INDEXED, &[1u8])?;
+        Ok(())
+    }
+
     /// Removes the entries of change set `seq` (a chunked write undone).
     pub(super) fn drop_entries(&self, seq: u64) -> Result<(), StoreError> {
         loop {
-            let batch: Vec<(sled::IVec, Vec<u8>)> = self
+            let batch: Vec<(sled::IVec, Vec<Vec<u8>>)> = self
                 .log
                 .scan_prefix(seq.to_be_bytes())
                 .take(BATCH)
                 .map(|kv| {
                     let (k, v) = kv?;
                     let e: LogEntry = codec::decode(&v, "log", &seq.to_string())?;
-                    Ok((k, history_key(&e.id, seq)))
+                    let keys = index_keys(&e, seq, idx_of(&k[8..]));
+                    Ok((k, keys))
                 })
                 .collect::<Result<_, StoreError>>()?;
             if batch.is_empty() {
                 return Ok(());
             }
             self.transact(|t| {
-                for (k, h) in &batch {
+                for (k, keys) in &batch {
                     t.log.remove(k)?;
-                    t.history.remove(h.as_slice())?;
+                    for h in keys {
+                        t.history.remove(h.as_slice())?;
+                    }
                 }
                 Ok(())
             })?;

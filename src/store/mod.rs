@@ -290,6 +290,7 @@ impl Store {
             }
         }
         store.recover()?;
+        store.index_relation_ends()?;
         Ok(store)
     }
 

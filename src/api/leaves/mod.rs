@@ -7,3 +7,4 @@ pub mod errors;
 pub mod inputs;
 pub mod pagination;
 pub mod scalars;
+pub mod time;

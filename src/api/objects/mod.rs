@@ -6,6 +6,7 @@
 
 pub mod analysis;
 pub mod entities;
+pub mod history;
 pub mod holders;
 pub mod meeting;
 pub mod nodes;

@@ -167,6 +167,13 @@ model::kinds::node_kind_variants!(node_enum {
         ty = "usize",
         arg(name = "kinds", ty = "Option<Vec<RelKind>>"),
         arg(name = "direction", ty = "Option<Direction>")
+    ),
+    field(
+        name = "history",
+        ty = "crate::api::objects::history::History",
+        desc = "This node's versions, newest first, each with its change set.",
+        arg(name = "first", ty = "Option<i32>", default_with = "Some(20)"),
+        arg(name = "before", ty = "Option<u64>")
     )
 )]
 NodeObj {}
@@ -309,6 +316,14 @@ macro_rules! node_object {
             /// How many `relations` match `kinds` and `direction`, whatever page is asked for.
             pub(crate) async fn relations_count(&self, kinds: Option<Vec<RelKind>>, direction: Option<Direction>) -> usize {
                 self.0.all_relations(kinds, direction).len()
+            }
+            /// This node's versions, newest first, each with its change set:
+            /// at most `first` (up to 1000) made before change set `before`;
+            /// `hasMore` says whether older ones remain. Read from the
+            /// snapshot's end of the log (for an `asOf` read, from then).
+            #[graphql(complexity = $rel_cost)]
+            pub(crate) async fn history(&self, ctx: &async_graphql::Context<'_>, #[graphql(default = 20)] $first: Option<i32>, before: Option<u64>) -> Result<crate::api::objects::history::History> {
+                crate::api::objects::history::history(ctx, &self.0.g, self.0.id(), $first, before)
             }
             $($extra)*
         }

@@ -107,6 +107,12 @@ macro_rules! relation_object {
                 self.0.g.conflicts_of(self.0.r.id.as_str()).into_iter()
                     .map(|c| Conflict { g: self.0.g.clone(), c: c.clone() }).collect()
             }
+            /// This relation's versions, newest first, each with its change
+            /// set: at most `first` (up to 1000) made before change set `before`.
+            #[graphql(complexity = "crate::api::leaves::pagination::list_cost(first, child_complexity)")]
+            async fn history(&self, ctx: &async_graphql::Context<'_>, #[graphql(default = 20)] first: Option<i32>, before: Option<u64>) -> async_graphql::Result<crate::api::objects::history::History> {
+                crate::api::objects::history::history(ctx, &self.0.g, self.0.r.id.as_str(), first, before)
+            }
             $($extra)*
         }
     };
@@ -293,6 +299,17 @@ impl Conflict {
     }
     async fn note(&self) -> Option<&str> {
         self.c.note.as_deref()
+    }
+    /// This conflict's versions, newest first, each with its change set:
+    /// at most `first` (up to 1000) made before change set `before`.
+    #[graphql(complexity = "crate::api::leaves::pagination::list_cost(first, child_complexity)")]
+    async fn history(
+        &self,
+        ctx: &async_graphql::Context<'_>,
+        #[graphql(default = 20)] first: Option<i32>,
+        before: Option<u64>,
+    ) -> async_graphql::Result<crate::api::objects::history::History> {
+        crate::api::objects::history::history(ctx, &self.g, self.c.id.as_str(), first, before)
     }
     /// The conflicting claims, each with its own citations.
     async fn claims(&self) -> Vec<Relation> {

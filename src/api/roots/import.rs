@@ -191,7 +191,14 @@ impl ImportMutations {
         #[graphql(default_with = "Some(false)")] replace: Option<bool>,
         #[graphql(default_with = "Some(false)")] dry_run: Option<bool>,
         #[graphql(desc = "Why: kept with the import's change set.")] comment: Option<String>,
+        #[graphql(desc = "The source of the import as a whole (a `source:` id).")] source: Option<
+            ID,
+        >,
     ) -> Result<ImportResult> {
+        let source = source
+            .map(|s| crate::model::NodeId::parse_kind(&s, crate::model::NodeKind::Source))
+            .transpose()
+            .map_err(|e| invalid("source", e))?;
         let (replace, dry_run) = (replace.unwrap_or(false), dry_run.unwrap_or(false));
         let mut all: Vec<(String, String)> = document.map(|d| (name, d)).into_iter().collect();
         for (i, d) in documents.into_iter().flatten().enumerate() {
@@ -224,7 +231,10 @@ impl ImportMutations {
                 .await?
                 .map_err(|e| import_error(ImportFailure::Invalid(e)))?
         } else {
-            let author = crate::api::author(ctx).op("import").comment(comment);
+            let author = crate::api::author(ctx)
+                .op("import")
+                .comment(comment)
+                .source(source);
             import::apply(service, parsed, Vec::new(), author)
                 .await
                 .map_err(import_error)?

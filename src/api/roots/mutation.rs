@@ -25,11 +25,39 @@ pub struct Deleted {
     pub id: ID,
     /// Every record removed, the one asked for included.
     pub removed: Vec<ID>,
+    /// The number of the change set the delete made (see `changes`,
+    /// `history`).
+    pub change_set: Option<u64>,
 }
 
-async fn write(ctx: &Context<'_>, changes: Vec<Change>) -> Result<Committed> {
+/// Why a mutation writes, as its caller said: kept with its change set.
+#[derive(Default)]
+struct Why {
+    comment: Option<String>,
+    source: Option<ID>,
+}
+
+impl Why {
+    fn new(comment: Option<String>, source: Option<ID>) -> Why {
+        Why { comment, source }
+    }
+}
+
+async fn write(ctx: &Context<'_>, why: Why, changes: Vec<Change>) -> Result<Committed> {
+    let source = match why.source {
+        None => None,
+        Some(s) => {
+            let id = NodeId::parse_kind(&s, model::NodeKind::Source)
+                .map_err(|e| invalid("source", e))?;
+            if crate::api::service(ctx).graph().node(id.as_str()).is_none() {
+                return Err(invalid("source", format!("`{id}` does not exist")));
+            }
+            Some(id)
+        }
+    };
+    let author = crate::api::author(ctx).comment(why.comment).source(source);
     crate::api::service(ctx)
-        .write_by(crate::api::author(ctx), changes)
+        .write_by(author, changes)
         .await
         .map_err(service_error)
 }
@@ -38,6 +66,7 @@ fn deleted(id: &str, c: Committed) -> Deleted {
     Deleted {
         id: ID(id.to_owned()),
         removed: c.events.into_iter().map(|e| ID(e.id)).collect(),
+        change_set: c.change_set,
     }
 }
 
@@ -71,11 +100,11 @@ fn relation_after(g: &Arc<Graph>, id: &RelId) -> Result<Relation> {
     Ok(Relation(RelRef::new(g, rel)))
 }
 
-async fn create<T: Typed>(ctx: &Context<'_>, input: NodeInput) -> Result<T> {
+async fn create<T: Typed>(ctx: &Context<'_>, input: NodeInput, why: Why) -> Result<T> {
     let n = input.into_node()?;
     check_kind(&n.id, T::KIND)?;
     let id = n.id.clone();
-    let c = write(ctx, vec![Change::Put(Mode::Create, Record::Node(n))]).await?;
+    let c = write(ctx, why, vec![Change::Put(Mode::Create, Record::Node(n))]).await?;
     node_after(&c.graph, &id)
 }
 
@@ -95,6 +124,7 @@ async fn update<T: Typed>(
     id: ID,
     patch: NodePatch,
     expected_version: Option<String>,
+    why: Why,
 ) -> Result<T> {
     let id = node_id("id", &id)?;
     check_kind(&id, T::KIND)?;
@@ -103,7 +133,7 @@ async fn update<T: Typed>(
         id: id.clone(),
         patch,
     };
-    let c = write(ctx, guarded(id.as_str(), expected_version, change)).await?;
+    let c = write(ctx, why, guarded(id.as_str(), expected_version, change)).await?;
     node_after(&c.graph, &id)
 }
 
@@ -113,13 +143,14 @@ async fn delete(
     kind: Option<model::NodeKind>,
     cascade: bool,
     expected_version: Option<String>,
+    why: Why,
 ) -> Result<Deleted> {
     let nid = node_id("id", &id)?;
     if let Some(k) = kind {
         check_kind(&nid, k)?;
     }
     let change = Change::DeleteNode { id: nid, cascade };
-    let c = write(ctx, guarded(&id, expected_version, change)).await?;
+    let c = write(ctx, why, guarded(&id, expected_version, change)).await?;
     Ok(deleted(&id, c))
 }
 
@@ -132,8 +163,15 @@ macro_rules! kind_mutations {
         impl $name {
             /// Creates a node of this kind; CONFLICT if the id exists.
             #[graphql(name = $create)]
-            async fn create(&self, ctx: &Context<'_>, input: NodeInput) -> Result<$ty> {
-                create(ctx, input).await
+            async fn create(
+                &self,
+                ctx: &Context<'_>,
+                input: NodeInput,
+                #[graphql(desc = "Why: kept with the write's change set.")] comment: Option<String>,
+                #[graphql(desc = "The source of the change as a whole (a `source:` id).")]
+                source: Option<ID>,
+            ) -> Result<$ty> {
+                create(ctx, input, Why::new(comment, source)).await
             }
             /// Changes the given fields of a node of this kind, as it is when
             /// the write runs; NOT_FOUND if missing. With `expectedVersion`,
@@ -145,8 +183,11 @@ macro_rules! kind_mutations {
                 id: ID,
                 patch: NodePatch,
                 expected_version: Option<String>,
+                #[graphql(desc = "Why: kept with the write's change set.")] comment: Option<String>,
+                #[graphql(desc = "The source of the change as a whole (a `source:` id).")]
+                source: Option<ID>,
             ) -> Result<$ty> {
-                update(ctx, id, patch, expected_version).await
+                update(ctx, id, patch, expected_version, Why::new(comment, source)).await
             }
             /// Deletes a node of this kind; INTEGRITY if it has relations, unless `cascade`.
             /// With `expectedVersion`, CONFLICT unless the node is still at that `version`.
@@ -157,6 +198,9 @@ macro_rules! kind_mutations {
                 id: ID,
                 #[graphql(default)] cascade: bool,
                 expected_version: Option<String>,
+                #[graphql(desc = "Why: kept with the write's change set.")] comment: Option<String>,
+                #[graphql(desc = "The source of the change as a whole (a `source:` id).")]
+                source: Option<ID>,
             ) -> Result<Deleted> {
                 delete(
                     ctx,
@@ -164,6 +208,7 @@ macro_rules! kind_mutations {
                     Some(<$ty as Typed>::KIND),
                     cascade,
                     expected_version,
+                    Why::new(comment, source),
                 )
                 .await
             }
@@ -257,10 +302,23 @@ pub struct GraphMutations;
 #[Object]
 impl GraphMutations {
     /// Creates a node of the kind its id names; CONFLICT if the id exists.
-    async fn create_node(&self, ctx: &Context<'_>, input: NodeInput) -> Result<NodeObj> {
+    async fn create_node(
+        &self,
+        ctx: &Context<'_>,
+        input: NodeInput,
+        #[graphql(desc = "Why: kept with the write's change set.")] comment: Option<String>,
+        #[graphql(desc = "The source of the change as a whole (a `source:` id).")] source: Option<
+            ID,
+        >,
+    ) -> Result<NodeObj> {
         let n = input.into_node()?;
         let id = n.id.clone();
-        let c = write(ctx, vec![Change::Put(Mode::Create, Record::Node(n))]).await?;
+        let c = write(
+            ctx,
+            Why::new(comment, source),
+            vec![Change::Put(Mode::Create, Record::Node(n))],
+        )
+        .await?;
         node_obj(&c.graph, id.as_str()).ok_or_else(|| not_found(id.as_str()))
     }
 
@@ -272,19 +330,45 @@ impl GraphMutations {
         id: ID,
         #[graphql(default)] cascade: bool,
         expected_version: Option<String>,
+        #[graphql(desc = "Why: kept with the write's change set.")] comment: Option<String>,
+        #[graphql(desc = "The source of the change as a whole (a `source:` id).")] source: Option<
+            ID,
+        >,
     ) -> Result<Deleted> {
-        delete(ctx, id, None, cascade, expected_version).await
+        delete(
+            ctx,
+            id,
+            None,
+            cascade,
+            expected_version,
+            Why::new(comment, source),
+        )
+        .await
     }
 
     /// Creates a relation; its id is generated from kind and ends when not given.
-    async fn link(&self, ctx: &Context<'_>, input: RelationInput) -> Result<Relation> {
+    async fn link(
+        &self,
+        ctx: &Context<'_>,
+        input: RelationInput,
+        #[graphql(desc = "Why: kept with the write's change set.")] comment: Option<String>,
+        #[graphql(desc = "The source of the change as a whole (a `source:` id).")] source: Option<
+            ID,
+        >,
+    ) -> Result<Relation> {
         // The snapshot is let go before the write waits (see `api::graph`).
         let r = {
             let g = crate::api::service(ctx).graph();
             input.into_relation(|k, f, t| fresh_rel_id(&g, k, f, t))?
         };
         let id = r.id.clone();
-        let c = write(ctx, vec![Change::Put(Mode::Create, Record::Relation(r))]).await?;
+        let why = Why::new(comment, source);
+        let c = write(
+            ctx,
+            why,
+            vec![Change::Put(Mode::Create, Record::Relation(r))],
+        )
+        .await?;
         relation_after(&c.graph, &id)
     }
 
@@ -297,6 +381,10 @@ impl GraphMutations {
         id: ID,
         patch: RelationPatch,
         expected_version: Option<String>,
+        #[graphql(desc = "Why: kept with the write's change set.")] comment: Option<String>,
+        #[graphql(desc = "The source of the change as a whole (a `source:` id).")] source: Option<
+            ID,
+        >,
     ) -> Result<Relation> {
         let rid = rel_id("id", &id)?;
         let patch = patch.into_patch()?;
@@ -304,7 +392,8 @@ impl GraphMutations {
             id: rid.clone(),
             patch,
         };
-        let c = write(ctx, guarded(rid.as_str(), expected_version, change)).await?;
+        let why = Why::new(comment, source);
+        let c = write(ctx, why, guarded(rid.as_str(), expected_version, change)).await?;
         relation_after(&c.graph, &rid)
     }
 
@@ -316,18 +405,36 @@ impl GraphMutations {
         id: ID,
         #[graphql(default)] cascade: bool,
         expected_version: Option<String>,
+        #[graphql(desc = "Why: kept with the write's change set.")] comment: Option<String>,
+        #[graphql(desc = "The source of the change as a whole (a `source:` id).")] source: Option<
+            ID,
+        >,
     ) -> Result<Deleted> {
         let rid = rel_id("id", &id)?;
         let change = Change::DeleteRelation { id: rid, cascade };
-        let c = write(ctx, guarded(&id, expected_version, change)).await?;
+        let why = Why::new(comment, source);
+        let c = write(ctx, why, guarded(&id, expected_version, change)).await?;
         Ok(deleted(&id, c))
     }
 
     /// Records that two or more relations, each from its own source, disagree.
-    async fn record_conflict(&self, ctx: &Context<'_>, input: ConflictInput) -> Result<Conflict> {
+    async fn record_conflict(
+        &self,
+        ctx: &Context<'_>,
+        input: ConflictInput,
+        #[graphql(desc = "Why: kept with the write's change set.")] comment: Option<String>,
+        #[graphql(desc = "The source of the change as a whole (a `source:` id).")] source: Option<
+            ID,
+        >,
+    ) -> Result<Conflict> {
         let cf = input.into_conflict()?;
         let id = cf.id.clone();
-        let c = write(ctx, vec![Change::Put(Mode::Create, Record::Conflict(cf))]).await?;
+        let c = write(
+            ctx,
+            Why::new(comment, source),
+            vec![Change::Put(Mode::Create, Record::Conflict(cf))],
+        )
+        .await?;
         let cf = c
             .graph
             .conflict(id.as_str())
@@ -339,9 +446,18 @@ impl GraphMutations {
         })
     }
 
-    async fn delete_conflict(&self, ctx: &Context<'_>, id: ID) -> Result<Deleted> {
+    async fn delete_conflict(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        #[graphql(desc = "Why: kept with the write's change set.")] comment: Option<String>,
+        #[graphql(desc = "The source of the change as a whole (a `source:` id).")] source: Option<
+            ID,
+        >,
+    ) -> Result<Deleted> {
         let cid = conflict_id("id", &id)?;
-        let c = write(ctx, vec![Change::DeleteConflict(cid)]).await?;
+        let why = Why::new(comment, source);
+        let c = write(ctx, why, vec![Change::DeleteConflict(cid)]).await?;
         Ok(deleted(&id, c))
     }
 }

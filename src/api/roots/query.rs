@@ -15,6 +15,7 @@ use crate::api::objects::nodes::{
 };
 use crate::api::objects::relations::{Conflict, RelRef, Relation};
 use crate::api::objects::stats::{counts, Counts};
+use crate::api::roots::history::{as_of_graph, AsOf};
 use crate::graph::Graph;
 use crate::model::{self, RelKind as RK};
 
@@ -28,6 +29,7 @@ pub struct Query(
     QueryRoot,
     KindQuery,
     crate::api::roots::analysis::AnalysisQuery,
+    crate::api::roots::history::HistoryQuery,
 );
 
 /// Declares `KindQuery`: for each node kind a lookup by id (`person(id:)`)
@@ -43,8 +45,14 @@ macro_rules! kind_query {
         impl KindQuery {
             $(
                 /// The node of this kind with this id; null when there is none.
-                async fn $lookup(&self, ctx: &Context<'_>, id: ID) -> Option<$ty> {
-                    typed(&crate::api::graph(ctx), &id)
+                /// With `asOf`, as it was then, answered from the change log:
+                /// the node, its relations and their ends as they were (the
+                /// ends' own relations are not included).
+                async fn $lookup(&self, ctx: &Context<'_>, id: ID, as_of: Option<AsOf>) -> Result<Option<$ty>> {
+                    Ok(match as_of {
+                        None => typed(&crate::api::graph(ctx), &id),
+                        Some(at) => as_of_graph(ctx, &id, &at).await?.and_then(|(g, id)| typed(&g, id.as_str())),
+                    })
                 }
                 $(
                     /// Every node of this kind, in id order, Relay-paged.
@@ -102,9 +110,20 @@ pub struct SearchHit {
 
 #[Object]
 impl QueryRoot {
-    /// Any node by id.
-    async fn node(&self, ctx: &Context<'_>, id: ID) -> Option<NodeObj> {
-        node_obj(&crate::api::graph(ctx), &id)
+    /// Any node by id. With `asOf`, as it was then, answered from the
+    /// change log: the node, its relations and their ends as they were.
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        as_of: Option<AsOf>,
+    ) -> Result<Option<NodeObj>> {
+        Ok(match as_of {
+            None => node_obj(&crate::api::graph(ctx), &id),
+            Some(at) => as_of_graph(ctx, &id, &at)
+                .await?
+                .and_then(|(g, id)| node_obj(&g, id.as_str())),
+        })
     }
     /// Several nodes by id, in the order asked; null where an id is unknown.
     async fn nodes(&self, ctx: &Context<'_>, ids: Vec<ID>) -> Vec<Option<NodeObj>> {
