@@ -80,7 +80,7 @@ impl ChangeSet {
     }
 }
 
-/// What an entry did to its record.
+/// What a change did to its record (a log entry, a subscription event).
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 pub enum ChangeKind {
     Created,

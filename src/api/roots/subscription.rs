@@ -2,18 +2,13 @@
 //! write created, updated or deleted, filterable by kind. Served over
 //! WebSocket (graphql-transport-ws) by the HTTP layer.
 
-use async_graphql::{Context, Enum, SimpleObject, Subscription};
+use async_graphql::{Context, SimpleObject, Subscription};
 use futures_util::{Stream, StreamExt};
 use tokio_stream::wrappers::BroadcastStream;
 
+/// The one `ChangeKind` of the schema, shared with the change log's entries.
+pub use crate::api::objects::history::ChangeKind;
 use crate::service::{Event, EventKind};
-
-#[derive(Enum, Copy, Clone, Eq, PartialEq)]
-pub enum ChangeKind {
-    Created,
-    Updated,
-    Deleted,
-}
 
 /// One record changed by a committed, durable write.
 #[derive(SimpleObject, Clone)]
