@@ -22,12 +22,15 @@ const CHANGES = `query Changes($after: Int, $first: Int, $actor: String, $entity
 /** The most change sets one `changes` read returns. */
 const READ = 1000;
 
-/** Tomorrow (UTC) as a date: a read from then looks at nothing and stops at the log's end. */
-const tomorrow = () => new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+/**
+ * A date after any change set: a read from then finds none and says where
+ * it stopped, the log's end (whatever the browser's clock says).
+ */
+const FUTURE = '9999-12-31';
 
 /** The number of the log's last change set. */
 async function logEnd() {
-  const d = await gql(CHANGES, { from: tomorrow(), first: 1 });
+  const d = await gql(CHANGES, { from: FUTURE, first: 1 });
   return d.changes.last ?? 0;
 }
 
