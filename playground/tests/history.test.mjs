@@ -156,7 +156,7 @@ test('a revert refused because a later change touched the record lists that reco
   const id = 'person:test-history-conflict';
   await createPerson(id, 'Cora Historytest', 'one');
   const first = await describe(id, 'two', null);
-  await describe(id, 'three', null);
+  const second = await describe(id, 'three', null);
   const { context, page } = await openPage(browser, server.base);
   try {
     await page.goto(`${server.base}/${href(id)}`);
@@ -167,6 +167,7 @@ test('a revert refused because a later change touched the record lists that reco
     const refused = rev.locator('.revert-conflict');
     await refused.waitFor();
     assert.equal(await refused.locator(`ul.conflicts a[href="${href(id)}"]`).count(), 1, 'the record in the way is listed');
+    assert.equal(await refused.locator('ul.conflicts a.later').getAttribute('href'), `#/changes/${second.seq}`, 'with the change set that touched it');
     assert.ok(await refused.getByRole('button', { name: /Force the revert/ }).isVisible());
     await screenshot(page, 'history-revert-refused');
     const d = await graphql(server.base, `query($id: ID!) { person(id: $id) { description } }`, { id });

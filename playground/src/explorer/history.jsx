@@ -169,15 +169,32 @@ function ListDiff({ before, after }) {
   );
 }
 
-const REVERT = `mutation Revert($changeSet: Int!, $force: Boolean, $comment: String) {
-  revert(changeSet: $changeSet, force: $force, comment: $comment) { changeSet { seq } restored }
+const revertMutation = (changeSet) => `mutation Revert($changeSet: Int!, $force: Boolean, $comment: String) {
+  revert(changeSet: $changeSet, force: $force, comment: $comment) { changeSet${changeSet} restored }
 }`;
+
+/**
+ * Calls `revert`; its `changeSet` is the new change set, asked for as an
+ * object (`{ seq }`) as the API's plan has it, or, when the server refuses
+ * that selection before running anything, as its number.
+ */
+async function revert(variables) {
+  try {
+    const d = await mutate(revertMutation(' { seq }'), variables);
+    return { seq: d.revert.changeSet.seq, restored: d.revert.restored };
+  } catch (e) {
+    if (e?.code !== 'GRAPHQL_VALIDATION_FAILED' || !/changeSet/.test(e.message)) throw e;
+  }
+  const d = await mutate(revertMutation(''), variables);
+  return { seq: d.revert.changeSet, restored: d.revert.restored };
+}
 
 /**
  * "Revert this change", for a user who gave a token: asks for a comment,
  * then writes the revert. Refused with CONFLICT, it lists each record a
- * later change touched and offers to force the revert (kept for admins: the
- * server refuses anyone else).
+ * later change touched and offers to force the revert. The API does not say
+ * a token's role, so every token holder sees "force" and the server decides
+ * (forcing is meant for admins).
  */
 export function RevertButton({ seq, onDone }) {
   const token = useToken();
@@ -188,8 +205,8 @@ export function RevertButton({ seq, onDone }) {
   const run = async (force) => {
     setState({ busy: true, done: null, error: null });
     try {
-      const d = await mutate(REVERT, { changeSet: seq, force, comment: comment.trim() || null });
-      setState({ busy: false, done: d.revert, error: null });
+      const done = await revert({ changeSet: seq, force, comment: comment.trim() || null });
+      setState({ busy: false, done, error: null });
       setOpen(false);
       onDone?.();
     } catch (error) {
@@ -229,7 +246,7 @@ export function RevertButton({ seq, onDone }) {
       )}
       {done && (
         <p className="revert-done">
-          Reverted: <a href={changeSetHref(done.changeSet.seq)}>change set #{done.changeSet.seq}</a> restored{' '}
+          Reverted: <a href={changeSetHref(done.seq)}>change set #{done.seq}</a> restored{' '}
           {done.restored.length} record{done.restored.length === 1 ? '' : 's'}.
         </p>
       )}
@@ -238,30 +255,40 @@ export function RevertButton({ seq, onDone }) {
   );
 }
 
-/** Why a revert was refused: on CONFLICT, every record in the way, and "force". */
+/**
+ * Why a revert was refused: on CONFLICT, every record in the way (the
+ * error's `problems`) with the later change set that touched it (its
+ * `later`, when the server gives it), and "force".
+ */
 function RevertRefused({ error, busy, onForce }) {
   const code = error instanceof GraphQLError ? error.code : null;
   if (code !== 'CONFLICT') return <ErrorBox error={error} />;
-  const problems = error.errors.flatMap((e) => e.extensions?.problems ?? []);
+  const ext = error.errors.map((e) => e.extensions ?? {});
+  const problems = ext.flatMap((x) => x.problems ?? []);
+  const later = new Map(ext.flatMap((x) => x.later ?? []).map((l) => [l.record, l.changeSet]));
   return (
     <div className="revert-conflict" role="alert">
       <p>
         <strong>Refused:</strong> later changes touched {problems.length === 1 ? 'this record' : 'these records'}.
-        Revert those first, or force the revert (it overwrites them).
+        Revert those first, or force the revert, which overwrites them.
       </p>
       {problems.length > 0 ? (
         <ul className="conflicts">
           {problems.map((p, i) => (
             <li key={i}>
-              <a href={entityHref(p.record)} className="mono">{p.record}</a> — {p.message}
+              <a href={entityHref(p.record)} className="mono">{p.record}</a>
+              {later.has(p.record) && (
+                <> changed by <a href={changeSetHref(later.get(p.record))} className="later">change set #{later.get(p.record)}</a></>
+              )}
+              <span className="muted"> — {p.message}</span>
             </li>
           ))}
         </ul>
       ) : (
         <p>{error.message}</p>
       )}
-      <button type="button" className="danger revert-force" onClick={onForce} disabled={busy} title="Only an admin's token may force a revert">
-        Force the revert (admins)
+      <button type="button" className="danger revert-force" onClick={onForce} disabled={busy} title="Overwrites the later changes; the server may keep this for admins">
+        Force the revert
       </button>
     </div>
   );
