@@ -71,7 +71,7 @@ test('after an edit, the history panel shows who made it, when (UTC on hover), w
     assert.equal(await rev.locator('time').getAttribute('datetime'), set.time);
     assert.match(await rev.locator('.comment').innerText(), /fixing the biography/);
     assert.match(await rev.locator('.change-kind').innerText(), /updated/i);
-    const diff = rev.locator('tr[data-field="description"]');
+    const diff = rev.locator('[data-field="description"]');
     assert.equal(await diff.locator('del').innerText(), 'First description');
     assert.equal(await diff.locator('ins').innerText(), 'Second description');
     // The creation is the older version, below.
@@ -97,7 +97,7 @@ test('a new edit appears in the open page’s history without reload', async () 
     await page.locator('[data-live="on"]').waitFor();
     await page.waitForTimeout(500); // let the server register the subscription
     const set = await describe(id, 'After', 'live');
-    await page.locator(`#history .revision[data-seq="${set.seq}"] tr[data-field="description"] ins`, { hasText: 'After' }).waitFor({ timeout: 10_000 });
+    await page.locator(`#history .revision[data-seq="${set.seq}"] [data-field="description"] ins`, { hasText: 'After' }).waitFor({ timeout: 10_000 });
     assert.deepEqual(problems, []);
   } finally {
     await context.close();
@@ -188,7 +188,7 @@ test('a change set’s page lists every record it changed with the diff', async 
     await page.locator('h1', { hasText: `Change set #${set.seq}` }).waitFor();
     const entry = page.locator(`.entry[data-id="${id}"]`);
     await entry.waitFor();
-    assert.equal(await entry.locator('tr[data-field="description"] ins').innerText(), 'y');
+    assert.equal(await entry.locator('[data-field="description"] ins').innerText(), 'y');
     assert.match(await page.locator('.change-set .comment').innerText(), /for the change set view/);
     await screenshot(page, 'change-set');
     assert.deepEqual(problems, []);

@@ -132,26 +132,24 @@ const show = (v) => (typeof v === 'string' ? v : JSON.stringify(v));
 export function FieldDiff({ fields }) {
   if (!fields?.length) return <p className="muted small">No field changed.</p>;
   return (
-    <table className="diff">
-      <tbody>
-        {fields.map((f) => (
-          <tr key={f.field} data-field={f.field}>
-            <th scope="row">{f.field}</th>
-            <td>
-              {Array.isArray(f.before ?? []) && Array.isArray(f.after ?? []) ? (
-                <ListDiff before={f.before ?? []} after={f.after ?? []} />
-              ) : (
-                <>
-                  {f.before == null ? <span className="muted">not set</span> : <del>{show(f.before)}</del>}
-                  <span className="arrow"> → </span>
-                  {f.after == null ? <span className="muted">not set</span> : <ins>{show(f.after)}</ins>}
-                </>
-              )}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <dl className="diff">
+      {fields.map((f) => (
+        <div key={f.field} className="diff-field" data-field={f.field}>
+          <dt>{f.field}</dt>
+          <dd>
+            {Array.isArray(f.before ?? []) && Array.isArray(f.after ?? []) ? (
+              <ListDiff before={f.before ?? []} after={f.after ?? []} />
+            ) : (
+              <>
+                {f.before == null ? <span className="muted">not set</span> : <del>{show(f.before)}</del>}
+                <span className="arrow"> → </span>
+                {f.after == null ? <span className="muted">not set</span> : <ins>{show(f.after)}</ins>}
+              </>
+            )}
+          </dd>
+        </div>
+      ))}
+    </dl>
   );
 }
 
