@@ -13,9 +13,12 @@
 //! 3. one that writes the caller's metadata and the change set, and removes
 //!    `meta/journal`; the undo entries are then cleared.
 //!
-//! Each chunk also writes the change-log entries of its records (`log.rs`),
-//! and `meta/journal` holds the change set's number, so undoing the chunks
-//! removes their entries too. The change set itself is written last, with
+//! A write with a change set (every write the service makes) needs no undo
+//! entries: each chunk writes the change-log entries of its records
+//! (`log.rs`), which hold every record's old version, and `meta/journal`
+//! holds the change set's number, so undoing the chunks restores the records
+//! from their entries and removes the entries. The undo tree serves only
+//! writes without a change set. The change set itself is written last, with
 //! the marker's removal: the log never shows a write that is not whole.
 //!
 //! If a chunk fails, the chunks already applied are undone at once. If the
@@ -126,12 +129,16 @@ impl Store {
             let res = self.transact(|t| {
                 for (k, op) in chunk.iter().enumerate() {
                     let n = seq + k as u64;
-                    let entry = undo_of(t, op)?;
-                    t.undo.insert(&n.to_be_bytes(), codec::encode(&entry))?;
-                    t.apply(op)?;
-                    if let Some(l) = &log {
-                        t.log_entry(l.set.seq, n as u32, &l.entries[n as usize])?;
+                    match &log {
+                        // The log entry holds the record's old version: it
+                        // is the undo entry, so nothing is read back.
+                        Some(l) => t.log_entry(l.set.seq, n as u32, &l.entries[n as usize])?,
+                        None => {
+                            let entry = undo_of(t, op)?;
+                            t.undo.insert(&n.to_be_bytes(), codec::encode(&entry))?;
+                        }
                     }
+                    t.apply(op)?;
                 }
                 Ok(())
             });
@@ -183,7 +190,7 @@ impl Store {
             .and_then(|v| <[u8; 8]>::try_from(v.as_ref()).ok())
             .map_or(0, u64::from_be_bytes);
         if logged > 0 {
-            self.drop_entries(logged)?;
+            self.undo_logged(logged)?;
         }
         loop {
             let mut batch = Vec::with_capacity(CHUNK_OPS);
@@ -303,7 +310,10 @@ mod tests {
         );
     }
 
-    fn logged(ops: &[Op]) -> (crate::model::ChangeSet, Vec<crate::model::LogEntry>) {
+    /// A change set for `ops` and its entries, the old versions read from `s`.
+    fn logged(s: &Store, ops: &[Op]) -> (crate::model::ChangeSet, Vec<crate::model::LogEntry>) {
+        use crate::model::Version;
+        let c = s.load().unwrap();
         let set = crate::model::ChangeSet {
             seq: 1,
             time_ms: 0,
@@ -316,17 +326,28 @@ mod tests {
         };
         let entries = ops
             .iter()
-            .map(|op| crate::model::LogEntry {
-                id: match op {
-                    Op::PutNode(n) => n.id.to_string(),
-                    Op::DeleteRelation(id) => id.to_string(),
-                    _ => unreachable!(),
+            .map(|op| match op {
+                Op::PutNode(n) => crate::model::LogEntry {
+                    id: n.id.to_string(),
+                    before: c
+                        .nodes
+                        .iter()
+                        .find(|o| o.id == n.id)
+                        .cloned()
+                        .map(Version::Node),
+                    after: Some(Version::Node(n.clone())),
                 },
-                before: None,
-                after: match op {
-                    Op::PutNode(n) => Some(crate::model::Version::Node(n.clone())),
-                    _ => None,
+                Op::DeleteRelation(id) => crate::model::LogEntry {
+                    id: id.to_string(),
+                    before: c
+                        .relations
+                        .iter()
+                        .find(|o| &o.id == id)
+                        .cloned()
+                        .map(Version::Relation),
+                    after: None,
                 },
+                _ => unreachable!(),
             })
             .collect();
         (set, entries)
@@ -335,8 +356,9 @@ mod tests {
     #[test]
     fn a_large_write_cut_short_leaves_no_log_entry_once_undone() {
         let (dir, s) = before();
+        let was = snapshot(&s);
         let ops = big_write();
-        let (set, entries) = logged(&ops);
+        let (set, entries) = logged(&s, &ops);
         let log = LogWrite {
             set: &set,
             entries: &entries,
@@ -346,9 +368,11 @@ mod tests {
         s.flush().unwrap();
         drop(s);
         let s = Store::open(dir.path()).unwrap();
+        assert_eq!(snapshot(&s), was, "the records are back from the entries");
         assert!(s.log.is_empty());
         assert!(s.history.is_empty());
         assert!(s.changesets.is_empty());
+        assert!(s.undo.is_empty(), "a logged write needs no undo entries");
         assert_eq!(s.last_seq().unwrap(), 0);
     }
 

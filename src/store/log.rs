@@ -511,25 +511,30 @@ impl Store {
         Ok(())
     }
 
-    /// Removes the entries of change set `seq` (a chunked write undone).
-    pub(super) fn drop_entries(&self, seq: u64) -> Result<(), StoreError> {
+    /// Undoes the chunks of change set `seq` that a chunked write applied:
+    /// restores each record from its entry's old version, newest first, and
+    /// removes the entry and its index keys, a batch per transaction (so an
+    /// undo cut short goes on where it stopped).
+    pub(super) fn undo_logged(&self, seq: u64) -> Result<(), StoreError> {
         loop {
-            let batch: Vec<(sled::IVec, Vec<Vec<u8>>)> = self
+            let batch: Vec<(sled::IVec, Vec<Vec<u8>>, super::Op)> = self
                 .log
                 .scan_prefix(seq.to_be_bytes())
+                .rev()
                 .take(BATCH)
                 .map(|kv| {
                     let (k, v) = kv?;
                     let e: LogEntry = codec::decode(&v, "log", &seq.to_string())?;
                     let keys = index_keys(&e, seq, idx_of(&k[8..]));
-                    Ok((k, keys))
+                    Ok((k, keys, restore_op(e)?))
                 })
                 .collect::<Result<_, StoreError>>()?;
             if batch.is_empty() {
                 return Ok(());
             }
             self.transact(|t| {
-                for (k, keys) in &batch {
+                for (k, keys, op) in &batch {
+                    t.apply(op)?;
                     t.log.remove(k)?;
                     for h in keys {
                         t.history.remove(h.as_slice())?;
@@ -539,4 +544,25 @@ impl Store {
             })?;
         }
     }
+}
+
+/// The store operation that puts a record back as `e` found it.
+fn restore_op(e: LogEntry) -> Result<super::Op, StoreError> {
+    use super::Op;
+    let corrupt = |reason: &str| StoreError::Corrupt {
+        tree: "log",
+        key: e.id.clone(),
+        reason: reason.to_owned(),
+    };
+    Ok(match (e.before, e.after) {
+        (Some(Version::Node(n)), _) => Op::PutNode(n),
+        (Some(Version::Relation(r)), _) => Op::PutRelation(r),
+        (Some(Version::Conflict(c)), _) => Op::PutConflict(c),
+        (Some(Version::Redirect { from, into }), _) => Op::PutRedirect { from, into },
+        (None, Some(Version::Node(n))) => Op::DeleteNode(n.id),
+        (None, Some(Version::Relation(r))) => Op::DeleteRelation(r.id),
+        (None, Some(Version::Conflict(c))) => Op::DeleteConflict(c.id),
+        (None, Some(Version::Redirect { from, .. })) => Op::DeleteRedirect(from),
+        (None, None) => return Err(corrupt("an entry with neither version")),
+    })
 }

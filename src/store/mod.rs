@@ -456,4 +456,6 @@ impl Store {
 }
 
 #[cfg(test)]
+mod log_ends_tests;
+#[cfg(test)]
 mod tests;
