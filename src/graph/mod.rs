@@ -10,6 +10,7 @@
 
 pub mod centrality;
 pub mod dating;
+pub mod duplicates;
 pub mod evidence;
 pub mod membership;
 pub mod met;
@@ -122,6 +123,11 @@ impl Graph {
     /// The one redirect stored for `id`, unfollowed.
     pub fn redirect_entry(&self, id: &str) -> Option<&NodeId> {
         self.redirects.get(id)
+    }
+
+    /// Whether any node was ever merged away (so ids need following).
+    pub fn has_redirects(&self) -> bool {
+        !self.redirects.is_empty()
     }
 
     /// Every redirect: merged id → survivor, unfollowed.

@@ -24,6 +24,7 @@ mod log;
 mod outcome;
 mod plan;
 mod queue;
+mod revert;
 mod sizes;
 mod spare;
 
@@ -40,6 +41,7 @@ use crate::store::{Store, StoreError};
 
 pub use log::{current, Author, Revision};
 pub use outcome::{Outcome, OutcomeKind};
+pub use revert::{Merged, Reverted};
 
 /// What a put does when the record exists (or does not).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,6 +103,21 @@ pub enum Change {
         id: String,
         version: String,
     },
+    /// Merges node `from` into node `into` (of the same kind): every
+    /// relation and reference naming `from` names `into`, `from`'s names,
+    /// citations and notes join `into`'s, `from` is deleted and a redirect
+    /// `from` → `into` stored ([`plan`]'s `merge.rs`).
+    Merge {
+        into: NodeId,
+        from: NodeId,
+    },
+    /// Stores a redirect as it was (a revert puts one back).
+    PutRedirect {
+        from: NodeId,
+        into: NodeId,
+    },
+    /// Removes the redirect of `from` (a revert of a merge).
+    DeleteRedirect(NodeId),
 }
 
 /// The class of a problem, mapped to GraphQL error codes at the edge.
@@ -475,7 +492,7 @@ impl Inner {
         // metadata is not.
         let logged = (!plan.ops.is_empty()).then(|| {
             let time = log::now_ms().max(w.log_time);
-            author.change_set(w.log_seq + 1, time, plan.ops.len())
+            author.change_set(w.log_seq + 1, time, plan.entries.len())
         });
         let log = logged.as_ref().map(|set| crate::store::LogWrite {
             set,
@@ -509,5 +526,7 @@ impl Inner {
 
 #[cfg(test)]
 mod log_tests;
+#[cfg(test)]
+mod revert_tests;
 #[cfg(test)]
 mod tests;

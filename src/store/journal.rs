@@ -131,8 +131,16 @@ impl Store {
                     let n = seq + k as u64;
                     match &log {
                         // The log entry holds the record's old version: it
-                        // is the undo entry, so nothing is read back.
-                        Some(l) => t.log_entry(l.set.seq, n as u32, &l.entries[n as usize])?,
+                        // is the undo entry, so nothing is read back. Entry
+                        // n goes with op n; there may be fewer entries than
+                        // ops (a node merged away and its redirect share
+                        // one, written with the node's op, which undoes
+                        // both), so an entry is never written after its op.
+                        Some(l) => {
+                            if let Some(e) = l.entries.get(n as usize) {
+                                t.log_entry(l.set.seq, n as u32, e)?;
+                            }
+                        }
                         None => {
                             let entry = undo_of(t, op)?;
                             t.undo.insert(&n.to_be_bytes(), codec::encode(&entry))?;

@@ -37,7 +37,8 @@ const ENDS_INDEXED: &str = "log_ends";
 /// The first byte of a relation-end key in `history`.
 const ENDS: u8 = 0x01;
 
-/// A change set and its entries, one per store operation, to write with them.
+/// A change set and its entries, one per record (so at most one per store
+/// operation: entry n is written with op n), to write with them.
 #[derive(Debug, Clone, Copy)]
 pub struct LogWrite<'a> {
     pub set: &'a ChangeSet,
@@ -517,7 +518,7 @@ impl Store {
     /// undo cut short goes on where it stopped).
     pub(super) fn undo_logged(&self, seq: u64) -> Result<(), StoreError> {
         loop {
-            let batch: Vec<(sled::IVec, Vec<Vec<u8>>, super::Op)> = self
+            let batch: Vec<(sled::IVec, Vec<Vec<u8>>, Vec<super::Op>)> = self
                 .log
                 .scan_prefix(seq.to_be_bytes())
                 .rev()
@@ -526,15 +527,17 @@ impl Store {
                     let (k, v) = kv?;
                     let e: LogEntry = codec::decode(&v, "log", &seq.to_string())?;
                     let keys = index_keys(&e, seq, idx_of(&k[8..]));
-                    Ok((k, keys, restore_op(e)?))
+                    Ok((k, keys, restore_ops(e)?))
                 })
                 .collect::<Result<_, StoreError>>()?;
             if batch.is_empty() {
                 return Ok(());
             }
             self.transact(|t| {
-                for (k, keys, op) in &batch {
-                    t.apply(op)?;
+                for (k, keys, ops) in &batch {
+                    for op in ops {
+                        t.apply(op)?;
+                    }
                     t.log.remove(k)?;
                     for h in keys {
                         t.history.remove(h.as_slice())?;
@@ -546,23 +549,75 @@ impl Store {
     }
 }
 
-/// The store operation that puts a record back as `e` found it.
-fn restore_op(e: LogEntry) -> Result<super::Op, StoreError> {
+/// The store operations that put a record back as `e` found it: one, or
+/// two when the entry changed what the id names (a node merged away into a
+/// redirect, or back), since the version after must go too.
+fn restore_ops(e: LogEntry) -> Result<Vec<super::Op>, StoreError> {
     use super::Op;
     let corrupt = |reason: &str| StoreError::Corrupt {
         tree: "log",
         key: e.id.clone(),
         reason: reason.to_owned(),
     };
+    let gone = |v: &Version| match v {
+        Version::Node(n) => Op::DeleteNode(n.id.clone()),
+        Version::Relation(r) => Op::DeleteRelation(r.id.clone()),
+        Version::Conflict(c) => Op::DeleteConflict(c.id.clone()),
+        Version::Redirect { from, .. } => Op::DeleteRedirect(from.clone()),
+    };
+    let sort = |v: &Version| std::mem::discriminant(v);
     Ok(match (e.before, e.after) {
-        (Some(Version::Node(n)), _) => Op::PutNode(n),
-        (Some(Version::Relation(r)), _) => Op::PutRelation(r),
-        (Some(Version::Conflict(c)), _) => Op::PutConflict(c),
-        (Some(Version::Redirect { from, into }), _) => Op::PutRedirect { from, into },
-        (None, Some(Version::Node(n))) => Op::DeleteNode(n.id),
-        (None, Some(Version::Relation(r))) => Op::DeleteRelation(r.id),
-        (None, Some(Version::Conflict(c))) => Op::DeleteConflict(c.id),
-        (None, Some(Version::Redirect { from, .. })) => Op::DeleteRedirect(from),
         (None, None) => return Err(corrupt("an entry with neither version")),
+        (None, Some(after)) => vec![gone(&after)],
+        (Some(before), after) => {
+            let mut ops: Vec<Op> = after
+                .filter(|a| sort(a) != sort(&before))
+                .map(|a| gone(&a))
+                .into_iter()
+                .collect();
+            ops.push(match before {
+                Version::Node(n) => Op::PutNode(n),
+                Version::Relation(r) => Op::PutRelation(r),
+                Version::Conflict(c) => Op::PutConflict(c),
+                Version::Redirect { from, into } => Op::PutRedirect { from, into },
+            });
+            ops
+        }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Node, NodeId};
+    use crate::store::Op;
+
+    #[test]
+    fn undoing_a_node_merged_into_a_redirect_removes_the_redirect_and_puts_the_node_back() {
+        let b = NodeId::parse("person:b").unwrap();
+        let node = Node::new(b.clone(), "B");
+        let entry = LogEntry {
+            id: b.to_string(),
+            before: Some(Version::Node(node)),
+            after: Some(Version::Redirect {
+                from: b.clone(),
+                into: NodeId::parse("person:a").unwrap(),
+            }),
+        };
+        let ops = restore_ops(entry).unwrap();
+        assert!(
+            matches!(&ops[..], [Op::DeleteRedirect(f), Op::PutNode(n)] if *f == b && n.id == b)
+        );
+    }
+
+    #[test]
+    fn undoing_an_update_is_one_put() {
+        let n = Node::new(NodeId::parse("person:b").unwrap(), "B");
+        let entry = LogEntry {
+            id: "person:b".into(),
+            before: Some(Version::Node(n.clone())),
+            after: Some(Version::Node(Node::new(n.id.clone(), "B2"))),
+        };
+        assert!(matches!(&restore_ops(entry).unwrap()[..], [Op::PutNode(p)] if *p == n));
+    }
 }

@@ -316,4 +316,40 @@ pub struct DataChecks {
     /// a holder seen outside their recorded tenure, two holders on one day, a
     /// holder seen after their successor.
     pub evidence_issues: Vec<crate::api::objects::holders::EvidenceIssue>,
+    /// Pairs of nodes of one kind that may be one (names that fold to the
+    /// same or a close key, raised by offices, meetings and other neighbours
+    /// they share), best first, with the reasons: for a person to confirm,
+    /// then `merge`.
+    pub likely_duplicates: Vec<LikelyDuplicate>,
+}
+
+/// Two nodes that may be one, found by `dataChecks`.
+#[derive(SimpleObject)]
+pub struct LikelyDuplicate {
+    /// The pair, in id order.
+    pub nodes: Vec<NodeObj>,
+    /// 1.0 for names that fold to the same key, less for close ones, plus
+    /// 0.1 for each neighbour they share (at most 0.5).
+    pub score: f64,
+    /// Why, one line each: the names, then each shared neighbour.
+    pub reasons: Vec<String>,
+}
+
+/// The duplicates found in `g` as GraphQL objects.
+pub fn likely_duplicates(
+    g: &Arc<Graph>,
+    found: Vec<crate::graph::duplicates::Duplicate>,
+) -> Vec<LikelyDuplicate> {
+    found
+        .into_iter()
+        .map(|d| LikelyDuplicate {
+            nodes: d
+                .nodes
+                .iter()
+                .filter_map(|n| node_obj(g, n.as_str()))
+                .collect(),
+            score: d.score,
+            reasons: d.reasons,
+        })
+        .collect()
 }

@@ -24,6 +24,8 @@ use crate::model::{self, RelKind as RK};
 pub struct NodeRef {
     pub g: Arc<Graph>,
     pub n: Arc<model::Node>,
+    /// The merged id the lookup named, when it was redirected to this node.
+    pub redirected_from: Option<model::NodeId>,
 }
 
 /// Implemented by each node object: which kind it wraps.
@@ -32,10 +34,20 @@ pub trait Typed: From<NodeRef> {
 }
 
 impl NodeRef {
+    /// Node `id`, or the node it was merged into (saying so).
     pub fn get(g: &Arc<Graph>, id: &str) -> Option<NodeRef> {
-        g.node(id).map(|n| NodeRef {
+        if let Some(n) = g.node(id) {
+            return Some(NodeRef {
+                g: g.clone(),
+                n: n.clone(),
+                redirected_from: None,
+            });
+        }
+        let into = g.redirect(id)?;
+        g.node(into.as_str()).map(|n| NodeRef {
             g: g.clone(),
             n: n.clone(),
+            redirected_from: model::NodeId::parse(id).ok(),
         })
     }
 
@@ -147,6 +159,11 @@ model::kinds::node_kind_variants!(node_enum {
         desc = "The primary name or title, in English."
     ),
     field(name = "aliases", ty = "Vec<Alias>"),
+    field(
+        name = "redirected_from",
+        ty = "Option<ID>",
+        desc = "The id asked for, when it was merged into this node (the lookup followed its redirect)."
+    ),
     field(name = "description", ty = "Option<String>"),
     field(
         name = "citations",
@@ -291,6 +308,11 @@ macro_rules! node_object {
             /// The primary name or title, in English.
             pub(crate) async fn name(&self) -> String {
                 self.0.n.name.clone()
+            }
+            /// The id asked for, when it was merged into this node (the
+            /// lookup followed its redirect); null otherwise.
+            pub(crate) async fn redirected_from(&self) -> Option<ID> {
+                self.0.redirected_from.as_ref().map(|id| ID(id.to_string()))
             }
             pub(crate) async fn aliases(&self) -> Vec<Alias> {
                 self.0.n.aliases.iter().map(|a| Alias { g: self.0.g.clone(), a: a.clone() }).collect()

@@ -39,6 +39,9 @@ fn centrality_cost(measure: CentralityMeasure, first: Option<i32>, child: usize)
 #[derive(Default)]
 pub struct AnalysisQuery;
 
+/// How many likely duplicates `dataChecks` lists, best first.
+const DUPLICATES_LISTED: usize = 100;
+
 #[Object]
 impl AnalysisQuery {
     /// The shortest paths between two entities (at most `first`), following
@@ -209,13 +212,18 @@ impl AnalysisQuery {
     #[graphql(complexity = "WHOLE_GRAPH_COST + child_complexity")]
     async fn data_checks(&self, ctx: &Context<'_>) -> Result<DataChecks> {
         let g = crate::api::graph(ctx);
-        let (issues, evidence) = offload(g.clone(), |g| {
-            (g.all_tenure_issues(), g.all_evidence_issues())
+        let (issues, evidence, duplicates) = offload(g.clone(), |g| {
+            (
+                g.all_tenure_issues(),
+                g.all_evidence_issues(),
+                g.likely_duplicates(DUPLICATES_LISTED),
+            )
         })
         .await?;
         Ok(DataChecks {
             tenure_issues: tenure_issues(&g, issues),
             evidence_issues: crate::api::objects::holders::evidence_issues(&g, evidence),
+            likely_duplicates: crate::api::objects::analysis::likely_duplicates(&g, duplicates),
         })
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod analysis;
 pub mod history;
+pub mod history_write;
 pub mod import;
 pub mod mutation;
 pub mod query;

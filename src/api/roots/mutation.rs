@@ -467,6 +467,7 @@ impl GraphMutations {
 pub struct MutationRoot(
     GraphMutations,
     super::import::ImportMutations,
+    super::history_write::HistoryMutations,
     PersonMutations,
     StateMutations,
     OrganizationMutations,

@@ -1,5 +1,7 @@
 //! The end of a plan: from the records a plan touched, the store operations
-//! and the change events, one of each per record that really changed.
+//! and the change events, one of each per record that really changed, and
+//! one log entry per record (a node merged away and the redirect left in its
+//! place share one).
 
 use super::*;
 
@@ -40,6 +42,43 @@ impl Planner<'_> {
             d.record(id.as_str(), "conflict", old, new, op, |c| {
                 Version::Conflict((**c).clone())
             });
+        }
+        // A node merged away and its redirect (or a redirect removed and
+        // the node put back) are one record under one id: one log entry,
+        // before the one and after the other, so its history and `asOf`
+        // read through the merge.
+        let first: HashMap<String, usize> = d
+            .entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| t.redirects.contains_key(e.id.as_str()))
+            .map(|(i, e)| (e.id.clone(), i))
+            .collect();
+        for id in t.redirects.into_keys() {
+            let (old, new) = (
+                base.redirect_entry(id.as_str()),
+                next.redirect_entry(id.as_str()),
+            );
+            let op = new.map_or_else(
+                || Op::DeleteRedirect(id.clone()),
+                |into| Op::PutRedirect {
+                    from: id.clone(),
+                    into: into.clone(),
+                },
+            );
+            let logged = d.entries.len();
+            d.record(id.as_str(), "redirect", old, new, op, |into| {
+                Version::Redirect {
+                    from: id.clone(),
+                    into: into.clone(),
+                }
+            });
+            if let (true, Some(&at)) = (d.entries.len() > logged, first.get(id.as_str())) {
+                let e = d.entries.pop().expect("just recorded");
+                let fused = &mut d.entries[at];
+                fused.before = fused.before.take().or(e.before);
+                fused.after = fused.after.take().or(e.after);
+            }
         }
         let Diff {
             ops,

@@ -18,6 +18,7 @@ use super::{Change, Code, Event, EventKind, Mode, Problem, Record};
 
 mod checks;
 mod finish;
+mod merge;
 
 /// What a successful plan produces.
 pub struct Plan {
@@ -35,6 +36,8 @@ struct Touched {
     nodes: BTreeMap<NodeId, usize>,
     rels: BTreeMap<RelId, usize>,
     conflicts: BTreeMap<ConflictId, usize>,
+    /// Merged ids whose redirect was put or removed.
+    redirects: BTreeMap<NodeId, usize>,
 }
 
 struct Planner<'a> {
@@ -119,6 +122,9 @@ impl Planner<'_> {
     }
 
     fn put_node(&mut self, mode: Mode, n: Node) {
+        let Some(n) = self.follow_node(mode, n) else {
+            return;
+        };
         let id = n.id.to_string();
         let errs = n.validate();
         let existing = self.next.node(&id).cloned();
@@ -139,6 +145,7 @@ impl Planner<'_> {
     }
 
     fn put_relation(&mut self, mode: Mode, r: Relation) {
+        let r = self.follow_relation(r);
         let id = r.id.to_string();
         let errs = r.validate();
         let existing = self.next.relation(&id).cloned();
@@ -288,9 +295,20 @@ fn run<'a>(
             Change::Put(mode, Record::Node(n)) => p.put_node(mode, n),
             Change::Put(mode, Record::Relation(r)) => p.put_relation(mode, r),
             Change::Put(mode, Record::Conflict(c)) => p.put_conflict(mode, c),
-            Change::DeleteNode { id, cascade } => p.delete_node(&id, cascade),
+            Change::DeleteNode { id, cascade } => {
+                if let Some(id) = p.resolve_target(id, true) {
+                    p.delete_node(&id, cascade)
+                }
+            }
             Change::DeleteRelation { id, cascade } => p.delete_relation(&id, cascade),
-            Change::PatchNode { id, patch } => p.patch_node(&id, patch),
+            Change::PatchNode { id, patch } => {
+                if let Some(id) = p.resolve_target(id, false) {
+                    p.patch_node(&id, patch)
+                }
+            }
+            Change::Merge { into, from } => p.merge(&into, &from),
+            Change::PutRedirect { from, into } => p.put_redirect(from, into),
+            Change::DeleteRedirect(from) => p.delete_redirect(&from),
             Change::PatchRelation { id, patch } => p.patch_relation(&id, patch),
             Change::Expect { id, version } => p.expect(&id, &version),
             Change::DeleteConflict(id) => {
