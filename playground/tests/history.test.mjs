@@ -145,6 +145,7 @@ test('"Revert this change" from the page restores the record as it was', async (
     assert.match(await newest.locator('.comment').innerText(), /undoing the mistake/);
     const d = await graphql(server.base, `query($id: ID!) { person(id: $id) { description } }`, { id });
     assert.equal(d.person.description, 'The right description');
+    await page.locator('.revert-done').scrollIntoViewIfNeeded();
     await screenshot(page, 'history-reverted');
     assert.deepEqual(problems.filter((p) => !/^4\d\d /.test(p)), []);
   } finally {
@@ -169,6 +170,7 @@ test('a revert refused because a later change touched the record lists that reco
     assert.equal(await refused.locator(`ul.conflicts a[href="${href(id)}"]`).count(), 1, 'the record in the way is listed');
     assert.equal(await refused.locator('ul.conflicts a.later').getAttribute('href'), `#/changes/${second.seq}`, 'with the change set that touched it');
     assert.ok(await refused.getByRole('button', { name: /Force the revert/ }).isVisible());
+    await refused.scrollIntoViewIfNeeded();
     await screenshot(page, 'history-revert-refused');
     const d = await graphql(server.base, `query($id: ID!) { person(id: $id) { description } }`, { id });
     assert.equal(d.person.description, 'three', 'a refused revert writes nothing');
