@@ -9,6 +9,7 @@ use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use attache::config::{Access, Command, Config, ConnectionArgs, LimitArgs};
+use attache::http::auth::Tokens;
 use attache::http::{Auth, Connections, Limits, Options};
 use attache::import::{self, ImportFailure, Source};
 use attache::model::SizeLimits;
@@ -116,16 +117,12 @@ fn server_options(
     access: Access,
     limits: LimitArgs,
 ) -> Result<Options> {
-    let mut tokens = access.tokens;
+    let mut tokens = Tokens::default();
+    tokens.add_list(&access.tokens)?;
     if let Some(path) = &access.token_file {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read the token file {}", path.display()))?;
-        tokens.extend(
-            text.lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty() && !l.starts_with('#'))
-                .map(str::to_owned),
-        );
+        tokens.add_file(path, &text)?;
     }
     if access.open_writes && !listen.ip().is_loopback() {
         bail!(
@@ -136,7 +133,7 @@ fn server_options(
     if limits.query_timeout <= 0.0 || !limits.query_timeout.is_finite() {
         bail!("--query-timeout must be a positive number of seconds");
     }
-    let auth = Auth::new(tokens, access.reads_need_token, access.open_writes);
+    let auth = Auth::with_tokens(tokens, access.reads_need_token, access.open_writes);
     if access.reads_need_token && !auth.has_tokens() {
         bail!("--reads-need-token needs at least one token (ATTACHE_TOKENS or --token-file)");
     }

@@ -26,16 +26,13 @@ use crate::model::{ChangeSet, LogEntry, Version};
 
 use super::{codec, Abort, Store, StoreError, Tx};
 
+mod ends;
+use ends::{ends_key, index_keys, ENDS};
+
 /// Entries removed per transaction by compaction and by a rollback.
 const BATCH: usize = 4096;
 
 pub(super) const COMPACTED: &str = "log_compacted";
-
-/// Present once every relation entry of the log has its end keys.
-const ENDS_INDEXED: &str = "log_ends";
-
-/// The first byte of a relation-end key in `history`.
-const ENDS: u8 = 0x01;
 
 /// A change set and its entries, one per record (so at most one per store
 /// operation: entry n is written with op n), to write with them.
@@ -73,34 +70,6 @@ pub(super) fn history_key(id: &str, seq: u64) -> Vec<u8> {
     let mut k = history_prefix(id);
     k.extend_from_slice(&seq.to_be_bytes());
     k
-}
-
-fn ends_prefix(node: &str) -> Vec<u8> {
-    let mut k = Vec::with_capacity(node.len() + 14);
-    k.push(ENDS);
-    k.extend_from_slice(node.as_bytes());
-    k.push(0);
-    k
-}
-
-fn ends_key(node: &str, seq: u64, idx: u32) -> Vec<u8> {
-    let mut k = ends_prefix(node);
-    k.extend_from_slice(&seq.to_be_bytes());
-    k.extend_from_slice(&idx.to_be_bytes());
-    k
-}
-
-/// Every `history` key entry `idx` of change set `seq` has: its record's,
-/// then one per end of a relation.
-fn index_keys(entry: &LogEntry, seq: u64, idx: u32) -> Vec<Vec<u8>> {
-    let mut keys = vec![history_key(&entry.id, seq)];
-    keys.extend(
-        entry
-            .relation_ends()
-            .iter()
-            .map(|n| ends_key(n.as_str(), seq, idx)),
-    );
-    keys
 }
 
 fn seq_of(key: &[u8]) -> u64 {
@@ -245,22 +214,6 @@ impl Store {
             .take(limit)
             .map(|k| Ok(seq_of(&k?)))
             .collect()
-    }
-
-    /// The ids of every relation that had node `id` as an end in a change
-    /// set up to `upto`, sorted, each once.
-    pub fn relations_touching(&self, id: &str, upto: u64) -> Result<Vec<String>, StoreError> {
-        let prefix = ends_prefix(id);
-        let mut out = std::collections::BTreeSet::new();
-        for kv in self.history.scan_prefix(&prefix) {
-            let (k, v) = kv?;
-            let seq = seq_of(&k[..k.len() - 4]);
-            if seq > upto {
-                continue;
-            }
-            out.insert(String::from_utf8_lossy(&v).into_owned());
-        }
-        Ok(out.into_iter().collect())
     }
 
     /// Whether any change set after `seq` and up to `upto` touched `id`: the
@@ -413,32 +366,11 @@ impl Store {
             stored.insert(from.as_str(), v);
         }
         let mut counted: HashMap<u64, u64> = HashMap::new();
-        // Every relation entry's end keys, to find each in the index.
-        let mut ends: std::collections::HashSet<Vec<u8>> = std::collections::HashSet::new();
         for kv in self.log.iter() {
-            let (k, v) = kv?;
-            let seq = seq_of(&k[..8]);
-            *counted.entry(seq).or_default() += 1;
-            let e: LogEntry = codec::decode(&v, "log", &seq.to_string())?;
-            for end in e.relation_ends() {
-                ends.insert(ends_key(end.as_str(), seq, idx_of(&k[8..])));
-            }
-        }
-        for kv in self.history.scan_prefix([ENDS]) {
             let (k, _) = kv?;
-            if !ends.remove(k.as_ref()) {
-                problems.push(format!(
-                    "history: relation-end key {} names no relation entry with that end",
-                    String::from_utf8_lossy(&k[1..k.len() - 13])
-                ));
-            }
+            *counted.entry(seq_of(&k[..8])).or_default() += 1;
         }
-        for k in &ends {
-            problems.push(format!(
-                "history: a relation entry ending at {} is not indexed by that end",
-                String::from_utf8_lossy(&k[1..k.len() - 13])
-            ));
-        }
+        problems.extend(self.verify_ends()?);
         for (seq, n) in &counted {
             match self.change_set(*seq)? {
                 None => problems.push(format!("log entries of change set {seq}, which is missing")),
@@ -479,37 +411,6 @@ impl Store {
             check(prev, *s, *i)?;
         }
         Ok(problems)
-    }
-
-    /// Indexes the ends of every relation entry already in the log, once:
-    /// a store whose log was written before the ends were indexed gains
-    /// them when opened. Batched; `meta/log_ends` is written last, so an
-    /// interrupted run starts again (writing a key twice changes nothing).
-    pub(super) fn index_relation_ends(&self) -> Result<(), StoreError> {
-        if self.meta.get(ENDS_INDEXED)?.is_some() {
-            return Ok(());
-        }
-        let mut batch = sled::Batch::default();
-        let mut n = 0;
-        for kv in self.log.iter() {
-            let (k, v) = kv?;
-            let seq = seq_of(&k[..8]);
-            let e: LogEntry = codec::decode(&v, "log", &seq.to_string())?;
-            for end in e.relation_ends() {
-                batch.insert(
-                    ends_key(end.as_str(), seq, idx_of(&k[8..])),
-                    e.id.as_bytes(),
-                );
-                n += 1;
-            }
-            if n >= BATCH {
-                self.history.apply_batch(std::mem::take(&mut batch))?;
-                n = 0;
-            }
-        }
-        self.history.apply_batch(batch)?;
-        self.meta.insert(ENDS_INDEXED, &[1u8])?;
-        Ok(())
     }
 
     /// Undoes the chunks of change set `seq` that a chunked write applied:

@@ -188,6 +188,8 @@ model::kinds::node_kind_variants!(node_enum {
     field(
         name = "history",
         ty = "crate::api::objects::history::History",
+        // async-graphql computes no complexity for an interface field: read
+        // through `Node`, `first` (at most 1000) is the only bound.
         desc = "This node's versions, newest first, each with its change set.",
         arg(name = "first", ty = "Option<i32>", default_with = "Some(20)"),
         arg(name = "before", ty = "Option<u64>")

@@ -1,0 +1,130 @@
+//! The log's relation-end keys: beside each record's own history keys, the
+//! `history` tree holds, under the prefix `0x01` (no id begins with it), a
+//! key per end (`from`, `to`, before or after) of every relation entry:
+//! `0x01` ++ node id ++ `0x00` ++ change set number ++ entry index → the
+//! relation's id. The relations a node had at any point are one range scan
+//! ([`Store::relations_touching`]), which `asOf` reads need. Written with
+//! the entry by `Tx::log_entry`, removed with it by compaction and by an
+//! undone chunked write; `meta/log_ends` says the whole log is indexed.
+
+use std::collections::HashSet;
+
+use crate::model::LogEntry;
+
+use super::{history_key, idx_of, seq_of, BATCH};
+use crate::store::{codec, Store, StoreError};
+
+/// Present once every relation entry of the log has its end keys.
+pub(super) const ENDS_INDEXED: &str = "log_ends";
+
+/// The first byte of a relation-end key in `history`.
+pub(super) const ENDS: u8 = 0x01;
+
+fn ends_prefix(node: &str) -> Vec<u8> {
+    let mut k = Vec::with_capacity(node.len() + 14);
+    k.push(ENDS);
+    k.extend_from_slice(node.as_bytes());
+    k.push(0);
+    k
+}
+
+pub(super) fn ends_key(node: &str, seq: u64, idx: u32) -> Vec<u8> {
+    let mut k = ends_prefix(node);
+    k.extend_from_slice(&seq.to_be_bytes());
+    k.extend_from_slice(&idx.to_be_bytes());
+    k
+}
+
+/// Every `history` key entry `idx` of change set `seq` has: its record's,
+/// then one per end of a relation.
+pub(super) fn index_keys(entry: &LogEntry, seq: u64, idx: u32) -> Vec<Vec<u8>> {
+    let mut keys = vec![history_key(&entry.id, seq)];
+    keys.extend(
+        entry
+            .relation_ends()
+            .iter()
+            .map(|n| ends_key(n.as_str(), seq, idx)),
+    );
+    keys
+}
+
+impl Store {
+    /// The ids of every relation that had node `id` as an end in a change
+    /// set up to `upto`, sorted, each once.
+    pub fn relations_touching(&self, id: &str, upto: u64) -> Result<Vec<String>, StoreError> {
+        let prefix = ends_prefix(id);
+        let mut out = std::collections::BTreeSet::new();
+        for kv in self.history.scan_prefix(&prefix) {
+            let (k, v) = kv?;
+            let seq = seq_of(&k[..k.len() - 4]);
+            if seq > upto {
+                continue;
+            }
+            out.insert(String::from_utf8_lossy(&v).into_owned());
+        }
+        Ok(out.into_iter().collect())
+    }
+
+    /// Indexes the ends of every relation entry already in the log, once:
+    /// a store whose log was written before the ends were indexed gains
+    /// them when opened. Batched; `meta/log_ends` is written last, so an
+    /// interrupted run starts again (writing a key twice changes nothing).
+    pub(in crate::store) fn index_relation_ends(&self) -> Result<(), StoreError> {
+        if self.meta.get(ENDS_INDEXED)?.is_some() {
+            return Ok(());
+        }
+        let mut batch = sled::Batch::default();
+        let mut n = 0;
+        for kv in self.log.iter() {
+            let (k, v) = kv?;
+            let seq = seq_of(&k[..8]);
+            let e: LogEntry = codec::decode(&v, "log", &seq.to_string())?;
+            for end in e.relation_ends() {
+                batch.insert(
+                    ends_key(end.as_str(), seq, idx_of(&k[8..])),
+                    e.id.as_bytes(),
+                );
+                n += 1;
+            }
+            if n >= BATCH {
+                self.history.apply_batch(std::mem::take(&mut batch))?;
+                n = 0;
+            }
+        }
+        self.history.apply_batch(batch)?;
+        self.meta.insert(ENDS_INDEXED, &[1u8])?;
+        Ok(())
+    }
+
+    /// Every relation entry has exactly its end keys, and every end key
+    /// names a relation entry with that end: the problems found.
+    pub(super) fn verify_ends(&self) -> Result<Vec<String>, StoreError> {
+        let mut want: HashSet<Vec<u8>> = HashSet::new();
+        for kv in self.log.iter() {
+            let (k, v) = kv?;
+            let seq = seq_of(&k[..8]);
+            let e: LogEntry = codec::decode(&v, "log", &seq.to_string())?;
+            for end in e.relation_ends() {
+                want.insert(ends_key(end.as_str(), seq, idx_of(&k[8..])));
+            }
+        }
+        let node = |k: &[u8]| String::from_utf8_lossy(&k[1..k.len() - 13]).into_owned();
+        let mut problems = Vec::new();
+        for kv in self.history.scan_prefix([ENDS]) {
+            let (k, _) = kv?;
+            if !want.remove(k.as_ref()) {
+                problems.push(format!(
+                    "history: relation-end key of {} names no relation entry with that end",
+                    node(&k)
+                ));
+            }
+        }
+        for k in &want {
+            problems.push(format!(
+                "history: a relation entry ending at {} is not indexed by that end",
+                node(k)
+            ));
+        }
+        Ok(problems)
+    }
+}
