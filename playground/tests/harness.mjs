@@ -16,8 +16,9 @@ const BIN = process.env.ATTACHE_BIN
   ? resolve(process.env.INIT_CWD || process.cwd(), process.env.ATTACHE_BIN)
   : resolve(here, '..', '..', 'target', 'release', 'attache');
 
-// Writes need a bearer token: the server gets a fresh one for each run.
-const TOKEN = randomBytes(24).toString('hex');
+// Writes need a bearer token: the server gets a fresh one for each run (an
+// editor; tests that drive writes from the page give it in the top bar).
+export const TOKEN = randomBytes(24).toString('hex');
 
 /**
  * Starts `attache serve` on 127.0.0.1:0; resolves to { base, stop, log, importMs, startMs }.

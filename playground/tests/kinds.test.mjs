@@ -41,10 +41,11 @@ async function look(browser, server, name) {
     await page.locator('section.card h2').first().waitFor();
     await page.waitForLoadState('networkidle');
     await screenshot(page, name);
-    const groups = await page.locator('section.card h2').evaluateAll((hs) =>
+    // The relation groups: every section but the record's history.
+    const groups = await page.locator('section.card:not(#history) h2').evaluateAll((hs) =>
       hs.map((h) => ({ title: h.firstChild.textContent.trim(), count: Number(h.querySelector('.count')?.textContent) })),
     );
-    const firstRow = await page.locator('section.card tbody tr').first().textContent();
+    const firstRow = await page.locator('section.card:not(#history) tbody tr').first().textContent();
     await page.goto(`${server.base}/#/graph/${encodeURIComponent(STATE)}`);
     await page.locator('.legend .kind').first().waitFor();
     const legend = await page.locator('.legend .kind').allTextContents();

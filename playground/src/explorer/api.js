@@ -4,15 +4,66 @@ import { createClient } from 'graphql-ws';
 
 export const CITE = `citations { sourceId locator source { title url } }`;
 
+// A token, when the user gave one (kept for the browser tab's session only):
+// sent with every request, so its holder may write (revert) or read where
+// reads need a token.
+const TOKEN_KEY = 'attache.token';
+const tokenListeners = new Set();
+export function getToken() {
+  try {
+    return sessionStorage.getItem(TOKEN_KEY) || '';
+  } catch {
+    return '';
+  }
+}
+export function setToken(token) {
+  try {
+    if (token) sessionStorage.setItem(TOKEN_KEY, token);
+    else sessionStorage.removeItem(TOKEN_KEY);
+  } catch {
+    /* storage refused: the token lasts until reload */
+  }
+  for (const l of tokenListeners) l(token || '');
+}
+/** The token given, re-rendering when it changes. */
+export function useToken() {
+  const [t, set] = useState(getToken);
+  useEffect(() => {
+    tokenListeners.add(set);
+    return () => tokenListeners.delete(set);
+  }, []);
+  return t;
+}
+
+/** A GraphQL error answer: `errors` as the server sent them (codes in `extensions`). */
+export class GraphQLError extends Error {
+  constructor(errors) {
+    super(errors.map((e) => e.message).join('; '));
+    this.errors = errors;
+    this.code = errors[0]?.extensions?.code ?? null;
+  }
+}
+
+/** POSTs a request to /graphql (with the token, if any); the answer's body. */
+async function post(query, variables) {
+  const headers = { 'content-type': 'application/json', accept: 'application/json' };
+  const token = getToken();
+  if (token) headers.authorization = `Bearer ${token}`;
+  const res = await fetch('/graphql', { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+  return res.json();
+}
+
 export async function gql(query, variables = {}) {
-  const res = await fetch('/graphql', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = await res.json();
-  if (body.errors?.length && !body.data) throw new Error(body.errors.map((e) => e.message).join('; '));
+  const body = await post(query, variables);
+  if (body.errors?.length && !body.data) throw new GraphQLError(body.errors);
   if (body.errors?.length) console.warn('GraphQL errors', body.errors);
+  return body.data;
+}
+
+/** Runs a mutation: its data, or a `GraphQLError` thrown on any error (a refused write has no data). */
+export async function mutate(query, variables = {}) {
+  const body = await post(query, variables);
+  if (body.errors?.length) throw new GraphQLError(body.errors);
   return body.data;
 }
 
@@ -51,6 +102,7 @@ function wsClient() {
     client = createClient({
       url: `${proto}//${location.host}/ws`,
       lazy: true,
+      connectionParams: () => (getToken() ? { authorization: `Bearer ${getToken()}` } : {}),
       retryAttempts: Infinity,
       shouldRetry: () => true,
       on: {

@@ -4,17 +4,20 @@ import './style.css';
 import { gql, useLiveState } from './api.js';
 import { EntityPage } from './entity.jsx';
 import { loadKinds } from './kinds.js';
+import { ChangeSetView, RecentChanges } from './changes.jsx';
 import { Timeline } from './timeline.jsx';
+import { TokenButton } from './token.jsx';
 import { KindBadge, Loading, entityHref } from './ui.jsx';
 
 // Heavy views load on demand, each in its own chunk.
 const GraphView = lazy(() => import('./graph.jsx'));
 const Dashboard = lazy(() => import('./dashboard.jsx'));
 
+/** `#/route/arg?name=value…`: the route, its argument and the query string's parameters. */
 function parseHash() {
-  const h = decodeURIComponent(location.hash.replace(/^#\/?/, ''));
-  const [route, ...rest] = h.split('/');
-  return { route: route || 'home', arg: rest.join('/') };
+  const [path, qs = ''] = location.hash.replace(/^#\/?/, '').split('?');
+  const [route, ...rest] = decodeURIComponent(path).split('/');
+  return { route: route || 'home', arg: rest.join('/'), params: new URLSearchParams(qs) };
 }
 
 function useRoute() {
@@ -142,7 +145,7 @@ function Home() {
         <ul className="plain">
           <li><a href={entityHref('meeting:sco-prosecutors-general-20')}>20th Meeting of the Prosecutors General of the SCO Member States</a></li>
           <li><a href={entityHref('person:berik-asylov')}>Berik Asylov</a></li>
-          <li><a href="#/timeline">Timeline of meetings</a> · <a href="#/dashboard">Dashboard</a> · <a href="/playground">GraphiQL</a></li>
+          <li><a href="#/timeline">Timeline of meetings</a> · <a href="#/dashboard">Dashboard</a> · <a href="#/changes">Recent changes</a> · <a href="/playground">GraphiQL</a></li>
         </ul>
       </section>
     </div>
@@ -150,12 +153,14 @@ function Home() {
 }
 
 function App() {
-  const { route, arg } = useRoute();
+  const { route, arg, params } = useRoute();
   let page;
   if (route === 'entity' && arg) page = <EntityPage key={arg} id={arg} />;
   else if (route === 'graph' && arg) page = <GraphView key={arg} id={arg} />;
   else if (route === 'timeline') page = <Timeline />;
   else if (route === 'dashboard') page = <Dashboard />;
+  else if (route === 'changes' && arg) page = <ChangeSetView key={arg} seq={arg} />;
+  else if (route === 'changes') page = <RecentChanges key={params.toString()} params={params} />;
   else page = <Home />;
   useEffect(() => {
     document.title = `Attaché · ${route === 'home' ? 'Explorer' : route}${arg ? ' · ' + arg : ''}`;
@@ -168,7 +173,9 @@ function App() {
         <span className="spacer" />
         <a href="#/timeline" className={route === 'timeline' ? 'on' : ''}>Timeline</a>
         <a href="#/dashboard" className={route === 'dashboard' ? 'on' : ''}>Dashboard</a>
+        <a href="#/changes" className={route === 'changes' ? 'on' : ''}>Changes</a>
         <a href="/playground">GraphiQL</a>
+        <TokenButton />
         <LiveDot />
       </nav>
       <main>

@@ -68,11 +68,21 @@ function ExamplesContent() {
 
 const examplesPlugin = { title: 'Examples', icon: ExamplesIcon, content: ExamplesContent };
 
+// A shared link (`/playground?query=…&variables=…`, as the explorer's "Query
+// in GraphiQL" makes) opens its query in a tab of its own, made active; the
+// tabs kept from earlier visits stay.
+const shared = new URLSearchParams(location.search);
+const sharedQuery = shared.get('query') || undefined;
+const sharedVariables = sharedQuery ? shared.get('variables') || undefined : undefined;
+
 function App() {
+  const examples = EXAMPLES.map((e) => ({ query: e.query }));
   return (
     <GraphiQL
       fetcher={fetcher}
-      defaultTabs={EXAMPLES.map((e) => ({ query: e.query }))}
+      initialQuery={sharedQuery}
+      initialVariables={sharedVariables}
+      defaultTabs={sharedQuery ? [{ query: sharedQuery, variables: sharedVariables }, ...examples] : examples}
       plugins={[examplesPlugin, ...defaultPlugins()]}
       defaultEditorToolsVisibility={false}
     >

@@ -2,7 +2,8 @@
 // header, loading a page's query (kept live), "more rows" of a list by
 // offset, and cells several pages show (capacity, speeches, relation props).
 import { CITE, gql, useLiveRefetch, useQuery } from '../api.js';
-import { Cite, DateRange, EntityLink, ErrorBox, KindBadge, Loading, label } from '../ui.jsx';
+import { Cite, DateRange, EntityLink, ErrorBox, KindBadge, Loading, entityHref, label } from '../ui.jsx';
+import { NODE_QUERY, graphiqlHref } from '../graphiql.js';
 
 /** A node as a link: enough to name it and point at its page. */
 export const N = `id name kind`;
@@ -66,7 +67,8 @@ export function Header({ node, children }) {
       )}
       <p className="actions">
         <a href={`#/graph/${encodeURIComponent(node.id)}`} className="button">Graph of the neighbourhood</a>
-        <a href={`/playground`} className="button ghost">Query in GraphiQL</a>
+        <a href={graphiqlHref(NODE_QUERY, { id: node.id })} className="button ghost graphiql-link">Query in GraphiQL</a>
+        <a href="#history" className="button ghost" onClick={(e) => { e.preventDefault(); document.getElementById('history')?.scrollIntoView(); }}>History</a>
       </p>
     </header>
   );
@@ -116,8 +118,13 @@ export function Head({ a }) {
   );
 }
 
-/** A cell of a row's sources. */
-export const sources = ['Sources', (r) => <Cite citations={r.citations} />];
+/** A cell of a row's sources, and a link to the relation's own page (its history). */
+export const sources = ['Sources', (r) => (
+  <>
+    <Cite citations={r.citations} />
+    {r.id?.startsWith('rel:') && <a className="rel-link" href={entityHref(r.id)} title="This relation: its page and history">⋯</a>}
+  </>
+)];
 
 /** Columns of a table of speeches, from a person's side (`who="meeting"`) or a meeting's (`who="person"`). */
 export const speechColumns = (who) => [

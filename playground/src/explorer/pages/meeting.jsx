@@ -2,7 +2,7 @@
 // attendees, speeches, documents with their signatories, sub-meetings and
 // preparatory meetings (each list a page at a time, more on demand).
 import { CITE } from '../api.js';
-import { Cite, DateRange, EntityLink, PAGE, PagedTable, Section, ServerPaged, dateText, label } from '../ui.jsx';
+import { Cite, DateRange, EntityLink, PAGE, PagedTable, Section, ServerPaged, dateText, entityHref, label } from '../ui.jsx';
 import { Capacity, HEAD, Head, Header, N, REL, RelProps, more, rolesText, sources, speechColumns, usePage } from './common.jsx';
 import { StatusGroups } from './standing.jsx';
 
@@ -110,6 +110,7 @@ export function MeetingPage({ id }) {
           {m.conflicts.map((c) => (
             <div className="conflict" key={c.id}>
               {c.note && <p>{c.note}</p>}
+              <p className="small"><a href={entityHref(c.id)}>This conflict's page and history</a></p>
               <div className="claims">
                 {c.claims.map((r) => (
                   <div className="claim" key={r.id}>
