@@ -13,6 +13,7 @@ pub mod dating;
 pub mod evidence;
 pub mod membership;
 pub mod met;
+pub mod met_with;
 pub mod paths;
 pub mod places;
 pub mod search;
