@@ -96,6 +96,13 @@ pub enum Command {
         /// would give it, so the files may name the seed's records.
         #[arg(long)]
         no_seed: bool,
+        /// Who the change log names as the import's author (default:
+        /// `cli:` and the login name).
+        #[arg(long)]
+        actor: Option<String>,
+        /// Why: kept with the import's change set.
+        #[arg(long)]
+        comment: Option<String>,
     },
     /// Check the store: every index agrees with the records, no relation names
     /// a missing node, the graph rebuilds. Exits non-zero on any problem.
@@ -117,15 +124,19 @@ pub enum Command {
     },
 }
 
-/// Who may read and write. Writes (mutations, imports) need a bearer token;
-/// with none configured they are refused, unless `--open-writes` on a loopback address.
+/// Who may read and write. Writes (mutations, imports) need a bearer token
+/// whose role is editor or admin; with none configured they are refused,
+/// unless `--open-writes` on a loopback address.
 #[derive(Debug, clap::Args)]
 pub struct Access {
-    /// A file of bearer tokens, one a line (`#` starts a comment).
+    /// A file of bearer tokens, one a line: `NAME ROLE TOKEN` (ROLE: reader,
+    /// editor or admin) or a bare token (an editor named `token-N` by its
+    /// position). A line starting with `#` is a comment.
     #[arg(long, env = "ATTACHE_TOKEN_FILE")]
     pub token_file: Option<PathBuf>,
-    /// Bearer tokens, comma-separated. Prefer the environment variable or a
-    /// file: a command line is visible to other users of the machine.
+    /// Bearer tokens, comma-separated: each `name:role:token` or a bare token.
+    /// Prefer the environment variable or a file: a command line is visible
+    /// to other users of the machine.
     #[arg(
         long,
         env = "ATTACHE_TOKENS",

@@ -9,9 +9,11 @@ use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use attache::config::{Access, Command, Config, ConnectionArgs, LimitArgs};
+use attache::http::auth::Tokens;
 use attache::http::{Auth, Connections, Limits, Options};
 use attache::import::{self, ImportFailure, Source};
 use attache::model::SizeLimits;
+use attache::service::Author;
 use attache::service::Service;
 
 /// Libraries that log message payloads below info: tungstenite logs every
@@ -83,7 +85,14 @@ async fn dispatch(config: Config) -> Result<()> {
             check,
             replace,
             no_seed,
-        } => import_cmd(&store, &paths, check, replace, no_seed).await,
+            actor,
+            comment,
+        } => {
+            let author = Author::new(actor.unwrap_or_else(cli_actor))
+                .op("import")
+                .comment(comment);
+            import_cmd(&store, &paths, check, replace, no_seed, author).await
+        }
         Command::Export { out } => export_cmd(&store, out.as_deref()).await,
         Command::Check => check_cmd(&store).await,
         Command::Schema { out, check } => schema_cmd(out.as_deref(), check),
@@ -108,16 +117,12 @@ fn server_options(
     access: Access,
     limits: LimitArgs,
 ) -> Result<Options> {
-    let mut tokens = access.tokens;
+    let mut tokens = Tokens::default();
+    tokens.add_list(&access.tokens)?;
     if let Some(path) = &access.token_file {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read the token file {}", path.display()))?;
-        tokens.extend(
-            text.lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty() && !l.starts_with('#'))
-                .map(str::to_owned),
-        );
+        tokens.add_file(path, &text)?;
     }
     if access.open_writes && !listen.ip().is_loopback() {
         bail!(
@@ -128,7 +133,7 @@ fn server_options(
     if limits.query_timeout <= 0.0 || !limits.query_timeout.is_finite() {
         bail!("--query-timeout must be a positive number of seconds");
     }
-    let auth = Auth::new(tokens, access.reads_need_token, access.open_writes);
+    let auth = Auth::with_tokens(tokens, access.reads_need_token, access.open_writes);
     if access.reads_need_token && !auth.has_tokens() {
         bail!("--reads-need-token needs at least one token (ATTACHE_TOKENS or --token-file)");
     }
@@ -272,6 +277,7 @@ async fn import_cmd(
     check: bool,
     replace: bool,
     no_seed: bool,
+    author: Author,
 ) -> Result<()> {
     let files = collect(paths)?;
     let total: u64 = files
@@ -331,12 +337,20 @@ async fn import_cmd(
         return Ok(());
     }
     let sp = spinner("checking and writing, all or nothing");
-    let res = import::apply(&service, parsed, meta).await;
+    let res = import::apply(&service, parsed, meta, author).await;
     sp.finish_and_clear();
     let r = res?;
     service.close().await?;
     print!("{}", r.render());
     Ok(())
+}
+
+/// The actor a command-line write is recorded under: `cli:` and the login name.
+fn cli_actor() -> String {
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "unknown".into());
+    format!("cli:{user}")
 }
 
 async fn export_cmd(store: &StoreAt, out: Option<&Path>) -> Result<()> {

@@ -227,14 +227,43 @@ fn stored_format(s: &Service) -> u32 {
 /// `store::FORMAT_VERSION`, add a migration, and commit a new fixture
 /// (`attache --data tests/fixtures/store-vN import tests/fixtures/store-v1.json`).
 #[tokio::test]
-async fn the_committed_format_4_fixture_store_still_reads_the_same() {
+async fn the_committed_format_5_fixture_store_still_reads_the_same() {
     assert_eq!(
         attache::store::FORMAT_VERSION,
-        4,
+        5,
         "format changed: add a migration and a new fixture"
     );
+    let (_d, s) = open_fixture("store-v5").await;
+    assert_eq!(stored_format(&s), 5);
+    // Its one import is change set 1 in the log, with its author.
+    let g = s.graph();
+    let set = s.change_set(&g, 1).unwrap().unwrap();
+    assert_eq!((set.actor.as_str(), set.op.as_str()), ("fixture", "import"));
+    assert_eq!(set.records as usize, s.change_entries(&g, 1).unwrap().len());
+}
+
+#[tokio::test]
+async fn a_format_4_store_is_migrated_to_the_current_format_on_open() {
+    migrates("store-v4").await;
+}
+
+/// A store from before the change log keeps its records; its log begins with
+/// the first write after the upgrade, numbered 1.
+#[tokio::test]
+async fn a_migrated_store_begins_its_log_at_its_first_write() {
     let (_d, s) = open_fixture("store-v4").await;
-    assert_eq!(stored_format(&s), 4);
+    assert_eq!(s.graph().log_seq(), 0);
+    let g = s.graph();
+    let any = g.all_nodes().next().unwrap().id.clone();
+    let v = s.as_of(&g, any.as_str(), 0).unwrap();
+    assert!(v.is_some(), "a record from before the log is as it is now");
+    let c = s
+        .write(vec![attache::service::Change::DeleteConflict(
+            g.conflicts().next().unwrap().id.clone(),
+        )])
+        .await
+        .unwrap();
+    assert_eq!(c.change_set, Some(1));
 }
 
 /// Opens a copy of an older fixture store: it reads the same (`open_fixture`,

@@ -6,6 +6,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
+use attache::http::auth::Tokens;
 use attache::http::{Auth, Limits, Options};
 use common::{crowd, TestServer, TOKEN};
 use futures_util::{SinkExt, StreamExt};
@@ -146,6 +147,57 @@ async fn a_mutation_over_ws_on_a_server_with_no_token_is_forbidden() {
     let v = run(&mut ws, &delete_meeting()).await;
     assert_eq!(code(&v), "FORBIDDEN", "{v}");
     assert!(meeting_exists(&s).await);
+}
+
+/// Runs one operation and waits for its end, so that the next one may reuse its id.
+async fn run_to_end(ws: &mut Ws, query: &str) -> Value {
+    let v = run(ws, query).await;
+    if v.get("type").is_none() {
+        let end = recv(ws).await.expect("the operation's end");
+        assert_eq!(end["type"], "complete", "{end}");
+    }
+    v
+}
+
+/// A server with a reader token and an editor token, reads needing a token.
+async fn with_roles() -> TestServer {
+    let mut tokens = Tokens::default();
+    tokens
+        .add_list(&["ann:reader:ann-reads", "bob:editor:bob-edits"])
+        .unwrap();
+    TestServer::with_options(Options {
+        auth: Auth::with_tokens(tokens, true, false),
+        ..Default::default()
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_reader_token_over_ws_reads_but_its_mutation_is_forbidden() {
+    let s = with_roles().await;
+    let mut ws = connect(&s, json!({ "token": "ann-reads" })).await;
+    let v = run_to_end(&mut ws, "{ counts { nodes } }").await;
+    assert!(v["data"]["counts"]["nodes"].is_number(), "{v}");
+    let v = run_to_end(&mut ws, &delete_meeting()).await;
+    assert_eq!(code(&v), "FORBIDDEN", "{v}");
+    assert!(v["data"].is_null(), "{v}");
+    let mut editor = connect(&s, json!({ "token": "bob-edits" })).await;
+    let still = run_to_end(
+        &mut editor,
+        &format!("{{ node(id: \"{MEETING}\") {{ id }} }}"),
+    )
+    .await;
+    assert_eq!(still["data"]["node"]["id"], MEETING, "{still}");
+}
+
+#[tokio::test]
+async fn an_editor_token_over_ws_writes() {
+    let s = with_roles().await;
+    let mut ws = connect(&s, json!({ "authorization": "Bearer bob-edits" })).await;
+    let v = run_to_end(&mut ws, &delete_meeting()).await;
+    assert!(v["errors"].is_null(), "{v}");
+    let v = run_to_end(&mut ws, &format!("{{ node(id: \"{MEETING}\") {{ id }} }}")).await;
+    assert!(v["data"]["node"].is_null(), "{v}");
 }
 
 fn limited(limits: Limits) -> Options {

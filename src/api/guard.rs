@@ -4,7 +4,10 @@
 //! async-graphql extension, registered once in [`super::schema_with`], so no
 //! transport can skip it. A transport only says who the caller is — a
 //! [`Caller`] in the request data (HTTP) or in the connection data (`/ws`,
-//! from the upgrade's `Authorization` or `connection_init`'s token).
+//! from the upgrade's `Authorization` or `connection_init`'s token): may
+//! they read, may they write, and their token's name and role. Resolvers ask
+//! the same caller through [`actor`] (who a write is recorded as) and
+//! [`require_role`] (fields kept for a role).
 //!
 //! Every error that leaves through here has a `code` and a bounded message.
 
@@ -28,63 +31,9 @@ use super::{ErrorCode, Privileged};
 use crate::graph::Graph;
 use crate::service::Service;
 
-/// Why a caller may not go on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Denied {
-    /// No token was sent and one is needed.
-    Missing,
-    /// A token was sent and matches none.
-    Invalid,
-    /// Writes are refused: no token is configured.
-    WritesClosed,
-}
+mod caller;
 
-impl Denied {
-    pub fn message(self) -> &'static str {
-        match self {
-            Denied::Missing => "this request needs a bearer token (Authorization: Bearer <token>)",
-            Denied::Invalid => "the bearer token is not valid",
-            Denied::WritesClosed => "writes are disabled: the server has no token configured (set ATTACHE_TOKENS or --token-file; for local work on a loopback address, --open-writes)",
-        }
-    }
-
-    pub fn code(self) -> ErrorCode {
-        match self {
-            Denied::WritesClosed => ErrorCode::Forbidden,
-            _ => ErrorCode::Unauthenticated,
-        }
-    }
-}
-
-/// How an operation arrived; some doors take only some operations.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Transport {
-    /// HTTP POST: queries and mutations.
-    Post,
-    /// HTTP GET: queries only (a mutation by GET would be a CSRF hole).
-    Get,
-    /// `/ws`: everything, subscriptions included.
-    WebSocket,
-}
-
-/// Who is asking, as the transport found out: may they read, may they write.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Caller {
-    pub read: Result<(), Denied>,
-    pub write: Result<(), Denied>,
-    pub transport: Transport,
-}
-
-impl Caller {
-    /// An in-process caller (tests, benchmarks) that may do everything.
-    pub fn trusted() -> Caller {
-        Caller {
-            read: Ok(()),
-            write: Ok(()),
-            transport: Transport::WebSocket,
-        }
-    }
-}
+pub use caller::{actor, require_role, Caller, Denied, Role, Transport, ANONYMOUS};
 
 /// Registers a [`Guard`] per request.
 pub struct GuardFactory(Arc<Limits>);
@@ -203,10 +152,10 @@ async fn inspect_off_thread(
     res.map_err(document_error)
 }
 
-fn data_of<T: 'static + Copy>(data: &Data) -> Option<T> {
+fn data_of<T: 'static + Clone>(data: &Data) -> Option<T> {
     data.get(&TypeId::of::<T>())
         .and_then(|d| d.downcast_ref::<T>())
-        .copied()
+        .cloned()
 }
 
 /// An internal error before anything ran: logged with an id; the client
@@ -269,6 +218,8 @@ impl Extension for Guard {
             .unwrap_or(Caller {
                 read: Ok(()),
                 write: Err(Denied::Missing),
+                name: None,
+                role: None,
                 transport: Transport::Post,
             });
         if let Err(d) = caller.read {
@@ -326,6 +277,8 @@ impl Extension for Guard {
         ));
         request.set_parsed_query(doc);
         request.data.insert(Privileged(caller.write.is_ok()));
+        // The resolvers' `actor` and `require_role` read the caller the guard checked.
+        request.data.insert(caller);
         // A query reads one snapshot from start to finish, whatever the door.
         if kind == OperationKind::Query && request.data.get(&TypeId::of::<Arc<Graph>>()).is_none() {
             if let Some(service) = ctx.data_opt::<Service>() {

@@ -74,6 +74,12 @@ pub(crate) fn graph(ctx: &Context<'_>) -> Arc<Graph> {
     }
 }
 
+/// Who the change log names for a write by this request's caller: the
+/// token's name (`anonymous` on a server with open writes and no token).
+pub(crate) fn author(ctx: &Context<'_>) -> crate::service::Author {
+    crate::service::Author::new(guard::actor(ctx))
+}
+
 pub(crate) fn service<'a>(ctx: &Context<'a>) -> &'a Service {
     ctx.data_unchecked::<Service>()
 }

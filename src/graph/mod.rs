@@ -52,6 +52,10 @@ pub struct Graph {
     search: SearchIndex,
     /// Answers computed from this snapshot (centrality); emptied on clone.
     cache: centrality::Cache,
+    /// Merged node id → the survivor's id.
+    redirects: HashMap<NodeId, NodeId>,
+    /// The last change set of the log this snapshot includes.
+    log_seq: u64,
 }
 
 fn record_refs_node(n: &Node) -> Vec<String> {
@@ -88,6 +92,7 @@ impl Graph {
         for cf in c.conflicts {
             g.put_conflict(Arc::new(cf));
         }
+        g.redirects.extend(c.redirects);
         Ok(g)
     }
 
@@ -99,6 +104,40 @@ impl Graph {
 
     pub fn relation(&self, id: &str) -> Option<&Arc<Relation>> {
         self.rel_ix.get(id).map(|ix| &self.g[*ix])
+    }
+
+    /// The node `id` was merged into, if it was (followed to the end: a
+    /// survivor merged again redirects on).
+    pub fn redirect(&self, id: &str) -> Option<&NodeId> {
+        let mut at = self.redirects.get(id)?;
+        // A chain is at most as long as there are redirects.
+        for _ in 0..self.redirects.len() {
+            match self.redirects.get(at.as_str()) {
+                Some(next) => at = next,
+                None => break,
+            }
+        }
+        Some(at)
+    }
+
+    /// The one redirect stored for `id`, unfollowed.
+    pub fn redirect_entry(&self, id: &str) -> Option<&NodeId> {
+        self.redirects.get(id)
+    }
+
+    /// Every redirect: merged id → survivor, unfollowed.
+    pub fn redirects(&self) -> impl Iterator<Item = (&NodeId, &NodeId)> {
+        self.redirects.iter()
+    }
+
+    /// The last change set this snapshot includes (0 before the first).
+    pub fn log_seq(&self) -> u64 {
+        self.log_seq
+    }
+
+    /// Sets [`Graph::log_seq`] (the service, on its working copy).
+    pub fn set_log_seq(&mut self, seq: u64) {
+        self.log_seq = seq;
     }
 
     pub fn conflict(&self, id: &str) -> Option<&Arc<Conflict>> {
@@ -302,6 +341,14 @@ impl Graph {
         }
     }
 
+    pub fn put_redirect(&mut self, from: NodeId, into: NodeId) {
+        self.redirects.insert(from, into);
+    }
+
+    pub fn remove_redirect(&mut self, from: &str) {
+        self.redirects.remove(from);
+    }
+
     pub fn put_conflict(&mut self, c: Arc<Conflict>) {
         self.remove_conflict(c.id.as_str());
         let claims = c.claims.iter().map(|r| r.to_string()).collect();
@@ -341,6 +388,7 @@ mod tests {
                 rel("rel:1", RelKind::Chaired, "person:a", "meeting:m"),
             ],
             conflicts: vec![],
+            redirects: vec![],
         })
         .unwrap()
     }
@@ -367,6 +415,7 @@ mod tests {
             nodes: vec![Node::new(nid("person:a"), "A")],
             relations: vec![rel("rel:1", RelKind::Chaired, "person:a", "meeting:m")],
             conflicts: vec![],
+            redirects: vec![],
         })
         .err()
         .unwrap();

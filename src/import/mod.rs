@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::graph::Graph;
 use crate::model::{Conflict, Node, Relation};
-use crate::service::{Change, Code, Problem, Service, ServiceError};
+use crate::service::{Author, Change, Code, Problem, Service, ServiceError};
 
 pub use parse::{parse, parse_files, read_all, texts, Location, Parsed, Source, MAX_PROBLEMS};
 pub use report::{ImportItem, ImportReport};
@@ -165,7 +165,7 @@ pub async fn import(
     files: &[(String, String)],
     meta: Vec<(&'static str, Vec<u8>)>,
 ) -> Result<ImportReport, ImportFailure> {
-    import_from(service, texts(files), meta).await
+    import_from(service, texts(files), meta, Author::local().op("import")).await
 }
 
 /// [`import`] reading each source once, one record at a time.
@@ -173,16 +173,18 @@ pub async fn import_from(
     service: &Service,
     sources: Vec<Source<'_>>,
     meta: Vec<(&'static str, Vec<u8>)>,
+    author: Author,
 ) -> Result<ImportReport, ImportFailure> {
-    apply(service, read_all(sources, service.sizes()), meta).await
+    apply(service, read_all(sources, service.sizes()), meta, author).await
 }
 
-/// Applies what [`parse`] read in one write, or reports every problem with
-/// its file and line and applies nothing.
+/// Applies what [`parse`] read in one write (one change set by `author`), or
+/// reports every problem with its file and line and applies nothing.
 pub async fn apply(
     service: &Service,
     parsed: Parsed,
     meta: Vec<(&'static str, Vec<u8>)>,
+    author: Author,
 ) -> Result<ImportReport, ImportFailure> {
     if !parsed.problems.is_empty() {
         return Err(ImportFailure::Invalid(all_problems(service, parsed)));
@@ -190,7 +192,7 @@ pub async fn apply(
     let Parsed {
         changes, locations, ..
     } = parsed;
-    match service.write_with_meta(changes, meta).await {
+    match service.write_with_meta(author, changes, meta).await {
         Ok(c) => Ok(ImportReport::new(true, c.outcomes, &locations)),
         Err(ServiceError::Rejected(problems)) => {
             Err(ImportFailure::Invalid(locate(&locations, problems)))
@@ -297,9 +299,14 @@ pub async fn seed_if_new(service: &Service) -> Result<Option<ImportReport>, Impo
     if !is_new(service)? {
         return Ok(None);
     }
-    import_from(service, seed_sources(), vec![(SEEDED.0, SEEDED.1.to_vec())])
-        .await
-        .map(Some)
+    import_from(
+        service,
+        seed_sources(),
+        vec![(SEEDED.0, SEEDED.1.to_vec())],
+        Author::new("seed").op("seed"),
+    )
+    .await
+    .map(Some)
 }
 
 /// The built-in seed files as import sources.

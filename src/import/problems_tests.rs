@@ -143,7 +143,9 @@ async fn with_the_seed_a_new_store_takes_a_file_naming_seed_records() {
     let (parsed, seeded) = with_seed(parsed);
     assert!(seeded > 100, "{seeded}");
     let meta = vec![(SEEDED.0, SEEDED.1.to_vec())];
-    let r = apply(&s, parsed, meta).await.unwrap();
+    let r = apply(&s, parsed, meta, crate::service::Author::local())
+        .await
+        .unwrap();
     assert_eq!(r.created, seeded + 1);
     assert!(!is_new(&s).unwrap());
 }

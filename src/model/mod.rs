@@ -3,6 +3,7 @@
 //! nothing that knows about sled, petgraph, GraphQL or HTTP.
 
 mod attendance;
+pub mod change;
 pub mod date;
 pub mod ids;
 pub mod kinds;
@@ -14,6 +15,7 @@ pub mod tables;
 pub mod validate;
 pub mod words;
 
+pub use change::{ChangeSet, EntryKind, LogEntry, Version};
 pub use date::{DateError, Day, PartialDate, Precision};
 pub use ids::{slugify, ConflictId, IdError, NodeId, RelId};
 pub use kinds::{

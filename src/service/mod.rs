@@ -19,6 +19,7 @@
 //!   flush. A failed flush leaves the service read-only until restart.
 
 mod durability;
+mod log;
 mod outcome;
 mod plan;
 mod queue;
@@ -36,6 +37,7 @@ use crate::model::{
 };
 use crate::store::{Store, StoreError};
 
+pub use log::{current, Author, Revision};
 pub use outcome::{Outcome, OutcomeKind};
 
 /// What a put does when the record exists (or does not).
@@ -169,6 +171,8 @@ pub struct Committed {
     pub events: Vec<Event>,
     /// What each import put did ([`Mode::Merge`], [`Mode::Upsert`]), in change order.
     pub outcomes: Vec<Outcome>,
+    /// The change set the write became (`None`: it changed nothing).
+    pub change_set: Option<u64>,
 }
 
 /// What the writer works from: the latest commit and the spares.
@@ -177,6 +181,9 @@ struct Writer {
     head: Arc<Graph>,
     /// The number of the latest commit (0: what the store held at start).
     seq: u64,
+    /// The latest change set in the log, and its time.
+    log_seq: u64,
+    log_time: i64,
     spares: spare::Spares,
 }
 
@@ -217,7 +224,7 @@ impl Service {
         sizes: SizeLimits,
     ) -> Result<Service, ServiceError> {
         let (store, graph) = Self::load(dir, cache_bytes)?;
-        Ok(Self::assemble(store, graph, sizes))
+        Self::assemble(store, graph, sizes)
     }
 
     /// [`Service::open_with_limits`] for async code: opening the store (which
@@ -235,13 +242,14 @@ impl Service {
             // Never cancelled (the handle is awaited here), so only a panic.
             Err(e) => std::panic::resume_unwind(e.into_panic()),
         };
-        Ok(Self::assemble(store, graph, sizes))
+        Self::assemble(store, graph, sizes)
     }
 
     /// The blocking part of opening: the store, and the graph rebuilt from it.
     fn load(dir: &Path, cache_bytes: u64) -> Result<(Store, Graph), ServiceError> {
         let store = Store::open_with(dir, cache_bytes)?;
-        let graph = Graph::from_contents(store.load()?)?;
+        let mut graph = Graph::from_contents(store.load()?)?;
+        graph.set_log_seq(store.last_seq()?);
         tracing::info!(
             nodes = graph.node_count(),
             relations = graph.relation_count(),
@@ -252,16 +260,20 @@ impl Service {
     }
 
     /// Starts the service over a loaded store. Needs a Tokio runtime.
-    fn assemble(store: Store, graph: Graph, sizes: SizeLimits) -> Service {
+    fn assemble(store: Store, graph: Graph, sizes: SizeLimits) -> Result<Service, ServiceError> {
         let (events, _) = broadcast::channel(1024);
+        let log_seq = graph.log_seq();
+        let log_time = store.last_time()?;
         let graph = Arc::new(graph);
-        Service {
+        Ok(Service {
             inner: Arc::new(Inner {
                 durable: durability::Durability::start(store.clone(), graph.clone()),
                 store,
                 writer: Mutex::new(Writer {
                     head: graph,
                     seq: 0,
+                    log_seq,
+                    log_time,
                     spares: spare::Spares::default(),
                 }),
                 queue: queue::Queue::default(),
@@ -269,7 +281,7 @@ impl Service {
                 events,
                 sizes,
             }),
-        }
+        })
     }
 
     /// The current snapshot: every write in it is on disk. Hold it for a
@@ -303,14 +315,26 @@ impl Service {
         self.inner.events.subscribe()
     }
 
-    /// Applies `changes` atomically and durably, or refuses them all.
+    /// Applies `changes` atomically and durably, or refuses them all; the
+    /// change set names this process ([`Author::local`]) as its author.
     pub async fn write(&self, changes: Vec<Change>) -> Result<Committed, ServiceError> {
-        self.write_with_meta(changes, Vec::new()).await
+        self.write_by(Author::local(), changes).await
     }
 
-    /// Like [`Service::write`], also setting store metadata in the same transaction.
+    /// [`Service::write`] by `author`, whom its change set names.
+    pub async fn write_by(
+        &self,
+        author: Author,
+        changes: Vec<Change>,
+    ) -> Result<Committed, ServiceError> {
+        self.write_with_meta(author, changes, Vec::new()).await
+    }
+
+    /// Like [`Service::write_by`], also setting store metadata in the same
+    /// transaction.
     pub async fn write_with_meta(
         &self,
+        author: Author,
         changes: Vec<Change>,
         meta: Vec<(&'static str, Vec<u8>)>,
     ) -> Result<Committed, ServiceError> {
@@ -326,7 +350,8 @@ impl Service {
                 .map_err(|e| ServiceError::Internal(e.to_string()))?
                 .map_err(ServiceError::Rejected)?
         };
-        let (events, outcomes, seq) = queue::commit(&self.inner, changes, meta).await?;
+        let (events, outcomes, seq, log_seq) =
+            queue::commit(&self.inner, changes, meta, author).await?;
         self.inner.durable.wait(seq).await?;
         for e in &events {
             let _ = self.inner.events.send(e.clone());
@@ -337,6 +362,7 @@ impl Service {
             graph,
             events,
             outcomes,
+            change_set: log_seq,
         })
     }
 
@@ -424,13 +450,15 @@ impl Inner {
         &self,
         changes: Vec<Change>,
         meta: Vec<(&'static str, Vec<u8>)>,
+        author: &Author,
     ) -> Result<queue::Done, ServiceError> {
         if self.durable.failed().is_some() {
             return Err(self.durable.read_only());
         }
         let mut guard = self.writer.lock().unwrap_or_else(|p| p.into_inner());
         let w = &mut *guard;
-        let (work, source) = w.spares.working_copy(&w.head, w.seq);
+        let (mut work, source) = w.spares.working_copy(&w.head, w.seq);
+        work.set_log_seq(w.log_seq);
         self.copies.note(source);
         let plan =
             plan::plan(&w.head, work, changes, &self.sizes).map_err(ServiceError::Rejected)?;
@@ -440,9 +468,19 @@ impl Inner {
             let seq = w.seq;
             drop(guard);
             drop(evicted); // outside the lock: dropping a graph takes time
-            return Ok((Vec::new(), outcomes, seq));
+            return Ok((Vec::new(), outcomes, seq, None));
         }
-        if let Err(e) = self.store.apply(&plan.ops, &meta) {
+        // A write that changes records is a change set; one that only sets
+        // metadata is not.
+        let logged = (!plan.ops.is_empty()).then(|| {
+            let time = log::now_ms().max(w.log_time);
+            author.change_set(w.log_seq + 1, time, plan.ops.len())
+        });
+        let log = logged.as_ref().map(|set| crate::store::LogWrite {
+            set,
+            entries: &plan.entries,
+        });
+        if let Err(e) = self.store.apply_logged(&plan.ops, &meta, log) {
             if let StoreError::Sled(sled::Error::Io(io)) = &e {
                 self.durable
                     .fail(format!("writing to the store failed: {io}"));
@@ -451,16 +489,24 @@ impl Inner {
             return Err(e.into());
         }
         let seq = w.seq + 1;
-        let next = Arc::new(plan.next);
+        let mut next = plan.next;
+        if let Some(set) = &logged {
+            next.set_log_seq(set.seq);
+            w.log_seq = set.seq;
+            w.log_time = set.time_ms;
+        }
+        let next = Arc::new(next);
         let previous = std::mem::replace(&mut w.head, next.clone());
         let evicted = w.spares.committed(w.seq, previous, seq, &plan.ops, &next);
         w.seq = seq;
         self.durable.committed(seq, next);
         drop(guard);
         drop(evicted);
-        Ok((plan.events, plan.outcomes, seq))
+        Ok((plan.events, plan.outcomes, seq, logged.map(|s| s.seq)))
     }
 }
 
+#[cfg(test)]
+mod log_tests;
 #[cfg(test)]
 mod tests;

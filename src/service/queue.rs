@@ -12,16 +12,18 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::oneshot;
 
-use super::{Change, Event, Inner, Outcome, ServiceError};
+use super::{Author, Change, Event, Inner, Outcome, ServiceError};
 
 pub type Meta = Vec<(&'static str, Vec<u8>)>;
-/// A commit's events and outcomes, and its number.
-pub type Done = (Vec<Event>, Vec<Outcome>, u64);
+/// A commit's events and outcomes, its number, and its change set's number
+/// (none when it changed no record).
+pub type Done = (Vec<Event>, Vec<Outcome>, u64, Option<u64>);
 type Reply = Result<Done, ServiceError>;
 
 struct Job {
     changes: Vec<Change>,
     meta: Meta,
+    author: Author,
     reply: oneshot::Sender<Reply>,
 }
 
@@ -45,13 +47,14 @@ impl Queue {
 }
 
 /// Queues a write and waits for its commit: its events, outcomes and number.
-pub async fn commit(inner: &Arc<Inner>, changes: Vec<Change>, meta: Meta) -> Reply {
+pub async fn commit(inner: &Arc<Inner>, changes: Vec<Change>, meta: Meta, author: Author) -> Reply {
     let (reply, done) = oneshot::channel();
     let start = {
         let mut s = inner.queue.lock();
         s.jobs.push_back(Job {
             changes,
             meta,
+            author,
             reply,
         });
         !std::mem::replace(&mut s.running, true)
@@ -76,8 +79,10 @@ fn drain(inner: &Inner) {
             std::mem::take(&mut s.jobs)
         };
         for job in jobs {
-            let r = catch_unwind(AssertUnwindSafe(|| inner.commit(job.changes, job.meta)))
-                .unwrap_or_else(|_| Err(ServiceError::Internal("a write panicked".into())));
+            let r = catch_unwind(AssertUnwindSafe(|| {
+                inner.commit(job.changes, job.meta, &job.author)
+            }))
+            .unwrap_or_else(|_| Err(ServiceError::Internal("a write panicked".into())));
             let _ = job.reply.send(r);
         }
     }

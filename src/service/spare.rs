@@ -41,6 +41,8 @@ pub enum Replay {
     DeleteRelation(RelId),
     PutConflict(Arc<Conflict>),
     DeleteConflict(ConflictId),
+    PutRedirect(NodeId, NodeId),
+    DeleteRedirect(NodeId),
 }
 
 /// The pool of superseded snapshots and the log that brings them up to date.
@@ -193,6 +195,8 @@ impl Replay {
                     .unwrap_or_else(|| Arc::new(c.clone())),
             ),
             Op::DeleteConflict(id) => Replay::DeleteConflict(id.clone()),
+            Op::PutRedirect { from, into } => Replay::PutRedirect(from.clone(), into.clone()),
+            Op::DeleteRedirect(from) => Replay::DeleteRedirect(from.clone()),
         }
     }
 
@@ -204,6 +208,8 @@ impl Replay {
             Replay::DeleteRelation(id) => g.remove_relation(id.as_str()),
             Replay::PutConflict(c) => g.put_conflict(c),
             Replay::DeleteConflict(id) => g.remove_conflict(id.as_str()),
+            Replay::PutRedirect(from, into) => g.put_redirect(from, into),
+            Replay::DeleteRedirect(from) => g.remove_redirect(from.as_str()),
         }
     }
 }

@@ -10,8 +10,16 @@
 //!    records in the `undo` tree how to restore every record it changes
 //!    (key: a big-endian sequence number; value: the record's old version, or
 //!    none);
-//! 3. one that writes the caller's metadata and removes `meta/journal`; the
-//!    undo entries are then cleared.
+//! 3. one that writes the caller's metadata and the change set, and removes
+//!    `meta/journal`; the undo entries are then cleared.
+//!
+//! A write with a change set (every write the service makes) needs no undo
+//! entries: each chunk writes the change-log entries of its records
+//! (`log.rs`), which hold every record's old version, and `meta/journal`
+//! holds the change set's number, so undoing the chunks restores the records
+//! from their entries and removes the entries. The undo tree serves only
+//! writes without a change set. The change set itself is written last, with
+//! the marker's removal: the log never shows a write that is not whole.
 //!
 //! If a chunk fails, the chunks already applied are undone at once. If the
 //! process dies part-way, [`Store::open`] finds `meta/journal` and undoes them
@@ -22,7 +30,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{codec, Op, Store, StoreError, Tx};
+use super::{codec, LogWrite, Op, Store, StoreError, Tx};
 use crate::model::{Conflict, ConflictId, Node, NodeId, RelId, Relation};
 
 /// Operations per transaction in a chunked write.
@@ -36,6 +44,7 @@ enum Undo {
     Node(NodeId, Option<Node>),
     Relation(RelId, Option<Relation>),
     Conflict(ConflictId, Option<Conflict>),
+    Redirect(NodeId, Option<NodeId>),
 }
 
 impl Undo {
@@ -47,6 +56,8 @@ impl Undo {
             Undo::Relation(id, None) => Op::DeleteRelation(id),
             Undo::Conflict(_, Some(c)) => Op::PutConflict(c),
             Undo::Conflict(id, None) => Op::DeleteConflict(id),
+            Undo::Redirect(from, Some(into)) => Op::PutRedirect { from, into },
+            Undo::Redirect(from, None) => Op::DeleteRedirect(from),
         }
     }
 }
@@ -78,6 +89,9 @@ fn undo_of(t: &Tx<'_>, op: &Op) -> Result<Undo, super::Abort> {
         Op::DeleteConflict(id) => {
             Undo::Conflict(id.clone(), old(t.confs, "conflicts", id.as_str())?)
         }
+        Op::PutRedirect { from, .. } | Op::DeleteRedirect(from) => {
+            Undo::Redirect(from.clone(), old(t.redirects, "redirects", from.as_str())?)
+        }
     })
 }
 
@@ -87,8 +101,9 @@ impl Store {
         &self,
         ops: &[Op],
         meta: &[(&str, Vec<u8>)],
+        log: Option<LogWrite<'_>>,
     ) -> Result<(), StoreError> {
-        self.apply_chunks(ops, meta, None)
+        self.apply_chunks(ops, meta, log, None)
     }
 
     /// The chunked write; `stop_after` (tests only) leaves it unfinished
@@ -97,10 +112,13 @@ impl Store {
         &self,
         ops: &[Op],
         meta: &[(&str, Vec<u8>)],
+        log: Option<LogWrite<'_>>,
         stop_after: Option<usize>,
     ) -> Result<(), StoreError> {
+        // The marker names the change set whose entries the chunks write.
+        let marker = log.map_or(0, |l| l.set.seq).to_be_bytes();
         self.transact(|t| {
-            t.meta.insert(MARKER, &[1u8])?;
+            t.meta.insert(MARKER, &marker)?;
             Ok(())
         })?;
         let mut seq = 0u64;
@@ -110,9 +128,16 @@ impl Store {
             }
             let res = self.transact(|t| {
                 for (k, op) in chunk.iter().enumerate() {
-                    let entry = undo_of(t, op)?;
-                    t.undo
-                        .insert(&(seq + k as u64).to_be_bytes(), codec::encode(&entry))?;
+                    let n = seq + k as u64;
+                    match &log {
+                        // The log entry holds the record's old version: it
+                        // is the undo entry, so nothing is read back.
+                        Some(l) => t.log_entry(l.set.seq, n as u32, &l.entries[n as usize])?,
+                        None => {
+                            let entry = undo_of(t, op)?;
+                            t.undo.insert(&n.to_be_bytes(), codec::encode(&entry))?;
+                        }
+                    }
                     t.apply(op)?;
                 }
                 Ok(())
@@ -126,6 +151,9 @@ impl Store {
         self.transact(|t| {
             for (k, v) in meta {
                 t.meta.insert(k.as_bytes(), v.as_slice())?;
+            }
+            if let Some(l) = &log {
+                t.log_header(l.set)?;
             }
             t.meta.remove(MARKER)?;
             Ok(())
@@ -154,6 +182,16 @@ impl Store {
     /// per transaction (each removes the entries it restored, so a rollback
     /// cut short goes on where it stopped), then removes the marker.
     fn roll_back(&self) -> Result<(), StoreError> {
+        // The change set whose entries the unfinished write wrote (0: none;
+        // a format-4 marker is one byte).
+        let logged = self
+            .meta
+            .get(MARKER)?
+            .and_then(|v| <[u8; 8]>::try_from(v.as_ref()).ok())
+            .map_or(0, u64::from_be_bytes);
+        if logged > 0 {
+            self.undo_logged(logged)?;
+        }
         loop {
             let mut batch = Vec::with_capacity(CHUNK_OPS);
             for kv in self.undo.iter().rev().take(CHUNK_OPS) {
@@ -256,7 +294,7 @@ mod tests {
     fn a_large_write_cut_short_is_undone_when_the_store_opens() {
         let (dir, s) = before();
         let was = snapshot(&s);
-        s.apply_chunks(&big_write(), &[("seeded", vec![1])], Some(2))
+        s.apply_chunks(&big_write(), &[("seeded", vec![1])], None, Some(2))
             .unwrap();
         assert_ne!(snapshot(&s), was, "two chunks were applied");
         s.flush().unwrap();
@@ -270,6 +308,72 @@ mod tests {
             s.verify().unwrap().is_empty(),
             "store consistent after the undo"
         );
+    }
+
+    /// A change set for `ops` and its entries, the old versions read from `s`.
+    fn logged(s: &Store, ops: &[Op]) -> (crate::model::ChangeSet, Vec<crate::model::LogEntry>) {
+        use crate::model::Version;
+        let c = s.load().unwrap();
+        let set = crate::model::ChangeSet {
+            seq: 1,
+            time_ms: 0,
+            actor: "t".into(),
+            comment: None,
+            source: None,
+            records: ops.len() as u64,
+            reverts: None,
+            op: "write".into(),
+        };
+        let entries = ops
+            .iter()
+            .map(|op| match op {
+                Op::PutNode(n) => crate::model::LogEntry {
+                    id: n.id.to_string(),
+                    before: c
+                        .nodes
+                        .iter()
+                        .find(|o| o.id == n.id)
+                        .cloned()
+                        .map(Version::Node),
+                    after: Some(Version::Node(n.clone())),
+                },
+                Op::DeleteRelation(id) => crate::model::LogEntry {
+                    id: id.to_string(),
+                    before: c
+                        .relations
+                        .iter()
+                        .find(|o| &o.id == id)
+                        .cloned()
+                        .map(Version::Relation),
+                    after: None,
+                },
+                _ => unreachable!(),
+            })
+            .collect();
+        (set, entries)
+    }
+
+    #[test]
+    fn a_large_write_cut_short_leaves_no_log_entry_once_undone() {
+        let (dir, s) = before();
+        let was = snapshot(&s);
+        let ops = big_write();
+        let (set, entries) = logged(&s, &ops);
+        let log = LogWrite {
+            set: &set,
+            entries: &entries,
+        };
+        s.apply_chunks(&ops, &[], Some(log), Some(2)).unwrap();
+        assert!(!s.log.is_empty(), "the chunks wrote their entries");
+        s.flush().unwrap();
+        drop(s);
+        let s = Store::open(dir.path()).unwrap();
+        assert_eq!(snapshot(&s), was, "the records are back from the entries");
+        assert!(s.log.is_empty());
+        assert!(s.history.is_empty());
+        assert!(s.changesets.is_empty());
+        assert!(s.undo.is_empty(), "a logged write needs no undo entries");
+        assert_eq!(s.last_seq().unwrap(), 0);
     }
 
     #[test]

@@ -9,6 +9,10 @@
 //!   `conflicts`: conflict id → [`Conflict`].
 //! - `undo`: sequence number → how to restore a record, for the chunked write
 //!   in progress ([`journal`]); empty otherwise.
+//! - `redirects`: the id of a node merged into another → the survivor's id.
+//! - `changesets`, `log`, `history`: the change log ([`log`]): every write as
+//!   a numbered change set with who, when and why, and each record it touched
+//!   before and after.
 //!
 //! Formats 1 and 2 also kept three index trees (`edges_out`, `edges_in`,
 //! `refs`) written on every write and read by nothing: every query is
@@ -16,15 +20,18 @@
 //! dropped them ([`DROPPED_TREES`]); opening an older store drops them.
 //! Format 4 writes an attendance's roles as a list, `roles`, where format 3
 //! wrote one `role`; opening a format-3 store rewrites them (`migrate.rs`).
+//! Format 5 added the change log and `redirects`; a format-4 store gains the
+//! empty trees, and its log begins with the first write after the upgrade.
 //!
-//! Architecture invariant: every write is one sled transaction over all trees
-//! ([`Store::apply`]), or, when larger than [`journal::CHUNK_OPS`], chunks
+//! Architecture invariant: every write is one sled transaction over all trees,
+//! its change-log entries included ([`Store::apply_logged`]), or, when larger than [`journal::CHUNK_OPS`], chunks
 //! under an undo journal that make it all or nothing just the same. Durability
 //! is separate: [`Store::flush`].
 
 mod codec;
 mod guard;
 mod journal;
+pub mod log;
 mod migrate;
 
 use std::path::{Path, PathBuf};
@@ -35,6 +42,7 @@ use sled::Transactional;
 use crate::model::{Conflict, ConflictId, Node, NodeId, RelId, Relation};
 
 pub use codec::FORMAT_VERSION;
+pub use log::{AsOf, LogWrite};
 
 /// sled's page cache. Reads are answered from the in-memory graph, so the
 /// cache serves only writes (which read the old record) and the scan at
@@ -76,6 +84,8 @@ pub enum StoreError {
         key: String,
         reason: String,
     },
+    #[error("change set {seq} is older than the log keeps: change sets up to {compacted} were compacted away")]
+    Compacted { seq: u64, compacted: u64 },
     #[error("storage error: {0}")]
     Sled(#[from] sled::Error),
 }
@@ -89,6 +99,12 @@ pub enum Op {
     DeleteRelation(RelId),
     PutConflict(Conflict),
     DeleteConflict(ConflictId),
+    /// `from` was merged into `into`.
+    PutRedirect {
+        from: NodeId,
+        into: NodeId,
+    },
+    DeleteRedirect(NodeId),
 }
 
 /// Everything in the store, as loaded at start-up.
@@ -97,6 +113,8 @@ pub struct Contents {
     pub nodes: Vec<Node>,
     pub relations: Vec<Relation>,
     pub conflicts: Vec<Conflict>,
+    /// Merged id → survivor id.
+    pub redirects: Vec<(NodeId, NodeId)>,
 }
 
 /// A handle on the sled database and its trees. Cheap to clone.
@@ -109,6 +127,10 @@ pub struct Store {
     conflicts: sled::Tree,
     /// Undo entries of a chunked write in progress (see [`journal`]).
     undo: sled::Tree,
+    redirects: sled::Tree,
+    changesets: sled::Tree,
+    log: sled::Tree,
+    history: sled::Tree,
 }
 
 /// Trees of formats 1 and 2 that format 3 no longer keeps: forward and
@@ -129,13 +151,21 @@ struct Tx<'a> {
     confs: &'a TransactionalTree,
     meta: &'a TransactionalTree,
     undo: &'a TransactionalTree,
+    redirects: &'a TransactionalTree,
+    changesets: &'a TransactionalTree,
+    log: &'a TransactionalTree,
+    history: &'a TransactionalTree,
 }
 
 impl Tx<'_> {
     /// Applies one op.
     fn apply(&self, op: &Op) -> Result<(), Abort> {
         let Tx {
-            nodes, rels, confs, ..
+            nodes,
+            rels,
+            confs,
+            redirects,
+            ..
         } = *self;
         match op {
             Op::PutNode(n) => {
@@ -155,6 +185,12 @@ impl Tx<'_> {
             }
             Op::DeleteConflict(id) => {
                 confs.remove(id.as_str().as_bytes())?;
+            }
+            Op::PutRedirect { from, into } => {
+                redirects.insert(from.as_str().as_bytes(), codec::encode(into))?;
+            }
+            Op::DeleteRedirect(from) => {
+                redirects.remove(from.as_str().as_bytes())?;
             }
         }
         Ok(())
@@ -202,6 +238,10 @@ impl Store {
             relations: db.open_tree("relations")?,
             conflicts: db.open_tree("conflicts")?,
             undo: db.open_tree("undo")?,
+            redirects: db.open_tree("redirects")?,
+            changesets: db.open_tree("changesets")?,
+            log: db.open_tree("log")?,
+            history: db.open_tree("history")?,
             db,
         };
         match store.meta.get("format_version")? {
@@ -229,8 +269,12 @@ impl Store {
                 if found == 1 || found == 2 {
                     store.migrate_to_3(found)?;
                     store.migrate_to_4(3)?;
+                    store.migrate_to_5(4)?;
                 } else if found == 3 {
                     store.migrate_to_4(found)?;
+                    store.migrate_to_5(4)?;
+                } else if found == 4 {
+                    store.migrate_to_5(found)?;
                 } else if found != FORMAT_VERSION {
                     return Err(StoreError::FormatVersion {
                         path: dir.to_owned(),
@@ -272,6 +316,21 @@ impl Store {
             nodes: codec::decode_tree(&self.nodes, "nodes")?,
             relations: codec::decode_tree(&self.relations, "relations")?,
             conflicts: codec::decode_tree(&self.conflicts, "conflicts")?,
+            redirects: self
+                .redirects
+                .iter()
+                .map(|kv| {
+                    let (k, v) = kv?;
+                    let key = String::from_utf8_lossy(&k).into_owned();
+                    let into: NodeId = codec::decode(&v, "redirects", &key)?;
+                    let from = NodeId::parse(&key).map_err(|e| StoreError::Corrupt {
+                        tree: "redirects",
+                        key: key.clone(),
+                        reason: e.to_string(),
+                    })?;
+                    Ok((from, into))
+                })
+                .collect::<Result<_, StoreError>>()?,
         })
     }
 
@@ -292,12 +351,32 @@ impl Store {
     /// huge transaction needs memory far beyond the data's size). Not durable
     /// until [`Store::flush`].
     pub fn apply(&self, ops: &[Op], meta: &[(&str, Vec<u8>)]) -> Result<(), StoreError> {
+        self.apply_logged(ops, meta, None)
+    }
+
+    /// [`Store::apply`], writing the change set `log` and its entries (one
+    /// per op, in order) in the same transaction, or the same chunks.
+    pub fn apply_logged(
+        &self,
+        ops: &[Op],
+        meta: &[(&str, Vec<u8>)],
+        log: Option<LogWrite<'_>>,
+    ) -> Result<(), StoreError> {
+        if let Some(l) = &log {
+            assert_eq!(l.entries.len(), ops.len(), "one log entry per op");
+        }
         if ops.len() > journal::CHUNK_OPS {
-            return self.apply_journaled(ops, meta);
+            return self.apply_journaled(ops, meta, log);
         }
         self.transact(|t| {
             for op in ops {
                 t.apply(op)?;
+            }
+            if let Some(l) = &log {
+                for (i, e) in l.entries.iter().enumerate() {
+                    t.log_entry(l.set.seq, i as u32, e)?;
+                }
+                t.log_header(l.set)?;
             }
             for (k, v) in meta {
                 t.meta.insert(k.as_bytes(), v.as_slice())?;
@@ -314,16 +393,26 @@ impl Store {
             &self.conflicts,
             &self.meta,
             &self.undo,
+            &self.redirects,
+            &self.changesets,
+            &self.log,
+            &self.history,
         );
-        let res = trees.transaction(|(nodes, rels, confs, meta, undo)| {
-            f(&Tx {
-                nodes,
-                rels,
-                confs,
-                meta,
-                undo,
-            })
-        });
+        let res = trees.transaction(
+            |(nodes, rels, confs, meta, undo, redirects, changesets, log, history)| {
+                f(&Tx {
+                    nodes,
+                    rels,
+                    confs,
+                    meta,
+                    undo,
+                    redirects,
+                    changesets,
+                    log,
+                    history,
+                })
+            },
+        );
         res.map_err(|e| match e {
             TransactionError::Abort(e) => e,
             TransactionError::Storage(e) => StoreError::Sled(e),
@@ -360,6 +449,7 @@ impl Store {
         if self.meta.get(journal::MARKER)?.is_none() && !self.undo.is_empty() {
             problems.push("undo entries without a chunked write in progress".into());
         }
+        problems.extend(self.verify_log(&c)?);
         Ok(problems)
     }
 }

@@ -190,6 +190,7 @@ impl ImportMutations {
         documents: Option<Vec<ImportDocument>>,
         #[graphql(default_with = "Some(false)")] replace: Option<bool>,
         #[graphql(default_with = "Some(false)")] dry_run: Option<bool>,
+        #[graphql(desc = "Why: kept with the import's change set.")] comment: Option<String>,
     ) -> Result<ImportResult> {
         let (replace, dry_run) = (replace.unwrap_or(false), dry_run.unwrap_or(false));
         let mut all: Vec<(String, String)> = document.map(|d| (name, d)).into_iter().collect();
@@ -223,7 +224,8 @@ impl ImportMutations {
                 .await?
                 .map_err(|e| import_error(ImportFailure::Invalid(e)))?
         } else {
-            import::apply(service, parsed, Vec::new())
+            let author = crate::api::author(ctx).op("import").comment(comment);
+            import::apply(service, parsed, Vec::new(), author)
                 .await
                 .map_err(import_error)?
         };

@@ -29,7 +29,7 @@ pub struct Deleted {
 
 async fn write(ctx: &Context<'_>, changes: Vec<Change>) -> Result<Committed> {
     crate::api::service(ctx)
-        .write(changes)
+        .write_by(crate::api::author(ctx), changes)
         .await
         .map_err(service_error)
 }

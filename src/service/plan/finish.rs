@@ -16,7 +16,9 @@ impl Planner<'_> {
                 || Op::DeleteNode(id.clone()),
                 |n| Op::PutNode((**n).clone()),
             );
-            d.record(id.as_str(), id.kind().prefix(), old, new, op);
+            d.record(id.as_str(), id.kind().prefix(), old, new, op, |n| {
+                Version::Node((**n).clone())
+            });
         }
         for id in t.rels.into_keys() {
             let (old, new) = (base.relation(id.as_str()), next.relation(id.as_str()));
@@ -25,7 +27,9 @@ impl Planner<'_> {
                 || Op::DeleteRelation(id.clone()),
                 |r| Op::PutRelation((**r).clone()),
             );
-            d.record(id.as_str(), entity, old, new, op);
+            d.record(id.as_str(), entity, old, new, op, |r| {
+                Version::Relation((**r).clone())
+            });
         }
         for id in t.conflicts.into_keys() {
             let (old, new) = (base.conflict(id.as_str()), next.conflict(id.as_str()));
@@ -33,23 +37,32 @@ impl Planner<'_> {
                 || Op::DeleteConflict(id.clone()),
                 |c| Op::PutConflict((**c).clone()),
             );
-            d.record(id.as_str(), "conflict", old, new, op);
+            d.record(id.as_str(), "conflict", old, new, op, |c| {
+                Version::Conflict((**c).clone())
+            });
         }
-        let Diff { ops, events } = d;
+        let Diff {
+            ops,
+            events,
+            entries,
+        } = d;
         Ok(Plan {
             next,
             ops,
             events,
+            entries,
             outcomes: self.outcomes,
         })
     }
 }
 
-/// The store operations and change events of a plan, in the order recorded.
+/// The store operations, change events and log entries of a plan (one of
+/// each per changed record), in the order recorded.
 #[derive(Default)]
 struct Diff {
     ops: Vec<Op>,
     events: Vec<Event>,
+    entries: Vec<LogEntry>,
 }
 
 impl Diff {
@@ -62,6 +75,7 @@ impl Diff {
         old: Option<&T>,
         new: Option<&T>,
         op: Op,
+        version: impl Fn(&T) -> Version,
     ) {
         let kind = match (old, new) {
             (a, b) if a == b => return,
@@ -71,6 +85,11 @@ impl Diff {
             (None, None) => return,
         };
         self.ops.push(op);
+        self.entries.push(LogEntry {
+            id: id.to_owned(),
+            before: old.map(&version),
+            after: new.map(&version),
+        });
         self.events.push(Event {
             kind,
             id: id.to_owned(),

@@ -8,8 +8,8 @@ use petgraph::Direction;
 
 use crate::graph::Graph;
 use crate::model::{
-    version, Conflict, ConflictId, FieldError, Node, NodeId, NodePatch, RelId, RelKind, Relation,
-    RelationPatch, SizeLimits,
+    version, Conflict, ConflictId, FieldError, LogEntry, Node, NodeId, NodePatch, RelId, RelKind,
+    Relation, RelationPatch, SizeLimits, Version,
 };
 use crate::store::Op;
 
@@ -24,6 +24,8 @@ pub struct Plan {
     pub next: Graph,
     pub ops: Vec<Op>,
     pub events: Vec<Event>,
+    /// The change log's entry for each op, in the same order.
+    pub entries: Vec<LogEntry>,
     pub outcomes: Vec<Outcome>,
 }
 
