@@ -39,6 +39,13 @@ pub const WHOLE_GRAPH_COST: usize = 50;
 /// The most relations a path search may cross.
 pub const MAX_PATH_DEPTH: i32 = 8;
 
+/// The most relations a path search may look at on the async worker; a
+/// search that needs more starts over on the blocking pool ([`offload`]).
+/// The hop costs about what looking at this many relations does, so no
+/// search pays more than twice its cost, and no worker is held for more
+/// than a few hundred microseconds.
+pub const INLINE_SEARCH: usize = 20_000;
+
 /// A search: scoring the trigram index.
 pub const SEARCH_COST: usize = 50;
 

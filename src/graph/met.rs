@@ -2,7 +2,7 @@
 //! and the meetings a state or organization took part in — all from the
 //! in-memory indexes, never a scan of every meeting.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use petgraph::Direction;
 
@@ -38,17 +38,9 @@ impl Graph {
         from: Option<&PartialDate>,
         to: Option<&PartialDate>,
     ) -> bool {
-        if from.is_none() && to.is_none() {
-            return true;
-        }
-        let Some(n) = self.node(m) else { return false };
-        match n.start {
-            Some(s) => {
-                let e = n.end.unwrap_or(s);
-                from.is_none_or(|f| e.latest() >= f.earliest())
-                    && to.is_none_or(|t| s.earliest() <= t.latest())
-            }
-            None => false,
+        match self.node(m) {
+            Some(n) => self.dates_in_window(n.start, n.end, from, to),
+            None => from.is_none() && to.is_none(),
         }
     }
 
@@ -72,53 +64,6 @@ impl Graph {
     /// planned, announced, postponed or cancelled one counts nowhere as held.
     pub fn was_held(&self, m: &str) -> bool {
         self.node(m).is_some_and(|n| n.was_held())
-    }
-
-    /// The people who took part in the same meetings as `person`: most shared
-    /// meetings first, then the most recent, then by id.
-    pub fn met_with(
-        &self,
-        person: &str,
-        kinds: &[RelKind],
-        from: Option<&PartialDate>,
-        to: Option<&PartialDate>,
-    ) -> Vec<Met> {
-        let mut by: HashMap<NodeId, Vec<NodeId>> = HashMap::new();
-        for m in self.meetings_of(person, kinds, from, to) {
-            let others: BTreeSet<NodeId> = kinds
-                .iter()
-                .flat_map(|k| self.relations(m.as_str(), Direction::Incoming, Some(*k)))
-                .map(|r| r.from.clone())
-                .filter(|p| p.kind() == NodeKind::Person && p.as_str() != person)
-                .collect();
-            for o in others {
-                by.entry(o).or_default().push(m.clone());
-            }
-        }
-        let date = |m: &NodeId| self.node(m.as_str()).and_then(|n| n.start);
-        let mut out: Vec<Met> = by
-            .into_iter()
-            .map(|(p, mut ms)| {
-                ms.sort_by(|a, b| {
-                    (date(a).is_none(), date(a), a).cmp(&(date(b).is_none(), date(b), b))
-                });
-                let dates: Vec<PartialDate> = ms.iter().filter_map(date).collect();
-                Met {
-                    person: p,
-                    first: dates.iter().min().copied(),
-                    last: dates.iter().max().copied(),
-                    meetings: ms,
-                }
-            })
-            .collect();
-        out.sort_by(|a, b| {
-            b.meetings
-                .len()
-                .cmp(&a.meetings.len())
-                .then(b.last.cmp(&a.last))
-                .then(a.person.cmp(&b.person))
-        });
-        out
     }
 
     /// The state an attendance speaks for: the state itself for a state's

@@ -15,6 +15,7 @@ pub mod evidence;
 pub mod filter;
 pub mod membership;
 pub mod met;
+pub mod met_with;
 pub mod pairs;
 pub mod paths;
 pub mod places;

@@ -4,7 +4,9 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
+use fxhash::FxBuildHasher;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
+use petgraph::visit::EdgeRef;
 use petgraph::Direction;
 
 use super::Graph;
@@ -25,74 +27,141 @@ pub enum PathError {
     NotFound(usize),
 }
 
-type Parents = HashMap<NodeIndex, Vec<(NodeIndex, EdgeIndex)>>;
+/// A node reached by one side of the search: its distance from that side's
+/// start and its parents (the nodes one step nearer that reach it), a linked
+/// list in discovery order through [`Side::links`].
+#[derive(Clone, Copy)]
+struct Reached {
+    dist: u32,
+    head: u32,
+    tail: u32,
+}
+
+/// One parent step: (parent, the relation to it, the next link or `NONE`).
+type Link = (NodeIndex, EdgeIndex, u32);
+
+const NONE: u32 = u32::MAX;
 
 struct Side {
-    dist: HashMap<NodeIndex, usize>,
-    parents: Parents,
+    reached: HashMap<NodeIndex, Reached, FxBuildHasher>,
+    links: Vec<Link>,
     frontier: Vec<NodeIndex>,
-    depth: usize,
+    depth: u32,
 }
 
 impl Side {
     fn new(start: NodeIndex) -> Side {
+        let mut reached = HashMap::default();
+        reached.insert(
+            start,
+            Reached {
+                dist: 0,
+                head: NONE,
+                tail: NONE,
+            },
+        );
         Side {
-            dist: HashMap::from([(start, 0)]),
-            parents: HashMap::new(),
+            reached,
+            links: Vec::new(),
             frontier: vec![start],
             depth: 0,
         }
     }
+
+    fn add_parent(&mut self, v: NodeIndex, u: NodeIndex, e: EdgeIndex) {
+        let i = self.links.len() as u32;
+        self.links.push((u, e, NONE));
+        let r = self.reached.get_mut(&v).expect("reached");
+        if r.tail == NONE {
+            r.head = i;
+        } else {
+            self.links[r.tail as usize].2 = i;
+        }
+        r.tail = i;
+    }
+
+    /// The parents of `v`, in the order they were found.
+    fn parents(&self, v: NodeIndex) -> impl Iterator<Item = (NodeIndex, EdgeIndex)> + '_ {
+        let mut i = self.reached.get(&v).map_or(NONE, |r| r.head);
+        std::iter::from_fn(move || {
+            let (u, e, next) = *self.links.get(i as usize)?;
+            i = next;
+            Some((u, e))
+        })
+    }
+}
+
+/// Where a search stopped when it was given a budget.
+pub enum Bounded<T> {
+    Done(T),
+    /// It would have looked at more relations than the budget allows.
+    OverBudget,
 }
 
 impl Graph {
-    /// Neighbours of `ix` through relations of the allowed kinds, either direction.
-    fn around(
-        &self,
+    /// Neighbours of `ix` through relations of the allowed kinds (all when
+    /// `via` is empty), either direction: outgoing relations first.
+    fn around<'a>(
+        &'a self,
         ix: NodeIndex,
-        via: &[RelKind],
-    ) -> impl Iterator<Item = (NodeIndex, EdgeIndex)> + '_ {
-        let allowed: Vec<RelKind> = via.to_vec();
-        [Direction::Outgoing, Direction::Incoming]
-            .into_iter()
-            .flat_map(move |d| self.g.edges_directed(ix, d).map(move |e| (e, d)))
-            .filter(move |(e, _)| allowed.is_empty() || allowed.contains(&e.weight().kind))
-            .map(|(e, d)| {
-                use petgraph::visit::EdgeRef;
-                let other = if d == Direction::Outgoing {
-                    e.target()
-                } else {
-                    e.source()
-                };
-                (other, e.id())
-            })
+        via: &'a [RelKind],
+    ) -> impl Iterator<Item = (NodeIndex, EdgeIndex)> + 'a {
+        let out = self
+            .g
+            .edges_directed(ix, Direction::Outgoing)
+            .map(|e| (e.target(), e));
+        let inc = self
+            .g
+            .edges_directed(ix, Direction::Incoming)
+            .map(|e| (e.source(), e));
+        out.chain(inc)
+            .filter(move |(_, e)| via.is_empty() || via.contains(&e.weight().kind))
+            .map(|(other, e)| (other, e.id()))
     }
 
-    /// Expands one whole layer of `side`; returns the new nodes also reached by `other`.
-    fn expand(&self, side: &mut Side, other: &Side, via: &[RelKind]) -> Vec<NodeIndex> {
+    /// Expands one whole layer of `side`; returns the new nodes also reached
+    /// by `other`, or `None` as soon as more than `budget` relations have
+    /// been looked at in all (counted in `spent`).
+    fn expand(
+        &self,
+        side: &mut Side,
+        other: &Side,
+        via: &[RelKind],
+        (spent, budget): (&mut usize, usize),
+    ) -> Option<Vec<NodeIndex>> {
         let next_depth = side.depth + 1;
         let mut next = Vec::new();
         let mut meets = Vec::new();
         for u in std::mem::take(&mut side.frontier) {
-            let nbrs: Vec<_> = self.around(u, via).collect();
-            for (v, e) in nbrs {
-                match side.dist.get(&v) {
+            if *spent > budget {
+                return None;
+            }
+            for (v, e) in self.around(u, via) {
+                *spent += 1;
+                match side.reached.get(&v).map(|r| r.dist) {
                     None => {
-                        side.dist.insert(v, next_depth);
-                        side.parents.entry(v).or_default().push((u, e));
+                        side.reached.insert(
+                            v,
+                            Reached {
+                                dist: next_depth,
+                                head: NONE,
+                                tail: NONE,
+                            },
+                        );
+                        side.add_parent(v, u, e);
                         next.push(v);
-                        if other.dist.contains_key(&v) {
+                        if other.reached.contains_key(&v) {
                             meets.push(v);
                         }
                     }
-                    Some(&d) if d == next_depth => side.parents.entry(v).or_default().push((u, e)),
+                    Some(d) if d == next_depth => side.add_parent(v, u, e),
                     Some(_) => {}
                 }
             }
         }
         side.frontier = next;
         side.depth = next_depth;
-        meets
+        Some(meets)
     }
 
     /// All shortest paths from `from` to `to` (at most `limit`) within
@@ -105,33 +174,55 @@ impl Graph {
         via: &[RelKind],
         limit: usize,
     ) -> Result<Vec<Path>, PathError> {
-        let s = *self
-            .node_ix
-            .get(from)
-            .ok_or_else(|| PathError::NoSuchNode(from.to_owned()))?;
-        let t = *self
-            .node_ix
-            .get(to)
-            .ok_or_else(|| PathError::NoSuchNode(to.to_owned()))?;
+        match self.shortest_paths_within(from, to, max_depth, via, limit, usize::MAX) {
+            Bounded::Done(r) => r,
+            Bounded::OverBudget => unreachable!("no budget"),
+        }
+    }
+
+    /// [`Graph::shortest_paths`], unless the search would look at more than
+    /// `budget` relations: then it stops there, so a caller can try a search
+    /// in place and hand the expensive ones elsewhere.
+    pub fn shortest_paths_within(
+        &self,
+        from: &str,
+        to: &str,
+        max_depth: usize,
+        via: &[RelKind],
+        limit: usize,
+        budget: usize,
+    ) -> Bounded<Result<Vec<Path>, PathError>> {
+        let Some(&s) = self.node_ix.get(from) else {
+            return Bounded::Done(Err(PathError::NoSuchNode(from.to_owned())));
+        };
+        let Some(&t) = self.node_ix.get(to) else {
+            return Bounded::Done(Err(PathError::NoSuchNode(to.to_owned())));
+        };
         if s == t {
-            return Ok(vec![Path {
+            return Bounded::Done(Ok(vec![Path {
                 nodes: vec![self.g[s].id.clone()],
                 relations: vec![],
-            }]);
+            }]));
         }
         let mut fw = Side::new(s);
         let mut bw = Side::new(t);
+        let mut spent = 0;
         let meets = loop {
-            if fw.depth + bw.depth >= max_depth || fw.frontier.is_empty() || bw.frontier.is_empty()
+            if (fw.depth + bw.depth) as usize >= max_depth
+                || fw.frontier.is_empty()
+                || bw.frontier.is_empty()
             {
-                return Err(PathError::NotFound(max_depth));
+                return Bounded::Done(Err(PathError::NotFound(max_depth)));
             }
             // Grow the side with the smaller frontier.
             let forward = fw.frontier.len() <= bw.frontier.len();
             let meets = if forward {
-                self.expand(&mut fw, &bw, via)
+                self.expand(&mut fw, &bw, via, (&mut spent, budget))
             } else {
-                self.expand(&mut bw, &fw, via)
+                self.expand(&mut bw, &fw, via, (&mut spent, budget))
+            };
+            let Some(meets) = meets else {
+                return Bounded::OverBudget;
             };
             if !meets.is_empty() {
                 break meets;
@@ -139,10 +230,10 @@ impl Graph {
         };
         let mut out = Vec::new();
         for m in meets {
-            for left in self.walk(&fw.parents, m, s, limit) {
-                for right in self.walk(&bw.parents, m, t, limit) {
+            for left in walk(&fw, m, s, limit) {
+                for right in walk(&bw, m, t, limit) {
                     if out.len() >= limit {
-                        return Ok(out);
+                        return Bounded::Done(Ok(out));
                     }
                     // left runs m → s, right runs m → t.
                     let mut nodes: Vec<NodeIndex> = left.0.iter().rev().copied().collect();
@@ -156,37 +247,7 @@ impl Graph {
                 }
             }
         }
-        Ok(out)
-    }
-
-    /// Up to `limit` parent chains from `m` back to `root`: (nodes m..root, edges).
-    fn walk(
-        &self,
-        parents: &Parents,
-        m: NodeIndex,
-        root: NodeIndex,
-        limit: usize,
-    ) -> Vec<(Vec<NodeIndex>, Vec<EdgeIndex>)> {
-        let mut done = Vec::new();
-        let mut stack = vec![(vec![m], Vec::new())];
-        while let Some((nodes, edges)) = stack.pop() {
-            let last = *nodes.last().expect("non-empty");
-            if last == root {
-                done.push((nodes, edges));
-                if done.len() >= limit {
-                    break;
-                }
-                continue;
-            }
-            for (p, e) in parents.get(&last).into_iter().flatten() {
-                let mut n2 = nodes.clone();
-                n2.push(*p);
-                let mut e2 = edges.clone();
-                e2.push(*e);
-                stack.push((n2, e2));
-            }
-        }
-        done
+        Bounded::Done(Ok(out))
     }
 
     /// Interleaves a layer's steps by relation kind — one step of each kind in
@@ -256,6 +317,35 @@ impl Graph {
             .collect();
         Some((nodes, rels, truncated))
     }
+}
+
+/// Up to `limit` parent chains from `m` back to `root`: (nodes m..root, edges).
+fn walk(
+    side: &Side,
+    m: NodeIndex,
+    root: NodeIndex,
+    limit: usize,
+) -> Vec<(Vec<NodeIndex>, Vec<EdgeIndex>)> {
+    let mut done = Vec::new();
+    let mut stack = vec![(vec![m], Vec::new())];
+    while let Some((nodes, edges)) = stack.pop() {
+        let last = *nodes.last().expect("non-empty");
+        if last == root {
+            done.push((nodes, edges));
+            if done.len() >= limit {
+                break;
+            }
+            continue;
+        }
+        for (p, e) in side.parents(last) {
+            let mut n2 = nodes.clone();
+            n2.push(p);
+            let mut e2 = edges.clone();
+            e2.push(e);
+            stack.push((n2, e2));
+        }
+    }
+    done
 }
 
 #[cfg(test)]

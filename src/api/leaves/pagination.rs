@@ -30,9 +30,40 @@ pub struct Totals {
 
 pub type Page<T> = Connection<String, T, Totals>;
 
+/// An ordered list a page is cut from without building all of it: its
+/// length, where a cursor (an item's id) sits, and the items in a range.
+pub trait Ranked<T> {
+    fn total(&self) -> usize;
+    fn position(&self, cursor: &str) -> Option<usize>;
+    fn items(self, start: usize, end: usize) -> Vec<(String, T)>;
+}
+
+impl<T> Ranked<T> for Vec<(String, T)> {
+    fn total(&self) -> usize {
+        self.len()
+    }
+    fn position(&self, cursor: &str) -> Option<usize> {
+        self.iter().position(|(k, _)| k == cursor)
+    }
+    fn items(self, start: usize, end: usize) -> Vec<(String, T)> {
+        self.into_iter().skip(start).take(end - start).collect()
+    }
+}
+
 /// One page of `items` (already filtered and ordered), keyed by id.
 pub async fn paginate<T: OutputType>(
     items: Vec<(String, T)>,
+    after: Option<String>,
+    before: Option<String>,
+    first: Option<i32>,
+    last: Option<i32>,
+) -> Result<Page<T>> {
+    paginate_ranked(items, after, before, first, last).await
+}
+
+/// One page of a [`Ranked`] list, keyed by id.
+pub async fn paginate_ranked<T: OutputType>(
+    items: impl Ranked<T>,
     after: Option<String>,
     before: Option<String>,
     first: Option<i32>,
@@ -56,11 +87,10 @@ pub async fn paginate<T: OutputType>(
         |after: Option<String>, before: Option<String>, first, last| async move {
             let pos = |c: &str, field: &str| {
                 items
-                    .iter()
-                    .position(|(k, _)| k == c)
+                    .position(c)
                     .ok_or_else(|| invalid(field, format!("unknown cursor `{c}`")))
             };
-            let total = items.len();
+            let total = items.total();
             let mut start = 0;
             let mut end = total;
             if let Some(a) = after {
@@ -82,9 +112,8 @@ pub async fn paginate<T: OutputType>(
             );
             c.edges.extend(
                 items
+                    .items(start, end)
                     .into_iter()
-                    .skip(start)
-                    .take(end - start)
                     .map(|(k, v)| Edge::new(k, v)),
             );
             Ok::<_, async_graphql::Error>(c)

@@ -170,6 +170,31 @@ impl MetWith {
     }
 }
 
+/// Everyone met, ranked; only the page asked for is built.
+pub struct MetWithRanking<'g> {
+    pub g: &'g Arc<Graph>,
+    pub ranking: crate::graph::met_with::MetRanking<'g>,
+}
+
+impl crate::api::leaves::pagination::Ranked<MetWith> for MetWithRanking<'_> {
+    fn total(&self) -> usize {
+        self.ranking.len()
+    }
+    fn position(&self, cursor: &str) -> Option<usize> {
+        self.ranking.position(cursor)
+    }
+    fn items(mut self, start: usize, end: usize) -> Vec<(String, MetWith)> {
+        self.ranking
+            .range(start, end)
+            .into_iter()
+            .map(|m| {
+                let g = self.g.clone();
+                (m.person.to_string(), MetWith { g, m })
+            })
+            .collect()
+    }
+}
+
 /// A meeting's attendances for one state.
 pub struct StateParticipation {
     pub g: Arc<Graph>,

@@ -113,10 +113,8 @@ node_object!(
         if let Some(k) = kinds.iter().find(|k| !crate::graph::met::PARTICIPATION.contains(k)) {
             return Err(invalid("kinds", format!("`{}` is not a kind of participation (ATTENDED, CHAIRED, SPOKE_AT)", k.name())));
         }
-        let items = self.0.g.met_with(self.0.id(), &kinds, from.as_ref(), to.as_ref())
-            .into_iter()
-            .map(|m| (m.person.to_string(), crate::api::objects::analysis::MetWith { g: self.0.g.clone(), m }))
-            .collect();
-        crate::api::leaves::pagination::paginate(items, after, before, first, last).await
+        let ranking = self.0.g.met_ranking(self.0.id(), &kinds, from.as_ref(), to.as_ref());
+        let items = crate::api::objects::analysis::MetWithRanking { g: &self.0.g, ranking };
+        crate::api::leaves::pagination::paginate_ranked(items, after, before, first, last).await
     }
 });

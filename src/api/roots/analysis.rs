@@ -9,8 +9,8 @@ use std::sync::Arc;
 use async_graphql::{Context, Object, Result, ID};
 
 use crate::api::heavy::{
-    levels_cost, offload, BETWEENNESS_COST, DEGREE_COST, MAX_PATH_DEPTH, PAGERANK_COST, PAIRS_COST,
-    WHOLE_GRAPH_COST,
+    levels_cost, offload, BETWEENNESS_COST, DEGREE_COST, INLINE_SEARCH, MAX_PATH_DEPTH,
+    PAGERANK_COST, PAIRS_COST, WHOLE_GRAPH_COST,
 };
 use crate::api::leaves::args::meeting_filter;
 use crate::api::leaves::errors::{coded, invalid, ErrorCode};
@@ -24,7 +24,7 @@ use crate::api::objects::nodes::node_obj;
 use crate::api::objects::relations::Relation;
 use crate::api::objects::stats::{counts, Stats, TopPairs};
 use crate::graph::centrality::{Measure, Ranking};
-use crate::graph::paths::PathError;
+use crate::graph::paths::{Bounded, PathError};
 use crate::model;
 
 fn centrality_cost(measure: CentralityMeasure, first: Option<i32>, child: usize) -> usize {
@@ -73,11 +73,19 @@ impl AnalysisQuery {
             .into_iter()
             .map(Into::into)
             .collect();
-        let found = offload(g.clone(), {
-            let (from, to) = (from.to_string(), to.to_string());
-            move |g| g.shortest_paths(&from, &to, max_depth as usize, &via, first as usize)
-        })
-        .await?;
+        let (depth, first) = (max_depth as usize, first as usize);
+        // Most searches end within a few thousand relations: cheaper run
+        // here than the hop to the blocking pool. The rest start over there.
+        let found = match g.shortest_paths_within(&from, &to, depth, &via, first, INLINE_SEARCH) {
+            Bounded::Done(found) => found,
+            Bounded::OverBudget => {
+                offload(g.clone(), {
+                    let (from, to) = (from.to_string(), to.to_string());
+                    move |g| g.shortest_paths(&from, &to, depth, &via, first)
+                })
+                .await?
+            }
+        };
         match found {
             Ok(paths) => Ok(paths
                 .into_iter()
