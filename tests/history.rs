@@ -248,6 +248,26 @@ async fn changes_pages_oldest_first_and_says_where_to_go_on() {
     assert_eq!(three["last"], 5);
 }
 
+/// A "recent changes" list: the newest first, paged back with `before`.
+#[tokio::test]
+async fn changes_newest_first_page_back_with_before() {
+    let s = server().await;
+    for name in ["A1", "A2", "A3", "A4"] {
+        rename(&s, "person:ana", name).await;
+    }
+    let one = changes(&s, "newestFirst: true, first: 2").await;
+    assert_eq!(seqs(&one), [5, 4]);
+    assert!(one["hasMore"].as_bool().unwrap());
+    assert_eq!(one["last"], 4);
+    let two = changes(&s, "newestFirst: true, before: 4, first: 2").await;
+    assert_eq!(seqs(&two), [3, 2]);
+    let three = changes(&s, "newestFirst: true, before: 2, first: 2").await;
+    assert_eq!(seqs(&three), [1]);
+    assert!(!three["hasMore"].as_bool().unwrap());
+    let of_ana = changes(&s, "newestFirst: true, id: \"person:ana\", first: 2").await;
+    assert_eq!(seqs(&of_ana), [5, 4]);
+}
+
 #[tokio::test]
 async fn changes_filters_by_actor() {
     let s = TestServer::seeded().await;

@@ -20,11 +20,13 @@ const IMPORT: &str = "mutation($docs: [ImportDocument!]) {
   import(documents: $docs) { applied records }
 }";
 const REVERT: &str = "mutation($n: Int!, $force: Boolean) {
-  revert(changeSet: $n, force: $force, comment: \"undo\") { changeSet restored }
+  revert(changeSet: $n, force: $force, comment: \"undo\") {
+    changeSet { seq op reverts actor comment } restored
+  }
 }";
 const MERGE: &str = "mutation($into: ID!, $from: ID!) {
   merge(into: $into, from: $from, comment: \"same man\") {
-    node { id name aliases { text } } changeSet moved
+    node { id name aliases { text } } changeSet { seq op } moved
   }
 }";
 const TWICE: &str = "asylov-twice.json";
@@ -96,7 +98,10 @@ async fn revert_of_an_import_restores_every_record_byte_for_byte() {
     import(&s, TWICE).await;
     assert_ne!(export(&s).await, before);
     let r = revert(&s, 2, false).await;
-    assert_eq!(r["changeSet"], 3);
+    assert_eq!(r["changeSet"]["seq"], 3);
+    assert_eq!(r["changeSet"]["op"], "revert");
+    assert_eq!(r["changeSet"]["reverts"], 2);
+    assert_eq!(r["changeSet"]["comment"], "undo");
     let mut restored: Vec<&str> = r["restored"]
         .as_array()
         .unwrap()
@@ -223,7 +228,8 @@ async fn revert_is_refused_when_a_later_change_set_touched_a_record_and_an_admin
     assert_eq!(d["errors"][0]["extensions"]["code"], "FORBIDDEN", "{d:#}");
 
     let d = post_as(&s, ADMIN, REVERT, json!({ "n": 2, "force": true })).await;
-    assert_eq!(d["data"]["revert"]["changeSet"], 4, "{d:#}");
+    assert_eq!(d["data"]["revert"]["changeSet"]["seq"], 4, "{d:#}");
+    assert_eq!(d["data"]["revert"]["changeSet"]["actor"], "carla", "{d:#}");
     let d = post_as(
         &s,
         EDITOR,
@@ -266,7 +272,8 @@ async fn merge_moves_everything_to_the_survivor_and_its_revert_splits_them_again
         m["moved"],
         json!(["rel:b-asylov-holds-prosecutor-general-kz"])
     );
-    let merged = m["changeSet"].as_u64().unwrap();
+    assert_eq!(m["changeSet"]["op"], "merge");
+    let merged = m["changeSet"]["seq"].as_u64().unwrap();
 
     let q = "{ node(id: \"person:b-asylov\") { id redirectedFrom }
                person(id: \"person:b-asylov\") { id redirectedFrom }

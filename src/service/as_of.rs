@@ -85,6 +85,7 @@ impl Service {
     /// those `keep` accepts, at most `limit`. With `id`, only the change
     /// sets that touched that record, found by the history index rather
     /// than a scan. Scans the log: off the async workers.
+    #[allow(clippy::too_many_arguments)] // the filters of `changes`, each one its own
     pub fn change_sets_within(
         &self,
         g: &Graph,
@@ -92,6 +93,7 @@ impl Service {
         upto: u64,
         id: Option<&str>,
         limit: usize,
+        newest_first: bool,
         mut keep: impl FnMut(&ChangeSet) -> bool,
     ) -> Result<Vec<ChangeSet>, ServiceError> {
         let upto = upto.min(g.log_seq());
@@ -105,11 +107,22 @@ impl Service {
         };
         match id {
             Some(id) => {
-                for seq in store.history_after(id, after, upto, usize::MAX)? {
+                let mut seqs = store.history_after(id, after, upto, usize::MAX)?;
+                if newest_first {
+                    seqs.reverse();
+                }
+                for seq in seqs {
                     if let Some(set) = store.change_set(seq)? {
                         if take(set) {
                             break;
                         }
+                    }
+                }
+            }
+            None if newest_first => {
+                for set in store.change_sets(after, upto).rev() {
+                    if take(set?) {
+                        break;
                     }
                 }
             }

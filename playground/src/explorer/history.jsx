@@ -167,24 +167,14 @@ function ListDiff({ before, after }) {
   );
 }
 
-const revertMutation = (changeSet) => `mutation Revert($changeSet: Int!, $force: Boolean, $comment: String) {
-  revert(changeSet: $changeSet, force: $force, comment: $comment) { changeSet${changeSet} restored }
+const REVERT = `mutation Revert($changeSet: Int!, $force: Boolean, $comment: String) {
+  revert(changeSet: $changeSet, force: $force, comment: $comment) { changeSet { seq } restored }
 }`;
 
-/**
- * Calls `revert`; its `changeSet` is the new change set, asked for as an
- * object (`{ seq }`) as the API's plan has it, or, when the server refuses
- * that selection before running anything, as its number.
- */
+/** Calls `revert`: the new change set's number and the records it restored. */
 async function revert(variables) {
-  try {
-    const d = await mutate(revertMutation(' { seq }'), variables);
-    return { seq: d.revert.changeSet.seq, restored: d.revert.restored };
-  } catch (e) {
-    if (e?.code !== 'GRAPHQL_VALIDATION_FAILED' || !/changeSet/.test(e.message)) throw e;
-  }
-  const d = await mutate(revertMutation(''), variables);
-  return { seq: d.revert.changeSet, restored: d.revert.restored };
+  const d = await mutate(REVERT, variables);
+  return { seq: d.revert.changeSet.seq, restored: d.revert.restored };
 }
 
 /**

@@ -29,12 +29,14 @@ pub struct AsOf {
 /// One page of the change log.
 #[derive(SimpleObject)]
 pub struct ChangeSetPage {
-    /// Oldest first.
+    /// Oldest first (newest first with `newestFirst`).
     pub items: Vec<ChangeSet>,
-    /// Whether more change sets match: ask again with `after: last`.
+    /// Whether more change sets match: ask again with `after: last` (with
+    /// `newestFirst`, `before: last`).
     pub has_more: bool,
     /// Where the read stopped: the last item's number when `hasMore`, else
-    /// the last change set the read looked at. Give it as `after` to go on.
+    /// the last change set the read looked at (with `newestFirst`, the
+    /// oldest). Give it as `after` (`before`) to go on.
     pub last: Option<u64>,
 }
 
@@ -63,7 +65,9 @@ impl HistoryQuery {
     /// `entity` (a change set touching a record of that kind: a node kind
     /// such as `person`, a relation kind such as `attended`, `conflict`),
     /// `id` (a change set touching that record), `from` and `to` (times,
-    /// RFC 3339 or dates, both ends included).
+    /// RFC 3339 or dates, both ends included), `before` (change sets
+    /// numbered below it). With `newestFirst`, the newest come first: a
+    /// "recent changes" list pages back with `before: last`.
     #[allow(clippy::too_many_arguments)]
     #[graphql(complexity = "LOG_SCAN_COST + list_cost(first, child_complexity)")]
     async fn changes(
@@ -76,6 +80,8 @@ impl HistoryQuery {
         id: Option<ID>,
         from: Option<String>,
         to: Option<String>,
+        before: Option<u64>,
+        #[graphql(default = false)] newest_first: bool,
     ) -> Result<ChangeSetPage> {
         let first = page_size("first", first, 50)?;
         if let Some(e) = &entity {
@@ -92,16 +98,20 @@ impl HistoryQuery {
             if let Some((start, _)) = from {
                 after = after.max(service.seq_at(g, start - 1)?);
             }
-            let upto = match to {
+            let mut upto = match to {
                 Some((_, end)) => service.seq_at(g, end)?,
                 None => g.log_seq(),
             };
+            if let Some(b) = before {
+                upto = upto.min(b.saturating_sub(1));
+            }
             let sets = service.change_sets_within(
                 g,
                 after,
                 upto,
                 id.as_ref().map(|i| i.as_str()),
                 first + 1,
+                newest_first,
                 |set| {
                     actor.as_ref().is_none_or(|a| *a == set.actor)
                         && entity.as_ref().is_none_or(|e| {
@@ -111,7 +121,12 @@ impl HistoryQuery {
                         })
                 },
             )?;
-            Ok::<_, crate::service::ServiceError>((sets, upto.max(after)))
+            let end = if newest_first {
+                after.saturating_add(1).min(upto.max(after))
+            } else {
+                upto.max(after)
+            };
+            Ok::<_, crate::service::ServiceError>((sets, end))
         })
         .await?
         .map_err(service_error)?;

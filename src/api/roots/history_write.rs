@@ -6,6 +6,7 @@
 //! [`Service::revert`]: crate::service::Service::revert
 //! [`Service::merge`]: crate::service::Service::merge
 
+use crate::api::objects::history::ChangeSet;
 use async_graphql::{Context, ErrorExtensions, Object, Result, SimpleObject, Value, ID};
 
 use crate::api::leaves::errors::{invalid, service_error};
@@ -16,9 +17,8 @@ use crate::service::{Code, ServiceError};
 /// What a revert wrote.
 #[derive(SimpleObject)]
 pub struct Reverted {
-    /// The number of the new change set (op `revert`), which can itself be
-    /// reverted.
-    pub change_set: i64,
+    /// The new change set (op `revert`), which can itself be reverted.
+    pub change_set: ChangeSet,
     /// Every record the revert put back, changed or removed.
     pub restored: Vec<ID>,
 }
@@ -28,8 +28,8 @@ pub struct Reverted {
 pub struct Merged {
     /// The survivor, as the merge left it.
     pub node: NodeObj,
-    /// The number of the change set (op `merge`); revert it to split the two again.
-    pub change_set: i64,
+    /// The change set (op `merge`); revert it to split the two again.
+    pub change_set: ChangeSet,
     /// The records that named the merged node and now name the survivor.
     pub moved: Vec<ID>,
 }
@@ -64,7 +64,7 @@ impl HistoryMutations {
         let author = crate::api::author(ctx).comment(comment);
         match service.revert(seq, force, author).await {
             Ok(r) => Ok(Reverted {
-                change_set: r.change_set as i64,
+                change_set: written(service, r.change_set)?,
                 restored: r.restored.into_iter().map(ID).collect(),
             }),
             Err(ServiceError::Rejected(problems)) if is_blocked(&problems) => {
@@ -114,10 +114,21 @@ impl HistoryMutations {
             .ok_or_else(|| crate::api::leaves::errors::not_found(m.into.as_str()))?;
         Ok(Merged {
             node,
-            change_set: m.change_set as i64,
+            change_set: written(crate::api::service(ctx), m.change_set)?,
             moved: m.moved.into_iter().map(ID).collect(),
         })
     }
+}
+
+/// Change set `seq`, which a write just made, from the snapshot published
+/// after it.
+fn written(service: &crate::service::Service, seq: u64) -> Result<ChangeSet> {
+    let g = service.graph();
+    let set = service
+        .change_set(&g, seq)
+        .map_err(service_error)?
+        .ok_or_else(|| crate::api::leaves::errors::not_found(&seq.to_string()))?;
+    Ok(ChangeSet { g, set })
 }
 
 /// Whether a refused revert was refused for later changes (not a rule).
