@@ -6,6 +6,7 @@ mod attendance;
 pub mod change;
 pub mod date;
 pub mod ids;
+pub mod instant;
 pub mod kinds;
 pub mod merge;
 pub mod patch;
