@@ -158,7 +158,7 @@ function App() {
   if (route === 'entity' && arg) page = <EntityPage key={arg} id={arg} />;
   else if (route === 'graph' && arg) page = <GraphView key={arg} id={arg} />;
   else if (route === 'timeline') page = <Timeline />;
-  else if (route === 'dashboard') page = <Dashboard />;
+  else if (route === 'dashboard') page = <Dashboard params={params} />;
   else if (route === 'changes' && arg) page = <ChangeSetView key={arg} seq={arg} />;
   else if (route === 'changes') page = <RecentChanges key={params.toString()} params={params} />;
   else page = <Home />;
