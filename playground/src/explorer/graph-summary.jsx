@@ -2,7 +2,7 @@
 // large (over `SUMMARY_OVER` neighbours): how many neighbours of each kind,
 // the best-connected neighbours (each a link to its own graph and page),
 // and a button to draw it all anyway.
-import { EntityLink, KindBadge, label } from './ui.jsx';
+import { EntityLink, KindBadge } from './ui.jsx';
 
 /** A root with more neighbours than this gets the summary first. */
 export const SUMMARY_OVER = 50;
@@ -31,7 +31,8 @@ export function GraphSummary({ root, nodes, truncated, relations, onShow }) {
       </h2>
       <p className="muted">
         {root.name} has {relations} relation{relations === 1 ? '' : 's'}
-        {truncated ? `; the server sent the nearest ${s.count} neighbours` : ''}.
+        {truncated ? `; the server sent the nearest ${s.count} neighbours` : ''}.{' '}
+        <button type="button" onClick={onShow}>Show anyway</button>
       </p>
       <div className="summary-cols">
         <table className="summary-kinds">
@@ -48,16 +49,13 @@ export function GraphSummary({ root, nodes, truncated, relations, onShow }) {
             {s.top.map((n) => (
               <li key={n.id}>
                 <KindBadge kind={n.kind} /> <EntityLink node={n} />{' '}
-                <span className="muted small">{n.relationsCount} {label('RELATIONS')}</span>{' '}
+                <span className="muted small">{n.relationsCount} relation{n.relationsCount === 1 ? '' : 's'}</span>{' '}
                 <a className="small" href={`#/graph/${encodeURIComponent(n.id)}`}>graph</a>
               </li>
             ))}
           </ol>
         </div>
       </div>
-      <p>
-        <button type="button" onClick={onShow}>Show anyway</button>
-      </p>
     </section>
   );
 }

@@ -277,7 +277,9 @@ export default function GraphView({ id }) {
           Click a node to expand it (its neighbourhood is merged in). {busy && 'Loading…'}
         </p>
         <p className="graph-status" data-capped={drawn.total > drawn.nodes.length ? 'yes' : 'no'}>
-          Drawing {drawn.nodes.length} node{drawn.nodes.length === 1 ? '' : 's'} and {drawn.edges.length} relation{drawn.edges.length === 1 ? '' : 's'}
+          {summarizing ? 'A large neighbourhood: summarized below, nothing drawn yet.' : (
+            <>Drawing {drawn.nodes.length} node{drawn.nodes.length === 1 ? '' : 's'} and {drawn.edges.length} relation{drawn.edges.length === 1 ? '' : 's'}</>
+          )}
           {drawn.total > drawn.nodes.length && (
             <strong className="warn"> — capped: {drawn.total} nodes are known, only the first {MAX_DRAWN} are drawn.</strong>
           )}
