@@ -40,5 +40,10 @@ step "cargo build --release"
 cargo build --release
 
 step "npm test (playground)"
+# Every test saves a screenshot per feature here, kept by CI as artefacts.
+export ATTACHE_SCREENSHOTS="$ROOT/target/ci-artifacts/screenshots"
+rm -rf "$ATTACHE_SCREENSHOTS"
+mkdir -p "$ATTACHE_SCREENSHOTS"
 cd "$ROOT/playground"
 npm test
+echo "screenshots: $(ls "$ATTACHE_SCREENSHOTS" | wc -l) PNG files in $ATTACHE_SCREENSHOTS"

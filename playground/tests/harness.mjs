@@ -3,7 +3,7 @@
 // the system's browser) that records any request to a host other than the server's.
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -127,9 +127,22 @@ export async function openPage(browser, base) {
   return { context, page, offHost, problems, loads };
 }
 
+/**
+ * Where each test's screenshots are kept for CI as artefacts (one PNG per
+ * feature): `ATTACHE_SCREENSHOTS`, else `target/ci-artifacts/screenshots/`
+ * at the repository's root.
+ */
+export const SCREENSHOTS = process.env.ATTACHE_SCREENSHOTS
+  ? resolve(process.env.INIT_CWD || process.cwd(), process.env.ATTACHE_SCREENSHOTS)
+  : resolve(here, '..', '..', 'target', 'ci-artifacts', 'screenshots');
+
+/** Saves the page as `<name>.png` in test-results/ and in `SCREENSHOTS`. */
 export async function screenshot(page, name) {
   mkdirSync(RESULTS, { recursive: true });
-  await page.screenshot({ path: join(RESULTS, `${name}.png`), fullPage: false });
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const path = join(RESULTS, `${name}.png`);
+  await page.screenshot({ path, fullPage: false });
+  copyFileSync(path, join(SCREENSHOTS, `${name}.png`));
 }
 
 export async function graphql(base, query, variables = {}) {

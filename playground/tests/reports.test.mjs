@@ -75,7 +75,7 @@ test('a meeting chaired by a state shows the state as chair, and a planned meeti
 
 test('a state page lists its delegations with the office that led them', async () => {
   await onPage('state:ir', 'report-state-delegations', async (page) => {
-    const group = page.locator('section', { hasText: 'Attended' }).first();
+    const group = page.locator('section', { has: page.locator('h2', { hasText: /^attended/i }) }).first();
     await group.locator('tr', { hasText: '22nd Meeting' }).first().waitFor();
     assert.match(await group.innerText(), /led by\s*Prosecutor General of Iran/i);
   });

@@ -213,8 +213,12 @@ test('the big meeting’s page fetches hundreds of attendees, speeches and signa
   );
 });
 
-/** Waits until the graph view has drawn and its status line is up. */
+/**
+ * Waits until the graph view has drawn and its status line is up; a large
+ * neighbourhood shows its summary first, so this asks to draw it anyway.
+ */
 const graphDrawn = async (page) => {
+  await page.getByTestId('graph-summary').getByRole('button', { name: 'Show anyway' }).click();
   await page.waitForFunction(() => Number(document.querySelector('#cy')?.dataset.nodes) > 1);
   await page.locator('.graph-status', { hasText: 'Drawing' }).waitFor();
 };

@@ -35,6 +35,28 @@ export function useToken() {
   return t;
 }
 
+// Reads that need a token (a server started with reads closed): a 401
+// answer says so, and the app asks for a token (token.jsx) rather than
+// showing errors. `'missing'` when no token was sent, `'refused'` when the
+// one sent was not accepted; null while reads go through.
+let tokenNeeded = null;
+const neededListeners = new Set();
+function setTokenNeeded(v) {
+  if (v === tokenNeeded) return;
+  tokenNeeded = v;
+  for (const l of neededListeners) l(v);
+}
+/** Whether the server wants a token for reads: null, `'missing'` or `'refused'`. */
+export function useTokenNeeded() {
+  const [v, set] = useState(tokenNeeded);
+  useEffect(() => {
+    neededListeners.add(set);
+    set(tokenNeeded);
+    return () => neededListeners.delete(set);
+  }, []);
+  return v;
+}
+
 /** A GraphQL error answer: `errors` as the server sent them (codes in `extensions`). */
 export class GraphQLError extends Error {
   constructor(errors) {
@@ -50,6 +72,7 @@ async function post(query, variables) {
   const token = getToken();
   if (token) headers.authorization = `Bearer ${token}`;
   const res = await fetch('/graphql', { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+  if (res.status === 401) setTokenNeeded(token ? 'refused' : 'missing');
   return res.json();
 }
 

@@ -1,19 +1,23 @@
 // The neighbourhood graph (cytoscape.js): click a node to merge its own
-// neighbourhood in; filter by relation kind; colour by node kind; at most
-// MAX_DRAWN nodes are drawn.
+// neighbourhood in; filter by relation kind; colour by node kind; pin a node
+// where it is or hide it; save the drawing as PNG or SVG; at most MAX_DRAWN
+// nodes are drawn. A root with many neighbours gets a summary first
+// (graph-summary.jsx). Placement (fcose, no overlaps) is in graph-layout.js.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import cytoscape from 'cytoscape';
 import { gql, subscribeChanges } from './api.js';
 import { kinds as knownKinds } from './kinds.js';
+import { arrange } from './graph-layout.js';
+import { exportPng, exportSvg } from './graph-export.js';
+import { GraphSummary, SUMMARY_OVER } from './graph-summary.jsx';
 import { ErrorBox, KindBadge, entityHref, kindColor, label } from './ui.jsx';
 
 export const MAX_DRAWN = 300;
 const LIMIT = 150;
-const COSE = { nodeRepulsion: () => 20000, idealEdgeLength: () => 90, nodeOverlap: 20, numIter: 1000 };
 const NEIGHBORHOOD = `query Neighborhood($id: ID!, $limit: Int!) {
   neighborhood(id: $id, depth: 1, limit: $limit) {
     truncated
-    nodes { id kind name }
+    nodes { id kind name relationsCount }
     relations { id kind from { id } to { id } }
   }
 }`;
@@ -25,11 +29,19 @@ export default function GraphView({ id }) {
   const [expanded, setExpanded] = useState(() => new Set());
   const [truncated, setTruncated] = useState([]);
   const [hidden, setHidden] = useState(() => new Set());
+  const [hiddenNodes, setHiddenNodes] = useState(() => new Set());
+  const [pinned, setPinned] = useState(() => new Set());
+  const [edgeLabels, setEdgeLabels] = useState(true);
+  // The root's own neighbourhood, as first read: a large one is summarized until "show anyway".
+  const [rootHood, setRootHood] = useState(null);
+  const [showAll, setShowAll] = useState(false);
   const [selected, setSelected] = useState(null);
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
   const expandedRef = useRef(expanded);
   expandedRef.current = expanded;
+  const edgeLabelsRef = useRef(edgeLabels);
+  edgeLabelsRef.current = edgeLabels;
 
   const expand = async (nodeId) => {
     setBusy(true);
@@ -50,6 +62,7 @@ export default function GraphView({ id }) {
         return { nodes, edges, order };
       });
       setExpanded((s) => new Set(s).add(nodeId));
+      if (nodeId === id) setRootHood((h) => h ?? nb);
       if (nb.truncated) setTruncated((t) => (t.includes(nodeId) ? t : [...t, nodeId]));
       setError(null);
     } catch (e) {
@@ -81,8 +94,12 @@ export default function GraphView({ id }) {
 
   // What to draw: edges of the shown kinds; the root plus nodes they reach,
   // in the order they were found, capped.
+  const summarizing = !showAll && rootHood != null && rootHood.nodes.length - 1 > SUMMARY_OVER;
   const drawn = useMemo(() => {
-    const edges = [...graph.edges.values()].filter((e) => !hidden.has(e.kind));
+    if (summarizing) return { nodes: [], edges: [], total: 0 };
+    const edges = [...graph.edges.values()].filter(
+      (e) => !hidden.has(e.kind) && !hiddenNodes.has(e.source) && !hiddenNodes.has(e.target),
+    );
     const linked = new Set([id]);
     for (const e of edges) {
       linked.add(e.source);
@@ -95,7 +112,7 @@ export default function GraphView({ id }) {
       edges: edges.filter((e) => keep.has(e.source) && keep.has(e.target)),
       total: candidates.length,
     };
-  }, [graph, hidden, id]);
+  }, [graph, hidden, hiddenNodes, id, summarizing]);
 
   useEffect(() => {
     if (!box.current) return undefined;
@@ -120,6 +137,7 @@ export default function GraphView({ id }) {
         },
         { selector: 'node.expanded', style: { 'border-width': 3, 'border-color': '#0f172a' } },
         { selector: 'node.root', style: { width: 26, height: 26 } },
+        { selector: 'node.pinned', style: { shape: 'round-rectangle', 'border-width': 2, 'border-color': '#f59e0b' } },
         { selector: 'node:selected', style: { 'overlay-opacity': 0.2, 'overlay-color': '#f59e0b' } },
         {
           selector: 'edge',
@@ -133,15 +151,23 @@ export default function GraphView({ id }) {
           },
         },
         {
-          // Relation names only around the selected node, to keep it readable.
-          selector: 'edge.hl',
+          selector: 'edge.labelled, edge.hl',
           style: {
             label: 'data(label)',
-            'font-size': 8,
-            color: '#334155',
+            'font-size': 7,
+            color: '#475569',
             'text-rotation': 'autorotate',
             'text-background-color': '#fff',
-            'text-background-opacity': 0.8,
+            'text-background-opacity': 0.85,
+            'text-background-padding': 1,
+          },
+        },
+        {
+          // The selected node's relations stand out.
+          selector: 'edge.hl',
+          style: {
+            'font-size': 8,
+            color: '#334155',
             'line-color': '#f59e0b',
             'target-arrow-color': '#f59e0b',
             width: 2,
@@ -171,9 +197,13 @@ export default function GraphView({ id }) {
       ...drawn.nodes.map((n) => ({
         group: 'nodes',
         data: { id: n.id, label: n.name, kind: n.kind, color: kindColor(n.kind) },
-        classes: [expanded.has(n.id) ? 'expanded' : '', n.id === id ? 'root' : ''].join(' ').trim(),
+        classes: [expanded.has(n.id) && 'expanded', n.id === id && 'root', pinned.has(n.id) && 'pinned'].filter(Boolean).join(' '),
       })),
-      ...drawn.edges.map((e) => ({ group: 'edges', data: { id: e.id, source: e.source, target: e.target, label: label(e.kind) } })),
+      ...drawn.edges.map((e) => ({
+        group: 'edges',
+        data: { id: e.id, source: e.source, target: e.target, label: label(e.kind) },
+        classes: edgeLabelsRef.current ? 'labelled' : '',
+      })),
     ];
     const positions = new Map(cy.nodes().map((n) => [n.id(), { ...n.position() }]));
     const sel = cy.$('node:selected').id();
@@ -192,12 +222,48 @@ export default function GraphView({ id }) {
       const a = (i * 2.39996) % (2 * Math.PI); // golden angle: spread evenly
       n.position({ x: c.x + 80 * Math.cos(a), y: c.y + 80 * Math.sin(a) });
     });
+    cy.nodes('.pinned').lock();
     const incremental = positions.size > 0 && fresh.length < cy.nodes().length;
-    const layout = cy.layout({ name: 'cose', animate: false, randomize: !incremental, fit: true, padding: 30, ...COSE });
-    layout.run();
-    box.current.dataset.nodes = String(cy.nodes().length);
-    box.current.dataset.edges = String(cy.edges().length);
+    const el = box.current;
+    el.dataset.layout = 'running';
+    cy.resize();
+    arrange(cy, { incremental }, (left) => {
+      el.dataset.overlaps = String(left);
+      el.dataset.layout = 'done';
+    });
+    el.dataset.nodes = String(cy.nodes().length);
+    el.dataset.edges = String(cy.edges().length);
   }, [drawn, expanded, id]);
+
+  // Edge labels on or off, without moving anything.
+  useEffect(() => {
+    const cy = cyRef.current;
+    if (cy) cy.edges().toggleClass('labelled', edgeLabels);
+  }, [edgeLabels]);
+
+  const togglePin = (nid) => {
+    const cy = cyRef.current;
+    const node = cy?.getElementById(nid);
+    const p = new Set(pinned);
+    if (p.has(nid)) {
+      p.delete(nid);
+      node?.unlock().removeClass('pinned');
+    } else {
+      p.add(nid);
+      node?.addClass('pinned').lock();
+    }
+    setPinned(p);
+  };
+  const hideNode = (nid) => {
+    setHiddenNodes((h) => new Set(h).add(nid));
+    setSelected(null);
+  };
+  const unhide = (nid) =>
+    setHiddenNodes((h) => {
+      const n = new Set(h);
+      n.delete(nid);
+      return n;
+    });
 
   const sel = selected && graph.nodes.get(selected);
   const root = graph.nodes.get(id);
@@ -211,7 +277,9 @@ export default function GraphView({ id }) {
           Click a node to expand it (its neighbourhood is merged in). {busy && 'Loading…'}
         </p>
         <p className="graph-status" data-capped={drawn.total > drawn.nodes.length ? 'yes' : 'no'}>
-          Drawing {drawn.nodes.length} node{drawn.nodes.length === 1 ? '' : 's'} and {drawn.edges.length} relation{drawn.edges.length === 1 ? '' : 's'}
+          {summarizing ? 'A large neighbourhood: summarized below, nothing drawn yet.' : (
+            <>Drawing {drawn.nodes.length} node{drawn.nodes.length === 1 ? '' : 's'} and {drawn.edges.length} relation{drawn.edges.length === 1 ? '' : 's'}</>
+          )}
           {drawn.total > drawn.nodes.length && (
             <strong className="warn"> — capped: {drawn.total} nodes are known, only the first {MAX_DRAWN} are drawn.</strong>
           )}
@@ -244,9 +312,35 @@ export default function GraphView({ id }) {
             <KindBadge key={k} kind={k} />
           ))}
         </p>
+        <div className="graph-tools">
+          <label>
+            <input type="checkbox" checked={edgeLabels} onChange={(e) => setEdgeLabels(e.target.checked)} /> Relation names
+          </label>
+          <button type="button" disabled={drawn.nodes.length === 0} onClick={() => exportPng(cyRef.current, id)}>Export PNG</button>
+          <button type="button" disabled={drawn.nodes.length === 0} onClick={() => exportSvg(cyRef.current, id)}>Export SVG</button>
+          {hiddenNodes.size > 0 && (
+            <span className="hidden-nodes">
+              Hidden:{' '}
+              {[...hiddenNodes].map((nid) => (
+                <button type="button" className="chip" key={nid} onClick={() => unhide(nid)} title="Show it again">
+                  {graph.nodes.get(nid)?.name ?? nid} ✕
+                </button>
+              ))}
+            </span>
+          )}
+        </div>
       </section>
       {error && <ErrorBox error={error} />}
-      <div className="graph-wrap">
+      {summarizing && root && (
+        <GraphSummary
+          root={root}
+          nodes={rootHood.nodes}
+          truncated={rootHood.truncated}
+          relations={rootHood.nodes.find((n) => n.id === id)?.relationsCount ?? rootHood.relations.length}
+          onShow={() => setShowAll(true)}
+        />
+      )}
+      <div className="graph-wrap" hidden={summarizing}>
         <div id="cy" ref={box} className="cy" />
         {sel && (
           <aside className="card selected">
@@ -255,9 +349,13 @@ export default function GraphView({ id }) {
             <p>
               <a href={entityHref(sel.id)}>Open page →</a>
             </p>
-            <p>
-              {expanded.has(sel.id) ? 'Expanded.' : (
+            <p className="node-actions">
+              {expanded.has(sel.id) ? <span>Expanded.</span> : (
                 <button type="button" onClick={() => expand(sel.id)}>Expand</button>
+              )}
+              <button type="button" onClick={() => togglePin(sel.id)}>{pinned.has(sel.id) ? 'Unpin' : 'Pin'}</button>
+              {sel.id !== id && (
+                <button type="button" onClick={() => hideNode(sel.id)}>Hide</button>
               )}
             </p>
           </aside>

@@ -1,12 +1,12 @@
 import { Suspense, lazy, useEffect, useRef, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import './style.css';
-import { gql, useLiveState } from './api.js';
+import { gql, useLiveState, useTokenNeeded } from './api.js';
 import { EntityPage } from './entity.jsx';
 import { loadKinds } from './kinds.js';
 import { ChangeSetView, RecentChanges } from './changes.jsx';
 import { Timeline } from './timeline.jsx';
-import { TokenButton } from './token.jsx';
+import { TokenButton, TokenPrompt } from './token.jsx';
 import { KindBadge, Loading, entityHref } from './ui.jsx';
 
 // Heavy views load on demand, each in its own chunk.
@@ -154,11 +154,12 @@ function Home() {
 
 function App() {
   const { route, arg, params } = useRoute();
+  const needToken = useTokenNeeded();
   let page;
   if (route === 'entity' && arg) page = <EntityPage key={arg} id={arg} />;
   else if (route === 'graph' && arg) page = <GraphView key={arg} id={arg} />;
   else if (route === 'timeline') page = <Timeline />;
-  else if (route === 'dashboard') page = <Dashboard />;
+  else if (route === 'dashboard') page = <Dashboard params={params} />;
   else if (route === 'changes' && arg) page = <ChangeSetView key={arg} seq={arg} />;
   else if (route === 'changes') page = <RecentChanges key={params.toString()} params={params} />;
   else page = <Home />;
@@ -179,7 +180,7 @@ function App() {
         <LiveDot />
       </nav>
       <main>
-        <Suspense fallback={<Loading />}>{page}</Suspense>
+        {needToken ? <TokenPrompt /> : <Suspense fallback={<Loading />}>{page}</Suspense>}
       </main>
     </>
   );

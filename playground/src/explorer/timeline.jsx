@@ -1,11 +1,16 @@
-// A timeline of meetings: the `meetings` connection, a page at a time.
-import { useEffect, useState } from 'react';
+// A timeline of meetings: the `meetings` connection, a page at a time,
+// newest first unless asked otherwise, kept to a date range and to the
+// series, state, organization or place chosen.
+import { useEffect, useRef, useState } from 'react';
 import { gql, subscribeChanges } from './api.js';
 import { DateRange, EntityLink, ErrorBox, Loading } from './ui.jsx';
 
 const PAGE = 20;
-const MEETINGS = `query Timeline($first: Int!, $after: String, $series: ID, $state: ID, $organization: ID, $place: ID) {
-  meetings(first: $first, after: $after, series: $series, state: $state, organization: $organization, place: $place) {
+const DATE = /^\d{4}(-\d{2}(-\d{2})?)?$/;
+const MEETINGS = `query Timeline($first: Int!, $after: String, $series: ID, $state: ID, $organization: ID, $place: ID,
+    $from: String, $to: String, $orderBy: MeetingOrder) {
+  meetings(first: $first, after: $after, series: $series, state: $state, organization: $organization, place: $place,
+      from: $from, to: $to, orderBy: $orderBy) {
     totalCount
     pageInfo { hasNextPage endCursor }
     nodes {
@@ -23,7 +28,8 @@ const FILTERS = `{
 }`;
 
 export function Timeline() {
-  const [filters, setFilters] = useState({ series: '', state: '', organization: '', place: '' });
+  const [filters, setFilters] = useState({ series: '', state: '', organization: '', place: '', from: '', to: '', order: 'DESC' });
+  const [dates, setDates] = useState({ from: '', to: '' });
   const [options, setOptions] = useState(null);
   const [list, setList] = useState({ rows: [], total: null, next: null });
   const [loading, setLoading] = useState(false);
@@ -34,11 +40,20 @@ export function Timeline() {
     organization: filters.organization || null,
     // A place keeps meetings held there or at any place inside it.
     place: filters.place || null,
+    // Meetings whose dates may fall in the range, at each date's precision.
+    from: filters.from || null,
+    to: filters.to || null,
+    orderBy: { field: 'DATE', direction: filters.order },
   };
+  const keys = [filters.series, filters.state, filters.organization, filters.place, filters.from, filters.to, filters.order];
+  // Only the latest request's answer is shown: an earlier one (filters since changed) may come in last.
+  const seq = useRef(0);
   const load = async (after, keep) => {
+    const n = ++seq.current;
     setLoading(true);
     try {
       const d = await gql(MEETINGS, { ...vars, first: PAGE, after });
+      if (n !== seq.current) return;
       const c = d.meetings;
       setList((prev) => ({
         rows: [...(keep ? prev.rows : []), ...c.nodes],
@@ -47,9 +62,9 @@ export function Timeline() {
       }));
       setError(null);
     } catch (e) {
-      setError(e);
+      if (n === seq.current) setError(e);
     } finally {
-      setLoading(false);
+      if (n === seq.current) setLoading(false);
     }
   };
   useEffect(() => {
@@ -57,7 +72,7 @@ export function Timeline() {
   }, []);
   useEffect(() => {
     load(null, false);
-  }, [filters.series, filters.state, filters.organization, filters.place]);
+  }, keys);
   // A meeting created, changed or deleted: reload the first page.
   useEffect(() => {
     let timer = null;
@@ -69,7 +84,7 @@ export function Timeline() {
       clearTimeout(timer);
       off();
     };
-  }, [filters.series, filters.state, filters.organization, filters.place]);
+  }, keys);
 
   let year = null;
   const select = (key, items) => (
@@ -92,6 +107,32 @@ export function Timeline() {
           {select('state', options?.states.nodes)}
           {select('organization', options?.organizations.nodes)}
           {select('place', options?.places.nodes)}
+        </div>
+        <div className="filters">
+          {['from', 'to'].map((key) => (
+            <label key={key}>
+              {key}{' '}
+              <input
+                name={key}
+                placeholder="YYYY[-MM[-DD]]"
+                size={11}
+                value={dates[key]}
+                aria-invalid={dates[key] !== '' && !DATE.test(dates[key])}
+                onChange={(e) => {
+                  const t = e.target.value.trim();
+                  setDates({ ...dates, [key]: t });
+                  if (t === '' || DATE.test(t)) setFilters({ ...filters, [key]: t });
+                }}
+              />
+            </label>
+          ))}
+          <label>
+            order{' '}
+            <select name="order" value={filters.order} onChange={(e) => setFilters({ ...filters, order: e.target.value })}>
+              <option value="DESC">newest first</option>
+              <option value="ASC">oldest first</option>
+            </select>
+          </label>
         </div>
         {list.total != null && (
           <p className="muted">

@@ -9,6 +9,7 @@ import { EntityLink, ErrorBox, Loading, PAGE, PagedTable, Section, label } from 
 import { HEAD, Header, REL, RelProps, more, sources, usePage } from './common.jsx';
 import { MembersAt, PlaceInside } from './standing.jsx';
 import { OfficeHolders } from './office.jsx';
+import { StateOverview } from './state.jsx';
 
 const DIRS = [['out', 'OUTGOING'], ['in', 'INCOMING']];
 
@@ -73,6 +74,7 @@ export function NodePage({ id }) {
       {n.kind === 'PLACE' && <PlaceInside id={n.id} />}
       {n.kind === 'ORGANIZATION' && <MembersAt id={n.id} />}
       {n.kind === 'OFFICE' && <OfficeHolders id={n.id} />}
+      {n.kind === 'STATE' && <StateOverview id={n.id} />}
       {shown.map((g) => (
         // Keyed by the count, so a live change to the group fetches it again.
         <RelationGroup key={`${g.key}:${g.count}`} id={n.id} {...g} />

@@ -1,4 +1,5 @@
-// An office's holders, on its page: in the order every dated piece of
+// An office's holders, on its page: first as a timeline (tenure.jsx), then
+// in a table, in the order every dated piece of
 // evidence gives (tenure dates, vague dates such as "seen on" or "ended
 // before", attendances and signatures in the capacity), each with how well
 // the start and end are known and the evidence that placed them; then the
@@ -6,6 +7,7 @@
 import { CITE, useQuery } from '../api.js';
 import { Cite, EntityLink, ErrorBox, Loading, Section, label } from '../ui.jsx';
 import { N } from './common.jsx';
+import { TenureChart } from './tenure.jsx';
 
 const SHOWN = 50;
 const BOUNDS = `earliest latest certainty`;
@@ -58,6 +60,11 @@ export function OfficeHolders({ id }) {
   if (!o) return null;
   return (
     <>
+      {o.holders.length > 0 && (
+        <Section title="Holders over time" count={o.holdersCount} id="holders-timeline">
+          <TenureChart label="Holders of the office over time" groups={[{ key: o.id, head: null, rows: o.holders }]} />
+        </Section>
+      )}
       <Section title="Holders, in the order the evidence gives" count={o.holdersCount} id="holders">
         {o.holders.length === 0 ? (
           <p className="muted">No holder recorded.</p>
