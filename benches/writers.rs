@@ -1,6 +1,9 @@
 //! Concurrent writers: durable `link` writes over HTTP on a generated graph,
 //! from one client and from sixteen, with throughput, latency, graph copies
-//! and RSS for each.
+//! and RSS for each, and the ratio of the two rates (issue 12's "durable
+//! writes" row; this comparison was once asserted in
+//! tests/concurrent_writers.rs, where a loaded machine made it fail). The
+//! two run by turns, `WRITERS_ROUNDS` times (3), so both see the same machine.
 //!
 //! `cargo bench --bench writers` (release; without `--bench`, as `cargo test
 //! --all-targets` runs it, a small smoke run). Environment: `WRITERS_PEOPLE` (8000),
@@ -70,8 +73,15 @@ async fn main() {
     let client = reqwest::Client::new();
     run_writers(&client, &url, 1, 20, people, meetings, 0).await;
 
+    let rounds = env("WRITERS_ROUNDS", 3, 1);
     let mut first = 100;
-    for clients in [1, 16] {
+    // Writes and seconds, for one client and for sixteen.
+    let mut totals = [(0usize, 0f64); 2];
+    for (slot, clients) in std::iter::repeat_n([1, 16], rounds)
+        .flatten()
+        .enumerate()
+        .map(|(i, c)| (i % 2, c))
+    {
         let copies = service.working_copies();
         let rss = rss_mib();
         let peak = std::sync::Arc::new(std::sync::Mutex::new(rss));
@@ -93,6 +103,8 @@ async fn main() {
         let cpu_ms = (cpu_seconds() - cpu) * 1000.0 / run.writes as f64;
         sampling.abort();
         first += clients * each;
+        totals[slot].0 += run.writes;
+        totals[slot].1 += run.elapsed.as_secs_f64();
         let after = service.working_copies();
         println!(
             "{clients:>2} client(s): {} writes in {:.2} s = {:.0} writes/s, {cpu_ms:.2} ms CPU \
@@ -106,6 +118,20 @@ async fn main() {
             rss_mib(),
         );
     }
+    let rate = |(w, s): (usize, f64)| w as f64 / s;
+    println!(
+        "over {rounds} round(s): 1 client {:.0} writes/s, 16 clients {:.0} writes/s, \
+         ratio 16/1 = {:.2}; load average {}",
+        rate(totals[0]),
+        rate(totals[1]),
+        rate(totals[1]) / rate(totals[0]),
+        std::fs::read_to_string("/proc/loadavg")
+            .unwrap_or_default()
+            .split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
     let _ = stop.send(());
     server.await.unwrap().unwrap();
 }

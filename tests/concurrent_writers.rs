@@ -1,13 +1,11 @@
 //! Many writers at once on a graph of thousands of nodes and tens of
 //! thousands of relations, through the real server over HTTP: writes share
-//! the recycled working copies instead of copying the graph each, memory
-//! stays flat, and sixteen clients write about as fast as one or faster.
+//! the recycled working copies instead of copying the graph each, and memory
+//! stays flat.
 //!
-//! On a busy two-core machine both runs are CPU-bound (a debug build spends
-//! ~2 ms of CPU per write, the flush little), so the ratio of their rates is
-//! noisy around 1 (0.75 to 1.2 measured beside four other builds); it was
-//! 0.06 when every queued write copied the graph. The check allows 20% for
-//! that noise and alternates the runs so both see the same machine.
+//! How fast sixteen clients write against one is a figure, not a check: it
+//! is `cargo bench --bench writers` (a timing asserted here failed whenever
+//! other builds loaded the machine).
 
 mod common;
 use common::load::{graph_document, rss_mib, run_writers};
@@ -20,7 +18,7 @@ const MEETINGS: usize = 1_000;
 const PER_PERSON: usize = 8;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sixteen_writers_cost_no_graph_copy_each_nor_memory_nor_throughput() {
+async fn sixteen_writers_cost_no_graph_copy_each_nor_memory() {
     let tmp = tempfile::tempdir().unwrap();
     let service = Service::open(tmp.path()).unwrap();
     let doc = graph_document(PEOPLE, MEETINGS, PER_PERSON);
@@ -52,35 +50,28 @@ async fn sixteen_writers_cost_no_graph_copy_each_nor_memory_nor_throughput() {
             peak
         })
     };
-    let (mut one, mut sixteen) = ((0, 0.0), (0, 0.0));
+    let mut writes = 0;
     for round in 0..3 {
         let first = 100 + round * 1_000;
         let r = run_writers(client, &server.url, 1, 50, PEOPLE, MEETINGS, first).await;
-        one = (one.0 + r.writes, one.1 + r.elapsed.as_secs_f64());
+        writes += r.writes;
         let r = run_writers(client, &server.url, 16, 20, PEOPLE, MEETINGS, first + 50).await;
-        sixteen = (sixteen.0 + r.writes, sixteen.1 + r.elapsed.as_secs_f64());
+        writes += r.writes;
     }
     sampling.store(false, std::sync::atomic::Ordering::Relaxed);
     let peak = sampler.await.unwrap();
     let (reused, copied) = service.working_copies();
     let copies = copied - copied_before;
-    let (one_rate, sixteen_rate) = (one.0 as f64 / one.1, sixteen.0 as f64 / sixteen.1);
     eprintln!(
-        "1 client: {one_rate:.0} writes/s; 16 clients: {sixteen_rate:.0} writes/s; {copies} graph \
-         copies for {} writes ({reused} reused in all); RSS {rss_before:.0} → peak {peak:.0} MiB",
-        one.0 + sixteen.0,
+        "{copies} graph copies for {writes} writes ({reused} reused in all); \
+         RSS {rss_before:.0} → peak {peak:.0} MiB"
     );
     assert!(
         copies <= 4,
-        "{copies} full graph copies for {} writes",
-        one.0 + sixteen.0
+        "{copies} full graph copies for {writes} writes"
     );
     assert!(
         peak - rss_before < 150.0,
         "RSS grew from {rss_before:.0} to {peak:.0} MiB under 16 writers"
-    );
-    assert!(
-        sixteen_rate >= 0.8 * one_rate,
-        "16 clients wrote {sixteen_rate:.0}/s, well below 1 client's {one_rate:.0}/s"
     );
 }

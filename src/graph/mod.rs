@@ -20,6 +20,7 @@ pub mod pairs;
 pub mod paths;
 pub mod places;
 pub mod search;
+mod share;
 pub mod stats;
 pub mod time;
 
@@ -49,8 +50,9 @@ pub struct Graph {
     rel_ix: HashMap<RelId, EdgeIndex>,
     conflicts: BTreeMap<ConflictId, Arc<Conflict>>,
     /// Target id → ids of records that reference it other than as an edge end
-    /// (property references, cited sources, conflict claims).
-    refs: HashMap<String, BTreeSet<String>>,
+    /// (property references, cited sources, conflict claims). The strings
+    /// are the records' own ids, shared, not copies.
+    refs: HashMap<Arc<str>, BTreeSet<Arc<str>>>,
     by_kind: HashMap<NodeKind, BTreeSet<NodeId>>,
     search: SearchIndex,
     /// Answers computed from this snapshot (centrality); emptied on clone.
@@ -61,35 +63,44 @@ pub struct Graph {
     log_seq: u64,
 }
 
-fn record_refs_node(n: &Node) -> Vec<String> {
-    n.all_citations()
-        .map(|(_, c)| c.source.to_string())
-        .collect()
-}
+use share::{refs_of_node as record_refs_node, refs_of_relation as record_refs_rel};
 
-fn record_refs_rel(r: &Relation) -> Vec<String> {
-    r.node_refs()
-        .filter(|(f, _)| f != "from" && f != "to")
-        .map(|(_, id)| id.to_string())
-        .collect()
+/// The first node id `r` names that `g` lacks, in the order of
+/// [`Relation::node_refs`].
+fn missing_end<'r>(g: &Graph, r: &'r Relation) -> Option<&'r NodeId> {
+    [&r.from, &r.to]
+        .into_iter()
+        .chain(r.prop_refs().map(|(_, id)| id))
+        .chain(r.citations.iter().map(|c| &c.source))
+        .find(|id| !g.node_ix.contains_key(id.as_str()))
 }
 
 impl Graph {
     /// Builds the graph from everything in the store.
+    /// Each id string is held once: the node ids records name are the
+    /// nodes' own (see `share.rs`), and the containers are sized up front.
     pub fn from_contents(c: Contents) -> Result<Graph, Dangling> {
-        let mut g = Graph::default();
-        for n in c.nodes {
+        let mut g = Graph {
+            g: StableDiGraph::with_capacity(c.nodes.len(), c.relations.len()),
+            node_ix: HashMap::with_capacity(c.nodes.len()),
+            rel_ix: HashMap::with_capacity(c.relations.len()),
+            ..Graph::default()
+        };
+        // Sources may sort after the nodes citing them: know every id first.
+        let ids: HashMap<NodeId, ()> = c.nodes.iter().map(|n| (n.id.clone(), ())).collect();
+        for mut n in c.nodes {
+            share::node(&mut n, &ids);
             g.put_node(Arc::new(n));
         }
-        for r in c.relations {
-            for (_, id) in r.node_refs() {
-                if g.node(id.as_str()).is_none() {
-                    return Err(Dangling {
-                        rel: r.id.to_string(),
-                        missing: id.to_string(),
-                    });
-                }
+        drop(ids);
+        for mut r in c.relations {
+            if let Some(id) = missing_end(&g, &r) {
+                return Err(Dangling {
+                    rel: r.id.to_string(),
+                    missing: id.to_string(),
+                });
             }
+            share::relation(&mut r, &g.node_ix);
             g.put_relation(Arc::new(r));
         }
         for cf in c.conflicts {
@@ -204,8 +215,8 @@ impl Graph {
     }
 
     /// The ids of records that reference `id` other than as an edge end.
-    pub fn referrers(&self, id: &str) -> impl Iterator<Item = &String> {
-        self.refs.get(id).into_iter().flatten()
+    pub fn referrers(&self, id: &str) -> impl Iterator<Item = &str> {
+        self.refs.get(id).into_iter().flatten().map(|r| &**r)
     }
 
     /// Relations whose properties point at node `id` (capacity, on_behalf_of, topic).
@@ -218,7 +229,7 @@ impl Graph {
     /// The conflicts a relation takes part in.
     pub fn conflicts_of(&self, rel: &str) -> Vec<&Arc<Conflict>> {
         self.referrers(rel)
-            .filter_map(|c| self.conflicts.get(c.as_str()))
+            .filter_map(|c| self.conflicts.get(c))
             .collect()
     }
 
@@ -228,13 +239,13 @@ impl Graph {
 
     // ---- writes (only the service calls these, on its private clone) ---------
 
-    fn add_refs(&mut self, from: &str, targets: Vec<String>) {
+    fn add_refs(&mut self, from: Arc<str>, targets: Vec<Arc<str>>) {
         for t in targets {
-            self.refs.entry(t).or_default().insert(from.to_owned());
+            self.refs.entry(t).or_default().insert(from.clone());
         }
     }
 
-    fn drop_refs(&mut self, from: &str, targets: Vec<String>) {
+    fn drop_refs(&mut self, from: &str, targets: Vec<Arc<str>>) {
         for t in targets {
             if let Some(set) = self.refs.get_mut(&t) {
                 set.remove(from);
@@ -291,7 +302,13 @@ impl Graph {
     }
 
     /// Inserts or replaces a node; its relations stay.
-    pub fn put_node(&mut self, n: Arc<Node>) {
+    pub fn put_node(&mut self, mut n: Arc<Node>) {
+        if let Some(m) = Arc::get_mut(&mut n) {
+            if let Some((id, _)) = self.node_ix.get_key_value(m.id.as_str()) {
+                m.id.clone_from(id);
+            }
+            share::node(m, &self.node_ix);
+        }
         self.search.insert(&n);
         let refs = record_refs_node(&n);
         let id = n.id.clone();
@@ -306,7 +323,7 @@ impl Graph {
                 .or_default()
                 .insert(id.clone());
         }
-        self.add_refs(id.as_str(), refs);
+        self.add_refs(id.shared(), refs);
     }
 
     /// Removes a node and, with it, any relation still attached (the service
@@ -332,11 +349,14 @@ impl Graph {
     }
 
     /// Inserts or replaces a relation. Both ends must exist.
-    pub fn put_relation(&mut self, r: Arc<Relation>) {
+    pub fn put_relation(&mut self, mut r: Arc<Relation>) {
+        if let Some(m) = Arc::get_mut(&mut r) {
+            share::relation(m, &self.node_ix);
+        }
         self.remove_relation(r.id.as_str());
         let a = self.node_ix[r.from.as_str()];
         let b = self.node_ix[r.to.as_str()];
-        self.add_refs(r.id.as_str(), record_refs_rel(&r));
+        self.add_refs(r.id.shared(), record_refs_rel(&r));
         let id = r.id.clone();
         let ix = self.g.add_edge(a, b, r);
         self.rel_ix.insert(id, ix);
@@ -359,14 +379,14 @@ impl Graph {
 
     pub fn put_conflict(&mut self, c: Arc<Conflict>) {
         self.remove_conflict(c.id.as_str());
-        let claims = c.claims.iter().map(|r| r.to_string()).collect();
-        self.add_refs(c.id.as_str(), claims);
+        let claims = c.claims.iter().map(|r| r.shared()).collect();
+        self.add_refs(c.id.shared(), claims);
         self.conflicts.insert(c.id.clone(), c);
     }
 
     pub fn remove_conflict(&mut self, id: &str) {
         if let Some(old) = self.conflicts.remove(id) {
-            let claims = old.claims.iter().map(|r| r.to_string()).collect();
+            let claims = old.claims.iter().map(|r| r.shared()).collect();
             self.drop_refs(id, claims);
         }
     }

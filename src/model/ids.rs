@@ -76,6 +76,22 @@ fn split(id: &str) -> Result<(&str, &str), IdError> {
     Ok((prefix, slug))
 }
 
+/// Parses an id straight from the text the deserializer holds, with no
+/// `String` in between (loading a store reads millions of ids).
+struct IdVisitor<T>(fn(&str) -> Result<T, IdError>);
+
+impl<T> serde::de::Visitor<'_> for IdVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<T, E> {
+        (self.0)(v).map_err(E::custom)
+    }
+}
+
 macro_rules! id_type {
     ($(#[$m:meta])* $name:ident) => {
         $(#[$m])*
@@ -86,6 +102,12 @@ macro_rules! id_type {
             /// The id as written.
             pub fn as_str(&self) -> &str {
                 &self.0
+            }
+
+            /// The id's text, shared with this id rather than copied (the
+            /// graph's indexes hold ids this way, one copy of each string).
+            pub fn shared(&self) -> Arc<str> {
+                self.0.clone()
             }
         }
         impl fmt::Display for $name {
@@ -110,8 +132,7 @@ macro_rules! id_type {
         }
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let s = String::deserialize(d)?;
-                $name::parse(&s).map_err(serde::de::Error::custom)
+                d.deserialize_str(IdVisitor($name::parse))
             }
         }
     };

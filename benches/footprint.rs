@@ -1,0 +1,250 @@
+//! Footprint benchmark (issue 12, rows "import", "store on disk", "RAM after
+//! load" and "cold start"), on the synthetic graph, each beside its floor
+//! measured in the same run:
+//!
+//! | figure | Attaché | floor |
+//! |---|---|---|
+//! | import | `attache::import::import` into an empty store, flushed | raw sled: the same records as JSON values, one `apply_batch` per tree, one flush |
+//! | disk | the store directory after the import | the import document's JSON; and the raw sled directory |
+//! | RAM | heap bytes the loaded [`Graph`] holds, per relation (a counting allocator) | — (goal ≤ 150 B) |
+//! | cold start | `Service::open` on the imported store (reopen, scan, build the graph) | reopen the raw sled store and scan it into petgraph (each relation's ends decoded, its bytes kept as the edge weight) |
+//!
+//! `cargo bench --bench footprint` (or `scripts/bench.sh footprint`) runs at
+//! scale 1 (~9,000 nodes, ~76,000 relations); `BENCH_SCALE=10` for ten times
+//! that. Without `--bench` (as `cargo test --all-targets` runs it) it is a
+//! quick smoke run at scale 0.1. Prints a table; asserts nothing about time.
+
+#[path = "synth/mod.rs"]
+mod synth;
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::atomic::{AtomicIsize, Ordering};
+use std::time::{Duration, Instant};
+
+use attache::graph::Graph;
+use attache::import::ImportFile;
+use attache::service::Service;
+use attache::store::Contents;
+use petgraph::graph::{DiGraph, NodeIndex};
+
+/// The system allocator, counting the bytes live at any moment.
+struct Counting;
+
+static LIVE: AtomicIsize = AtomicIsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
+        LIVE.fetch_add(l.size() as isize, Ordering::Relaxed);
+        System.alloc(l)
+    }
+    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
+        LIVE.fetch_sub(l.size() as isize, Ordering::Relaxed);
+        System.dealloc(p, l)
+    }
+    unsafe fn realloc(&self, p: *mut u8, l: Layout, new: usize) -> *mut u8 {
+        LIVE.fetch_add(new as isize - l.size() as isize, Ordering::Relaxed);
+        System.realloc(p, l, new)
+    }
+}
+
+#[global_allocator]
+static ALLOC: Counting = Counting;
+
+fn live() -> isize {
+    LIVE.load(Ordering::Relaxed)
+}
+
+/// Bytes of every file under `dir`.
+fn dir_bytes(dir: &Path) -> u64 {
+    std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| match e.metadata() {
+                    Ok(m) if m.is_dir() => dir_bytes(&e.path()),
+                    Ok(m) => m.len(),
+                    Err(_) => 0,
+                })
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+/// The floor for import: every record as its JSON, one batch per tree.
+fn raw_import(w: &synth::World, dir: &Path) -> Duration {
+    let t = Instant::now();
+    let db = sled::Config::new().path(dir).open().unwrap();
+    let nodes = db.open_tree("nodes").unwrap();
+    let rels = db.open_tree("relations").unwrap();
+    let mut b = sled::Batch::default();
+    for n in &w.nodes {
+        b.insert(n.id.as_str().as_bytes(), serde_json::to_vec(n).unwrap());
+    }
+    nodes.apply_batch(b).unwrap();
+    let mut b = sled::Batch::default();
+    for r in &w.relations {
+        b.insert(r.id.as_str().as_bytes(), serde_json::to_vec(r).unwrap());
+    }
+    rels.apply_batch(b).unwrap();
+    db.flush().unwrap();
+    t.elapsed()
+}
+
+#[derive(serde::Deserialize)]
+struct Ends<'a> {
+    from: &'a str,
+    to: &'a str,
+}
+
+/// The floor for cold start: reopen the raw store, scan it into petgraph.
+fn raw_cold_start(dir: &Path) -> (Duration, usize) {
+    let t = Instant::now();
+    let db = sled::Config::new().path(dir).open().unwrap();
+    let mut g: DiGraph<sled::IVec, sled::IVec> = DiGraph::default();
+    let mut ix: HashMap<sled::IVec, NodeIndex> = HashMap::new();
+    for kv in db.open_tree("nodes").unwrap().iter() {
+        let (k, v) = kv.unwrap();
+        ix.insert(k, g.add_node(v));
+    }
+    for kv in db.open_tree("relations").unwrap().iter() {
+        let (_, v) = kv.unwrap();
+        let e: Ends = serde_json::from_slice(&v).unwrap();
+        let (a, b) = (ix[e.from.as_bytes()], ix[e.to.as_bytes()]);
+        g.add_edge(a, b, v);
+    }
+    let took = t.elapsed();
+    (took, g.edge_count())
+}
+
+fn cold_start(dir: &Path) -> (Duration, usize) {
+    let t = Instant::now();
+    let s = Service::open(dir).unwrap();
+    let took = t.elapsed();
+    (took, s.graph().relation_count())
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn mib(b: u64) -> f64 {
+    b as f64 / (1 << 20) as f64
+}
+
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "unknown".into())
+}
+
+#[tokio::main(flavor = "multi_thread")]
+async fn main() {
+    let full = std::env::args().any(|a| a == "--bench");
+    let scale = if full {
+        std::env::var("BENCH_SCALE")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1.0)
+    } else {
+        0.1
+    };
+    let runs = if full { 3 } else { 1 };
+    let w = synth::World::generate(scale);
+    let doc = w.import_document();
+    let rels = w.relations.len();
+    println!(
+        "footprint: scale {scale}, {} nodes, {rels} relations, JSON {:.1} MiB; load average {}{}",
+        w.nodes.len(),
+        mib(doc.len() as u64),
+        load_average(),
+        if full {
+            ""
+        } else {
+            " (smoke run: pass --bench for the benchmark)"
+        }
+    );
+
+    // The graph's heap: records decoded from JSON (as a load decodes them
+    // from the store) and indexed; the text stays live across the
+    // measurement, so only what the graph keeps counts.
+    let before = live();
+    let file: ImportFile = serde_json::from_str(&doc).unwrap();
+    let g = Graph::from_contents(Contents {
+        nodes: file.nodes,
+        relations: file.relations,
+        conflicts: Vec::new(),
+        redirects: Vec::new(),
+    })
+    .unwrap();
+    let held = live() - before;
+    println!(
+        "RAM after load:      {:>8.0} B/relation (graph heap {:.1} MiB for {} relations; goal <= 150)",
+        held as f64 / g.relation_count() as f64,
+        mib(held as u64),
+        g.relation_count()
+    );
+    println!(
+        "    records inline: Relation {} B, Node {} B (before their heap parts)",
+        std::mem::size_of::<attache::model::Relation>(),
+        std::mem::size_of::<attache::model::Node>()
+    );
+    drop(g);
+    if std::env::var_os("FOOTPRINT_RAM_ONLY").is_some() {
+        return;
+    }
+
+    let ours = tempfile::tempdir().unwrap();
+    let raw = tempfile::tempdir().unwrap();
+    let t = Instant::now();
+    {
+        let service = Service::open(ours.path()).unwrap();
+        attache::import::import(&service, &[("gen".into(), doc.clone())], Vec::new())
+            .await
+            .unwrap();
+        service.flush().await.unwrap();
+    }
+    let import = t.elapsed();
+    let raw_import = raw_import(&w, raw.path());
+    println!(
+        "import, wall:        {:>8.0} ms   raw sled batch {:>6.0} ms   {:.2}x",
+        import.as_secs_f64() * 1e3,
+        raw_import.as_secs_f64() * 1e3,
+        import.as_secs_f64() / raw_import.as_secs_f64()
+    );
+
+    // Let sled's background threads release the stores before measuring.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let (disk, raw_disk) = (dir_bytes(ours.path()), dir_bytes(raw.path()));
+    println!(
+        "store on disk:       {:>8.1} MiB   JSON {:.1} MiB = {:.2}x; raw sled {:.1} MiB = {:.2}x",
+        mib(disk),
+        mib(doc.len() as u64),
+        disk as f64 / doc.len() as f64,
+        mib(raw_disk),
+        disk as f64 / raw_disk as f64
+    );
+
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    for _ in 0..runs {
+        let (took, n) = cold_start(ours.path());
+        assert_eq!(n, rels, "every relation loaded");
+        a.push(took);
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let (took, n) = raw_cold_start(raw.path());
+        assert_eq!(n, rels, "every relation scanned");
+        b.push(took);
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    let (a, b) = (median(a), median(b));
+    println!(
+        "cold start (median of {runs}): {:>6.0} ms   raw reopen + scan {:>6.0} ms   {:.2}x",
+        a.as_secs_f64() * 1e3,
+        b.as_secs_f64() * 1e3,
+        a.as_secs_f64() / b.as_secs_f64()
+    );
+    println!("load average at the end: {}", load_average());
+}
