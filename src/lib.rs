@@ -11,6 +11,7 @@
 //!   check, apply; export.
 //! - [`api`]: the GraphQL schema, the only user of async-graphql.
 //! - [`http`]: the axum server, the only user of axum.
+//! - [`cli`]: the `attache` commands, one file each (`main.rs` only calls [`cli::main`]).
 //! - [`config`]: the command line.
 //! - [`changelog`]: `attache log`: list, show, export and compact the change log.
 //!
@@ -18,6 +19,7 @@
 
 pub mod api;
 pub mod changelog;
+pub mod cli;
 pub mod config;
 pub mod graph;
 pub mod http;

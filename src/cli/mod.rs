@@ -1,0 +1,109 @@
+//! The `attache` command line: parse the flags, set up logging, run one
+//! command. One file per command; `main.rs` only calls [`main`].
+//!
+//! - `serve.rs`: `attache serve` (options checked against the address, the
+//!   server, shutdown on a signal);
+//! - `import.rs`: `attache import` (files read with a progress bar);
+//! - `export.rs`, `check.rs`, `log.rs`, `schema.rs`: the other commands;
+//! - `logging.rs`: the log subscriber.
+
+mod check;
+mod export;
+mod import;
+mod log;
+mod logging;
+mod schema;
+mod serve;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{bail, Result};
+use clap::Parser;
+
+use crate::config::{Command, Config};
+use crate::model::SizeLimits;
+use crate::service::{Author, Service};
+
+/// Runs the command line and exits with its status.
+pub fn main() {
+    let config = Config::parse();
+    logging::init();
+    let rt = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("attache: cannot start the runtime: {e}");
+            std::process::exit(1);
+        }
+    };
+    if let Err(e) = rt.block_on(dispatch(config)) {
+        eprintln!("attache: {e:#}");
+        std::process::exit(1);
+    }
+    // A flush stuck in the kernel must not keep the process alive.
+    rt.shutdown_timeout(Duration::from_secs(5));
+}
+
+async fn dispatch(config: Config) -> Result<()> {
+    let store = StoreAt {
+        sizes: config.sizes(),
+        data: config.data,
+        cache_bytes: config.store_cache_mb << 20,
+    };
+    match config.command {
+        Command::Serve {
+            listen,
+            no_seed,
+            access,
+            limits,
+            connections,
+            flush_timeout,
+            log_retention,
+        } => {
+            let mut options = serve::server_options(listen, access, *limits)?;
+            options.connections = serve::connection_options(connections)?;
+            if flush_timeout <= 0.0 || !flush_timeout.is_finite() {
+                bail!("--flush-timeout must be a positive number of seconds");
+            }
+            let flush_timeout = Duration::from_secs_f64(flush_timeout);
+            serve::serve(
+                &store,
+                listen,
+                no_seed,
+                options,
+                flush_timeout,
+                log_retention,
+            )
+            .await
+        }
+        Command::Import {
+            paths,
+            check,
+            replace,
+            no_seed,
+            actor,
+            comment,
+        } => {
+            let author = Author::new(actor.unwrap_or_else(import::cli_actor))
+                .op("import")
+                .comment(comment);
+            import::import_cmd(&store, &paths, check, replace, no_seed, author).await
+        }
+        Command::Export { out } => export::export_cmd(&store, out.as_deref()).await,
+        Command::Check => check::check_cmd(&store).await,
+        Command::Log { action, list } => log::log_cmd(&store, action, list).await,
+        Command::Schema { out, check } => schema::schema_cmd(out.as_deref(), check),
+    }
+}
+
+/// Where the store is and how to open it.
+pub(super) struct StoreAt {
+    data: PathBuf,
+    cache_bytes: u64,
+    sizes: SizeLimits,
+}
+
+/// Opens the store on the blocking pool (see [`Service::open_async`]).
+pub(super) async fn open(store: &StoreAt) -> Result<Service> {
+    Ok(Service::open_async(&store.data, store.cache_bytes, store.sizes).await?)
+}
