@@ -4,7 +4,8 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::builder::BoolishValueParser;
+use clap::{ArgAction, Parser, Subcommand};
 
 use crate::model::SizeLimits;
 use crate::service::Retention;
@@ -40,8 +41,21 @@ pub struct Config {
           value_parser = clap::value_parser!(u64).range(1..=u32::MAX as u64))]
     pub max_record: u64,
 
+    /// How log lines are written to standard error: `text` (coloured only
+    /// on a terminal) or `json` (one JSON object a line, for a log shipper).
+    #[arg(long, global = true, env = "ATTACHE_LOG_FORMAT", value_enum,
+          default_value_t = LogStyle::Text)]
+    pub log_format: LogStyle,
+
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogStyle {
+    Text,
+    Json,
 }
 
 impl Config {
@@ -65,6 +79,11 @@ pub enum Command {
         /// Start with an empty store instead of loading the seed data.
         #[arg(long)]
         no_seed: bool,
+        /// Also serve `/metrics` on this address, with no token: a private
+        /// address for the Prometheus scraper (`127.0.0.1:9184`, or an
+        /// internal interface). On `--listen`, `/metrics` needs a token.
+        #[arg(long, env = "ATTACHE_METRICS_LISTEN")]
+        metrics_listen: Option<SocketAddr>,
         #[command(flatten)]
         access: Access,
         /// Boxed: the limits are most of `serve`'s flags, and the command
@@ -131,6 +150,14 @@ pub enum Command {
         action: Option<LogAction>,
         #[command(flatten)]
         list: LogList,
+    },
+    /// Print a shell completion script: `attache completions bash >
+    /// /etc/bash_completion.d/attache` (zsh: a file named `_attache` in a
+    /// directory of `$fpath`; fish: `~/.config/fish/completions/attache.fish`).
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
     },
     /// Print the GraphQL schema (SDL), or write it to a file.
     Schema {
@@ -213,10 +240,12 @@ pub struct Access {
     )]
     pub tokens: Vec<String>,
     /// Reads need a token too.
-    #[arg(long, env = "ATTACHE_READS_NEED_TOKEN")]
+    #[arg(long, env = "ATTACHE_READS_NEED_TOKEN", value_parser = BoolishValueParser::new(),
+          action = ArgAction::SetTrue)]
     pub reads_need_token: bool,
     /// Allow writes without a token, for local work; refused unless listening on loopback.
-    #[arg(long, env = "ATTACHE_OPEN_WRITES")]
+    #[arg(long, env = "ATTACHE_OPEN_WRITES", value_parser = BoolishValueParser::new(),
+          action = ArgAction::SetTrue)]
     pub open_writes: bool,
     /// Origins allowed to call the API from a browser (CORS), comma-separated; none by default.
     #[arg(long, env = "ATTACHE_CORS_ORIGINS", value_delimiter = ',')]
@@ -251,7 +280,8 @@ pub struct LimitArgs {
     #[arg(long, env = "ATTACHE_QUERY_TIMEOUT", default_value_t = 30.0)]
     pub query_timeout: f64,
     /// Do not answer introspection (`__schema`, `__type`).
-    #[arg(long, env = "ATTACHE_NO_INTROSPECTION")]
+    #[arg(long, env = "ATTACHE_NO_INTROSPECTION", value_parser = BoolishValueParser::new(),
+          action = ArgAction::SetTrue)]
     pub no_introspection: bool,
     /// Most parsed documents kept for reuse (a request with the same text
     /// is not parsed again); 0 keeps none.

@@ -1,4 +1,6 @@
-//! Logging set-up: where log lines go and which are never written.
+//! Logging set-up: where log lines go, in what form, and which are never written.
+
+use crate::config::LogStyle;
 
 /// Libraries that log message payloads below info: tungstenite logs every
 /// WebSocket frame at trace, a `connection_init` with its bearer token
@@ -16,15 +18,21 @@ fn payload_safe(meta: &tracing::Metadata<'_>) -> bool {
 }
 
 /// Installs the global subscriber: `RUST_LOG` (default `info`), lines to
-/// standard error, payload-logging targets capped at info.
-pub(super) fn init() {
+/// standard error as text (coloured only when it is a terminal) or JSON,
+/// payload-logging targets capped at info.
+pub(super) fn init(style: LogStyle) {
+    use std::io::IsTerminal;
     use tracing_subscriber::prelude::*;
-    tracing_subscriber::registry()
-        .with(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,tower_http=warn".into()),
-        )
-        .with(tracing_subscriber::filter::filter_fn(payload_safe))
-        .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr))
-        .init();
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "info,tower_http=warn".into());
+    let registry = tracing_subscriber::registry()
+        .with(filter)
+        .with(tracing_subscriber::filter::filter_fn(payload_safe));
+    let lines = tracing_subscriber::fmt::layer().with_writer(std::io::stderr);
+    match style {
+        LogStyle::Text => registry
+            .with(lines.with_ansi(std::io::stderr().is_terminal()))
+            .init(),
+        LogStyle::Json => registry.with(lines.json().with_ansi(false)).init(),
+    }
 }

@@ -28,7 +28,7 @@ use crate::service::{Author, Service};
 /// Runs the command line and exits with its status.
 pub fn main() {
     let config = Config::parse();
-    logging::init();
+    logging::init(config.log_format);
     let rt = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {
@@ -54,6 +54,7 @@ async fn dispatch(config: Config) -> Result<()> {
         Command::Serve {
             listen,
             no_seed,
+            metrics_listen,
             access,
             limits,
             connections,
@@ -65,16 +66,15 @@ async fn dispatch(config: Config) -> Result<()> {
             if flush_timeout <= 0.0 || !flush_timeout.is_finite() {
                 bail!("--flush-timeout must be a positive number of seconds");
             }
-            let flush_timeout = Duration::from_secs_f64(flush_timeout);
-            serve::serve(
-                &store,
+            let plan = serve::Plan {
                 listen,
+                metrics_listen,
                 no_seed,
-                options,
-                flush_timeout,
-                log_retention,
-            )
-            .await
+                flush_timeout: Duration::from_secs_f64(flush_timeout),
+                retention: log_retention,
+                style: config.log_format,
+            };
+            serve::serve(&store, plan, options).await
         }
         Command::Import {
             paths,
@@ -93,7 +93,17 @@ async fn dispatch(config: Config) -> Result<()> {
         Command::Check => check::check_cmd(&store).await,
         Command::Log { action, list } => log::log_cmd(&store, action, list).await,
         Command::Schema { out, check } => schema::schema_cmd(out.as_deref(), check),
+        Command::Completions { shell } => {
+            completions(shell);
+            Ok(())
+        }
     }
+}
+
+/// Prints `shell`'s completion script for every command and flag.
+fn completions(shell: clap_complete::Shell) {
+    let mut command = <Config as clap::CommandFactory>::command();
+    clap_complete::generate(shell, &mut command, "attache", &mut std::io::stdout());
 }
 
 /// Where the store is and how to open it.

@@ -1,12 +1,13 @@
 //! `attache serve`: the access and limit flags checked and turned into
 //! server options, the server run until Ctrl-C or SIGTERM.
 
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 
 use super::{open, StoreAt};
-use crate::config::{Access, ConnectionArgs, LimitArgs};
+use crate::config::{Access, ConnectionArgs, LimitArgs, LogStyle};
 use crate::http::auth::Tokens;
 use crate::http::{Auth, Connections, Limits, Options};
 use crate::import;
@@ -59,6 +60,7 @@ pub(super) fn server_options(
         },
         cors_origins: access.cors_origin,
         connections: Connections::default(),
+        metrics: crate::metrics::Metrics::new(),
     })
 }
 
@@ -81,18 +83,21 @@ pub(super) fn connection_options(args: ConnectionArgs) -> Result<Connections> {
     })
 }
 
-pub(super) async fn serve(
-    store: &StoreAt,
-    listen: std::net::SocketAddr,
-    no_seed: bool,
-    options: Options,
-    flush_timeout: Duration,
-    retention: Retention,
-) -> Result<()> {
+/// What `serve` is asked to do, besides the server's options.
+pub(super) struct Plan {
+    pub listen: SocketAddr,
+    pub metrics_listen: Option<SocketAddr>,
+    pub no_seed: bool,
+    pub flush_timeout: Duration,
+    pub retention: Retention,
+    pub style: LogStyle,
+}
+
+pub(super) async fn serve(store: &StoreAt, plan: Plan, options: Options) -> Result<()> {
     let service = open(store).await?;
-    service.set_flush_timeout(flush_timeout);
-    service.keep_log(retention);
-    if !no_seed {
+    service.set_flush_timeout(plan.flush_timeout);
+    service.keep_log(plan.retention);
+    if !plan.no_seed {
         let loaded = import::seed_if_new(&service)
             .await
             .context("loading the built-in seed data")?;
@@ -100,15 +105,79 @@ pub(super) async fn serve(
             tracing::info!(created = r.created, "seed data loaded into a new store");
         }
     }
+    let listen = plan.listen;
     let listener =
         crate::http::listen(listen).with_context(|| format!("cannot listen on {listen}"))?;
     let addr = listener.local_addr()?;
-    eprintln!(
-        "Attaché is serving {} at http://{addr}/graphql — playground: http://{addr}/playground",
-        store.data.display()
-    );
+    // The private metrics listener stops when the server has.
+    let (stop_metrics, stopped) = tokio::sync::oneshot::channel::<()>();
+    let mut private = None;
+    if let Some(at) = plan.metrics_listen {
+        let l = crate::http::listen(at)
+            .with_context(|| format!("cannot listen on {at} (--metrics-listen)"))?;
+        private = Some(l.local_addr()?);
+        tokio::spawn(crate::http::serve_metrics(
+            l,
+            service.clone(),
+            options.metrics.clone(),
+            async {
+                let _ = stopped.await;
+            },
+        ));
+    }
+    started(plan.style, &store.data.display().to_string(), addr, private);
     crate::http::run(listener, service, options, shutdown_signal()).await?;
+    let _ = stop_metrics.send(());
     Ok(())
+}
+
+/// The start-up line, naming every URL served; written whatever `RUST_LOG`
+/// says (scripts wait for it), as a JSON object under `--log-format json`.
+fn started(style: LogStyle, data: &str, addr: SocketAddr, metrics: Option<SocketAddr>) {
+    let urls = [
+        ("graphql", format!("http://{addr}/graphql")),
+        ("subscriptions", format!("ws://{addr}/ws")),
+        ("explorer", format!("http://{addr}/")),
+        ("playground", format!("http://{addr}/playground")),
+        ("health", format!("http://{addr}/health")),
+        ("metrics", format!("http://{addr}/metrics")),
+    ];
+    let private = metrics.map(|m| format!("http://{m}/metrics"));
+    let mut text = format!(
+        "Attaché is serving {data} at {} (subscriptions {}), explorer {}, GraphiQL {}, \
+         health {}, metrics {} (with a token)",
+        urls[0].1, urls[1].1, urls[2].1, urls[3].1, urls[4].1, urls[5].1
+    );
+    if let Some(p) = &private {
+        text.push_str(&format!(" and {p} (no token)"));
+    }
+    match style {
+        LogStyle::Text => eprintln!("{text}"),
+        LogStyle::Json => {
+            let mut fields = serde_json::Map::new();
+            fields.insert("message".into(), text.into());
+            fields.insert("data".into(), data.into());
+            for (name, url) in urls {
+                fields.insert(name.into(), url.into());
+            }
+            if let Some(p) = private {
+                fields.insert("metrics_private".into(), p.into());
+            }
+            let line = serde_json::json!({
+                "timestamp": crate::model::instant::format_ms(now_ms()),
+                "level": "INFO",
+                "fields": fields,
+                "target": "attache::serve",
+            });
+            eprintln!("{line}");
+        }
+    }
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
 }
 
 pub(super) async fn shutdown_signal() {

@@ -94,6 +94,7 @@ pub(super) async fn serve(
     listener: TcpListener,
     app: Router,
     limits: Connections,
+    metrics: crate::metrics::Metrics,
     shutdown: impl Future<Output = ()>,
 ) -> io::Result<()> {
     let max = fit_file_limit(limits.max_connections);
@@ -108,16 +109,19 @@ pub(super) async fn serve(
     let graceful = GracefulShutdown::new();
     tokio::pin!(shutdown);
     loop {
+        if slots.available_permits() == 0 {
+            metrics.limit("maxConnections");
+        }
         let slot = tokio::select! {
             biased;
             _ = &mut shutdown => break,
             slot = slots.clone().acquire_owned() => slot.expect("the semaphore is never closed"),
         };
-        let stream = tokio::select! {
+        let (stream, client) = tokio::select! {
             biased;
             _ = &mut shutdown => break,
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
+                Ok(accepted) => accepted,
                 Err(e) => {
                     accept_failed(e).await;
                     continue;
@@ -136,7 +140,8 @@ pub(super) async fn serve(
             let body_timeout = limits.body_timeout;
             move |req: hyper::Request<Incoming>| {
                 let in_flight = activity.request_started();
-                let req = req.map(|body| Deadline::new(body, body_timeout));
+                let mut req = req.map(|body| Deadline::new(body, body_timeout));
+                req.extensions_mut().insert(super::ClientAddr(client));
                 let answer = app.clone().call(req);
                 async move {
                     let res = answer.await?;
