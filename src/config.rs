@@ -10,10 +10,49 @@ use clap::{ArgAction, Parser, Subcommand};
 use crate::model::SizeLimits;
 use crate::service::Retention;
 
+const EXAMPLES: &str = "\
+Examples:
+  attache serve                                   serve ./data on 127.0.0.1:8080 (seeded if new)
+  attache --data /srv/attache serve --listen 0.0.0.0:8080 --metrics-listen 10.0.0.5:9184
+  attache import reports/                         import every .json file of a directory
+  attache export --out backup.json                write the whole graph as one import document
+  attache log --limit 5                           the latest five change sets
+  attache completions bash > /etc/bash_completion.d/attache
+
+Every flag has an environment variable (ATTACHE_…); `attache COMMAND --help` lists them.";
+
+const SERVE_EXAMPLES: &str = "\
+Examples:
+  attache serve --open-writes                     local work: writes without a token, on loopback only
+  ATTACHE_TOKENS=ana:editor:s3cret attache serve --listen 0.0.0.0:8080
+  attache serve --metrics-listen 127.0.0.1:9184   /metrics without a token on a private port
+  attache --log-format json serve                 one JSON object a log line, for a log shipper
+  RUST_LOG=warn,attache::access=info attache serve   only the access log (and warnings)";
+
+const IMPORT_EXAMPLES: &str = "\
+Examples:
+  attache import --check report.json              show what would change; write nothing
+  attache import report.json more/                files and directories of .json files
+  attache import --replace --comment 'corrected by the SCO communique' fix.json
+  attache --data restored import --no-seed backup.json   restore an export exactly";
+
+const EXPORT_EXAMPLES: &str = "\
+Examples:
+  attache export > graph.json
+  attache --data /srv/attache export --out /backups/attache.json";
+
+const LOG_EXAMPLES: &str = "\
+Examples:
+  attache log --actor cli:ana --limit 10          what one actor did last
+  attache log --id person:jane-doe                every change set that touched one record
+  attache log show 42                             change set 42 with its records, before and after
+  attache log --format jsonl --after 1000 > tail.jsonl
+  attache log compact --keep 100000";
+
 /// Attaché: a knowledge graph of diplomatic meetings — who met whom, when, in
 /// what capacity, and who says so.
 #[derive(Debug, Parser)]
-#[command(name = "attache", version, about, long_about = None)]
+#[command(name = "attache", version, about, long_about = None, after_help = EXAMPLES)]
 pub struct Config {
     /// The store directory (created if missing).
     #[arg(long, global = true, env = "ATTACHE_DATA", default_value = "./data")]
@@ -72,6 +111,7 @@ impl Config {
 pub enum Command {
     /// Serve GraphQL at /graphql and the playground at /playground. An empty
     /// store is loaded with the seed data built into the binary first.
+    #[command(after_help = SERVE_EXAMPLES)]
     Serve {
         /// Address to listen on.
         #[arg(long, env = "ATTACHE_LISTEN", default_value = "127.0.0.1:8080")]
@@ -108,6 +148,7 @@ pub enum Command {
     /// (attache/1): everything is checked first, then applied all or nothing.
     /// A record that exists is merged: what the files add is added, nothing
     /// is dropped, and a field given another value is a conflict.
+    #[command(after_help = IMPORT_EXAMPLES)]
     Import {
         /// Files or directories to import.
         #[arg(required = true)]
@@ -135,7 +176,8 @@ pub enum Command {
     /// Check the store: every index agrees with the records, no relation names
     /// a missing node, the graph rebuilds. Exits non-zero on any problem.
     Check,
-    /// Write the whole graph in the import format.
+    /// Write the whole graph in the import format (the store must exist).
+    #[command(after_help = EXPORT_EXAMPLES)]
     Export {
         /// Write to this file instead of standard output.
         #[arg(long)]
@@ -144,7 +186,7 @@ pub enum Command {
     /// List the change log, newest first (`--format jsonl`: export it, one
     /// change set with its entries a line, oldest first); `log show N` shows
     /// one change set; `log compact` removes old change sets (records stay).
-    #[command(args_conflicts_with_subcommands = true)]
+    #[command(args_conflicts_with_subcommands = true, after_help = LOG_EXAMPLES)]
     Log {
         #[command(subcommand)]
         action: Option<LogAction>,

@@ -2,12 +2,19 @@
 
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 
 use super::{open, StoreAt};
 use crate::import;
 
 pub(super) async fn export_cmd(store: &StoreAt, out: Option<&Path>) -> Result<()> {
+    // Opening would create an empty store, and the export would be empty.
+    if !super::is_store(&store.data) {
+        bail!(
+            "there is no store at {} to export (give the store's directory with --data or ATTACHE_DATA)",
+            store.data.display()
+        );
+    }
     let service = open(store).await?;
     let text = import::export(&service.graph());
     match out {

@@ -1,13 +1,13 @@
 //! `attache import`: files read a record at a time (with a progress bar),
 //! checked against the store, then applied all or nothing.
 
-use std::io::Read;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 
+use super::progress::Meter;
 use super::{open, StoreAt};
 use crate::import::{self, ImportFailure, Source};
 use crate::service::Author;
@@ -42,20 +42,6 @@ pub(super) fn spinner(msg: &str) -> ProgressBar {
     pb
 }
 
-/// Counts the bytes read into a progress bar.
-pub(super) struct Progress<R> {
-    inner: R,
-    bar: ProgressBar,
-}
-
-impl<R: Read> Read for Progress<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.bar.inc(n as u64);
-        Ok(n)
-    }
-}
-
 pub(super) async fn import_cmd(
     store: &StoreAt,
     paths: &[PathBuf],
@@ -70,27 +56,19 @@ pub(super) async fn import_cmd(
         .filter_map(|f| f.metadata().ok())
         .map(|m| m.len())
         .sum();
-    let pb = ProgressBar::new(total);
-    pb.set_style(
-        ProgressStyle::with_template("reading {bytes}/{total_bytes} {wide_bar} {msg}")
-            .expect("template"),
-    );
+    let meter = Meter::new(total);
     // Each file is read once, a record at a time, before the store is opened:
     // a bad file fails at once, whatever the size of the store.
     let mut sources = Vec::new();
     for f in &files {
         let file =
             std::fs::File::open(f).with_context(|| format!("cannot read {}", f.display()))?;
-        let reader = Progress {
-            inner: file,
-            bar: pb.clone(),
-        };
-        sources.push(Source::new(f.display().to_string(), reader));
+        sources.push(Source::new(f.display().to_string(), meter.reader(file)));
     }
     // Problems stay with what was read: the check against the store below
     // adds what the records that were read get wrong, in the same report.
-    let mut parsed = import::read_all(sources, store.sizes);
-    pb.finish_and_clear();
+    let mut parsed = import::read_all_with(sources, store.sizes, &mut || meter.record());
+    meter.finish();
     if replace {
         parsed = parsed.replacing();
     }

@@ -12,6 +12,7 @@ mod export;
 mod import;
 mod log;
 mod logging;
+mod progress;
 mod schema;
 mod serve;
 
@@ -19,7 +20,6 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{bail, Result};
-use clap::Parser;
 
 use crate::config::{Command, Config};
 use crate::model::SizeLimits;
@@ -27,7 +27,7 @@ use crate::service::{Author, Service};
 
 /// Runs the command line and exits with its status.
 pub fn main() {
-    let config = Config::parse();
+    let config = parse();
     logging::init(config.log_format);
     let rt = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
@@ -100,10 +100,48 @@ async fn dispatch(config: Config) -> Result<()> {
     }
 }
 
+/// The store flags: they apply to the commands that open a store.
+const STORE_FLAGS: [&str; 4] = ["data", "store_cache_mb", "max_string", "max_record"];
+
+/// Parses the command line; exits with clap's usage error when a store flag
+/// is given on it to a command that opens no store (`schema`,
+/// `completions`). The same setting in the environment is left alone: it is
+/// meant for every command.
+fn parse() -> Config {
+    use clap::parser::ValueSource;
+    use clap::{CommandFactory, FromArgMatches};
+    let mut command = Config::command();
+    let matches = command.get_matches_mut();
+    if let Some((name @ ("schema" | "completions"), sub)) = matches.subcommand() {
+        for flag in STORE_FLAGS {
+            if sub.value_source(flag) == Some(ValueSource::CommandLine)
+                || matches.value_source(flag) == Some(ValueSource::CommandLine)
+            {
+                let long = flag.replace('_', "-");
+                command
+                    .error(
+                        clap::error::ErrorKind::ArgumentConflict,
+                        format!(
+                            "--{long} does not apply to `attache {name}`, which opens no store"
+                        ),
+                    )
+                    .exit();
+            }
+        }
+    }
+    Config::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+}
+
 /// Prints `shell`'s completion script for every command and flag.
 fn completions(shell: clap_complete::Shell) {
     let mut command = <Config as clap::CommandFactory>::command();
     clap_complete::generate(shell, &mut command, "attache", &mut std::io::stdout());
+}
+
+/// Whether `dir` holds a store (sled writes its `conf` and `db` files on
+/// creation), as opposed to a missing or unrelated directory.
+pub(super) fn is_store(dir: &std::path::Path) -> bool {
+    dir.join("conf").is_file() && dir.join("db").is_file()
 }
 
 /// Where the store is and how to open it.
