@@ -91,3 +91,19 @@ async fn json_logs_hold_an_access_line_per_request_and_an_audit_line_per_write()
     assert!(f["seq"].as_u64().is_some(), "{f}");
     assert_eq!(f["ids"], "person:logged");
 }
+
+#[test]
+fn text_logs_off_a_terminal_carry_no_colour_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_attache"))
+        .arg("--data")
+        .arg(dir.path())
+        .arg("check")
+        .env("RUST_LOG", "info")
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(" INFO "), "no info line to look at: {err}");
+    assert!(!err.contains('\u{1b}'), "colour codes in a pipe: {err:?}");
+}
