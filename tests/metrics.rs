@@ -250,3 +250,32 @@ async fn the_private_metrics_listener_serves_the_same_metrics_without_a_token() 
         .unwrap();
     assert_eq!(other.status(), 404);
 }
+
+#[tokio::test]
+async fn a_connection_closed_for_sending_no_request_head_counts_as_a_limit_hit() {
+    use tokio::io::AsyncReadExt;
+    let options = attache::http::Options {
+        auth: attache::http::Auth::new([TOKEN.to_owned()], false, false),
+        connections: attache::http::Connections {
+            header_read_timeout: std::time::Duration::from_millis(200),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let s = TestServer::with_options(options).await;
+    let name = "attache_limits_hit_total";
+    let limit = [("limit", "headerReadTimeout")];
+    let before = scrape(&s).await;
+    let mut silent = tokio::net::TcpStream::connect(s.url.trim_start_matches("http://"))
+        .await
+        .unwrap();
+    // The server closes it: the read ends.
+    let mut buf = [0u8; 16];
+    let n = tokio::time::timeout(std::time::Duration::from_secs(30), silent.read(&mut buf))
+        .await
+        .expect("closed by the server")
+        .unwrap_or(0);
+    assert_eq!(n, 0);
+    let after = scrape(&s).await;
+    assert_eq!(after.get(name, &limit) - before.get(name, &limit), 1.0);
+}

@@ -84,6 +84,9 @@ pub fn listen(addr: SocketAddr) -> io::Result<TcpListener> {
     socket.listen(BACKLOG)
 }
 
+/// Why the watchdog closes a connection that sent no whole request head in time.
+const HEAD: &str = "no whole request head within the header-read timeout";
+
 /// Descriptors kept free beside the connections: the store, the runtime,
 /// the listener, the standard streams.
 const FILE_HEADROOM: u64 = 64;
@@ -161,7 +164,7 @@ pub(super) async fn serve(
                 .serve_connection_with_upgrades(io, service)
                 .into_owned(),
         );
-        let limits = limits.clone();
+        let (limits, metrics) = (limits.clone(), metrics.clone());
         tokio::spawn(async move {
             tokio::select! {
                 ended = conn => if let Err(e) = ended {
@@ -169,6 +172,9 @@ pub(super) async fn serve(
                 },
                 reason = watchdog(&activity, &limits) => {
                     tracing::debug!(reason, "connection closed");
+                    if reason == HEAD {
+                        metrics.limit("headerReadTimeout");
+                    }
                 }
             }
         });
@@ -279,7 +285,6 @@ impl Activity {
 
     /// When the connection is to be closed if nothing changes, and why.
     fn deadline(&self, limits: &Connections) -> Option<(Instant, &'static str)> {
-        const HEAD: &str = "no whole request head within the header-read timeout";
         if self.in_flight.load(SeqCst) > 0 {
             return None;
         }
