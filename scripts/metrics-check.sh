@@ -39,7 +39,7 @@ status=0
 scrape "$OUT/before.txt"
 gql '{"query":"query MetricsCheck { counts { nodes } }"}'
 gql '{"query":"{ noSuchField }"}'
-gql '{"query":"mutation($i: NodeInput!) { createPerson(input: $i) { id } }","variables":{"i":{"id":"person:metrics-check","name":"Metrics Check","citations":[{"source":"source:background"}]}}}'
+gql '{"query":"mutation($i: PersonInput!) { createPerson(input: $i) { id } }","variables":{"i":{"id":"person:metrics-check","name":"Metrics Check","citations":[{"source":"source:background"}]}}}'
 scrape "$OUT/after.txt"
 curl -fsS --max-time 30 "http://$PRIVATE/metrics" -o "$OUT/private.txt"
 timeout 300 "$VENV/bin/python" ci-tools/metrics/check.py "$OUT/before.txt" "$OUT/after.txt" "$OUT/private.txt" || status=$?

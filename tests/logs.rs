@@ -55,7 +55,7 @@ async fn json_logs_hold_an_access_line_per_request_and_an_audit_line_per_write()
         .unwrap();
     assert_eq!(q.status(), 200);
     let m = ask(json!({
-        "query": "mutation Add($i: NodeInput!) { createPerson(input: $i) { id } }",
+        "query": "mutation Add($i: PersonInput!) { createPerson(input: $i) { id } }",
         "variables": { "i": { "id": "person:logged", "name": "Logged", "citations": [{ "source": "source:background" }] } },
     }))
     .await

@@ -103,7 +103,7 @@ async fn writes_are_counted_with_their_change_set_sizes_and_the_graph_grows() {
     let s = TestServer::seeded().await;
     let before = scrape(&s).await;
     s.gql(
-        "mutation($i: NodeInput!) { createPerson(input: $i) { id } }",
+        "mutation($i: PersonInput!) { createPerson(input: $i) { id } }",
         json!({ "i": { "id": "person:metered", "name": "Metered", "citations": [{ "source": "source:background" }] } }),
     )
     .await;
