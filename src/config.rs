@@ -4,15 +4,55 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::builder::BoolishValueParser;
+use clap::{ArgAction, Parser, Subcommand};
 
 use crate::model::SizeLimits;
 use crate::service::Retention;
 
+const EXAMPLES: &str = "\
+Examples:
+  attache serve                                   serve ./data on 127.0.0.1:8080 (seeded if new)
+  attache --data /srv/attache serve --listen 0.0.0.0:8080 --metrics-listen 10.0.0.5:9184
+  attache import reports/                         import every .json file of a directory
+  attache export --out backup.json                write the whole graph as one import document
+  attache log --limit 5                           the latest five change sets
+  attache completions bash > /etc/bash_completion.d/attache
+
+Every flag has an environment variable (ATTACHE_…); `attache COMMAND --help` lists them.";
+
+const SERVE_EXAMPLES: &str = "\
+Examples:
+  attache serve --open-writes                     local work: writes without a token, on loopback only
+  ATTACHE_TOKENS=ana:editor:s3cret attache serve --listen 0.0.0.0:8080
+  attache serve --metrics-listen 127.0.0.1:9184   /metrics without a token on a private port
+  attache --log-format json serve                 one JSON object a log line, for a log shipper
+  RUST_LOG=warn,attache::access=info attache serve   only the access log (and warnings)";
+
+const IMPORT_EXAMPLES: &str = "\
+Examples:
+  attache import --check report.json              show what would change; write nothing
+  attache import report.json more/                files and directories of .json files
+  attache import --replace --comment 'corrected by the SCO communique' fix.json
+  attache --data restored import --no-seed backup.json   restore an export exactly";
+
+const EXPORT_EXAMPLES: &str = "\
+Examples:
+  attache export > graph.json
+  attache --data /srv/attache export --out /backups/attache.json";
+
+const LOG_EXAMPLES: &str = "\
+Examples:
+  attache log --actor cli:ana --limit 10          what one actor did last
+  attache log --id person:jane-doe                every change set that touched one record
+  attache log show 42                             change set 42 with its records, before and after
+  attache log --format jsonl --after 1000 > tail.jsonl
+  attache log compact --keep 100000";
+
 /// Attaché: a knowledge graph of diplomatic meetings — who met whom, when, in
 /// what capacity, and who says so.
 #[derive(Debug, Parser)]
-#[command(name = "attache", version, about, long_about = None)]
+#[command(name = "attache", version, about, long_about = None, after_help = EXAMPLES)]
 pub struct Config {
     /// The store directory (created if missing).
     #[arg(long, global = true, env = "ATTACHE_DATA", default_value = "./data")]
@@ -40,8 +80,21 @@ pub struct Config {
           value_parser = clap::value_parser!(u64).range(1..=u32::MAX as u64))]
     pub max_record: u64,
 
+    /// How log lines are written to standard error: `text` (coloured only
+    /// on a terminal) or `json` (one JSON object a line, for a log shipper).
+    #[arg(long, global = true, env = "ATTACHE_LOG_FORMAT", value_enum,
+          default_value_t = LogStyle::Text)]
+    pub log_format: LogStyle,
+
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogStyle {
+    Text,
+    Json,
 }
 
 impl Config {
@@ -58,6 +111,7 @@ impl Config {
 pub enum Command {
     /// Serve GraphQL at /graphql and the playground at /playground. An empty
     /// store is loaded with the seed data built into the binary first.
+    #[command(after_help = SERVE_EXAMPLES)]
     Serve {
         /// Address to listen on.
         #[arg(long, env = "ATTACHE_LISTEN", default_value = "127.0.0.1:8080")]
@@ -65,6 +119,11 @@ pub enum Command {
         /// Start with an empty store instead of loading the seed data.
         #[arg(long)]
         no_seed: bool,
+        /// Also serve `/metrics` on this address, with no token: a private
+        /// address for the Prometheus scraper (`127.0.0.1:9184`, or an
+        /// internal interface). On `--listen`, `/metrics` needs a token.
+        #[arg(long, env = "ATTACHE_METRICS_LISTEN")]
+        metrics_listen: Option<SocketAddr>,
         #[command(flatten)]
         access: Access,
         /// Boxed: the limits are most of `serve`'s flags, and the command
@@ -89,6 +148,7 @@ pub enum Command {
     /// (attache/1): everything is checked first, then applied all or nothing.
     /// A record that exists is merged: what the files add is added, nothing
     /// is dropped, and a field given another value is a conflict.
+    #[command(after_help = IMPORT_EXAMPLES)]
     Import {
         /// Files or directories to import.
         #[arg(required = true)]
@@ -116,7 +176,8 @@ pub enum Command {
     /// Check the store: every index agrees with the records, no relation names
     /// a missing node, the graph rebuilds. Exits non-zero on any problem.
     Check,
-    /// Write the whole graph in the import format.
+    /// Write the whole graph in the import format (the store must exist).
+    #[command(after_help = EXPORT_EXAMPLES)]
     Export {
         /// Write to this file instead of standard output.
         #[arg(long)]
@@ -125,12 +186,20 @@ pub enum Command {
     /// List the change log, newest first (`--format jsonl`: export it, one
     /// change set with its entries a line, oldest first); `log show N` shows
     /// one change set; `log compact` removes old change sets (records stay).
-    #[command(args_conflicts_with_subcommands = true)]
+    #[command(args_conflicts_with_subcommands = true, after_help = LOG_EXAMPLES)]
     Log {
         #[command(subcommand)]
         action: Option<LogAction>,
         #[command(flatten)]
         list: LogList,
+    },
+    /// Print a shell completion script: `attache completions bash >
+    /// /etc/bash_completion.d/attache` (zsh: a file named `_attache` in a
+    /// directory of `$fpath`; fish: `~/.config/fish/completions/attache.fish`).
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
     },
     /// Print the GraphQL schema (SDL), or write it to a file.
     Schema {
@@ -213,10 +282,12 @@ pub struct Access {
     )]
     pub tokens: Vec<String>,
     /// Reads need a token too.
-    #[arg(long, env = "ATTACHE_READS_NEED_TOKEN")]
+    #[arg(long, env = "ATTACHE_READS_NEED_TOKEN", value_parser = BoolishValueParser::new(),
+          action = ArgAction::SetTrue)]
     pub reads_need_token: bool,
     /// Allow writes without a token, for local work; refused unless listening on loopback.
-    #[arg(long, env = "ATTACHE_OPEN_WRITES")]
+    #[arg(long, env = "ATTACHE_OPEN_WRITES", value_parser = BoolishValueParser::new(),
+          action = ArgAction::SetTrue)]
     pub open_writes: bool,
     /// Origins allowed to call the API from a browser (CORS), comma-separated; none by default.
     #[arg(long, env = "ATTACHE_CORS_ORIGINS", value_delimiter = ',')]
@@ -251,7 +322,8 @@ pub struct LimitArgs {
     #[arg(long, env = "ATTACHE_QUERY_TIMEOUT", default_value_t = 30.0)]
     pub query_timeout: f64,
     /// Do not answer introspection (`__schema`, `__type`).
-    #[arg(long, env = "ATTACHE_NO_INTROSPECTION")]
+    #[arg(long, env = "ATTACHE_NO_INTROSPECTION", value_parser = BoolishValueParser::new(),
+          action = ArgAction::SetTrue)]
     pub no_introspection: bool,
     /// Most parsed documents kept for reuse (a request with the same text
     /// is not parsed again); 0 keeps none.

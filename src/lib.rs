@@ -11,17 +11,21 @@
 //!   check, apply; export.
 //! - [`api`]: the GraphQL schema, the only user of async-graphql.
 //! - [`http`]: the axum server, the only user of axum.
+//! - [`cli`]: the `attache` commands, one file each (`main.rs` only calls [`cli::main`]).
 //! - [`config`]: the command line.
+//! - [`metrics`]: what the server counts, for `/metrics` (the only user of `prometheus`).
 //! - [`changelog`]: `attache log`: list, show, export and compact the change log.
 //!
 //! Dependencies point one way: http → api → service → graph/store → model.
 
 pub mod api;
 pub mod changelog;
+pub mod cli;
 pub mod config;
 pub mod graph;
 pub mod http;
 pub mod import;
+pub mod metrics;
 pub mod model;
 pub mod service;
 pub mod store;

@@ -298,3 +298,129 @@ fn a_large_import_killed_at_any_moment_leaves_all_of_it_or_none() {
     println!("kills that interrupted the chunked write and were undone: {undone} of 6");
     assert!(undone >= 1, "no kill landed inside the chunked write");
 }
+
+#[test]
+fn help_shows_usage_examples() {
+    for args in [
+        &["--help"][..],
+        &["serve", "--help"],
+        &["import", "--help"],
+        &["log", "--help"],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_attache"))
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let help = text(&out.stdout);
+        assert!(help.contains("Examples:\n  attache "), "{args:?}: {help}");
+    }
+}
+
+#[test]
+fn completions_are_printed_for_bash_zsh_and_fish() {
+    for (shell, marker) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef attache"),
+        ("fish", "complete -c attache"),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_attache"))
+            .args(["completions", shell])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{shell}: {}", text(&out.stderr));
+        let script = text(&out.stdout);
+        assert!(script.contains(marker), "{shell}: {script}");
+        assert!(
+            script.contains("import") && script.contains("log-format"),
+            "{shell}"
+        );
+    }
+}
+
+#[test]
+fn a_store_flag_given_to_a_command_that_opens_no_store_is_refused() {
+    let out = Command::new(env!("CARGO_BIN_EXE_attache"))
+        .args(["--data", "somewhere", "schema"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("--data does not apply to `attache schema`"),
+        "{err}"
+    );
+    // From the environment it is a setting for every command, not a mistake.
+    let out = Command::new(env!("CARGO_BIN_EXE_attache"))
+        .arg("schema")
+        .env("ATTACHE_DATA", "somewhere")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}
+
+#[test]
+fn exporting_a_missing_store_is_an_error_and_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no-store-here");
+    let out = attache(&missing, &["export"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let err = text(&out.stderr);
+    assert!(err.contains("there is no store at"), "{err}");
+    assert!(!missing.exists(), "export created {}", missing.display());
+}
+
+#[test]
+fn import_progress_off_a_terminal_is_plain_lines_with_records_and_an_eta() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("big.json");
+    let mut doc: serde_json::Value = serde_json::from_str(&big_import(20_000)).unwrap();
+    doc["nodes"]
+        .as_array_mut()
+        .unwrap()
+        .insert(0, json!({ "id": "source:s", "name": "S" }));
+    std::fs::write(&file, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
+    let out = attache(
+        &dir.path().join("data"),
+        &["import", "--check", file.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(
+        !err.contains('\r') && !err.contains('\u{1b}'),
+        "a bar was drawn: {err:?}"
+    );
+    let progress: Vec<&str> = err
+        .lines()
+        .filter(|l| l.starts_with("import: read "))
+        .collect();
+    assert!(
+        progress.iter().any(|l| l.contains(" records, ETA ")),
+        "{err}"
+    );
+    assert!(
+        progress.last().unwrap().contains("read 20001 records"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_boolean_environment_variable_accepts_1_true_and_yes() {
+    for on in ["1", "true", "yes"] {
+        let dir = tempfile::tempdir().unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_attache"))
+            .arg("--data")
+            .arg(dir.path())
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .env("ATTACHE_READS_NEED_TOKEN", on)
+            .env("RUST_LOG", "warn")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{on}");
+        assert!(
+            text(&out.stderr).contains("needs at least one token"),
+            "{on}"
+        );
+    }
+}

@@ -12,6 +12,7 @@ mod heavy;
 mod leaves;
 pub mod limits;
 mod objects;
+pub mod observe;
 mod over_limit;
 mod roots;
 
@@ -40,8 +41,22 @@ pub fn schema(service: Service) -> AttacheSchema {
 /// (measured by async-graphql's validation, refused by the guard with the
 /// score, the limit and the costliest path: [`over_limit`]).
 pub fn schema_with(service: Service, limits: &limits::Limits) -> AttacheSchema {
+    schema_observed(service, limits, crate::metrics::Metrics::new())
+}
+
+/// [`schema_with`], counting into `metrics`: every operation passes the
+/// [`observe::Observe`] extension (operation names, errors over `/ws`), and
+/// subscriptions are counted while open.
+pub fn schema_observed(
+    service: Service,
+    limits: &limits::Limits,
+    metrics: crate::metrics::Metrics,
+) -> AttacheSchema {
     let b = Schema::build(Query::default(), MutationRoot::default(), SubscriptionRoot)
         .data(service)
+        .data(metrics)
+        // Outermost, so it sees each operation as the guard left it.
+        .extension(observe::ObserveFactory)
         .extension(guard::GuardFactory::new(
             limits,
             Arc::new(documents::Documents::new(limits)),

@@ -34,13 +34,13 @@ pub(super) async fn batch(
         return request_error(media, "the batch is empty: send at least one request");
     }
     if items.len() > max {
-        return request_error(
-            media,
-            &format!(
-                "the batch has {} requests, more than the limit of {max} (--max-batch)",
-                items.len()
-            ),
+        let message = format!(
+            "the batch has {} requests, more than the limit of {max} (--max-batch)",
+            items.len()
         );
+        let mut body = error_body(&message, ErrorCode::BadRequest);
+        body["errors"][0]["extensions"]["limit"] = "maxBatch".into();
+        return respond(media, StatusCode::BAD_REQUEST, body);
     }
     let caller = ctx.auth.caller(Auth::token(&headers), Transport::Post);
     if let Err(d) = caller.read {

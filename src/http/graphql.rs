@@ -82,6 +82,7 @@ fn negotiate(headers: &HeaderMap) -> Option<Media> {
 
 pub(super) fn respond(media: Media, status: StatusCode, body: Value) -> Response {
     let mut res = (status, body.to_string()).into_response();
+    super::access::answered(&mut res, &body);
     res.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static(media.content_type()),
@@ -286,6 +287,10 @@ pub(super) async fn run(ctx: &Ctx, caller: Caller, p: Params) -> async_graphql::
         // while it waits for the writer and the disk (a snapshot pinned by a
         // queued write is one the writer cannot recycle).
         .data(caller);
+    // The access log's record of this request: the observer names its operation.
+    if let Some(note) = super::access::note() {
+        req = req.data(note);
+    }
     if let Some(op) = p.operation_name {
         req = req.operation_name(op);
     }

@@ -1,9 +1,10 @@
 //! The HTTP server, the only user of axum: GraphQL at `/graphql` (POST and
 //! GET), subscriptions at `/ws`, the explorer at `/` and GraphiQL at
-//! `/playground` (embedded bundle), a health check. [`run`] takes a bound listener and a
+//! `/playground` (embedded bundle), a health check, `/metrics` and the access log. [`run`] takes a bound listener and a
 //! shutdown future, so `main` and the tests start it the same way; `serve`
 //! owns the accept loop, the connection cap and the connection timeouts.
 
+mod access;
 mod assets;
 pub mod auth;
 mod batch;
@@ -24,7 +25,9 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
 pub use crate::api::limits::Limits;
+use crate::metrics::Metrics;
 use crate::service::Service;
+pub use access::{serve_metrics, ClientAddr};
 pub use auth::Auth;
 pub use serve::{listen, Connections};
 
@@ -37,11 +40,15 @@ pub struct Options {
     pub cors_origins: Vec<String>,
     /// The connection cap and timeouts.
     pub connections: Connections,
+    /// Where requests, errors and subscriptions are counted (`/metrics`).
+    pub metrics: Metrics,
 }
 
 /// The whole application router.
 pub fn app(service: Service, options: &Options) -> Router {
-    let schema = crate::api::schema_with(service.clone(), &options.limits);
+    let metrics = options.metrics.clone();
+    metrics.attach(&service);
+    let schema = crate::api::schema_observed(service.clone(), &options.limits, metrics.clone());
     let mut app = Router::new()
         .merge(
             graphql::router(
@@ -58,7 +65,12 @@ pub fn app(service: Service, options: &Options) -> Router {
             .layer(CompressionLayer::new()),
         )
         .merge(
-            pages::router(service)
+            pages::router(service.clone())
+                .merge(access::router(
+                    service,
+                    metrics.clone(),
+                    options.auth.clone(),
+                ))
                 .merge(assets::router())
                 .layer(RequestBodyLimitLayer::new(options.limits.max_body)),
         );
@@ -76,6 +88,10 @@ pub fn app(service: Service, options: &Options) -> Router {
         );
     }
     app.layer(TraceLayer::new_for_http())
+        .layer(axum::middleware::from_fn_with_state(
+            metrics,
+            access::access,
+        ))
 }
 
 /// Serves until `shutdown` completes, lets in-flight requests finish (not
@@ -87,7 +103,8 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let app = app(service.clone(), &options);
-    serve::serve(listener, app, options.connections.clone(), shutdown).await?;
+    let (connections, metrics) = (options.connections.clone(), options.metrics.clone());
+    serve::serve(listener, app, connections, metrics, shutdown).await?;
     service
         .close()
         .await

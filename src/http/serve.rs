@@ -84,6 +84,9 @@ pub fn listen(addr: SocketAddr) -> io::Result<TcpListener> {
     socket.listen(BACKLOG)
 }
 
+/// Why the watchdog closes a connection that sent no whole request head in time.
+const HEAD: &str = "no whole request head within the header-read timeout";
+
 /// Descriptors kept free beside the connections: the store, the runtime,
 /// the listener, the standard streams.
 const FILE_HEADROOM: u64 = 64;
@@ -94,6 +97,7 @@ pub(super) async fn serve(
     listener: TcpListener,
     app: Router,
     limits: Connections,
+    metrics: crate::metrics::Metrics,
     shutdown: impl Future<Output = ()>,
 ) -> io::Result<()> {
     let max = fit_file_limit(limits.max_connections);
@@ -108,16 +112,19 @@ pub(super) async fn serve(
     let graceful = GracefulShutdown::new();
     tokio::pin!(shutdown);
     loop {
+        if slots.available_permits() == 0 {
+            metrics.limit("maxConnections");
+        }
         let slot = tokio::select! {
             biased;
             _ = &mut shutdown => break,
             slot = slots.clone().acquire_owned() => slot.expect("the semaphore is never closed"),
         };
-        let stream = tokio::select! {
+        let (stream, client) = tokio::select! {
             biased;
             _ = &mut shutdown => break,
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
+                Ok(accepted) => accepted,
                 Err(e) => {
                     accept_failed(e).await;
                     continue;
@@ -136,7 +143,8 @@ pub(super) async fn serve(
             let body_timeout = limits.body_timeout;
             move |req: hyper::Request<Incoming>| {
                 let in_flight = activity.request_started();
-                let req = req.map(|body| Deadline::new(body, body_timeout));
+                let mut req = req.map(|body| Deadline::new(body, body_timeout));
+                req.extensions_mut().insert(super::ClientAddr(client));
                 let answer = app.clone().call(req);
                 async move {
                     let res = answer.await?;
@@ -156,7 +164,7 @@ pub(super) async fn serve(
                 .serve_connection_with_upgrades(io, service)
                 .into_owned(),
         );
-        let limits = limits.clone();
+        let (limits, metrics) = (limits.clone(), metrics.clone());
         tokio::spawn(async move {
             tokio::select! {
                 ended = conn => if let Err(e) = ended {
@@ -164,6 +172,9 @@ pub(super) async fn serve(
                 },
                 reason = watchdog(&activity, &limits) => {
                     tracing::debug!(reason, "connection closed");
+                    if reason == HEAD {
+                        metrics.limit("headerReadTimeout");
+                    }
                 }
             }
         });
@@ -274,7 +285,6 @@ impl Activity {
 
     /// When the connection is to be closed if nothing changes, and why.
     fn deadline(&self, limits: &Connections) -> Option<(Instant, &'static str)> {
-        const HEAD: &str = "no whole request head within the header-read timeout";
         if self.in_flight.load(SeqCst) > 0 {
             return None;
         }

@@ -28,7 +28,9 @@ use crate::graph::Graph;
 use crate::model::{Conflict, Node, Relation};
 use crate::service::{Author, Change, Code, Problem, Service, ServiceError};
 
-pub use parse::{parse, parse_files, read_all, texts, Location, Parsed, Source, MAX_PROBLEMS};
+pub use parse::{
+    parse, parse_files, read_all, read_all_with, texts, Location, Parsed, Source, MAX_PROBLEMS,
+};
 pub use report::{ImportItem, ImportReport};
 
 /// The format tag every file carries.

@@ -182,6 +182,15 @@ pub fn parse(sources: Vec<Source<'_>>, limits: SizeLimits) -> Result<Parsed, Vec
 /// those that could not, so that the records read can still be checked
 /// (references among them, and against the store) in the same pass.
 pub fn read_all(sources: Vec<Source<'_>>, limits: SizeLimits) -> Parsed {
+    read_all_with(sources, limits, &mut || {})
+}
+
+/// [`read_all`], calling `each_record` as each record is read (for progress).
+pub fn read_all_with(
+    sources: Vec<Source<'_>>,
+    limits: SizeLimits,
+    each_record: &mut dyn FnMut(),
+) -> Parsed {
     let mut errors: Vec<ImportError> = Vec::new();
     let mut unread: Vec<String> = Vec::new();
     let mut complete = true;
@@ -192,6 +201,7 @@ pub fn read_all(sources: Vec<Source<'_>>, limits: SizeLimits) -> Parsed {
         }
         let file: Arc<str> = Arc::from(src.name);
         let mut each = |raw: RawRecord<'_>| {
+            each_record();
             let record = match raw.section {
                 Section::Nodes => typed::<Node>(&file, &raw).map(Record::Node),
                 Section::Relations => typed::<Relation>(&file, &raw).map(Record::Relation),

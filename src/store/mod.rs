@@ -422,6 +422,11 @@ impl Store {
         })
     }
 
+    /// The store's size on disk in bytes, as sled counts it.
+    pub fn size_on_disk(&self) -> Result<u64, StoreError> {
+        Ok(self.db.size_on_disk()?)
+    }
+
     /// Makes everything applied so far durable; returns the bytes written.
     pub fn flush(&self) -> Result<usize, StoreError> {
         Ok(self.db.flush()?)

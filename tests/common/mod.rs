@@ -4,6 +4,7 @@
 
 pub mod dashboard;
 pub mod load;
+pub mod prom;
 use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};

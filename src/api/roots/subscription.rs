@@ -79,7 +79,12 @@ impl SubscriptionRoot {
                 ));
             }
         }
+        // Counted as open until the client ends it (the stream is dropped).
+        let open = ctx
+            .data_opt::<crate::metrics::Metrics>()
+            .map(|m| m.subscription());
         Ok(service.feed(after).filter_map(move |item| {
+            let _ = &open;
             let out = match item {
                 Ok(FeedItem::Entry { seq, index, entry }) => {
                     let keep = entities

@@ -1,0 +1,117 @@
+//! `attache import`: files read a record at a time (with a progress bar),
+//! checked against the store, then applied all or nothing.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{bail, Context, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::progress::Meter;
+use super::{open, StoreAt};
+use crate::import::{self, ImportFailure, Source};
+use crate::service::Author;
+
+/// Expands directories into their .json files, sorted.
+pub(super) fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut files: Vec<PathBuf> = std::fs::read_dir(p)
+                .with_context(|| format!("cannot read directory {}", p.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| f.extension().is_some_and(|x| x == "json"))
+                .collect();
+            files.sort();
+            out.extend(files);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    if out.is_empty() {
+        bail!("no .json files to import in {paths:?}");
+    }
+    Ok(out)
+}
+
+pub(super) fn spinner(msg: &str) -> ProgressBar {
+    let pb = ProgressBar::new_spinner();
+    pb.set_style(ProgressStyle::with_template("{spinner} {msg} [{elapsed}]").expect("template"));
+    pb.set_message(msg.to_owned());
+    pb.enable_steady_tick(Duration::from_millis(120));
+    pb
+}
+
+pub(super) async fn import_cmd(
+    store: &StoreAt,
+    paths: &[PathBuf],
+    check: bool,
+    replace: bool,
+    no_seed: bool,
+    author: Author,
+) -> Result<()> {
+    let files = collect(paths)?;
+    let total: u64 = files
+        .iter()
+        .filter_map(|f| f.metadata().ok())
+        .map(|m| m.len())
+        .sum();
+    let meter = Meter::new(total);
+    // Each file is read once, a record at a time, before the store is opened:
+    // a bad file fails at once, whatever the size of the store.
+    let mut sources = Vec::new();
+    for f in &files {
+        let file =
+            std::fs::File::open(f).with_context(|| format!("cannot read {}", f.display()))?;
+        sources.push(Source::new(f.display().to_string(), meter.reader(file)));
+    }
+    // Problems stay with what was read: the check against the store below
+    // adds what the records that were read get wrong, in the same report.
+    let mut parsed = import::read_all_with(sources, store.sizes, &mut || meter.record());
+    meter.finish();
+    if replace {
+        parsed = parsed.replacing();
+    }
+    let service = open(store).await?;
+    // A new store gets the seed data in the same write, as `serve` gives it.
+    let (parsed, seeded) = if !no_seed && import::is_new(&service)? {
+        import::with_seed(parsed)
+    } else {
+        (parsed, 0)
+    };
+    let meta = if seeded > 0 {
+        eprintln!(
+            "this store is new: the built-in seed data ({seeded} records) goes in with these files, \
+             as `attache serve` would load it (--no-seed leaves it out)"
+        );
+        vec![(import::SEEDED.0, import::SEEDED.1.to_vec())]
+    } else {
+        Vec::new()
+    };
+    if check {
+        let sp = spinner("checking");
+        let res = import::preview(&service, parsed);
+        sp.finish_and_clear();
+        let r = res.map_err(ImportFailure::Invalid)?;
+        print!("{}", r.render());
+        if r.conflicting > 0 {
+            bail!("{} record(s) conflict with the store", r.conflicting);
+        }
+        return Ok(());
+    }
+    let sp = spinner("checking and writing, all or nothing");
+    let res = import::apply(&service, parsed, meta, author).await;
+    sp.finish_and_clear();
+    let r = res?;
+    service.close().await?;
+    print!("{}", r.render());
+    Ok(())
+}
+
+/// The actor a command-line write is recorded under: `cli:` and the login name.
+pub(super) fn cli_actor() -> String {
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "unknown".into());
+    format!("cli:{user}")
+}
