@@ -19,6 +19,7 @@
 pub mod api;
 pub mod changelog;
 pub mod config;
+pub mod formats;
 pub mod graph;
 pub mod http;
 pub mod import;

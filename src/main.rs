@@ -1,6 +1,6 @@
 //! The `attache` binary: parse the command line, set up logging, dispatch.
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -12,6 +12,7 @@ use attache::changelog;
 use attache::config::{
     Access, Command, Config, ConnectionArgs, LimitArgs, LogAction, LogFormat, LogList,
 };
+use attache::formats::{self, Format};
 use attache::http::auth::Tokens;
 use attache::http::{Auth, Connections, Limits, Options};
 use attache::import::{self, ImportFailure, Source};
@@ -94,6 +95,8 @@ async fn dispatch(config: Config) -> Result<()> {
         }
         Command::Import {
             paths,
+            format,
+            mapping,
             check,
             replace,
             no_seed,
@@ -103,9 +106,16 @@ async fn dispatch(config: Config) -> Result<()> {
             let author = Author::new(actor.unwrap_or_else(cli_actor))
                 .op("import")
                 .comment(comment);
-            import_cmd(&store, &paths, check, replace, no_seed, author).await
+            let what = ImportArgs {
+                format,
+                mapping,
+                check,
+                replace,
+                no_seed,
+            };
+            import_cmd(&store, &paths, what, author).await
         }
-        Command::Export { out } => export_cmd(&store, out.as_deref()).await,
+        Command::Export { out, format } => export_cmd(&store, out.as_deref(), format).await,
         Command::Check => check_cmd(&store).await,
         Command::Log { action, list } => log_cmd(&store, action, list).await,
         Command::Schema { out, check } => schema_cmd(out.as_deref(), check),
@@ -245,15 +255,19 @@ async fn shutdown_signal() {
     tracing::info!("shutting down: finishing requests in flight");
 }
 
-/// Expands directories into their .json files, sorted.
-fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+/// Expands directories into their files with extension `ext`, sorted.
+fn collect(paths: &[PathBuf], ext: &str) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for p in paths {
         if p.is_dir() {
             let mut files: Vec<PathBuf> = std::fs::read_dir(p)
                 .with_context(|| format!("cannot read directory {}", p.display()))?
                 .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|f| f.extension().is_some_and(|x| x == "json"))
+                .filter(|f| {
+                    f.file_name()
+                        .and_then(|n| n.to_str())
+                        .is_some_and(|n| n.ends_with(&format!(".{ext}")))
+                })
                 .collect();
             files.sort();
             out.extend(files);
@@ -262,7 +276,7 @@ fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
         }
     }
     if out.is_empty() {
-        bail!("no .json files to import in {paths:?}");
+        bail!("no .{ext} files to import in {paths:?}");
     }
     Ok(out)
 }
@@ -289,15 +303,33 @@ impl<R: Read> Read for Progress<R> {
     }
 }
 
-async fn import_cmd(
-    store: &StoreAt,
-    paths: &[PathBuf],
+/// What `attache import` was asked to do besides the paths.
+struct ImportArgs {
+    format: Format,
+    mapping: Option<PathBuf>,
     check: bool,
     replace: bool,
     no_seed: bool,
+}
+
+async fn import_cmd(
+    store: &StoreAt,
+    paths: &[PathBuf],
+    args: ImportArgs,
     author: Author,
 ) -> Result<()> {
-    let files = collect(paths)?;
+    let ImportArgs {
+        format,
+        mapping,
+        check,
+        replace,
+        no_seed,
+    } = args;
+    if mapping.is_some() && format != Format::Csv {
+        bail!("--mapping is for --format csv");
+    }
+    let mut files = collect(paths, format.extension())?;
+    files.splice(0..0, mapping);
     let total: u64 = files
         .iter()
         .filter_map(|f| f.metadata().ok())
@@ -322,7 +354,15 @@ async fn import_cmd(
     }
     // Problems stay with what was read: the check against the store below
     // adds what the records that were read get wrong, in the same report.
-    let mut parsed = import::read_all(sources, store.sizes);
+    let mut parsed = match format {
+        Format::Attache => import::read_all(sources, store.sizes),
+        _ => formats::import(format, sources, store.sizes).unwrap_or_else(|problems| {
+            import::Parsed {
+                problems,
+                ..Default::default()
+            }
+        }),
+    };
     pb.finish_and_clear();
     if replace {
         parsed = parsed.replacing();
@@ -371,21 +411,49 @@ fn cli_actor() -> String {
     format!("cli:{user}")
 }
 
-async fn export_cmd(store: &StoreAt, out: Option<&Path>) -> Result<()> {
+/// `attache export`: streams the graph to a file, a directory (CSV) or
+/// standard output, one record at a time.
+async fn export_cmd(store: &StoreAt, out: Option<&Path>, format: Format) -> Result<()> {
     let service = open(store).await?;
-    let text = import::export(&service.graph());
+    let graph = service.graph();
+    let out = out.map(Path::to_path_buf);
+    tokio::task::spawn_blocking(move || export_to(&graph, out.as_deref(), format)).await??;
+    service.close().await?;
+    Ok(())
+}
+
+fn export_to(graph: &attache::graph::Graph, out: Option<&Path>, format: Format) -> Result<()> {
     match out {
+        Some(dir) if format.is_directory() => {
+            let written = formats::export_dir(format, graph, dir)
+                .with_context(|| format!("cannot export to {}", dir.display()))?;
+            eprintln!("exported {} file(s) to {}", written.len(), dir.display());
+        }
+        None if format.is_directory() => {
+            bail!("--format {format} writes several files: give --out DIR")
+        }
         Some(path) => {
             let tmp = path.with_extension("tmp");
-            std::fs::write(&tmp, &text)
+            let file = std::fs::File::create(&tmp)
+                .with_context(|| format!("cannot write {}", tmp.display()))?;
+            let mut w = std::io::BufWriter::new(file);
+            formats::export(format, graph, &mut w)
+                .with_context(|| format!("cannot write {}", tmp.display()))?;
+            w.into_inner()
+                .map_err(|e| e.into_error())
+                .and_then(|f| f.sync_all())
                 .with_context(|| format!("cannot write {}", tmp.display()))?;
             std::fs::rename(&tmp, path)
                 .with_context(|| format!("cannot write {}", path.display()))?;
             eprintln!("exported to {}", path.display());
         }
-        None => print!("{text}"),
+        None => {
+            let stdout = std::io::stdout();
+            let mut w = std::io::BufWriter::new(stdout.lock());
+            formats::export(format, graph, &mut w)?;
+            w.flush()?;
+        }
     }
-    service.close().await?;
     Ok(())
 }
 
