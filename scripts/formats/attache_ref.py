@@ -60,8 +60,10 @@ class Report:
         sys.exit(1 if self.problems else 0)
 
 
-def compare_graph(report, graph, ref, extra_node=(), extra_edge=()):
-    """Node and edge counts, and every attribute of every node and edge."""
+def compare_graph(report, graph, ref, extra_node=(), extra_edge=(), titles=None):
+    """Node and edge counts, and every attribute of every node and edge
+    (`titles`: field name → attribute name where they differ)."""
+    titles = titles or {}
     nodes = {n["id"]: n for n in ref["nodes"]}
     rels = {r["id"]: r for r in ref["relations"]}
     report.check(graph.number_of_nodes() == len(nodes),
@@ -73,7 +75,7 @@ def compare_graph(report, graph, ref, extra_node=(), extra_edge=()):
         if node is None:
             report.check(False, f"node {nid} is not in the reference")
             continue
-        want = node_attrs(node)
+        want = {titles.get(f, f): v for f, v in node_attrs(node).items()}
         have = {k: v for k, v in data.items() if k not in extra_node}
         report.check(set(have) == set(want), f"node {nid}: attributes {sorted(have)} != {sorted(want)}")
         for field, value in want.items():
@@ -85,7 +87,7 @@ def compare_graph(report, graph, ref, extra_node=(), extra_edge=()):
             report.check(False, f"edge {rid} is not in the reference")
             continue
         report.check((u, v) == (rel["from"], rel["to"]), f"edge {rid}: {u} -> {v}")
-        want = edge_attrs(rel)
+        want = {titles.get(f, f): v for f, v in edge_attrs(rel).items()}
         have = {k: v for k, v in data.items() if k not in extra_edge and k != "id"}
         report.check(set(have) == set(want), f"edge {rid}: attributes {sorted(have)} != {sorted(want)}")
         for field, value in want.items():

@@ -18,7 +18,8 @@ if not g.is_multigraph():
 report = attache_ref.Report(f"gexf {os.path.basename(directory)}")
 report.check(g.is_directed(), "the graph is not directed")
 timeline = ("label", "start", "end")
-attache_ref.compare_graph(report, g, ref, extra_node=timeline, extra_edge=timeline)
+attache_ref.compare_graph(report, g, ref, extra_node=timeline, extra_edge=timeline,
+                          titles={"start": "start_date", "end": "end_date"})
 
 
 def first_day(d):

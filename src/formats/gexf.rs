@@ -26,6 +26,17 @@ fn gexf_type(k: &Key) -> &'static str {
     }
 }
 
+/// An attribute's title: `start` and `end` are the timeline's own
+/// attributes in GEXF, so the fields of those names are `start_date` and
+/// `end_date` (as they are written, at their precision).
+fn title(k: &Key) -> &'static str {
+    match k.name {
+        "start" => "start_date",
+        "end" => "end_date",
+        n => n,
+    }
+}
+
 fn day(d: Day) -> String {
     format!("{:04}-{:02}-{:02}", d.year, d.month, d.day)
 }
@@ -96,7 +107,7 @@ pub fn export(graph: &Graph, out: &mut dyn Write) -> Result<(), FormatError> {
                 w,
                 r#"      <attribute id="{}" title="{}" type="{}"/>"#,
                 k.id,
-                k.name,
+                title(k),
                 gexf_type(k)
             )?;
         }
@@ -186,7 +197,7 @@ fn read_file(mut x: XmlIn<'_>, records: &mut Records) -> Result<(), ImportError>
                 "attribute" => {
                     let ours = if class_is_node { NODE_KEYS } else { EDGE_KEYS };
                     let title = get(&attrs, "title").unwrap_or_default();
-                    if let Some(k) = ours.iter().find(|k| k.name == title) {
+                    if let Some(k) = ours.iter().find(|k| self::title(k) == title) {
                         let id = get(&attrs, "id").unwrap_or_default().to_owned();
                         keys.push((class_is_node, id, k));
                     }
