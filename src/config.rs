@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use clap::builder::BoolishValueParser;
 use clap::{ArgAction, Parser, Subcommand};
 
+use crate::formats::Format;
 use crate::model::SizeLimits;
 use crate::service::Retention;
 
@@ -145,14 +146,23 @@ pub enum Command {
         log_retention: Retention,
     },
     /// Import files (or directories of .json files) in the import format
-    /// (attache/1): everything is checked first, then applied all or nothing.
-    /// A record that exists is merged: what the files add is added, nothing
-    /// is dropped, and a field given another value is a conflict.
+    /// (attache/1), or in another format with --format: everything is
+    /// checked first, then applied all or nothing. A record that exists is
+    /// merged: what the files add is added, nothing is dropped, and a field
+    /// given another value is a conflict.
     #[command(after_help = IMPORT_EXAMPLES)]
     Import {
         /// Files or directories to import.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+        /// The files' format (graph-schema/formats.md): each is read into
+        /// attache/1 records, then imported as those would be.
+        #[arg(long, value_enum, default_value_t = Format::Attache)]
+        format: Format,
+        /// For --format csv: the column mapping (JSON) saying which column
+        /// is the person, the meeting, the role, the date and the source.
+        #[arg(long)]
+        mapping: Option<PathBuf>,
         /// Only check, and show what the import would change; write nothing.
         #[arg(long)]
         check: bool,
@@ -176,12 +186,17 @@ pub enum Command {
     /// Check the store: every index agrees with the records, no relation names
     /// a missing node, the graph rebuilds. Exits non-zero on any problem.
     Check,
-    /// Write the whole graph in the import format (the store must exist).
+    /// Write the whole graph in the import format, or in another format
+    /// with --format (graph-schema/formats.md). The store must exist.
     #[command(after_help = EXPORT_EXAMPLES)]
     Export {
-        /// Write to this file instead of standard output.
+        /// Write to this file instead of standard output (a directory for
+        /// --format csv, which writes several files).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// The format to write.
+        #[arg(long, value_enum, default_value_t = Format::Attache)]
+        format: Format,
     },
     /// List the change log, newest first (`--format jsonl`: export it, one
     /// change set with its entries a line, oldest first); `log show N` shows

@@ -22,6 +22,7 @@ pub mod api;
 pub mod changelog;
 pub mod cli;
 pub mod config;
+pub mod formats;
 pub mod graph;
 pub mod http;
 pub mod import;

@@ -94,6 +94,7 @@ pub async fn offload<T: Send + 'static>(
 /// meanwhile.
 pub async fn parse_import(
     service: &Service,
+    format: crate::formats::Format,
     documents: Vec<(String, String)>,
 ) -> Result<import::Parsed> {
     let sizes = service.sizes();
@@ -108,7 +109,15 @@ pub async fn parse_import(
             .collect();
         // Problems stay in the result: `import::apply` checks what was
         // read against the store too, and reports everything at once.
-        import::read_all(sources, sizes)
+        match format {
+            crate::formats::Format::Attache => import::read_all(sources, sizes),
+            _ => crate::formats::import(format, sources, sizes).unwrap_or_else(|problems| {
+                import::Parsed {
+                    problems,
+                    ..Default::default()
+                }
+            }),
+        }
     })
     .await
     .map_err(|e| failed(&e))?;
@@ -157,7 +166,7 @@ mod tests {
             let doc = document(people);
             let before = ticks.load(Ordering::Relaxed);
             let start = std::time::Instant::now();
-            let parsed = parse_import(&service, vec![("request".into(), doc)])
+            let parsed = parse_import(&service, Default::default(), vec![("request".into(), doc)])
                 .await
                 .unwrap();
             let took = start.elapsed();

@@ -9,18 +9,23 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::progress::Meter;
 use super::{open, StoreAt};
+use crate::formats::{self, Format};
 use crate::import::{self, ImportFailure, Source};
 use crate::service::Author;
 
-/// Expands directories into their .json files, sorted.
-pub(super) fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+/// Expands directories into their files with extension `ext`, sorted.
+pub(super) fn collect(paths: &[PathBuf], ext: &str) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for p in paths {
         if p.is_dir() {
             let mut files: Vec<PathBuf> = std::fs::read_dir(p)
                 .with_context(|| format!("cannot read directory {}", p.display()))?
                 .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|f| f.extension().is_some_and(|x| x == "json"))
+                .filter(|f| {
+                    f.file_name()
+                        .and_then(|n| n.to_str())
+                        .is_some_and(|n| n.ends_with(&format!(".{ext}")))
+                })
                 .collect();
             files.sort();
             out.extend(files);
@@ -29,7 +34,7 @@ pub(super) fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
         }
     }
     if out.is_empty() {
-        bail!("no .json files to import in {paths:?}");
+        bail!("no .{ext} files to import in {paths:?}");
     }
     Ok(out)
 }
@@ -42,15 +47,33 @@ pub(super) fn spinner(msg: &str) -> ProgressBar {
     pb
 }
 
+/// What `attache import` was asked to do besides the paths.
+pub(super) struct ImportArgs {
+    pub format: Format,
+    pub mapping: Option<PathBuf>,
+    pub check: bool,
+    pub replace: bool,
+    pub no_seed: bool,
+}
+
 pub(super) async fn import_cmd(
     store: &StoreAt,
     paths: &[PathBuf],
-    check: bool,
-    replace: bool,
-    no_seed: bool,
+    args: ImportArgs,
     author: Author,
 ) -> Result<()> {
-    let files = collect(paths)?;
+    let ImportArgs {
+        format,
+        mapping,
+        check,
+        replace,
+        no_seed,
+    } = args;
+    if mapping.is_some() && format != Format::Csv {
+        bail!("--mapping is for --format csv");
+    }
+    let mut files = collect(paths, format.extension())?;
+    files.splice(0..0, mapping);
     let total: u64 = files
         .iter()
         .filter_map(|f| f.metadata().ok())
@@ -67,7 +90,15 @@ pub(super) async fn import_cmd(
     }
     // Problems stay with what was read: the check against the store below
     // adds what the records that were read get wrong, in the same report.
-    let mut parsed = import::read_all_with(sources, store.sizes, &mut || meter.record());
+    let mut parsed = match format {
+        Format::Attache => import::read_all_with(sources, store.sizes, &mut || meter.record()),
+        _ => formats::import(format, sources, store.sizes).unwrap_or_else(|problems| {
+            import::Parsed {
+                problems,
+                ..Default::default()
+            }
+        }),
+    };
     meter.finish();
     if replace {
         parsed = parsed.replacing();

@@ -78,6 +78,8 @@ async fn dispatch(config: Config) -> Result<()> {
         }
         Command::Import {
             paths,
+            format,
+            mapping,
             check,
             replace,
             no_seed,
@@ -87,9 +89,18 @@ async fn dispatch(config: Config) -> Result<()> {
             let author = Author::new(actor.unwrap_or_else(import::cli_actor))
                 .op("import")
                 .comment(comment);
-            import::import_cmd(&store, &paths, check, replace, no_seed, author).await
+            let what = import::ImportArgs {
+                format,
+                mapping,
+                check,
+                replace,
+                no_seed,
+            };
+            import::import_cmd(&store, &paths, what, author).await
         }
-        Command::Export { out } => export::export_cmd(&store, out.as_deref()).await,
+        Command::Export { out, format } => {
+            export::export_cmd(&store, out.as_deref(), format).await
+        }
         Command::Check => check::check_cmd(&store).await,
         Command::Log { action, list } => log::log_cmd(&store, action, list).await,
         Command::Schema { out, check } => schema::schema_cmd(out.as_deref(), check),

@@ -235,17 +235,50 @@ pub fn check_parsed(service: &Service, parsed: Parsed) -> Result<usize, Vec<Impo
 /// The whole graph in the import format, in a stable order (nodes by kind then
 /// id, relations and conflicts by id), so export → import → export is identical.
 pub fn export(graph: &Graph) -> String {
-    let mut relations: Vec<Relation> = graph.all_relations().map(|r| (**r).clone()).collect();
+    let mut out = Vec::new();
+    export_to(graph, &mut out).expect("writing to memory cannot fail");
+    String::from_utf8(out).expect("serde_json writes UTF-8")
+}
+
+/// [`export`] streamed to `out`, one record at a time: only references to
+/// the relations (to sort them) are held, never the text or copies of records.
+pub fn export_to(graph: &Graph, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut relations: Vec<&Relation> = graph.all_relations().map(|r| &**r).collect();
     relations.sort_by(|a, b| a.id.cmp(&b.id));
-    let file = ImportFile {
-        format: FORMAT.to_owned(),
-        nodes: graph.all_nodes().map(|n| (**n).clone()).collect(),
-        relations,
-        conflicts: graph.conflicts().map(|c| (**c).clone()).collect(),
+    let file = StreamedFile {
+        format: FORMAT,
+        nodes: Seq(|| graph.all_nodes().map(|n| &**n)),
+        relations: Seq(|| relations.iter().copied()),
+        conflicts: Seq(|| graph.conflicts().map(|c| &**c)),
     };
-    let mut s = serde_json::to_string_pretty(&file).expect("records serialize");
-    s.push('\n');
-    s
+    use std::io::Write as _;
+    let mut w = std::io::BufWriter::new(out);
+    serde_json::to_writer_pretty(&mut w, &file).map_err(std::io::Error::other)?;
+    w.write_all(b"\n")?;
+    w.flush()
+}
+
+/// [`ImportFile`] over borrowed sequences, serialized as they are walked.
+#[derive(Serialize)]
+struct StreamedFile<N, R, C> {
+    format: &'static str,
+    nodes: N,
+    relations: R,
+    conflicts: C,
+}
+
+/// A sequence serialized from a fresh iterator, without collecting it.
+struct Seq<F>(F);
+
+impl<F, I> Serialize for Seq<F>
+where
+    F: Fn() -> I,
+    I: Iterator,
+    I::Item: Serialize,
+{
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq((self.0)())
+    }
 }
 
 /// Whether the store has never held anything: empty, and never seeded (a

@@ -180,12 +180,15 @@ impl ImportMutations {
     /// `replace`, each record replaces the stored one as a whole (the report
     /// says what it removed). With `dryRun`, nothing is written: the report
     /// says what would change, conflicts included. Errors give document,
-    /// line and field.
+    /// line and field. With `format`, the documents are in another format
+    /// (`graph-schema/formats.md`), read into the import format's records
+    /// first (CSV: one document named `*.json` is the column mapping).
     #[allow(clippy::too_many_arguments)]
     async fn import(
         &self,
         ctx: &Context<'_>,
         document: Option<String>,
+        #[graphql(default)] format: crate::formats::Format,
         #[graphql(default_with = "String::from(\"request\")")] name: String,
         documents: Option<Vec<ImportDocument>>,
         #[graphql(default_with = "Some(false)")] replace: Option<bool>,
@@ -220,7 +223,7 @@ impl ImportMutations {
             }
         }
         let service = crate::api::service(ctx);
-        let mut parsed = crate::api::heavy::parse_import(service, all).await?;
+        let mut parsed = crate::api::heavy::parse_import(service, format, all).await?;
         if replace {
             parsed = parsed.replacing();
         }
