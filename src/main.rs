@@ -9,8 +9,9 @@ use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use attache::changelog;
+use attache::cluster::{Cluster, ClusterConfig};
 use attache::config::{
-    Access, Command, Config, ConnectionArgs, LimitArgs, LogAction, LogFormat, LogList,
+    Access, ClusterArgs, Command, Config, ConnectionArgs, LimitArgs, LogAction, LogFormat, LogList,
 };
 use attache::http::auth::Tokens;
 use attache::http::{Auth, Connections, Limits, Options};
@@ -75,6 +76,7 @@ async fn dispatch(config: Config) -> Result<()> {
             connections,
             flush_timeout,
             log_retention,
+            cluster,
         } => {
             let mut options = server_options(listen, access, *limits)?;
             options.connections = connection_options(connections)?;
@@ -82,6 +84,7 @@ async fn dispatch(config: Config) -> Result<()> {
                 bail!("--flush-timeout must be a positive number of seconds");
             }
             let flush_timeout = Duration::from_secs_f64(flush_timeout);
+            let cluster = cluster_config(cluster)?;
             serve(
                 &store,
                 listen,
@@ -89,6 +92,7 @@ async fn dispatch(config: Config) -> Result<()> {
                 options,
                 flush_timeout,
                 log_retention,
+                cluster,
             )
             .await
         }
@@ -171,7 +175,45 @@ fn server_options(
         },
         cors_origins: access.cors_origin,
         connections: Connections::default(),
+        cluster: None,
     })
+}
+
+/// The cluster settings, when `--cluster` names servers.
+fn cluster_config(args: ClusterArgs) -> Result<Option<ClusterConfig>> {
+    let servers: Vec<String> = args
+        .servers
+        .into_iter()
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .collect();
+    if servers.is_empty() {
+        return Ok(None);
+    }
+    if args.min_seq_timeout <= 0.0 || !args.min_seq_timeout.is_finite() {
+        bail!("--min-seq-timeout must be a positive number of seconds");
+    }
+    let mut c = ClusterConfig::new(servers);
+    c.token = args.cluster_token;
+    c.tls_ca = args.cluster_tls_ca;
+    c.stream = args.cluster_stream;
+    c.ready_lag = args.ready_lag;
+    c.snapshot_every = args.snapshot_every;
+    c.snapshots_kept = args.snapshots_kept;
+    c.min_seq_timeout = Duration::from_secs_f64(args.min_seq_timeout);
+    Ok(Some(c))
+}
+
+/// Refuses to change a cluster node's store behind the stream's back.
+fn refuse_if_clustered(service: &Service, what: &str) -> Result<()> {
+    if service.cluster_applied()?.is_some() {
+        bail!(
+            "refusing to {what}: this store belongs to a cluster, whose change log is the shared NATS stream; \
+             a local change would not reach the other nodes (and the applier would stop at it). \
+             Import through a running node's API (the `import` mutation), with a write token"
+        );
+    }
+    Ok(())
 }
 
 /// Checks the connection settings: every timeout a positive number of seconds.
@@ -197,13 +239,28 @@ async fn serve(
     store: &StoreAt,
     listen: std::net::SocketAddr,
     no_seed: bool,
-    options: Options,
+    mut options: Options,
     flush_timeout: Duration,
     retention: Retention,
+    cluster: Option<ClusterConfig>,
 ) -> Result<()> {
+    if let Some(c) = &cluster {
+        Cluster::prepare(&store.data, c).await?;
+    }
     let service = open(store).await?;
     service.set_flush_timeout(flush_timeout);
-    service.keep_log(retention);
+    if let Some(c) = cluster {
+        // The log is the stream's: local retention would drop change sets
+        // behind the stream's back (snapshots trim the stream instead).
+        if retention != Retention::All {
+            bail!("--log-retention does not apply to a cluster node: the stream is trimmed behind its snapshots");
+        }
+        let joined = Cluster::start(service.clone(), c).await?;
+        tracing::info!(status = ?joined.status(), "joined the cluster");
+        options.cluster = Some(joined);
+    } else {
+        service.keep_log(retention);
+    }
     if !no_seed {
         let loaded = import::seed_if_new(&service)
             .await
@@ -328,6 +385,9 @@ async fn import_cmd(
         parsed = parsed.replacing();
     }
     let service = open(store).await?;
+    if !check {
+        refuse_if_clustered(&service, "import into this store")?;
+    }
     // A new store gets the seed data in the same write, as `serve` gives it.
     let (parsed, seeded) = if !no_seed && import::is_new(&service)? {
         import::with_seed(parsed)
@@ -448,6 +508,7 @@ async fn log_cmd(store: &StoreAt, action: Option<LogAction>, list: LogList) -> R
                 }
             }
             Some(LogAction::Compact { keep, before }) => {
+                refuse_if_clustered(&service, "compact this store's log")?;
                 let what = match (keep, before) {
                     (Some(n), _) => changelog::Compact::Keep(n),
                     (None, Some(t)) => changelog::Compact::Before(t),

@@ -1,6 +1,6 @@
 //! The HTTP server, the only user of axum: GraphQL at `/graphql` (POST and
 //! GET), subscriptions at `/ws`, the explorer at `/` and GraphiQL at
-//! `/playground` (embedded bundle), a health check. [`run`] takes a bound listener and a
+//! `/playground` (embedded bundle), a health check and a readiness check. [`run`] takes a bound listener and a
 //! shutdown future, so `main` and the tests start it the same way; `serve`
 //! owns the accept loop, the connection cap and the connection timeouts.
 
@@ -8,6 +8,7 @@ mod assets;
 pub mod auth;
 mod batch;
 mod body;
+mod consistency;
 mod graphql;
 mod pages;
 mod serve;
@@ -37,6 +38,8 @@ pub struct Options {
     pub cors_origins: Vec<String>,
     /// The connection cap and timeouts.
     pub connections: Connections,
+    /// Cluster mode: this node's membership (readiness, applied sequence).
+    pub cluster: Option<crate::cluster::Cluster>,
 }
 
 /// The whole application router.
@@ -50,6 +53,7 @@ pub fn app(service: Service, options: &Options) -> Router {
                 options.limits.clone(),
                 options.cors_origins.clone(),
                 options.connections.header_read_timeout,
+                options.cluster.clone(),
             )
             // GraphQL answers (GraphiQL's schema query is ~180 KiB) go
             // compressed when the client accepts it; the UI bundle is
@@ -58,7 +62,7 @@ pub fn app(service: Service, options: &Options) -> Router {
             .layer(CompressionLayer::new()),
         )
         .merge(
-            pages::router(service)
+            pages::router(service, options.cluster.clone())
                 .merge(assets::router())
                 .layer(RequestBodyLimitLayer::new(options.limits.max_body)),
         );
