@@ -17,6 +17,10 @@ use futures_util::StreamExt;
 use super::stream::{Conn, Message};
 use super::Cluster;
 
+/// How long the consumer may stay quiet while the stream is known to hold
+/// change sets this node has not applied.
+const STALL: Duration = Duration::from_secs(3);
+
 /// Runs until the process ends.
 pub async fn run(conn: Conn, cluster: Cluster) {
     loop {
@@ -59,8 +63,22 @@ async fn follow(conn: &Conn, cluster: &Cluster) -> Result<(), String> {
         .await
         .map_err(|e| format!("reading from {start}: {e}"))?;
     let mut expected = start;
-    while let Some(m) = messages.next().await {
-        let m = m.map_err(|e| format!("reading after {}: {e}", expected - 1))?;
+    loop {
+        // A consumer can go quiet for good when its server dies under it:
+        // if the stream is known to hold more while nothing arrives, start
+        // a new one from the store's number.
+        let next = match tokio::time::timeout(STALL, messages.next()).await {
+            Ok(Some(m)) => m,
+            Ok(None) => return Ok(()),
+            Err(_) if cluster.status().stream_last >= expected => {
+                return Err(format!(
+                    "no change set after {} for {STALL:?} while the stream holds more",
+                    expected - 1
+                ));
+            }
+            Err(_) => continue,
+        };
+        let m = next.map_err(|e| format!("reading after {}: {e}", expected - 1))?;
         let (seq, pending) = {
             let info = m.info().map_err(|e| format!("message metadata: {e}"))?;
             (info.stream_sequence, info.pending)
@@ -93,5 +111,4 @@ async fn follow(conn: &Conn, cluster: &Cluster) -> Result<(), String> {
         }
         expected = seq + 1;
     }
-    Ok(())
 }

@@ -155,9 +155,9 @@ impl Node {
         let url = loop {
             let Some(Ok(line)) = lines.next() else {
                 panic!(
-                    "node on {} stopped before serving; see {}",
+                    "node on {} stopped before serving: {}",
                     self.dir.display(),
-                    log_path.display()
+                    std::fs::read_to_string(&log_path).unwrap_or_default()
                 );
             };
             let _ = writeln!(log, "{line}");

@@ -217,6 +217,7 @@ pub async fn throughput(client: &reqwest::Client, url: &str, dur: Duration) -> f
 
 /// The index of the NATS server leading the change-log stream.
 pub async fn stream_leader(urls: &str) -> usize {
+    let urls: Vec<&str> = urls.split(',').collect();
     let client = async_nats::connect(urls).await.unwrap();
     let js = async_nats::jetstream::new(client);
     let mut stream = js.get_stream("ATTACHE_LOG").await.unwrap();
