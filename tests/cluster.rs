@@ -13,7 +13,7 @@ use std::time::Duration;
 use harness::{attache, gql, health, wait_ready, Nats, Node};
 use serde_json::json;
 
-const CREATE: &str = "mutation($i: NodeInput!) { createPerson(input: $i) { id } }";
+const CREATE: &str = "mutation($i: PersonInput!) { createPerson(input: $i) { id } }";
 const READ: &str = "query($id: ID!) { person(id: $id) { id name } }";
 
 fn person(id: &str) -> serde_json::Value {
