@@ -209,8 +209,9 @@ fn refuse_if_clustered(service: &Service, what: &str) -> Result<()> {
     if service.cluster_applied()?.is_some() {
         bail!(
             "refusing to {what}: this store belongs to a cluster, whose change log is the shared NATS stream; \
-             a local change would not reach the other nodes (and the applier would stop at it). \
-             Import through a running node's API (the `import` mutation), with a write token"
+             a local change would not reach the other nodes (and the applier would stop at it): \
+             serve it with --cluster and the same NATS servers, and import through a running node's API \
+             (the `import` mutation)"
         );
     }
     Ok(())
@@ -259,6 +260,7 @@ async fn serve(
         tracing::info!(status = ?joined.status(), "joined the cluster");
         options.cluster = Some(joined);
     } else {
+        refuse_if_clustered(&service, "serve this store without --cluster")?;
         service.keep_log(retention);
     }
     if !no_seed {

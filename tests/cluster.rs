@@ -80,6 +80,27 @@ fn compacting_a_cluster_nodes_log_from_the_command_line_is_refused() {
     );
 }
 
+#[test]
+fn serving_a_cluster_nodes_store_without_the_cluster_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = attache::store::Store::open(tmp.path()).unwrap();
+    store.join_cluster().unwrap();
+    drop(store);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_attache"))
+        .arg("--data")
+        .arg(tmp.path())
+        .args(["serve", "--listen", "127.0.0.1:0", "--open-writes"])
+        .env_remove("ATTACHE_CLUSTER")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        err.contains("refusing to serve this store without --cluster"),
+        "{err}"
+    );
+}
+
 #[tokio::test]
 #[ignore = "needs nats-server: scripts/cluster-test.sh"]
 async fn a_write_on_one_node_is_read_on_every_node_that_waits_for_its_sequence() {

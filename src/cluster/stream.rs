@@ -76,7 +76,8 @@ impl Conn {
             reason: e.to_string(),
         })?;
         let mut js = jetstream::new(client.clone());
-        js.set_timeout(Duration::from_secs(5));
+        // An ack lost with a dead leader is retried (same message id) after this.
+        js.set_timeout(Duration::from_secs(2));
         let subject = format!("attache.log.{}", config.stream);
         let replicas = config.replicas();
         let stream_config = js_stream::Config {
@@ -116,14 +117,21 @@ impl Conn {
         Ok(self.state().await?.last_sequence)
     }
 
-    /// The stream's state (first and last sequence).
+    /// The stream's state (first and last sequence). Retried for a while:
+    /// right after a NATS server restarts the stream may have no leader yet.
     pub async fn state(&self) -> Result<js_stream::State, ClusterError> {
-        let info = self
-            .stream
-            .get_info()
-            .await
-            .map_err(|e| js_err("reading the stream's state")(&e))?;
-        Ok(info.state)
+        let mut tries = 0;
+        loop {
+            match self.stream.get_info().await {
+                Ok(info) => return Ok(info.state),
+                Err(e) if tries < 20 => {
+                    tries += 1;
+                    tracing::debug!(error = %e, "stream state not available yet");
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                }
+                Err(e) => return Err(js_err("reading the stream's state")(&e)),
+            }
+        }
     }
 
     /// The snapshot bucket, created on first use.
