@@ -144,6 +144,8 @@ pub enum Command {
         /// touched, and history and `asOf` reach back only as far as the log.
         #[arg(long, env = "ATTACHE_LOG_RETENTION", default_value = "all")]
         log_retention: Retention,
+        #[command(flatten)]
+        cluster: ClusterArgs,
     },
     /// Import files (or directories of .json files) in the import format
     /// (attache/1), or in another format with --format: everything is
@@ -373,4 +375,40 @@ pub struct ConnectionArgs {
     /// Seconds a client has to send a whole request body, from the end of its head.
     #[arg(long, env = "ATTACHE_BODY_TIMEOUT", default_value_t = 60.0)]
     pub body_timeout: f64,
+}
+
+/// Cluster mode: the change log is a NATS JetStream stream shared by every
+/// node (see README, "Running a cluster"). Without `--cluster` nothing of
+/// this applies.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ClusterArgs {
+    /// NATS servers holding the shared change log, comma-separated
+    /// (`nats://h1:4222,nats://h2:4222,nats://h3:4222`; `tls://` for TLS).
+    /// Three servers or more: the stream keeps three replicas.
+    #[arg(long = "cluster", env = "ATTACHE_CLUSTER", value_delimiter = ',')]
+    pub servers: Vec<String>,
+    /// The NATS auth token (`authorization { token: … }` on the servers).
+    #[arg(long, env = "ATTACHE_CLUSTER_TOKEN", hide_env_values = true)]
+    pub cluster_token: Option<String>,
+    /// A PEM file of CA certificates to trust for TLS to NATS.
+    #[arg(long, env = "ATTACHE_CLUSTER_TLS_CA")]
+    pub cluster_tls_ca: Option<PathBuf>,
+    /// The JetStream stream holding the change log.
+    #[arg(long, env = "ATTACHE_CLUSTER_STREAM", default_value = "ATTACHE_LOG")]
+    pub cluster_stream: String,
+    /// `/ready` answers 200 while this node is at most this many change
+    /// sets behind the stream.
+    #[arg(long, env = "ATTACHE_READY_LAG", default_value_t = 100)]
+    pub ready_lag: u64,
+    /// Write a snapshot to the JetStream object store every this many
+    /// change sets (0: never); the stream is trimmed behind the oldest kept.
+    #[arg(long, env = "ATTACHE_SNAPSHOT_EVERY", default_value_t = 10_000)]
+    pub snapshot_every: u64,
+    /// Snapshots kept in the object store.
+    #[arg(long, env = "ATTACHE_SNAPSHOTS_KEPT", default_value_t = 2)]
+    pub snapshots_kept: usize,
+    /// Longest a request may wait, in seconds, for the minimum sequence it
+    /// asks for (`X-Attache-Min-Seq`) before it fails `UNAVAILABLE`.
+    #[arg(long, env = "ATTACHE_MIN_SEQ_TIMEOUT", default_value_t = 5.0)]
+    pub min_seq_timeout: f64,
 }

@@ -15,12 +15,17 @@
 //! - [`config`]: the command line.
 //! - [`metrics`]: what the server counts, for `/metrics` (the only user of `prometheus`).
 //! - [`changelog`]: `attache log`: list, show, export and compact the change log.
+//! - [`cluster`]: cluster mode: the change log shared over NATS JetStream
+//!   (publisher, applier, snapshots); used by `main` and [`http`].
 //!
-//! Dependencies point one way: http → api → service → graph/store → model.
+//! Dependencies point one way: http → api → service → graph/store → model;
+//! `cluster` sits beside `http`, over `service`, which it reaches through
+//! [`service::Replicator`].
 
 pub mod api;
 pub mod changelog;
 pub mod cli;
+pub mod cluster;
 pub mod config;
 pub mod formats;
 pub mod graph;

@@ -104,6 +104,9 @@ pub(super) async fn import_cmd(
         parsed = parsed.replacing();
     }
     let service = open(store).await?;
+    if !check {
+        super::refuse_if_clustered(&service, "import into this store")?;
+    }
     // A new store gets the seed data in the same write, as `serve` gives it.
     let (parsed, seeded) = if !no_seed && import::is_new(&service)? {
         import::with_seed(parsed)

@@ -45,6 +45,7 @@ pub(super) async fn log_cmd(
                 }
             }
             Some(LogAction::Compact { keep, before }) => {
+                super::refuse_if_clustered(&service, "compact this store's log")?;
                 let what = match (keep, before) {
                     (Some(n), _) => changelog::Compact::Keep(n),
                     (None, Some(t)) => changelog::Compact::Before(t),

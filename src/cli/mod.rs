@@ -60,6 +60,7 @@ async fn dispatch(config: Config) -> Result<()> {
             connections,
             flush_timeout,
             log_retention,
+            cluster,
         } => {
             let mut options = serve::server_options(listen, access, *limits)?;
             options.connections = serve::connection_options(connections)?;
@@ -73,6 +74,7 @@ async fn dispatch(config: Config) -> Result<()> {
                 flush_timeout: Duration::from_secs_f64(flush_timeout),
                 retention: log_retention,
                 style: config.log_format,
+                cluster: serve::cluster_config(cluster)?,
             };
             serve::serve(&store, plan, options).await
         }
@@ -109,6 +111,19 @@ async fn dispatch(config: Config) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// Refuses to change a cluster node's store behind the stream's back.
+pub(super) fn refuse_if_clustered(service: &Service, what: &str) -> Result<()> {
+    if service.cluster_applied()?.is_some() {
+        bail!(
+            "refusing to {what}: this store belongs to a cluster, whose change log is the shared NATS stream; \
+             a local change would not reach the other nodes (and the applier would stop at it): \
+             serve it with --cluster and the same NATS servers, and import through a running node's API \
+             (the `import` mutation)"
+        );
+    }
+    Ok(())
 }
 
 /// The store flags: they apply to the commands that open a store.

@@ -7,7 +7,8 @@ use std::time::Duration;
 use anyhow::{bail, Context, Result};
 
 use super::{open, StoreAt};
-use crate::config::{Access, ConnectionArgs, LimitArgs, LogStyle};
+use crate::cluster::{Cluster, ClusterConfig};
+use crate::config::{Access, ClusterArgs, ConnectionArgs, LimitArgs, LogStyle};
 use crate::http::auth::Tokens;
 use crate::http::{Auth, Connections, Limits, Options};
 use crate::import;
@@ -61,7 +62,33 @@ pub(super) fn server_options(
         cors_origins: access.cors_origin,
         connections: Connections::default(),
         metrics: crate::metrics::Metrics::new(),
+        cluster: None,
     })
+}
+
+/// The cluster settings, when `--cluster` names servers.
+pub(super) fn cluster_config(args: ClusterArgs) -> Result<Option<ClusterConfig>> {
+    let servers: Vec<String> = args
+        .servers
+        .into_iter()
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .collect();
+    if servers.is_empty() {
+        return Ok(None);
+    }
+    if args.min_seq_timeout <= 0.0 || !args.min_seq_timeout.is_finite() {
+        bail!("--min-seq-timeout must be a positive number of seconds");
+    }
+    let mut c = ClusterConfig::new(servers);
+    c.token = args.cluster_token;
+    c.tls_ca = args.cluster_tls_ca;
+    c.stream = args.cluster_stream;
+    c.ready_lag = args.ready_lag;
+    c.snapshot_every = args.snapshot_every;
+    c.snapshots_kept = args.snapshots_kept;
+    c.min_seq_timeout = Duration::from_secs_f64(args.min_seq_timeout);
+    Ok(Some(c))
 }
 
 /// Checks the connection settings: every timeout a positive number of seconds.
@@ -91,12 +118,29 @@ pub(super) struct Plan {
     pub flush_timeout: Duration,
     pub retention: Retention,
     pub style: LogStyle,
+    /// Cluster mode: the NATS servers and the stream (`--cluster`).
+    pub cluster: Option<ClusterConfig>,
 }
 
-pub(super) async fn serve(store: &StoreAt, plan: Plan, options: Options) -> Result<()> {
+pub(super) async fn serve(store: &StoreAt, plan: Plan, mut options: Options) -> Result<()> {
+    if let Some(c) = &plan.cluster {
+        Cluster::prepare(&store.data, c).await?;
+    }
     let service = open(store).await?;
     service.set_flush_timeout(plan.flush_timeout);
-    service.keep_log(plan.retention);
+    if let Some(c) = plan.cluster {
+        // The log is the stream's: local retention would drop change sets
+        // behind the stream's back (snapshots trim the stream instead).
+        if plan.retention != Retention::All {
+            bail!("--log-retention does not apply to a cluster node: the stream is trimmed behind its snapshots");
+        }
+        let joined = Cluster::start(service.clone(), c).await?;
+        tracing::info!(status = ?joined.status(), "joined the cluster");
+        options.cluster = Some(joined);
+    } else {
+        super::refuse_if_clustered(&service, "serve this store without --cluster")?;
+        service.keep_log(plan.retention);
+    }
     if !plan.no_seed {
         let loaded = import::seed_if_new(&service)
             .await

@@ -38,6 +38,9 @@ pub(super) struct Ctx {
     pub(super) cors_origins: Vec<String>,
     /// How long a WebSocket may stay open before its `connection_init`.
     pub(super) ws_init_timeout: Duration,
+    /// Cluster mode: answers carry the applied sequence, and a request may
+    /// ask for a minimum one (`consistency.rs`).
+    pub(super) cluster: Option<crate::cluster::Cluster>,
 }
 
 /// The response media type the client asked for.
@@ -116,7 +119,7 @@ pub(super) struct Params {
     query: String,
     variables: Map<String, Value>,
     operation_name: Option<String>,
-    extensions: Map<String, Value>,
+    pub(super) extensions: Map<String, Value>,
 }
 
 fn optional_map(v: Option<Value>, name: &str) -> Result<Map<String, Value>, String> {
@@ -275,8 +278,17 @@ async fn execute(ctx: Ctx, media: Media, headers: HeaderMap, p: Params, by_get: 
         Transport::Post
     };
     let caller = ctx.auth.caller(Auth::token(&headers), transport);
-    let resp = run(&ctx, caller, p).await;
-    answer(media, resp)
+    let Some(cluster) = ctx.cluster.clone() else {
+        return answer(media, run(&ctx, caller, p).await);
+    };
+    if let Err(refused) = super::consistency::wait_min_seq(&cluster, media, &headers, &p).await {
+        return refused;
+    }
+    let mut resp = run(&ctx, caller, p).await;
+    let applied = super::consistency::stamp(&cluster, &mut resp);
+    let mut res = answer(media, resp);
+    super::consistency::stamp_header(&mut res, applied);
+    res
 }
 
 /// Runs one request through the schema (and so the guard).
@@ -370,6 +382,7 @@ pub fn router(
     limits: Limits,
     cors_origins: Vec<String>,
     ws_init_timeout: Duration,
+    cluster: Option<crate::cluster::Cluster>,
 ) -> Router {
     Router::new()
         .route("/graphql", get(get_handler).post(post))
@@ -380,6 +393,7 @@ pub fn router(
             limits,
             cors_origins,
             ws_init_timeout,
+            cluster,
         })
 }
 

@@ -1,6 +1,6 @@
 //! The HTTP server, the only user of axum: GraphQL at `/graphql` (POST and
 //! GET), subscriptions at `/ws`, the explorer at `/` and GraphiQL at
-//! `/playground` (embedded bundle), a health check, `/metrics` and the access log. [`run`] takes a bound listener and a
+//! `/playground` (embedded bundle), a health check, a readiness check, `/metrics` and the access log. [`run`] takes a bound listener and a
 //! shutdown future, so `main` and the tests start it the same way; `serve`
 //! owns the accept loop, the connection cap and the connection timeouts.
 
@@ -9,6 +9,7 @@ mod assets;
 pub mod auth;
 mod batch;
 mod body;
+mod consistency;
 mod graphql;
 mod pages;
 mod serve;
@@ -42,6 +43,8 @@ pub struct Options {
     pub connections: Connections,
     /// Where requests, errors and subscriptions are counted (`/metrics`).
     pub metrics: Metrics,
+    /// Cluster mode: this node's membership (readiness, applied sequence).
+    pub cluster: Option<crate::cluster::Cluster>,
 }
 
 /// The whole application router.
@@ -57,6 +60,7 @@ pub fn app(service: Service, options: &Options) -> Router {
                 options.limits.clone(),
                 options.cors_origins.clone(),
                 options.connections.header_read_timeout,
+                options.cluster.clone(),
             )
             // GraphQL answers (GraphiQL's schema query is ~180 KiB) go
             // compressed when the client accepts it; the UI bundle is
@@ -65,7 +69,7 @@ pub fn app(service: Service, options: &Options) -> Router {
             .layer(CompressionLayer::new()),
         )
         .merge(
-            pages::router(service.clone())
+            pages::router(service.clone(), options.cluster.clone())
                 .merge(access::router(
                     service,
                     metrics.clone(),

@@ -1,30 +1,75 @@
-//! Small endpoints: `/health`.
+//! Small endpoints: `/health` and `/ready`.
 
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
 
+use crate::cluster::Cluster;
 use crate::service::Service;
+
+#[derive(Clone)]
+struct Pages {
+    service: Service,
+    cluster: Option<Cluster>,
+}
 
 /// `status` is `ok`, or `read-only` with the `reason` once a disk failure
 /// stopped writes (reads still work; a restart is needed to write again).
-async fn health(State(service): State<Service>) -> impl IntoResponse {
-    let g = service.graph();
+/// In cluster mode, `cluster` gives the applied sequence, the stream's last
+/// and the lag between them.
+async fn health(State(p): State<Pages>) -> impl IntoResponse {
+    let g = p.service.graph();
     let mut body = serde_json::json!({
         "status": "ok",
         "nodes": g.node_count(),
         "relations": g.relation_count(),
     });
-    if let Some(reason) = service.read_only() {
+    if let Some(reason) = p.service.read_only() {
         body["status"] = "read-only".into();
         body["reason"] = reason.into();
+    }
+    if let Some(c) = &p.cluster {
+        let s = c.status();
+        body["cluster"] = serde_json::json!({
+            "appliedSeq": s.applied,
+            "streamLastSeq": s.stream_last,
+            "lag": s.lag(),
+            "connected": s.connected,
+            "ready": c.ready(),
+        });
     }
     Json(body)
 }
 
-pub fn router(service: Service) -> Router {
+/// 200 once the node serves what it should: embedded, as soon as it
+/// serves; in cluster mode, while it is connected and at most `--ready-lag`
+/// change sets behind the stream (503 otherwise, with where it stands).
+async fn ready(State(p): State<Pages>) -> impl IntoResponse {
+    let Some(c) = &p.cluster else {
+        return (StatusCode::OK, Json(serde_json::json!({ "ready": true })));
+    };
+    let s = c.status();
+    let ready = c.ready();
+    let status = if ready {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    let body = serde_json::json!({
+        "ready": ready,
+        "appliedSeq": s.applied,
+        "streamLastSeq": s.stream_last,
+        "lag": s.lag(),
+        "connected": s.connected,
+    });
+    (status, Json(body))
+}
+
+pub fn router(service: Service, cluster: Option<Cluster>) -> Router {
     Router::new()
         .route("/health", get(health))
-        .with_state(service)
+        .route("/ready", get(ready))
+        .with_state(Pages { service, cluster })
 }

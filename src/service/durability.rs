@@ -105,6 +105,12 @@ impl Durability {
         *lock(&self.shared.latest) = (seq, graph);
     }
 
+    /// Asks the flusher to make the latest commit durable and publish it,
+    /// without waiting (the cluster's applier: nobody waits on its commits).
+    pub fn flush_soon(&self) {
+        self.shared.wake.notify_one();
+    }
+
     /// The number of the latest commit.
     pub fn last_committed(&self) -> u64 {
         lock(&self.shared.latest).0

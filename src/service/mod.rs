@@ -25,13 +25,14 @@ mod log;
 mod outcome;
 mod plan;
 mod queue;
+mod replica;
 mod retention;
 mod revert;
 mod sizes;
 mod spare;
 
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::graph::{Dangling, Graph};
 use crate::model::{
@@ -42,6 +43,7 @@ use crate::store::{Store, StoreError};
 pub use feed::FeedItem;
 pub use log::{current, Author, Revision};
 pub use outcome::{Outcome, OutcomeKind};
+pub use replica::{PublishError, Replicator, MAX_ATTEMPTS};
 pub use retention::Retention;
 pub use revert::{Merged, Reverted};
 
@@ -165,6 +167,10 @@ pub enum ServiceError {
     /// The disk failed a write: nothing more is written until a restart.
     #[error("the store is read-only until the server restarts: {0}")]
     ReadOnly(String),
+    /// Cluster mode: the shared log could not take the write, or this node
+    /// did not apply it in time.
+    #[error("the replicated log is unavailable: {0}")]
+    Unavailable(String),
 }
 
 /// What changed, for subscribers.
@@ -220,6 +226,8 @@ struct Inner {
     log: bool,
     /// Checked on every record written.
     sizes: SizeLimits,
+    /// Set in cluster mode: writes go through the shared log ([`replica`]).
+    replicator: OnceLock<Arc<dyn Replicator>>,
 }
 
 /// How a bench opens a service ([`Service::open_for_bench`]). Not reachable
@@ -339,6 +347,7 @@ impl Service {
                 copies: spare::Counts::default(),
                 log,
                 sizes,
+                replicator: OnceLock::new(),
             }),
         })
     }
@@ -404,6 +413,9 @@ impl Service {
                 .map_err(|e| ServiceError::Internal(e.to_string()))?
                 .map_err(ServiceError::Rejected)?
         };
+        if let Some(r) = self.inner.replicator.get() {
+            return self.write_replicated(r, author, changes, meta).await;
+        }
         let (events, outcomes, seq, log_seq) =
             queue::commit(&self.inner, changes, meta, author).await?;
         self.inner.durable.wait(seq).await?;

@@ -200,6 +200,26 @@ impl Replay {
         }
     }
 
+    /// The replay of `op` with records of its own (an op from the log,
+    /// not from a plan whose graph already shares them).
+    pub fn own(op: &Op) -> Replay {
+        match op {
+            Op::PutNode(n) => Replay::PutNode(Arc::new(n.clone())),
+            Op::DeleteNode(id) => Replay::DeleteNode(id.clone()),
+            Op::PutRelation(r) => Replay::PutRelation(Arc::new(r.clone())),
+            Op::DeleteRelation(id) => Replay::DeleteRelation(id.clone()),
+            Op::PutConflict(c) => Replay::PutConflict(Arc::new(c.clone())),
+            Op::DeleteConflict(id) => Replay::DeleteConflict(id.clone()),
+            Op::PutRedirect { from, into } => Replay::PutRedirect(from.clone(), into.clone()),
+            Op::DeleteRedirect(from) => Replay::DeleteRedirect(from.clone()),
+        }
+    }
+
+    /// Applies this change to `g`.
+    pub fn apply_to(self, g: &mut Graph) {
+        self.apply(g)
+    }
+
     fn apply(self, g: &mut Graph) {
         match self {
             Replay::PutNode(n) => g.put_node(n),

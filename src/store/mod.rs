@@ -4,7 +4,8 @@
 //! One tree per concept; every value is one version byte then JSON.
 //! - `meta`: `format_version` → u32 big-endian; `seeded` → present once the
 //!   built-in seed data went in; `journal` → present while a chunked write is
-//!   unfinished.
+//!   unfinished; `cluster_applied` → the last change set applied from the
+//!   shared log, in a store that belongs to a cluster ([`cluster`]).
 //! - `nodes`: node id → [`Node`]; `relations`: relation id → [`Relation`];
 //!   `conflicts`: conflict id → [`Conflict`].
 //! - `undo`: sequence number → how to restore a record, for the chunked write
@@ -28,6 +29,7 @@
 //! under an undo journal that make it all or nothing just the same. Durability
 //! is separate: [`Store::flush`].
 
+mod cluster;
 mod codec;
 mod guard;
 mod journal;
@@ -41,6 +43,7 @@ use sled::Transactional;
 
 use crate::model::{Conflict, ConflictId, Node, NodeId, RelId, Relation};
 
+pub use cluster::CLUSTER_APPLIED;
 pub use codec::FORMAT_VERSION;
 pub use log::{AsOf, LogWrite};
 

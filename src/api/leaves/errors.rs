@@ -50,6 +50,10 @@ crate::model::kinds::kinds! {
         /// A subscriber's next change set is no longer in the log
         /// (compaction removed it); the extensions say where to resume.
         Lagged = "LAGGED",
+        /// Cluster mode: the shared change log could not take a write, or
+        /// this node did not reach the minimum sequence a request asked for
+        /// in time; retry (on this node or another).
+        Unavailable = "UNAVAILABLE",
     }
 }
 
@@ -70,7 +74,7 @@ impl ErrorCode {
             ErrorCode::NotAcceptable => Some(406),
             ErrorCode::RequestTimeout => Some(408),
             ErrorCode::PayloadTooLarge => Some(413),
-            ErrorCode::Timeout => Some(503),
+            ErrorCode::Timeout | ErrorCode::Unavailable => Some(503),
             ErrorCode::NotFound
             | ErrorCode::InvalidInput
             | ErrorCode::Conflict
@@ -215,6 +219,11 @@ pub fn service_error(e: ServiceError) -> Error {
                 "this write was not saved: the server could not write to its disk ({reason}) \
                  and takes no writes until it is restarted"
             ),
+            None,
+        ),
+        ServiceError::Unavailable(reason) => coded(
+            ErrorCode::Unavailable,
+            format!("this write could not be confirmed: {reason}"),
             None,
         ),
         other => internal(other),

@@ -1,0 +1,245 @@
+//! The NATS side: connecting, the change-log stream and the snapshot
+//! bucket (created on first use, three replicas with three servers), and
+//! the publisher. A change set goes out as one message on
+//! `attache.log.<stream>`, JSON `{ "set": …, "entries": […] }`, with
+//! `Nats-Expected-Last-Sequence` set to the sequence the write was planned
+//! at, so two nodes that planned against the same state cannot both append,
+//! and with a `Nats-Msg-Id` so that a publish retried after a lost ack
+//! (a leader change) is deduplicated instead of appended twice.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use async_nats::jetstream::{self, context::PublishErrorKind, object_store, stream as js_stream};
+use futures_util::future::BoxFuture;
+use serde::{Deserialize, Serialize};
+
+use super::{Cluster, ClusterConfig, ClusterError};
+use crate::model::{ChangeSet, LogEntry};
+use crate::service::{PublishError, Replicator};
+
+/// How long a publish keeps retrying while no server answers (a leader
+/// election takes a few seconds) before the write fails `UNAVAILABLE`.
+const PUBLISH_PATIENCE: Duration = Duration::from_secs(20);
+
+/// One stream message: a change set and its entries.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Message {
+    pub set: ChangeSet,
+    pub entries: Vec<LogEntry>,
+}
+
+/// A connection with the stream and the snapshot bucket. Cheap to clone.
+#[derive(Clone)]
+pub struct Conn {
+    pub client: async_nats::Client,
+    pub js: jetstream::Context,
+    pub stream: js_stream::Stream,
+    pub subject: String,
+    pub bucket: String,
+    pub replicas: usize,
+}
+
+fn js_err(what: &'static str) -> impl Fn(&dyn std::fmt::Display) -> ClusterError {
+    move |e| ClusterError::JetStream {
+        what,
+        reason: e.to_string(),
+    }
+}
+
+impl Conn {
+    /// Connects (retrying until a server answers) and makes sure the stream exists.
+    pub async fn connect(config: &ClusterConfig) -> Result<Conn, ClusterError> {
+        let mut opts = match &config.token {
+            Some(t) => async_nats::ConnectOptions::with_token(t.clone()),
+            None => async_nats::ConnectOptions::new(),
+        }
+        .name("attache")
+        .retry_on_initial_connect()
+        .connection_timeout(Duration::from_secs(5))
+        .max_reconnects(None);
+        if let Some(ca) = &config.tls_ca {
+            opts = opts.add_root_certificates(ca.clone()).require_tls(true);
+        }
+        let servers = config.servers.join(",");
+        let client = tokio::time::timeout(
+            Duration::from_secs(30),
+            opts.connect(config.servers.clone()),
+        )
+        .await
+        .map_err(|_| ClusterError::Connect {
+            servers: servers.clone(),
+            reason: "no server answered within 30 s".into(),
+        })?
+        .map_err(|e| ClusterError::Connect {
+            servers,
+            reason: e.to_string(),
+        })?;
+        let mut js = jetstream::new(client.clone());
+        // An ack lost with a dead leader is retried (same message id) after this.
+        js.set_timeout(Duration::from_secs(2));
+        let subject = format!("attache.log.{}", config.stream);
+        let replicas = config.replicas();
+        let stream_config = js_stream::Config {
+            name: config.stream.clone(),
+            subjects: vec![subject.clone()],
+            num_replicas: replicas,
+            storage: js_stream::StorageType::File,
+            duplicate_window: Duration::from_secs(120),
+            ..Default::default()
+        };
+        // A stream is created once; while a cluster elects its meta leader
+        // (all servers just started) the request may time out: retry.
+        let mut tries = 0;
+        let stream = loop {
+            match js.get_or_create_stream(stream_config.clone()).await {
+                Ok(s) => break s,
+                Err(e) if tries < 30 => {
+                    tries += 1;
+                    tracing::debug!(error = %e, "stream not ready yet");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+                Err(e) => return Err(js_err("creating the stream")(&e)),
+            }
+        };
+        Ok(Conn {
+            client,
+            js,
+            stream,
+            subject,
+            bucket: format!("{}_SNAPSHOTS", config.stream),
+            replicas,
+        })
+    }
+
+    /// The last sequence the stream holds (0: empty).
+    pub async fn last_seq(&self) -> Result<u64, ClusterError> {
+        Ok(self.state().await?.last_sequence)
+    }
+
+    /// The stream's state (first and last sequence). Retried for a while:
+    /// right after a NATS server restarts the stream may have no leader yet.
+    pub async fn state(&self) -> Result<js_stream::State, ClusterError> {
+        let mut tries = 0;
+        loop {
+            match self.stream.get_info().await {
+                Ok(info) => return Ok(info.state),
+                Err(e) if tries < 20 => {
+                    tries += 1;
+                    tracing::debug!(error = %e, "stream state not available yet");
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                }
+                Err(e) => return Err(js_err("reading the stream's state")(&e)),
+            }
+        }
+    }
+
+    /// The snapshot bucket, created on first use.
+    pub async fn bucket(&self) -> Result<object_store::ObjectStore, ClusterError> {
+        if let Ok(b) = self.js.get_object_store(&self.bucket).await {
+            return Ok(b);
+        }
+        self.js
+            .create_object_store(object_store::Config {
+                bucket: self.bucket.clone(),
+                num_replicas: self.replicas,
+                ..Default::default()
+            })
+            .await
+            .map_err(|e| js_err("creating the snapshot bucket")(&e))
+    }
+
+    /// The publisher of this connection, for [`crate::service::Service::replicate_through`].
+    pub fn publisher(&self, cluster: Cluster) -> Publisher {
+        Publisher {
+            conn: self.clone(),
+            cluster,
+            node: format!("{:x}", super::snapshot::random_u64()),
+            next: AtomicU64::new(0),
+        }
+    }
+}
+
+/// Appends change sets to the stream.
+pub struct Publisher {
+    conn: Conn,
+    cluster: Cluster,
+    /// This process's name in message ids.
+    node: String,
+    next: AtomicU64,
+}
+
+impl Replicator for Publisher {
+    fn publish(
+        &self,
+        expected_last: u64,
+        set: ChangeSet,
+        entries: Vec<LogEntry>,
+    ) -> BoxFuture<'static, Result<u64, PublishError>> {
+        let id = format!(
+            "{}-{}",
+            self.node,
+            self.next.fetch_add(1, Ordering::Relaxed)
+        );
+        let conn = self.conn.clone();
+        let cluster = self.cluster.clone();
+        Box::pin(async move {
+            let payload = serde_json::to_vec(&Message { set, entries })
+                .map_err(|e| PublishError::Unavailable(e.to_string()))?;
+            let payload = bytes::Bytes::from(payload);
+            let start = tokio::time::Instant::now();
+            loop {
+                let msg = jetstream::message::PublishMessage::build()
+                    .payload(payload.clone())
+                    .message_id(&id)
+                    .expected_last_sequence(expected_last);
+                let sent = match conn.js.send_publish(conn.subject.clone(), msg).await {
+                    Ok(ack) => ack.await,
+                    Err(e) => Err(e),
+                };
+                let e = match sent {
+                    Ok(ack) => {
+                        cluster.saw_last(ack.sequence);
+                        return Ok(ack.sequence);
+                    }
+                    Err(e) => e,
+                };
+                match e.kind() {
+                    PublishErrorKind::WrongLastSequence => {
+                        let last = conn.last_seq().await.ok();
+                        if let Some(l) = last {
+                            cluster.saw_last(l);
+                        }
+                        return Err(PublishError::Moved(last));
+                    }
+                    PublishErrorKind::MaxPayloadExceeded => {
+                        return Err(PublishError::Unavailable(format!(
+                            "the change set is larger than the NATS servers' max_payload ({e}); \
+                             split the import, or raise max_payload on every server"
+                        )))
+                    }
+                    _ if start.elapsed() < PUBLISH_PATIENCE => {
+                        tracing::debug!(error = %e, "publish failed; retrying");
+                        tokio::time::sleep(Duration::from_millis(250)).await;
+                    }
+                    _ => {
+                        return Err(PublishError::Unavailable(format!(
+                            "the change-log stream did not take the write within {PUBLISH_PATIENCE:?}: {e}"
+                        )))
+                    }
+                }
+            }
+        })
+    }
+}
+
+/// Keeps the stream's last sequence fresh while no message arrives (for
+/// `/ready` and the lag in `/health`).
+pub async fn poll_last(conn: Conn, cluster: Cluster) {
+    loop {
+        if let Ok(last) = conn.last_seq().await {
+            cluster.saw_last(last);
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}
