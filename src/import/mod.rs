@@ -3,9 +3,11 @@
 //! the graph back in the same format.
 //!
 //! A file is `{"format": "attache/1", "nodes": [...], "relations": [...],
-//! "conflicts": [...]}`. Records from every file of one import are applied
-//! together (nodes, then relations, then conflicts), so files may refer to each
-//! other. A record that exists is merged by default: what the file adds is
+//! "conflicts": [...], "redirects": [...]}`. Records from every file of one
+//! import are applied together (nodes, then redirects, relations,
+//! conflicts), so files may refer to each other. A redirect `{"from", "into"}`
+//! is what a merge leaves: `from` names no node any more and reads as the
+//! survivor `into`. A record that exists is merged by default: what the file adds is
 //! added, what it leaves out is kept, and a field it gives another value is
 //! a conflict that refuses the import ([`crate::model::merge`]). With
 //! [`Parsed::replacing`] each record replaces the stored one as a whole.
@@ -25,7 +27,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::graph::Graph;
-use crate::model::{Conflict, Node, Relation};
+use crate::model::{Conflict, Node, NodeId, Relation};
 use crate::service::{Author, Change, Code, Problem, Service, ServiceError};
 
 pub use parse::{parse, parse_files, read_all, texts, Location, Parsed, Source, MAX_PROBLEMS};
@@ -47,6 +49,17 @@ pub struct ImportFile {
     pub relations: Vec<Relation>,
     #[serde(default)]
     pub conflicts: Vec<Conflict>,
+    /// Left out when empty, so a graph that never merged exports as before.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub redirects: Vec<Redirect>,
+}
+
+/// A merged id and the node it now reads as: what a merge leaves behind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Redirect {
+    pub from: NodeId,
+    pub into: NodeId,
 }
 
 /// Where a problem is and what it is.
@@ -231,8 +244,20 @@ pub fn check_parsed(service: &Service, parsed: Parsed) -> Result<usize, Vec<Impo
 }
 
 /// The whole graph in the import format, in a stable order (nodes by kind then
-/// id, relations and conflicts by id), so export → import → export is identical.
+/// id, relations, conflicts and redirects by id), so export → import → export
+/// is identical. Each redirect names its final survivor (a chain of merges
+/// exports as one step), which is the form an import takes.
 pub fn export(graph: &Graph) -> String {
+    let mut redirects: Vec<Redirect> = graph
+        .redirects()
+        .filter_map(|(from, _)| {
+            graph.redirect(from.as_str()).map(|into| Redirect {
+                from: from.clone(),
+                into: into.clone(),
+            })
+        })
+        .collect();
+    redirects.sort_by(|a, b| a.from.cmp(&b.from));
     let mut relations: Vec<Relation> = graph.all_relations().map(|r| (**r).clone()).collect();
     relations.sort_by(|a, b| a.id.cmp(&b.id));
     let file = ImportFile {
@@ -240,6 +265,7 @@ pub fn export(graph: &Graph) -> String {
         nodes: graph.all_nodes().map(|n| (**n).clone()).collect(),
         relations,
         conflicts: graph.conflicts().map(|c| (**c).clone()).collect(),
+        redirects,
     };
     let mut s = serde_json::to_string_pretty(&file).expect("records serialize");
     s.push('\n');
@@ -267,8 +293,12 @@ pub const SEEDED: (&str, &[u8]) = ("seeded", b"1");
 pub fn with_seed(parsed: Parsed) -> (Parsed, usize) {
     let seed = parse(seed_sources(), crate::model::SizeLimits::default())
         .expect("the built-in seed data parses");
-    let defined: std::collections::HashSet<&str> =
-        parsed.changes.iter().map(parse::change_id).collect();
+    let defined: std::collections::HashSet<&str> = parsed
+        .changes
+        .iter()
+        .filter(|c| !matches!(c, Change::PutRedirect { .. }))
+        .map(parse::change_id)
+        .collect();
     let mut out = Parsed {
         problems: parsed.problems.clone(),
         unread: parsed.unread.clone(),
@@ -283,7 +313,7 @@ pub fn with_seed(parsed: Parsed) -> (Parsed, usize) {
     let mut all: Vec<(Change, Location)> = seed.collect();
     let added = all.len();
     all.extend(parsed.changes.into_iter().zip(parsed.locations));
-    // Nodes, then relations, then conflicts, as `parse` orders them (a
+    // Nodes, then redirects, relations, conflicts, as `parse` orders them (a
     // stable sort: each file's order within a section is kept).
     all.sort_by_key(|(c, _)| parse::section_rank(c));
     for (c, l) in all {
