@@ -363,6 +363,7 @@ fn import_file(nodes: &[Node], relations: &[Relation]) -> String {
         nodes: nodes.to_vec(),
         relations: relations.to_vec(),
         conflicts: Vec::new(),
+        redirects: Vec::new(),
     };
     serde_json::to_string_pretty(&file).expect("serialize")
 }

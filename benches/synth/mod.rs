@@ -139,6 +139,7 @@ impl World {
             nodes: self.nodes.clone(),
             relations: self.relations.clone(),
             conflicts: Vec::new(),
+            redirects: Vec::new(),
         };
         serde_json::to_string(&file).expect("serialize")
     }

@@ -3,9 +3,11 @@
 //! the graph back in the same format.
 //!
 //! A file is `{"format": "attache/1", "nodes": [...], "relations": [...],
-//! "conflicts": [...]}`. Records from every file of one import are applied
-//! together (nodes, then relations, then conflicts), so files may refer to each
-//! other. A record that exists is merged by default: what the file adds is
+//! "conflicts": [...], "redirects": [...]}`. Records from every file of one
+//! import are applied together (nodes, then redirects, relations,
+//! conflicts), so files may refer to each other. A redirect `{"from", "into"}`
+//! is what a merge leaves: `from` names no node any more and reads as the
+//! survivor `into`. A record that exists is merged by default: what the file adds is
 //! added, what it leaves out is kept, and a field it gives another value is
 //! a conflict that refuses the import ([`crate::model::merge`]). With
 //! [`Parsed::replacing`] each record replaces the stored one as a whole.
@@ -25,7 +27,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::graph::Graph;
-use crate::model::{Conflict, Node, Relation};
+use crate::model::{Conflict, Node, NodeId, Relation};
 use crate::service::{Author, Change, Code, Problem, Service, ServiceError};
 
 pub use parse::{
@@ -49,6 +51,17 @@ pub struct ImportFile {
     pub relations: Vec<Relation>,
     #[serde(default)]
     pub conflicts: Vec<Conflict>,
+    /// Left out when empty, so a graph that never merged exports as before.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub redirects: Vec<Redirect>,
+}
+
+/// A merged id and the node it now reads as: what a merge leaves behind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Redirect {
+    pub from: NodeId,
+    pub into: NodeId,
 }
 
 /// Where a problem is and what it is.
@@ -233,7 +246,9 @@ pub fn check_parsed(service: &Service, parsed: Parsed) -> Result<usize, Vec<Impo
 }
 
 /// The whole graph in the import format, in a stable order (nodes by kind then
-/// id, relations and conflicts by id), so export → import → export is identical.
+/// id, relations, conflicts and redirects by id), so export → import → export
+/// is identical. Each redirect names its final survivor (a chain of merges
+/// exports as one step), which is the form an import takes.
 pub fn export(graph: &Graph) -> String {
     let mut out = Vec::new();
     export_to(graph, &mut out).expect("writing to memory cannot fail");
@@ -241,8 +256,19 @@ pub fn export(graph: &Graph) -> String {
 }
 
 /// [`export`] streamed to `out`, one record at a time: only references to
-/// the relations (to sort them) are held, never the text or copies of records.
+/// the relations (to sort them) and the redirects are held, never the text
+/// or copies of records.
 pub fn export_to(graph: &Graph, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut redirects: Vec<Redirect> = graph
+        .redirects()
+        .filter_map(|(from, _)| {
+            graph.redirect(from.as_str()).map(|into| Redirect {
+                from: from.clone(),
+                into: into.clone(),
+            })
+        })
+        .collect();
+    redirects.sort_by(|a, b| a.from.cmp(&b.from));
     let mut relations: Vec<&Relation> = graph.all_relations().map(|r| &**r).collect();
     relations.sort_by(|a, b| a.id.cmp(&b.id));
     let file = StreamedFile {
@@ -250,6 +276,7 @@ pub fn export_to(graph: &Graph, out: &mut dyn std::io::Write) -> std::io::Result
         nodes: Seq(|| graph.all_nodes().map(|n| &**n)),
         relations: Seq(|| relations.iter().copied()),
         conflicts: Seq(|| graph.conflicts().map(|c| &**c)),
+        redirects,
     };
     use std::io::Write as _;
     let mut w = std::io::BufWriter::new(out);
@@ -265,6 +292,9 @@ struct StreamedFile<N, R, C> {
     nodes: N,
     relations: R,
     conflicts: C,
+    /// Left out when empty, as [`ImportFile`] does.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    redirects: Vec<Redirect>,
 }
 
 /// A sequence serialized from a fresh iterator, without collecting it.
@@ -302,8 +332,12 @@ pub const SEEDED: (&str, &[u8]) = ("seeded", b"1");
 pub fn with_seed(parsed: Parsed) -> (Parsed, usize) {
     let seed = parse(seed_sources(), crate::model::SizeLimits::default())
         .expect("the built-in seed data parses");
-    let defined: std::collections::HashSet<&str> =
-        parsed.changes.iter().map(parse::change_id).collect();
+    let defined: std::collections::HashSet<&str> = parsed
+        .changes
+        .iter()
+        .filter(|c| !matches!(c, Change::PutRedirect { .. }))
+        .map(parse::change_id)
+        .collect();
     let mut out = Parsed {
         problems: parsed.problems.clone(),
         unread: parsed.unread.clone(),
@@ -318,7 +352,7 @@ pub fn with_seed(parsed: Parsed) -> (Parsed, usize) {
     let mut all: Vec<(Change, Location)> = seed.collect();
     let added = all.len();
     all.extend(parsed.changes.into_iter().zip(parsed.locations));
-    // Nodes, then relations, then conflicts, as `parse` orders them (a
+    // Nodes, then redirects, relations, conflicts, as `parse` orders them (a
     // stable sort: each file's order within a section is kept).
     all.sort_by_key(|(c, _)| parse::section_rank(c));
     for (c, l) in all {

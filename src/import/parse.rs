@@ -10,7 +10,7 @@ use std::sync::Arc;
 use serde::de::DeserializeOwned;
 
 use super::scan::{self, RawRecord, Section};
-use super::ImportError;
+use super::{ImportError, Redirect};
 use crate::model::words::a;
 use crate::model::{node_attrs, Conflict, Node, NodeId, RelKind, Relation, SizeLimits};
 use crate::service::{Change, Code, Mode, Record};
@@ -94,6 +94,7 @@ fn fields_of_kind(section: Section, raw: &RawRecord<'_>) -> Option<(String, Vec<
             Some((a(&format!("`{}` relation", kind.name())), f))
         }
         Section::Conflicts => Some(("a conflict".into(), vec!["id", "claims", "note"])),
+        Section::Redirects => Some(("a redirect".into(), vec!["from", "into"])),
     }
 }
 
@@ -148,12 +149,25 @@ fn typed<T: DeserializeOwned>(file: &str, raw: &RawRecord<'_>) -> Result<T, Box<
     })
 }
 
-/// Where a change goes in an import's order: nodes, relations, conflicts.
+/// Where a change goes in an import's order: nodes, then redirects (their
+/// survivors are nodes; the relations after them that name a merged id are
+/// followed to its survivor), relations, conflicts.
 pub(super) fn section_rank(c: &Change) -> u8 {
     match c {
         Change::Put(_, Record::Node(_)) => 0,
-        Change::Put(_, Record::Relation(_)) => 1,
-        _ => 2,
+        Change::PutRedirect { .. } => 1,
+        Change::Put(_, Record::Relation(_)) => 2,
+        _ => 3,
+    }
+}
+
+/// The index of a section's list in [`read_all`], in import order.
+fn list_of(section: Section) -> usize {
+    match section {
+        Section::Nodes => 0,
+        Section::Redirects => 1,
+        Section::Relations => 2,
+        Section::Conflicts => 3,
     }
 }
 
@@ -162,13 +176,14 @@ pub(super) fn change_id(c: &Change) -> &str {
         Change::Put(_, Record::Node(n)) => n.id.as_str(),
         Change::Put(_, Record::Relation(r)) => r.id.as_str(),
         Change::Put(_, Record::Conflict(c)) => c.id.as_str(),
+        Change::PutRedirect { from, .. } => from.as_str(),
         _ => "",
     }
 }
 
 /// Parses every source, reading each once, one record at a time, within
-/// `limits`, and orders the changes: all nodes, then all relations, then all
-/// conflicts. Returns every problem found in any file (up to [`MAX_PROBLEMS`]).
+/// `limits`, and orders the changes: all nodes, then all redirects, all
+/// relations, all conflicts. Returns every problem found in any file (up to [`MAX_PROBLEMS`]).
 pub fn parse(sources: Vec<Source<'_>>, limits: SizeLimits) -> Result<Parsed, Vec<ImportError>> {
     let parsed = read_all(sources, limits);
     if parsed.problems.is_empty() {
@@ -194,7 +209,7 @@ pub fn read_all_with(
     let mut errors: Vec<ImportError> = Vec::new();
     let mut unread: Vec<String> = Vec::new();
     let mut complete = true;
-    let mut lists: [Vec<(Change, Location)>; 3] = Default::default();
+    let mut lists: [Vec<(Change, Location)>; 4] = Default::default();
     for src in sources {
         if errors.len() >= MAX_PROBLEMS {
             break;
@@ -202,14 +217,24 @@ pub fn read_all_with(
         let file: Arc<str> = Arc::from(src.name);
         let mut each = |raw: RawRecord<'_>| {
             each_record();
-            let record = match raw.section {
-                Section::Nodes => typed::<Node>(&file, &raw).map(Record::Node),
-                Section::Relations => typed::<Relation>(&file, &raw).map(Record::Relation),
-                Section::Conflicts => typed::<Conflict>(&file, &raw).map(Record::Conflict),
+            let put = |r| Change::Put(Mode::Merge, r);
+            let change = match raw.section {
+                Section::Nodes => typed::<Node>(&file, &raw).map(|n| put(Record::Node(n))),
+                Section::Relations => {
+                    typed::<Relation>(&file, &raw).map(|r| put(Record::Relation(r)))
+                }
+                Section::Conflicts => {
+                    typed::<Conflict>(&file, &raw).map(|c| put(Record::Conflict(c)))
+                }
+                Section::Redirects => typed::<Redirect>(&file, &raw).map(|r| Change::PutRedirect {
+                    mode: Mode::Merge,
+                    from: r.from,
+                    into: r.into,
+                }),
             };
-            match record {
-                Ok(r) => lists[raw.section as usize].push((
-                    Change::Put(Mode::Merge, r),
+            match change {
+                Ok(c) => lists[list_of(raw.section)].push((
+                    c,
                     Location {
                         file: file.clone(),
                         line: raw.line,
@@ -263,19 +288,23 @@ pub fn read_all_with(
             parsed.locations.push(l);
         }
     }
-    let mut first: HashMap<&str, usize> = HashMap::with_capacity(total);
+    // A redirect's `from` is a merged id, which no record may also define:
+    // the planner refuses that; here only two redirects of one id clash.
+    let mut first: HashMap<(bool, &str), usize> = HashMap::with_capacity(total);
     for (i, c) in parsed.changes.iter().enumerate() {
-        match first.entry(change_id(c)) {
+        let redirect = matches!(c, Change::PutRedirect { .. });
+        match first.entry((redirect, change_id(c))) {
             Entry::Vacant(v) => {
                 v.insert(i);
             }
             Entry::Occupied(o) => {
-                let (id, at, was) = (o.key(), &parsed.locations[i], &parsed.locations[*o.get()]);
+                let ((_, id), at, was) =
+                    (o.key(), &parsed.locations[i], &parsed.locations[*o.get()]);
                 errors.push(ImportError {
                     file: at.file.to_string(),
                     line: Some(at.line),
                     record: Some((*id).to_owned()),
-                    field: Some("id".into()),
+                    field: Some(if redirect { "from" } else { "id" }.into()),
                     message: format!(
                         "`{id}` is defined twice (first at {}:{})",
                         was.file, was.line

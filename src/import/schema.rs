@@ -36,7 +36,7 @@ pub fn json_schema() -> Value {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://attache.invalid/graph-schema/import.schema.json",
         "title": format!("Attaché import file ({FORMAT})"),
-        "description": "One import file: nodes, relations and conflicts in the serde JSON form of the Rust model (src/model). Cross-record rules (every referenced id exists, no duplicate ids across the import, start not after end, from != to, real calendar days) are checked by the importer, not by this schema.",
+        "description": "One import file: nodes, relations, conflicts and redirects in the serde JSON form of the Rust model (src/model). Cross-record rules (every referenced id exists, no duplicate ids across the import, start not after end, from != to, real calendar days) are checked by the importer, not by this schema.",
         "type": "object",
         "additionalProperties": false,
         "required": ["format"],
@@ -44,7 +44,8 @@ pub fn json_schema() -> Value {
             "format": { "const": FORMAT },
             "nodes": { "type": "array", "items": def("node") },
             "relations": { "type": "array", "items": def("relation") },
-            "conflicts": { "type": "array", "items": def("conflict") }
+            "conflicts": { "type": "array", "items": def("conflict") },
+            "redirects": { "type": "array", "items": def("redirect") }
         },
         "$defs": defs()
     })
@@ -190,6 +191,16 @@ fn defs() -> Value {
                     "uniqueItems": true
                 },
                 "note": { "type": "string" }
+            }
+        },
+        "redirect": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": ["from", "into"],
+            "description": "What a merge left: `from` names no node any more and reads as `into`, a node of the same kind that is not merged itself. The importer checks the kinds and that `from` is no node.",
+            "properties": {
+                "from": def("nodeId"),
+                "into": def("nodeId")
             }
         }
     }) else {

@@ -115,8 +115,12 @@ pub enum Change {
         into: NodeId,
         from: NodeId,
     },
-    /// Stores a redirect as it was (a revert puts one back).
+    /// Stores a redirect. [`Mode::Upsert`]: as it was, chains allowed (a
+    /// revert puts one back). An import's [`Mode::Merge`]: `into` must be a
+    /// live node (not itself merged), `from` neither a node nor redirected
+    /// elsewhere; the same redirect again changes nothing.
     PutRedirect {
+        mode: Mode,
         from: NodeId,
         into: NodeId,
     },

@@ -248,6 +248,7 @@ fn restoring(entries: &[LogEntry], guard: bool) -> Vec<Change> {
                     steps[0].push(Change::DeleteRedirect(from.clone()));
                 }
                 steps[7].push(Change::PutRedirect {
+                    mode: Mode::Upsert,
                     from: from.clone(),
                     into: into.clone(),
                 })

@@ -1,5 +1,5 @@
 //! Reading one import file as a stream: the top-level object, then the records
-//! of `nodes`, `relations` and `conflicts` one at a time, counting lines, with
+//! of `nodes`, `relations`, `conflicts` and `redirects` one at a time, counting lines, with
 //! at most one record in memory. A byte that cannot be JSON there is refused
 //! where it stands; a string or a record over the size limits is refused as
 //! soon as it passes the limit, before the rest of it is read.
@@ -16,12 +16,13 @@ use super::FORMAT;
 
 mod record;
 
-/// The three lists of an import file.
+/// The lists of an import file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Section {
     Nodes,
     Relations,
     Conflicts,
+    Redirects,
 }
 
 impl Section {
@@ -30,6 +31,16 @@ impl Section {
             Section::Nodes => "nodes",
             Section::Relations => "relations",
             Section::Conflicts => "conflicts",
+            Section::Redirects => "redirects",
+        }
+    }
+
+    /// The field that names a record of this list in messages: `id`, or a
+    /// redirect's `from` (the merged id it stands for).
+    pub fn id_key(self) -> &'static str {
+        match self {
+            Section::Redirects => "from",
+            _ => "id",
         }
     }
 }
@@ -64,6 +75,9 @@ pub struct ScanError {
     pub field: Option<String>,
     pub message: String,
 }
+
+/// The fields of an import file, in the order of the `seen` flags.
+const TOP_KEYS: [&str; 5] = ["format", "nodes", "relations", "conflicts", "redirects"];
 
 const CHUNK: usize = 64 * 1024;
 /// The longest top-level key or format tag (not a record's field, so not
@@ -268,7 +282,7 @@ impl<R: Read> Scanner<R> {
 
     fn file(&mut self, each: &mut dyn FnMut(RawRecord<'_>) -> bool) -> Res {
         self.expect(b'{', "`{` (an import file is one JSON object)")?;
-        let mut seen = [false; 4];
+        let mut seen = [false; TOP_KEYS.len()];
         if self.skip_ws()? == Some(b'}') {
             self.bump();
         } else {
@@ -277,14 +291,11 @@ impl<R: Read> Scanner<R> {
                 let key = self.top_string("a field name in quotes")?;
                 self.top_key = Some(key.clone());
                 self.expect(b':', "`:`")?;
-                let slot = ["format", "nodes", "relations", "conflicts"]
-                    .iter()
-                    .position(|k| *k == key)
-                    .ok_or_else(|| {
-                        self.err(format!(
-                            "unknown field `{key}`, expected one of `format`, `nodes`, `relations`, `conflicts`"
-                        ))
-                    })?;
+                let slot = TOP_KEYS.iter().position(|k| *k == key).ok_or_else(|| {
+                    self.err(format!(
+                        "unknown field `{key}`, expected one of `format`, `nodes`, `relations`, `conflicts`, `redirects`"
+                    ))
+                })?;
                 if std::mem::replace(&mut seen[slot], true) {
                     return Err(self.err(format!("duplicate field `{key}`")));
                 }
@@ -298,7 +309,8 @@ impl<R: Read> Scanner<R> {
                     }
                     1 => self.section(Section::Nodes, each)?,
                     2 => self.section(Section::Relations, each)?,
-                    _ => self.section(Section::Conflicts, each)?,
+                    3 => self.section(Section::Conflicts, each)?,
+                    _ => self.section(Section::Redirects, each)?,
                 };
                 if !go_on {
                     return Ok(());

@@ -69,7 +69,8 @@ impl<R: Read> Scanner<R> {
                         }),
                     ) = (depth, self.stack.last())
                     {
-                        if &self.buf[*s..*e] == b"id" {
+                        let key = self.at.map_or("id", |(section, _)| section.id_key());
+                        if &self.buf[*s..*e] == key.as_bytes() {
                             self.id = Some((start, end));
                         }
                     }

@@ -221,6 +221,76 @@ impl Planner<'_> {
         self.touched.redirects.insert(from, self.at);
     }
 
+    /// A redirect an import states (`redirects` in the file): `from` must
+    /// name no node, `into` a node of the same kind that is not merged
+    /// itself (an export gives each merged id its final survivor), and
+    /// `from` must not redirect elsewhere already. The redirect the store
+    /// holds again is unchanged, so an import can be repeated.
+    pub(super) fn import_redirect(&mut self, from: NodeId, into: NodeId) {
+        let (f, i) = (from.as_str(), into.as_str());
+        let refuse = |code, field, message: String| Some((code, field, message));
+        let problem = if from == into {
+            refuse(
+                Code::InvalidInput,
+                "into",
+                format!("`{from}` cannot redirect to itself"),
+            )
+        } else if from.kind() != into.kind() {
+            refuse(
+                Code::InvalidInput,
+                "into",
+                format!(
+                    "`{from}` is {} and `{into}` {}: a redirect joins nodes of the same kind",
+                    crate::model::words::a(from.kind().prefix()),
+                    crate::model::words::a(into.kind().prefix()),
+                ),
+            )
+        } else if self.next.node(f).is_some() {
+            refuse(
+                Code::Conflict,
+                "from",
+                format!("`{from}` is a live node: a redirect cannot replace it (merge it instead)"),
+            )
+        } else if let Some(end) = self.survivor(&into) {
+            refuse(
+                Code::InvalidInput,
+                "into",
+                format!("`{into}` was itself merged into `{end}`: redirect `{from}` to `{end}`"),
+            )
+        } else if self.next.node(i).is_none() {
+            refuse(Code::Integrity, "into", format!("`{into}` does not exist"))
+        } else {
+            match self.next.redirect_entry(f) {
+                Some(was) if *was != into => refuse(
+                    Code::Conflict,
+                    "into",
+                    format!("`{from}` already redirects to `{was}`, not `{into}`"),
+                ),
+                _ => None,
+            }
+        };
+        if let Some((code, field, message)) = problem {
+            self.problem(code, f, Some(field), message);
+            return;
+        }
+        let unchanged = self.next.redirect_entry(f).is_some();
+        self.outcomes.push(Outcome {
+            change: self.at,
+            id: from.to_string(),
+            kind: if unchanged {
+                OutcomeKind::Unchanged
+            } else {
+                OutcomeKind::Created
+            },
+            diff: Default::default(),
+            clashes: Vec::new(),
+        });
+        if !unchanged {
+            self.next.put_redirect(from.clone(), into);
+            self.touched.redirects.insert(from, self.at);
+        }
+    }
+
     pub(super) fn delete_redirect(&mut self, from: &NodeId) {
         if self.next.redirect_entry(from.as_str()).is_none() {
             self.problem(

@@ -307,7 +307,12 @@ fn run<'a>(
                 }
             }
             Change::Merge { into, from } => p.merge(&into, &from),
-            Change::PutRedirect { from, into } => p.put_redirect(from, into),
+            Change::PutRedirect {
+                mode: Mode::Merge,
+                from,
+                into,
+            } => p.import_redirect(from, into),
+            Change::PutRedirect { from, into, .. } => p.put_redirect(from, into),
             Change::DeleteRedirect(from) => p.delete_redirect(&from),
             Change::PatchRelation { id, patch } => p.patch_relation(&id, patch),
             Change::Expect { id, version } => p.expect(&id, &version),
