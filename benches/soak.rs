@@ -192,9 +192,9 @@ const Q_MEETINGS: &str = "query($from: String, $to: String, $state: ID) { meetin
 const Q_CONNECTION: &str =
     "query($a: ID!, $b: ID!) { connection(from: $a, to: $b, maxDepth: 4, first: 3) { \
     length nodes { id name } relations { id kind } } }";
-const M_CREATE: &str = "mutation($input: NodeInput!) { createPerson(input: $input) { id name } }";
+const M_CREATE: &str = "mutation($input: PersonInput!) { createPerson(input: $input) { id name } }";
 const M_LINK: &str = "mutation($input: RelationInput!) { link(input: $input) { id kind } }";
-const M_UPDATE: &str = "mutation($id: ID!, $patch: NodePatch!) { updatePerson(id: $id, patch: $patch) { id description } }";
+const M_UPDATE: &str = "mutation($id: ID!, $patch: PersonInput!) { updatePerson(id: $id, input: $patch) { id description } }";
 const M_IMPORT: &str =
     "mutation($d: String!) { import(document: $d, name: \"soak\") { records created updated } }";
 const M_DELETE: &str = "mutation($id: ID!) { deleteNode(id: $id, cascade: true) { id removed } }";

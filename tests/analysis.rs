@@ -249,7 +249,7 @@ async fn succession_orders_tenures_and_checks_report_gaps_and_unknown_ends() {
 async fn an_attendance_without_a_stated_capacity_gets_the_office_then_held_marked_inferred() {
     let s = generated_server().await;
     let link = "mutation($i: RelationInput!) { link(input: $i) { id } }";
-    s.gql("mutation { createMeeting(input: { id: \"meeting:m2005\", name: \"M\", start: \"2005-03-01\", citations: [{ source: \"source:gen\" }] }) { id } }", json!({})).await;
+    s.gql("mutation { createMeeting(input: { id: \"meeting:m2005\", name: \"M\", startDate: \"2005-03-01\", citations: [{ source: \"source:gen\" }] }) { id } }", json!({})).await;
     for p in ["t2", "a"] {
         s.gql(link, json!({ "i": { "kind": "ATTENDED", "from": format!("person:{p}"), "to": "meeting:m2005" } })).await;
     }

@@ -161,7 +161,7 @@ async fn acknowledged_writes_survive_kill_9() {
     let dir = tempfile::tempdir().unwrap();
     let client = reqwest::Client::new();
     let mut server = serve(dir.path());
-    let q = "mutation($i: NodeInput!) { createPerson(input: $i) { id } }";
+    let q = "mutation($i: PersonInput!) { createPerson(input: $i) { id } }";
     let mut acked = Vec::new();
     for i in 0..25 {
         let id = format!("person:crash-{i}");

@@ -234,7 +234,7 @@ async fn a_holder_seen_after_their_successor_was_is_an_out_of_order_data_check()
     let s = with_report().await;
     // A mistaken record: Assanov seen as Prosecutor General in 2019, after
     // Nurdauletov's tenure began (2019) but not on the same day.
-    s.gql("mutation { createMeeting(input: { id: \"meeting:test-2019-12\", name: \"A meeting\", start: \"2019-12-10\", citations: [{ source: \"source:background\" }] }) { id } }", json!({})).await;
+    s.gql("mutation { createMeeting(input: { id: \"meeting:test-2019-12\", name: \"A meeting\", startDate: \"2019-12-10\", citations: [{ source: \"source:background\" }] }) { id } }", json!({})).await;
     link(
         &s,
         json!({ "id": "rel:assanov-attended-test", "kind": "ATTENDED", "from": "person:zhakip-assanov", "to": "meeting:test-2019-12", "capacity": PG_KZ }),

@@ -16,7 +16,7 @@ const SOURCE: &str = "source:kazinform-sco-prosecutors-general-astana";
 #[tokio::test]
 async fn concurrent_patches_to_different_fields_of_a_node_both_survive() {
     let s = TestServer::seeded().await;
-    let q = "mutation($id: ID!, $p: NodePatch!) { updatePerson(id: $id, patch: $p) { id } }";
+    let q = "mutation($id: ID!, $p: PersonInput!) { updatePerson(id: $id, input: $p) { id } }";
     let mut lost = Vec::new();
     for i in 0..ROUNDS {
         let name = format!("Name {i}");
@@ -86,7 +86,7 @@ async fn person_version(s: &TestServer) -> String {
     d["person"]["version"].as_str().unwrap().to_owned()
 }
 
-const UPDATE_EXPECTING: &str = "mutation($id: ID!, $p: NodePatch!, $v: String) { updatePerson(id: $id, patch: $p, expectedVersion: $v) { name version } }";
+const UPDATE_EXPECTING: &str = "mutation($id: ID!, $p: PersonInput!, $v: String) { updatePerson(id: $id, input: $p, expectedVersion: $v) { name version } }";
 
 #[tokio::test]
 async fn a_matching_expected_version_succeeds_and_returns_the_new_version() {

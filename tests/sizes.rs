@@ -242,7 +242,7 @@ fn a_big_valid_file_imports_without_holding_its_text() {
 
 // ---------------------------------------------------------------- GraphQL
 
-const CREATE: &str = "mutation($i: NodeInput!) { createPerson(input: $i) { id } }";
+const CREATE: &str = "mutation($i: PersonInput!) { createPerson(input: $i) { id } }";
 
 #[tokio::test]
 async fn a_mutation_refuses_an_over_long_string_naming_its_field() {

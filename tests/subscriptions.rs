@@ -74,7 +74,7 @@ async fn a_subscriber_hears_a_created_person() {
     let s = TestServer::seeded().await;
     let mut ws = subscribe(&s, "subscription { changes { kind id entity } }").await;
     s.gql(
-        "mutation($i: NodeInput!) { createPerson(input: $i) { id } }",
+        "mutation($i: PersonInput!) { createPerson(input: $i) { id } }",
         person("person:live-1"),
     )
     .await;
@@ -96,7 +96,7 @@ async fn a_subscription_filtered_by_kind_skips_other_kinds() {
     )
     .await;
     s.gql(
-        "mutation($i: NodeInput!) { createPerson(input: $i) { id } }",
+        "mutation($i: PersonInput!) { createPerson(input: $i) { id } }",
         person("person:live-2"),
     )
     .await;
@@ -116,7 +116,7 @@ async fn a_subscription_filtered_by_kind_skips_other_kinds() {
 async fn a_subscription_filtered_by_id_hears_updates_and_deletes_of_that_record() {
     let s = TestServer::seeded().await;
     s.gql(
-        "mutation($i: NodeInput!) { createPerson(input: $i) { id } }",
+        "mutation($i: PersonInput!) { createPerson(input: $i) { id } }",
         person("person:live-3"),
     )
     .await;
@@ -151,13 +151,13 @@ async fn a_refused_write_announces_nothing() {
     let mut ws = subscribe(&s, "subscription { changes { kind id } }").await;
     let err = s
         .gql_err(
-            "mutation($i: NodeInput!) { createPerson(input: $i) { id } }",
+            "mutation($i: PersonInput!) { createPerson(input: $i) { id } }",
             person("person:berik-asylov"),
         )
         .await;
     assert_eq!(err["extensions"]["code"], "CONFLICT");
     s.gql(
-        "mutation($i: NodeInput!) { createPerson(input: $i) { id } }",
+        "mutation($i: PersonInput!) { createPerson(input: $i) { id } }",
         person("person:live-4"),
     )
     .await;
@@ -213,7 +213,7 @@ async fn a_graceful_shutdown_does_not_wait_for_open_subscriptions() {
 
 async fn create(s: &TestServer, id: &str) {
     s.gql(
-        "mutation($i: NodeInput!) { createPerson(input: $i) { id } }",
+        "mutation($i: PersonInput!) { createPerson(input: $i) { id } }",
         person(id),
     )
     .await;
@@ -314,7 +314,7 @@ async fn a_slow_subscriber_gets_every_event_in_order() {
                 let body: Value = client
                     .post(format!("{url}/graphql"))
                     .json(&json!({
-                        "query": "mutation($i: NodeInput!) { createPerson(input: $i) { id } }",
+                        "query": "mutation($i: PersonInput!) { createPerson(input: $i) { id } }",
                         "variables": person(&format!("person:slow-{n}")),
                     }))
                     .send()

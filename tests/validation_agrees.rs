@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 const LINK: &str = "mutation($i: RelationInput!) { link(input: $i) { id } }";
 const IMPORT: &str = "mutation($d: String!) { import(document: $d) { created } }";
-const CREATE_STATE: &str = "mutation($i: NodeInput!) { createState(input: $i) { id } }";
+const CREATE_STATE: &str = "mutation($i: StateInput!) { createState(input: $i) { id } }";
 const BILATERALS: &str = "meeting:sco-prosecutors-general-20-bilaterals";
 const SERIES: &str = "series:sco-prosecutors-general-meetings";
 const SOURCE: &str = "source:kazinform-sco-prosecutors-general-astana";

@@ -7,7 +7,7 @@ use common::TestServer;
 use serde_json::{json, Value};
 
 const CREATE_PERSON: &str =
-    "mutation($i: NodeInput!) { createPerson(input: $i) { id name aliases { text kind } } }";
+    "mutation($i: PersonInput!) { createPerson(input: $i) { id name aliases { text kind } } }";
 const LINK: &str = "mutation($i: RelationInput!) { link(input: $i) { id kind from { id } to { id } start { text precision } citations { sourceId } } }";
 
 fn person(id: &str, name: &str) -> Value {
@@ -109,7 +109,8 @@ async fn an_attribute_the_kind_does_not_have_is_refused_by_name() {
     let s = TestServer::seeded().await;
     let mut v = person("person:with-url", "With Url");
     v["i"]["url"] = json!("https://example.org");
-    let err = s.gql_err(CREATE_PERSON, v).await;
+    let create_node = "mutation($i: NodeInput!) { createNode(input: $i) { id } }";
+    let err = s.gql_err(create_node, v).await;
     assert_eq!(err["extensions"]["code"], "INVALID_INPUT");
     assert_eq!(err["extensions"]["field"], "url");
 }

@@ -32,7 +32,7 @@ async function createPerson(id, name, description) {
 async function describe(id, text, comment) {
   await graphql(
     server.base,
-    `mutation($id: ID!, $d: String!, $c: String) { updatePerson(id: $id, patch: { description: $d }, comment: $c) { id } }`,
+    `mutation($id: ID!, $d: String!, $c: String) { updatePerson(id: $id, input: { description: $d }, comment: $c) { id } }`,
     { id, d: text, c: comment },
   );
   return latest(id);

@@ -12,13 +12,13 @@
 //! only builds records with their file and line ([`Records`]) and reports what
 //! it cannot read as [`ImportError`]s naming file, line, field and id.
 
+mod attrs;
 pub mod csv;
 pub mod ftm;
 pub mod gexf;
 pub mod graphml;
 pub mod jsonld;
 pub mod popolo;
-#[allow(dead_code)] // used by graphml and gexf
 mod xml;
 
 use std::collections::HashSet;

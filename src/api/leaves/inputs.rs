@@ -226,7 +226,7 @@ fn cites(field: &str, cs: Option<Vec<CitationInput>>) -> Result<Vec<model::Citat
         .collect()
 }
 
-fn aliases(v: Vec<AliasInput>) -> Result<Vec<model::Alias>> {
+pub(crate) fn aliases(v: Vec<AliasInput>) -> Result<Vec<model::Alias>> {
     v.into_iter()
         .enumerate()
         .map(|(i, a)| {
@@ -241,7 +241,7 @@ fn aliases(v: Vec<AliasInput>) -> Result<Vec<model::Alias>> {
         .collect()
 }
 
-fn notes(v: Vec<NoteInput>) -> Result<Vec<model::Note>> {
+pub(crate) fn notes(v: Vec<NoteInput>) -> Result<Vec<model::Note>> {
     v.into_iter()
         .enumerate()
         .map(|(i, n)| {
@@ -274,7 +274,7 @@ impl NodeInput {
 }
 
 /// A patch field: absent keeps, null clears, a value replaces.
-fn edit<T>(v: MaybeUndefined<T>) -> Edit<T> {
+pub(crate) fn edit<T>(v: MaybeUndefined<T>) -> Edit<T> {
     match v {
         MaybeUndefined::Undefined => Edit::Keep,
         MaybeUndefined::Null => Edit::Clear,
@@ -283,7 +283,10 @@ fn edit<T>(v: MaybeUndefined<T>) -> Edit<T> {
 }
 
 /// [`edit`], checking and converting a value.
-fn edit_try<T, U>(v: MaybeUndefined<T>, f: impl FnOnce(T) -> Result<U>) -> Result<Edit<U>> {
+pub(crate) fn edit_try<T, U>(
+    v: MaybeUndefined<T>,
+    f: impl FnOnce(T) -> Result<U>,
+) -> Result<Edit<U>> {
     Ok(match edit(v) {
         Edit::Keep => Edit::Keep,
         Edit::Clear => Edit::Clear,
@@ -298,7 +301,7 @@ fn seen_dates(v: Vec<String>) -> Result<Vec<model::PartialDate>> {
         .collect()
 }
 
-fn all_cites(c: Vec<CitationInput>) -> Result<Vec<model::Citation>> {
+pub(crate) fn all_cites(c: Vec<CitationInput>) -> Result<Vec<model::Citation>> {
     cites("citations", Some(c))
 }
 

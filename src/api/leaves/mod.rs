@@ -5,6 +5,7 @@
 pub mod args;
 pub mod errors;
 pub mod inputs;
+pub mod kind_inputs;
 pub mod order;
 pub mod pagination;
 pub mod scalars;

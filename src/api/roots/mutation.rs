@@ -10,6 +10,10 @@ use crate::api::leaves::errors::{invalid, not_found, service_error};
 use crate::api::leaves::inputs::{
     conflict_id, node_id, rel_id, ConflictInput, NodeInput, NodePatch, RelationInput, RelationPatch,
 };
+use crate::api::leaves::kind_inputs::{
+    DocumentInput, MeetingInput, NodeFields, OfficeInput, OrganizationInput, PersonInput,
+    PlaceInput, SeriesInput, SourceInput, StateInput, TopicInput,
+};
 use crate::api::objects::nodes::{
     node_obj, Document, Meeting, NodeObj, NodeRef, Office, Organization, Person, Place, Series,
     Source, State, Topic, Typed,
@@ -100,8 +104,7 @@ fn relation_after(g: &Arc<Graph>, id: &RelId) -> Result<Relation> {
     Ok(Relation(RelRef::new(g, rel)))
 }
 
-async fn create<T: Typed>(ctx: &Context<'_>, input: NodeInput, why: Why) -> Result<T> {
-    let n = input.into_node()?;
+async fn create<T: Typed>(ctx: &Context<'_>, n: model::Node, why: Why) -> Result<T> {
     check_kind(&n.id, T::KIND)?;
     let id = n.id.clone();
     let c = write(ctx, why, vec![Change::Put(Mode::Create, Record::Node(n))]).await?;
@@ -121,14 +124,11 @@ fn guarded(id: &str, expected_version: Option<String>, change: Change) -> Vec<Ch
 /// runs, so a concurrent patch to another field is kept.
 async fn update<T: Typed>(
     ctx: &Context<'_>,
-    id: ID,
-    patch: NodePatch,
+    id: NodeId,
+    patch: model::NodePatch,
     expected_version: Option<String>,
     why: Why,
 ) -> Result<T> {
-    let id = node_id("id", &id)?;
-    check_kind(&id, T::KIND)?;
-    let patch = patch.into_patch()?;
     let change = Change::PatchNode {
         id: id.clone(),
         patch,
@@ -155,7 +155,7 @@ async fn delete(
 }
 
 macro_rules! kind_mutations {
-    ($name:ident, $ty:ident, $create:literal, $update:literal, $delete:literal) => {
+    ($name:ident, $ty:ident, $input:ident, $create:literal, $update:literal, $delete:literal) => {
         #[derive(Default)]
         pub struct $name;
 
@@ -166,28 +166,46 @@ macro_rules! kind_mutations {
             async fn create(
                 &self,
                 ctx: &Context<'_>,
-                input: NodeInput,
+                input: $input,
                 #[graphql(desc = "Why: kept with the write's change set.")] comment: Option<String>,
                 #[graphql(desc = "The source of the change as a whole (a `source:` id).")]
                 source: Option<ID>,
             ) -> Result<$ty> {
-                create(ctx, input, Why::new(comment, source)).await
+                let node = NodeFields::from(input).into_node()?;
+                create(ctx, node, Why::new(comment, source)).await
             }
             /// Changes the given fields of a node of this kind, as it is when
-            /// the write runs; NOT_FOUND if missing. With `expectedVersion`,
-            /// CONFLICT unless the node is still at that `version`.
+            /// the write runs; NOT_FOUND if missing. Give `input` (absent
+            /// fields stay, `null` clears); `patch` is its older form. With
+            /// `expectedVersion`, CONFLICT unless the node is still at that
+            /// `version`.
             #[graphql(name = $update)]
+            #[allow(clippy::too_many_arguments)] // one per GraphQL argument
             async fn update(
                 &self,
                 ctx: &Context<'_>,
                 id: ID,
-                patch: NodePatch,
+                input: Option<$input>,
+                #[graphql(deprecation = "use `input`, which names fields as the output does")]
+                patch: Option<NodePatch>,
                 expected_version: Option<String>,
                 #[graphql(desc = "Why: kept with the write's change set.")] comment: Option<String>,
                 #[graphql(desc = "The source of the change as a whole (a `source:` id).")]
                 source: Option<ID>,
             ) -> Result<$ty> {
-                update(ctx, id, patch, expected_version, Why::new(comment, source)).await
+                let nid = node_id("id", &id)?;
+                check_kind(&nid, <$ty as Typed>::KIND)?;
+                let patch = match (input, patch) {
+                    (Some(i), None) => NodeFields::from(i).into_patch(&nid)?,
+                    (None, Some(p)) => p.into_patch()?,
+                    _ => {
+                        return Err(invalid(
+                            "input",
+                            "give `input` (or the older `patch`), not both",
+                        ))
+                    }
+                };
+                update(ctx, nid, patch, expected_version, Why::new(comment, source)).await
             }
             /// Deletes a node of this kind; INTEGRITY if it has relations, unless `cascade`.
             /// With `expectedVersion`, CONFLICT unless the node is still at that `version`.
@@ -219,6 +237,7 @@ macro_rules! kind_mutations {
 kind_mutations!(
     PersonMutations,
     Person,
+    PersonInput,
     "createPerson",
     "updatePerson",
     "deletePerson"
@@ -226,6 +245,7 @@ kind_mutations!(
 kind_mutations!(
     StateMutations,
     State,
+    StateInput,
     "createState",
     "updateState",
     "deleteState"
@@ -233,6 +253,7 @@ kind_mutations!(
 kind_mutations!(
     OrganizationMutations,
     Organization,
+    OrganizationInput,
     "createOrganization",
     "updateOrganization",
     "deleteOrganization"
@@ -240,6 +261,7 @@ kind_mutations!(
 kind_mutations!(
     OfficeMutations,
     Office,
+    OfficeInput,
     "createOffice",
     "updateOffice",
     "deleteOffice"
@@ -247,6 +269,7 @@ kind_mutations!(
 kind_mutations!(
     MeetingMutations,
     Meeting,
+    MeetingInput,
     "createMeeting",
     "updateMeeting",
     "deleteMeeting"
@@ -254,6 +277,7 @@ kind_mutations!(
 kind_mutations!(
     SeriesMutations,
     Series,
+    SeriesInput,
     "createSeries",
     "updateSeries",
     "deleteSeries"
@@ -261,6 +285,7 @@ kind_mutations!(
 kind_mutations!(
     DocumentMutations,
     Document,
+    DocumentInput,
     "createDocument",
     "updateDocument",
     "deleteDocument"
@@ -268,6 +293,7 @@ kind_mutations!(
 kind_mutations!(
     PlaceMutations,
     Place,
+    PlaceInput,
     "createPlace",
     "updatePlace",
     "deletePlace"
@@ -275,6 +301,7 @@ kind_mutations!(
 kind_mutations!(
     TopicMutations,
     Topic,
+    TopicInput,
     "createTopic",
     "updateTopic",
     "deleteTopic"
@@ -282,6 +309,7 @@ kind_mutations!(
 kind_mutations!(
     SourceMutations,
     Source,
+    SourceInput,
     "createSource",
     "updateSource",
     "deleteSource"

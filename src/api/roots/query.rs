@@ -347,8 +347,9 @@ impl QueryRoot {
     /// or in another `format` (`graph-schema/formats.md`); for CSV, a
     /// directory of files, `part` names the one file wanted
     /// (`exportParts` lists them). Needs a token that may write, as it hands
-    /// out everything at once. The answer is one string: for a large graph
-    /// use `GET /export?format=…` (same token), which streams.
+    /// out everything at once. The answer is one string, built on the
+    /// blocking pool: CSV comes a file at a time; for a very large graph the
+    /// command line (`attache export --format …`) streams to disk instead.
     async fn export(
         &self,
         ctx: &Context<'_>,
