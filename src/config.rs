@@ -145,7 +145,7 @@ pub enum Command {
         #[arg(long, env = "ATTACHE_LOG_RETENTION", default_value = "all")]
         log_retention: Retention,
         #[command(flatten)]
-        cluster: ClusterArgs,
+        cluster: Box<ClusterArgs>,
     },
     /// Import files (or directories of .json files) in the import format
     /// (attache/1), or in another format with --format: everything is

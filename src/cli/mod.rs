@@ -74,7 +74,7 @@ async fn dispatch(config: Config) -> Result<()> {
                 flush_timeout: Duration::from_secs_f64(flush_timeout),
                 retention: log_retention,
                 style: config.log_format,
-                cluster: serve::cluster_config(cluster)?,
+                cluster: serve::cluster_config(*cluster)?,
             };
             serve::serve(&store, plan, options).await
         }
@@ -100,9 +100,7 @@ async fn dispatch(config: Config) -> Result<()> {
             };
             import::import_cmd(&store, &paths, what, author).await
         }
-        Command::Export { out, format } => {
-            export::export_cmd(&store, out.as_deref(), format).await
-        }
+        Command::Export { out, format } => export::export_cmd(&store, out.as_deref(), format).await,
         Command::Check => check::check_cmd(&store).await,
         Command::Log { action, list } => log::log_cmd(&store, action, list).await,
         Command::Schema { out, check } => schema::schema_cmd(out.as_deref(), check),
