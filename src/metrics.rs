@@ -18,7 +18,7 @@
 //! are, any later one as `other`.
 
 use std::collections::HashSet;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
 
 use prometheus::{
@@ -26,6 +26,7 @@ use prometheus::{
     Opts, Registry, TextEncoder,
 };
 
+use crate::cluster::Cluster;
 use crate::service::Service;
 
 /// Distinct operation names counted under their own name; later ones are `other`.
@@ -67,6 +68,17 @@ struct Inner {
     /// two scrapes at once do not count them twice; a scrape is already off
     /// the request threads.
     counted: Mutex<Option<u64>>,
+    /// Cluster mode: the node's membership and the gauges read from it at
+    /// each scrape (registered only then, so one node alone has none).
+    cluster: OnceLock<(Cluster, ClusterGauges)>,
+}
+
+/// Where a cluster node stands, as `/health` shows it.
+struct ClusterGauges {
+    applied: IntGauge,
+    stream_last: IntGauge,
+    lag: IntGauge,
+    connected: IntGauge,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -167,6 +179,7 @@ impl Metrics {
                 registry,
                 operations: Mutex::new(HashSet::new()),
                 counted: Mutex::new(None),
+                cluster: OnceLock::new(),
             }),
         }
     }
@@ -174,6 +187,39 @@ impl Metrics {
     /// Starts counting `service`'s change sets from the latest one published.
     pub fn attach(&self, service: &Service) {
         lock(&self.inner.counted).get_or_insert(service.published_seq());
+    }
+
+    /// Cluster mode: reports `cluster`'s applied sequence, the stream's last
+    /// sequence, the lag between them and whether NATS is connected. Only
+    /// the first call counts.
+    pub fn watch_cluster(&self, cluster: Cluster) {
+        let gauge = |name: &str, help: &str| {
+            let g = IntGauge::new(name, help).expect("valid metric");
+            // Registered once: `OnceLock` below runs this at most once.
+            let _ = self.inner.registry.register(Box::new(g.clone()));
+            g
+        };
+        self.inner.cluster.get_or_init(|| {
+            let gauges = ClusterGauges {
+                applied: gauge(
+                    "attache_cluster_applied_seq",
+                    "The last change set of the shared stream this node applied.",
+                ),
+                stream_last: gauge(
+                    "attache_cluster_stream_last_seq",
+                    "The last change set the stream holds, as this node last heard.",
+                ),
+                lag: gauge(
+                    "attache_cluster_lag",
+                    "Change sets this node is behind the stream.",
+                ),
+                connected: gauge(
+                    "attache_cluster_connected",
+                    "1 while this node is connected to NATS, else 0.",
+                ),
+            };
+            (cluster, gauges)
+        });
     }
 
     /// The label for operation `name` (`None`: an anonymous operation).
@@ -239,6 +285,13 @@ impl Metrics {
             Err(e) => tracing::warn!(error = %e, "cannot read the store's size for /metrics"),
         }
         self.count_change_sets(service);
+        if let Some((cluster, gauges)) = i.cluster.get() {
+            let status = cluster.status();
+            gauges.applied.set(status.applied as i64);
+            gauges.stream_last.set(status.stream_last as i64);
+            gauges.lag.set(status.lag() as i64);
+            gauges.connected.set(i64::from(status.connected));
+        }
         let mut out = Vec::new();
         if let Err(e) = TextEncoder::new().encode(&i.registry.gather(), &mut out) {
             tracing::warn!(error = %e, "cannot encode the metrics");

@@ -167,6 +167,46 @@ async fn a_node_asked_for_a_sequence_it_has_not_reached_answers_unavailable_in_t
     drop(nats);
 }
 
+/// The number a metric has in a Prometheus text exposition.
+fn metric(text: &str, name: &str) -> Option<f64> {
+    text.lines()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.trim().parse().ok())
+}
+
+#[tokio::test]
+#[ignore = "needs nats-server: scripts/cluster-test.sh"]
+async fn metrics_show_the_applied_sequence_and_lag_of_each_node() {
+    let tmp = tempfile::tempdir().unwrap();
+    let nats = Nats::start(tmp.path(), 3);
+    let env = node_env(&nats.urls());
+    let node = start_node(&tmp.path().join("node-0"), &env);
+    let client = reqwest::Client::new();
+    wait_ready(&client, &node.url, Duration::from_secs(60)).await;
+    let w = gql(&client, &node.url, CREATE, person("person:m"), None)
+        .await
+        .unwrap();
+    let seq = w.applied.expect("the answer carries the applied sequence");
+    let text = client
+        .get(format!("{}/metrics", node.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let applied = metric(&text, "attache_cluster_applied_seq").expect(&text);
+    assert!(applied >= seq as f64, "{text}");
+    assert_eq!(
+        metric(&text, "attache_cluster_connected"),
+        Some(1.0),
+        "{text}"
+    );
+    let lag = metric(&text, "attache_cluster_lag").expect(&text);
+    let last = metric(&text, "attache_cluster_stream_last_seq").expect(&text);
+    assert_eq!(lag, (last - applied).max(0.0), "{text}");
+    drop(nats);
+}
+
 /// The proof of issue 13: load on every node while a NATS leader and an
 /// Attaché node die, and a new node starts from a snapshot.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

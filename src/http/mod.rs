@@ -51,6 +51,9 @@ pub struct Options {
 pub fn app(service: Service, options: &Options) -> Router {
     let metrics = options.metrics.clone();
     metrics.attach(&service);
+    if let Some(cluster) = &options.cluster {
+        metrics.watch_cluster(cluster.clone());
+    }
     let schema = crate::api::schema_observed(service.clone(), &options.limits, metrics.clone());
     let mut app = Router::new()
         .merge(
