@@ -206,31 +206,7 @@ fn read_file(mut x: XmlIn<'_>, records: &mut Records) -> Result<(), ImportError>
                     }
                 }
                 "node" | "edge" => {
-                    let node = name == "node";
-                    let Some(id) = get(&attrs, "id") else {
-                        return Err(x.problem(None, Some("id"), format!("a `<{name}>` has no id")));
-                    };
-                    let ends = if node {
-                        None
-                    } else {
-                        match (get(&attrs, "source"), get(&attrs, "target")) {
-                            (Some(s), Some(t)) => Some((s.to_owned(), t.to_owned())),
-                            _ => {
-                                return Err(x.problem(
-                                    Some(id),
-                                    Some("source"),
-                                    "an edge needs a source and a target",
-                                ))
-                            }
-                        }
-                    };
-                    let el = Element {
-                        node,
-                        id: id.to_owned(),
-                        ends,
-                        line: x.line(),
-                        data: Vec::new(),
-                    };
+                    let el = Element::open(&x, &name, &attrs)?;
                     if empty {
                         finish(&x, el, records);
                     } else {

@@ -102,6 +102,42 @@ pub(super) struct Element {
     pub data: Vec<(&'static Key, String)>,
 }
 
+impl Element {
+    /// A `<node>` or `<edge>` (`name`) just opened, with no data yet: its id,
+    /// and an edge's source and target, or an error naming the line.
+    pub(super) fn open(
+        x: &XmlIn<'_>,
+        name: &str,
+        attrs: &[(String, String)],
+    ) -> Result<Element, ImportError> {
+        let node = name == "node";
+        let Some(id) = get(attrs, "id") else {
+            return Err(x.problem(None, Some("id"), format!("a `<{name}>` has no id")));
+        };
+        let ends = if node {
+            None
+        } else {
+            match (get(attrs, "source"), get(attrs, "target")) {
+                (Some(s), Some(t)) => Some((s.to_owned(), t.to_owned())),
+                _ => {
+                    return Err(x.problem(
+                        Some(id),
+                        Some("source"),
+                        "an edge needs a source and a target",
+                    ))
+                }
+            }
+        };
+        Ok(Element {
+            node,
+            id: id.to_owned(),
+            ends,
+            line: x.line(),
+            data: Vec::new(),
+        })
+    }
+}
+
 /// Reads GraphML files (as written by [`export`]: our keys, by `attr.name`)
 /// into `attache/1` records.
 pub fn import(sources: Vec<Source<'_>>, _limits: SizeLimits) -> Result<Parsed, Vec<ImportError>> {
@@ -141,31 +177,7 @@ fn read_file(mut x: XmlIn<'_>, records: &mut Records) -> Result<(), ImportError>
                     }
                 }
                 "node" | "edge" => {
-                    let node = name == "node";
-                    let Some(id) = get(&attrs, "id") else {
-                        return Err(x.problem(None, Some("id"), format!("a `<{name}>` has no id")));
-                    };
-                    let ends = if node {
-                        None
-                    } else {
-                        match (get(&attrs, "source"), get(&attrs, "target")) {
-                            (Some(s), Some(t)) => Some((s.to_owned(), t.to_owned())),
-                            _ => {
-                                return Err(x.problem(
-                                    Some(id),
-                                    Some("source"),
-                                    "an edge needs a source and a target",
-                                ))
-                            }
-                        }
-                    };
-                    let el = Element {
-                        node,
-                        id: id.to_owned(),
-                        ends,
-                        line: x.line(),
-                        data: Vec::new(),
-                    };
+                    let el = Element::open(&x, &name, &attrs)?;
                     if empty {
                         finish(&x, el, records);
                     } else {
