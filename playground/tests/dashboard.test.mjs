@@ -21,7 +21,7 @@ before(async () => {
   ];
   for (let y = 1990; y <= 2019; y++) {
     const m = `meeting:test-dash-${y}`;
-    ops.push(`m${y}: createMeeting(input: { id: "${m}", name: "Dashboard test meeting ${y}", start: "${y}-06-01" }) { id }`);
+    ops.push(`m${y}: createMeeting(input: { id: "${m}", name: "Dashboard test meeting ${y}", startDate: "${y}-06-01" }) { id }`);
     ops.push(`s${y}: link(input: { kind: IN_SERIES, from: "${m}", to: "${SERIES}" }) { id }`);
     if (y >= 2015) {
       ops.push(`a${y}: link(input: { kind: ATTENDED, from: "${A}", to: "${m}", mode: IN_PERSON }) { id }`);

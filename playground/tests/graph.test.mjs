@@ -153,7 +153,7 @@ test('Export PNG and Export SVG download valid image files of the drawing', asyn
 test('a neighbourhood of over 50 nodes shows counts by kind and the best-connected neighbours until "Show anyway"', async () => {
   // A real large neighbourhood: a meeting with 60 attendees, one of them also at the 20th meeting.
   const hub = 'meeting:test-large-hub';
-  await graphql(server.base, `mutation { createMeeting(input: { id: "${hub}", name: "Large hub meeting", start: "2023-05-01" }) { id } }`);
+  await graphql(server.base, `mutation { createMeeting(input: { id: "${hub}", name: "Large hub meeting", startDate: "2023-05-01" }) { id } }`);
   for (let k = 0; k < 60; k += 20) {
     const ops = [];
     for (let i = k; i < k + 20; i++) {
