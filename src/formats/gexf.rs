@@ -6,10 +6,9 @@
 //! timeline plays the meetings. Read back into the same records.
 
 use std::io::Write;
-use std::sync::Arc;
 
 use super::attrs::{self, Key, EDGE_KEYS, NODE_KEYS};
-use super::graphml::{finish, sorted_relations, Element};
+use super::graphml::{finish, read_files, sorted_relations, Element};
 use super::xml::{self, get, Ev, XmlIn};
 use super::{FormatError, Records};
 use crate::graph::Graph;
@@ -169,17 +168,7 @@ fn push_span<'a>(a: &mut Vec<(&str, &'a str)>, start: &'a Option<String>, end: &
 /// into `attache/1` records. Labels and time intervals are derived from the
 /// attributes, so they are not read.
 pub fn import(sources: Vec<Source<'_>>, _limits: SizeLimits) -> Result<Parsed, Vec<ImportError>> {
-    let mut records = Records::new();
-    for src in sources {
-        let file: Arc<str> = Arc::from(src.name.as_str());
-        if let Err(e) = read_file(XmlIn::new(file, src.reader), &mut records) {
-            records.problem(e);
-        }
-        if records.full() {
-            break;
-        }
-    }
-    records.finish()
+    read_files(sources, read_file)
 }
 
 fn read_file(mut x: XmlIn<'_>, records: &mut Records) -> Result<(), ImportError> {

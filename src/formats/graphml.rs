@@ -141,6 +141,15 @@ impl Element {
 /// Reads GraphML files (as written by [`export`]: our keys, by `attr.name`)
 /// into `attache/1` records.
 pub fn import(sources: Vec<Source<'_>>, _limits: SizeLimits) -> Result<Parsed, Vec<ImportError>> {
+    read_files(sources, read_file)
+}
+
+/// Reads each XML file with `read_file` into one set of records, keeping a
+/// file's problem and going on to the next until the problems are too many.
+pub(super) fn read_files(
+    sources: Vec<Source<'_>>,
+    read_file: fn(XmlIn<'_>, &mut Records) -> Result<(), ImportError>,
+) -> Result<Parsed, Vec<ImportError>> {
     let mut records = Records::new();
     for src in sources {
         let file: Arc<str> = Arc::from(src.name.as_str());
