@@ -2,11 +2,11 @@
 //! from one client and from sixteen, with throughput, latency, graph copies
 //! and RSS for each, beside their floor measured in the same run: raw sled,
 //! one record inserted and flushed per write by one writer (issue 12's
-//! "durable writes" row; goals: one client >= 0.8x the floor, sixteen
-//! >= 5,000 writes/s by group commit). This comparison was once asserted in
-//! tests/concurrent_writers.rs, where a loaded machine made it fail. The
-//! floor and the two runs go by turns, `WRITERS_ROUNDS` times (3), so all
-//! three see the same machine.
+//! "durable writes" row; goals: one client at least 0.8x the floor, sixteen
+//! at least 5,000 writes/s by group commit). This comparison was once
+//! asserted in tests/concurrent_writers.rs, where a loaded machine made it
+//! fail. The floor and the two runs go by turns, `WRITERS_ROUNDS` times (3),
+//! so all three see the same machine.
 //!
 //! `cargo bench --bench writers` (release; without `--bench`, as `cargo test
 //! --all-targets` runs it, a small smoke run). Environment: `WRITERS_PEOPLE` (8000),
