@@ -43,12 +43,12 @@ fn records(w: &synth::World) -> Records<'_> {
 }
 
 impl Records<'_> {
-    fn out_of(&self, id: &str, kind: RelKind) -> Vec<&Relation> {
+    fn outgoing(&self, id: &str, kind: RelKind) -> Vec<&Relation> {
         let all = self.out.get(id).map(Vec::as_slice).unwrap_or_default();
         all.iter().copied().filter(|r| r.kind == kind).collect()
     }
 
-    fn into_of(&self, id: &str, kind: RelKind) -> Vec<&Relation> {
+    fn incoming(&self, id: &str, kind: RelKind) -> Vec<&Relation> {
         let all = self.into.get(id).map(Vec::as_slice).unwrap_or_default();
         all.iter().copied().filter(|r| r.kind == kind).collect()
     }
@@ -77,12 +77,12 @@ fn reference_q1(r: &Records, person: &str) -> Value {
         return json!({ "person": null });
     };
     let tenures: Vec<Value> = r
-        .out_of(person, RelKind::Holds)
+        .outgoing(person, RelKind::Holds)
         .into_iter()
         .map(|t| {
             let office = t.to.as_str();
             let state = r
-                .out_of(office, RelKind::Jurisdiction)
+                .outgoing(office, RelKind::Jurisdiction)
                 .first()
                 .map_or(Value::Null, |j| r.id_name(j.to.as_str(), NodeKind::State));
             let mut o = r.id_name(office, NodeKind::Office);
@@ -120,7 +120,7 @@ fn reference_q2(r: &Records, meeting: &str) -> Value {
         return json!({ "meeting": null });
     };
     let attendances: Vec<Value> = r
-        .into_of(meeting, RelKind::Attended)
+        .incoming(meeting, RelKind::Attended)
         .into_iter()
         .map(|a| {
             let who = a.from.as_str();
@@ -129,7 +129,7 @@ fn reference_q2(r: &Records, meeting: &str) -> Value {
                 (None, None) => (None, "UNKNOWN"),
                 (None, Some(d)) => {
                     let best = r
-                        .out_of(who, RelKind::Holds)
+                        .outgoing(who, RelKind::Holds)
                         .into_iter()
                         .filter_map(|t| covering(t.start, t.end, d).map(|c| (c, t.to.as_str())))
                         .min_by_key(|(c, office)| (std::cmp::Reverse(*c), *office));
