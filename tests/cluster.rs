@@ -3,14 +3,14 @@
 //! `#[ignore]`d; `scripts/cluster-test.sh` installs it and runs them
 //! (`cargo test --test cluster -- --ignored --test-threads 1`).
 
+#[path = "cluster/catch_up.rs"]
+mod catch_up;
 #[path = "cluster/harness.rs"]
 mod harness;
 #[path = "cluster/load.rs"]
 mod load;
 #[path = "cluster/publish.rs"]
 mod publish;
-#[path = "cluster/catch_up.rs"]
-mod catch_up;
 
 use std::time::Duration;
 
