@@ -184,6 +184,12 @@ pub enum Command {
         /// Why: kept with the import's change set.
         #[arg(long)]
         comment: Option<String>,
+        /// With `--cluster` (or ATTACHE_CLUSTER), the import goes through
+        /// the cluster's shared log: the store (a stopped node's, or an empty
+        /// directory) catches up with the stream first, and every node gets
+        /// the import.
+        #[command(flatten)]
+        cluster: Box<ClusterArgs>,
     },
     /// Check the store: every index agrees with the records, no relation names
     /// a missing node, the graph rebuilds. Exits non-zero on any problem.

@@ -1,5 +1,8 @@
 //! `attache import`: files read a record at a time (with a progress bar),
-//! checked against the store, then applied all or nothing.
+//! checked against the store, then applied all or nothing. With
+//! `--cluster`, the store joins the cluster for the import's time: it
+//! catches up with the shared log, and the import is published to it as
+//! any node's write is.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -54,6 +57,8 @@ pub(super) struct ImportArgs {
     pub check: bool,
     pub replace: bool,
     pub no_seed: bool,
+    /// Import through the cluster's shared log (`--cluster`).
+    pub cluster: Option<crate::cluster::ClusterConfig>,
 }
 
 pub(super) async fn import_cmd(
@@ -68,6 +73,7 @@ pub(super) async fn import_cmd(
         check,
         replace,
         no_seed,
+        cluster,
     } = args;
     if mapping.is_some() && format != Format::Csv {
         bail!("--mapping is for --format csv");
@@ -103,8 +109,21 @@ pub(super) async fn import_cmd(
     if replace {
         parsed = parsed.replacing();
     }
+    if let Some(c) = &cluster {
+        crate::cluster::Cluster::prepare(&store.data, c).await?;
+    }
     let service = open(store).await?;
-    if !check {
+    if let Some(mut c) = cluster {
+        // A short-lived member: it writes no snapshot of its own.
+        c.snapshot_every = 0;
+        let joined = crate::cluster::Cluster::start(service.clone(), c).await?;
+        if !joined.ready() {
+            bail!(
+                "this store is still catching up with the cluster's stream ({:?}); run the import again once it has",
+                joined.status()
+            );
+        }
+    } else if !check {
         super::refuse_if_clustered(&service, "import into this store")?;
     }
     // A new store gets the seed data in the same write, as `serve` gives it.

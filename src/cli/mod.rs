@@ -87,6 +87,7 @@ async fn dispatch(config: Config) -> Result<()> {
             no_seed,
             actor,
             comment,
+            cluster,
         } => {
             let author = Author::new(actor.unwrap_or_else(import::cli_actor))
                 .op("import")
@@ -97,6 +98,7 @@ async fn dispatch(config: Config) -> Result<()> {
                 check,
                 replace,
                 no_seed,
+                cluster: serve::cluster_config(*cluster)?,
             };
             import::import_cmd(&store, &paths, what, author).await
         }
@@ -118,7 +120,7 @@ pub(super) fn refuse_if_clustered(service: &Service, what: &str) -> Result<()> {
             "refusing to {what}: this store belongs to a cluster, whose change log is the shared NATS stream; \
              a local change would not reach the other nodes (and the applier would stop at it): \
              serve it with --cluster and the same NATS servers, and import through a running node's API \
-             (the `import` mutation)"
+             (the `import` mutation) or with `attache import --cluster` on a stopped node's store"
         );
     }
     Ok(())

@@ -14,7 +14,7 @@ use std::time::Duration;
 use async_nats::jetstream::consumer::{pull, DeliverPolicy};
 use futures_util::StreamExt;
 
-use super::stream::{Conn, Message};
+use super::stream::Conn;
 use super::Cluster;
 
 /// How long the consumer may stay quiet while the stream is known to hold
@@ -93,7 +93,11 @@ async fn follow(conn: &Conn, cluster: &Cluster) -> Result<(), String> {
                 expected - 1
             ));
         }
-        let msg: Message = serde_json::from_slice(&m.payload)
+        // A large change set is read from the object store; failing that
+        // (a server down), the consumer starts over from the store's number.
+        let msg = conn
+            .read_message(&m.payload)
+            .await
             .map_err(|e| format!("change set at stream sequence {seq} is not valid: {e}"))?;
         if msg.set.seq != seq {
             return Err(format!(

@@ -5,7 +5,8 @@
 //! applied sequence) as `snapshot-<seq>` in the bucket, unless a recent one
 //! is there already. The newest [`ClusterConfig::snapshots_kept`] are kept;
 //! the stream is purged up to the oldest kept, so a node that starts from
-//! that snapshot finds every change set after it in the stream.
+//! that snapshot finds every change set after it in the stream; the large
+//! change sets kept as objects up to there go too.
 //!
 //! A node whose store is empty and whose stream no longer starts at 1 loads
 //! the newest snapshot into its store before the service opens it
@@ -73,25 +74,47 @@ fn seq_of(name: &str) -> Option<u64> {
     name.strip_prefix("snapshot-")?.parse().ok()
 }
 
-/// The snapshots in the bucket, oldest first.
-async fn list(conn: &Conn) -> Result<Vec<u64>, ClusterError> {
+/// The names of the objects in the bucket.
+async fn names(conn: &Conn) -> Result<Vec<String>, ClusterError> {
     let bucket = conn.bucket().await?;
     let mut names = bucket.list().await.map_err(|e| ClusterError::JetStream {
-        what: "listing snapshots",
+        what: "listing the snapshot bucket",
         reason: e.to_string(),
     })?;
     let mut out = Vec::new();
     while let Some(info) = names.next().await {
         let info = info.map_err(|e| ClusterError::JetStream {
-            what: "listing snapshots",
+            what: "listing the snapshot bucket",
             reason: e.to_string(),
         })?;
         if !info.deleted {
-            out.extend(seq_of(&info.name));
+            out.push(info.name);
         }
     }
+    Ok(out)
+}
+
+/// The snapshots in the bucket, oldest first.
+async fn list(conn: &Conn) -> Result<Vec<u64>, ClusterError> {
+    let mut out: Vec<u64> = names(conn)
+        .await?
+        .iter()
+        .filter_map(|n| seq_of(n))
+        .collect();
     out.sort_unstable();
     Ok(out)
+}
+
+/// Deletes the large change sets kept as objects (see [`super::stream`])
+/// numbered `upto` or lower: the stream no longer holds their messages.
+async fn drop_stored(conn: &Conn, upto: u64) -> Result<(), ClusterError> {
+    let bucket = conn.bucket().await?;
+    for name in names(conn).await? {
+        if super::stream::stored_seq(&name).is_some_and(|s| s <= upto) {
+            let _ = bucket.delete(&name).await;
+        }
+    }
+    Ok(())
 }
 
 /// See the module doc: marks, fills or refuses the store in `dir`.
@@ -246,5 +269,6 @@ async fn write_one(
             what: "trimming the stream",
             reason: e.to_string(),
         })?;
+    drop_stored(conn, oldest).await?;
     Ok(Some(seq))
 }

@@ -6,6 +6,17 @@
 //! at, so two nodes that planned against the same state cannot both append,
 //! and with a `Nats-Msg-Id` so that a publish retried after a lost ack
 //! (a leader change) is deduplicated instead of appended twice.
+//!
+//! A change set larger than a NATS message may be (the servers'
+//! `max_payload`, 1 MiB by default) goes into the object store first, as
+//! `changeset-<number>-<message id>`, and the stream message carries only
+//! its name (`{ "stored": … }`): the stream keeps one message per change
+//! set, so its sequence stays the change set's number, and the
+//! conditional publish still decides which write comes next. The object
+//! is written before the message is published, so every published name
+//! can be read; an object whose message never made it (a lost race, a
+//! crash) is garbage, deleted with the ones the stream's trim made
+//! useless ([`super::snapshot`]).
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -27,6 +38,30 @@ const PUBLISH_PATIENCE: Duration = Duration::from_secs(20);
 pub struct Message {
     pub set: ChangeSet,
     pub entries: Vec<LogEntry>,
+}
+
+/// What a stream message holds: the change set, or where it is.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Wire {
+    Inline(Message),
+    Stored { stored: String },
+}
+
+/// Room left in a NATS message for the headers and the protocol line.
+const HEADROOM: usize = 4096;
+
+/// The prefix of the objects holding change sets too large for a message.
+pub const STORED_PREFIX: &str = "changeset-";
+
+/// The object name for change set `seq` published under message id `id`.
+fn stored_name(seq: u64, id: &str) -> String {
+    format!("{STORED_PREFIX}{seq:020}-{id}")
+}
+
+/// The change set number in an object's name, if it holds a change set.
+pub fn stored_seq(name: &str) -> Option<u64> {
+    name.strip_prefix(STORED_PREFIX)?.get(..20)?.parse().ok()
 }
 
 /// A connection with the stream and the snapshot bucket. Cheap to clone.
@@ -149,6 +184,39 @@ impl Conn {
             .map_err(|e| js_err("creating the snapshot bucket")(&e))
     }
 
+    /// The change set a stream message holds (read from the object store
+    /// when it was too large for the message).
+    pub async fn read_message(&self, payload: &[u8]) -> Result<Message, String> {
+        let name = match serde_json::from_slice(payload).map_err(|e| e.to_string())? {
+            Wire::Inline(m) => return Ok(m),
+            Wire::Stored { stored } => stored,
+        };
+        let bucket = self.bucket().await.map_err(|e| e.to_string())?;
+        let mut object = bucket
+            .get(&name)
+            .await
+            .map_err(|e| format!("reading object {name}: {e}"))?;
+        let mut bytes = Vec::new();
+        tokio::io::AsyncReadExt::read_to_end(&mut object, &mut bytes)
+            .await
+            .map_err(|e| format!("reading object {name}: {e}"))?;
+        serde_json::from_slice(&bytes).map_err(|e| format!("object {name}: {e}"))
+    }
+
+    /// Puts `body` in the object store as `name`; the message that names it.
+    async fn store_body(&self, name: &str, body: &[u8]) -> Result<bytes::Bytes, String> {
+        let bucket = self.bucket().await.map_err(|e| e.to_string())?;
+        bucket
+            .put(name, &mut &body[..])
+            .await
+            .map_err(|e| format!("writing object {name}: {e}"))?;
+        let wire = serde_json::to_vec(&Wire::Stored {
+            stored: name.to_owned(),
+        })
+        .map_err(|e| e.to_string())?;
+        Ok(wire.into())
+    }
+
     /// The publisher of this connection, for [`crate::service::Service::replicate_through`].
     pub fn publisher(&self, cluster: Cluster) -> Publisher {
         Publisher {
@@ -184,11 +252,37 @@ impl Replicator for Publisher {
         let conn = self.conn.clone();
         let cluster = self.cluster.clone();
         Box::pin(async move {
-            let payload = serde_json::to_vec(&Message { set, entries })
+            let body = serde_json::to_vec(&Message { set, entries })
                 .map_err(|e| PublishError::Unavailable(e.to_string()))?;
-            let payload = bytes::Bytes::from(payload);
+            let max = conn.client.server_info().max_payload;
+            let mut stored = max > 0 && body.len() + HEADROOM > max;
+            let mut payload = bytes::Bytes::from(body.clone());
+            let mut body_stored = false;
             let start = tokio::time::Instant::now();
             loop {
+                if stored && !body_stored {
+                    // Same name on a retry: the object is simply rewritten.
+                    match conn
+                        .store_body(&stored_name(expected_last + 1, &id), &body)
+                        .await
+                    {
+                        Ok(p) => {
+                            payload = p;
+                            body_stored = true;
+                        }
+                        Err(e) if start.elapsed() < PUBLISH_PATIENCE => {
+                            tracing::debug!(error = %e, "storing a large change set failed; retrying");
+                            tokio::time::sleep(Duration::from_millis(250)).await;
+                            continue;
+                        }
+                        Err(e) => {
+                            return Err(PublishError::Unavailable(format!(
+                                "the change set is {} bytes, more than a NATS message may hold, and the object store did not take it within {PUBLISH_PATIENCE:?}: {e}",
+                                body.len()
+                            )))
+                        }
+                    }
+                }
                 let msg = jetstream::message::PublishMessage::build()
                     .payload(payload.clone())
                     .message_id(&id)
@@ -212,12 +306,9 @@ impl Replicator for Publisher {
                         }
                         return Err(PublishError::Moved(last));
                     }
-                    PublishErrorKind::MaxPayloadExceeded => {
-                        return Err(PublishError::Unavailable(format!(
-                            "the change set is larger than the NATS servers' max_payload ({e}); \
-                             split the import, or raise max_payload on every server"
-                        )))
-                    }
+                    // A server with a smaller max_payload than the one we
+                    // asked: send the body through the object store.
+                    PublishErrorKind::MaxPayloadExceeded if !stored => stored = true,
                     _ if start.elapsed() < PUBLISH_PATIENCE => {
                         tracing::debug!(error = %e, "publish failed; retrying");
                         tokio::time::sleep(Duration::from_millis(250)).await;
@@ -241,5 +332,22 @@ pub async fn poll_last(conn: Conn, cluster: Cluster) {
             cluster.saw_last(last);
         }
         tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stored_change_sets_object_name_gives_back_its_number() {
+        assert_eq!(stored_seq(&stored_name(42, "ab12-7")), Some(42));
+        assert_eq!(stored_seq("snapshot-00000000000000000042"), None);
+    }
+
+    #[test]
+    fn a_message_naming_a_stored_change_set_is_read_as_a_reference() {
+        let w: Wire = serde_json::from_str(r#"{ "stored": "changeset-1-x" }"#).unwrap();
+        assert!(matches!(w, Wire::Stored { stored } if stored == "changeset-1-x"));
     }
 }

@@ -303,10 +303,3 @@ pub fn assert_same_where_overlapping(logs: &[Vec<(u64, String)>]) {
         }
     }
 }
-
-/// How long opening the same store from scratch takes (load, graph, export).
-pub fn cold_start(dir: &std::path::Path) -> Duration {
-    let t = Instant::now();
-    super::harness::attache(dir, &["export"]);
-    t.elapsed()
-}
