@@ -13,6 +13,7 @@ pub mod dating;
 pub mod duplicates;
 pub mod evidence;
 pub mod filter;
+pub mod footprint;
 pub mod membership;
 pub mod met;
 pub mod met_with;
@@ -25,7 +26,11 @@ pub mod stats;
 pub mod time;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::BuildHasher;
 use std::sync::Arc;
+
+use fxhash::FxBuildHasher;
+use hashbrown::HashTable;
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 use petgraph::Direction;
@@ -42,28 +47,41 @@ pub struct Dangling {
     pub missing: String,
 }
 
+/// A map keyed by id strings. Fx rather than the standard SipHash: ids are
+/// short and looked up millions of times at load (SipHash was most of the
+/// graph-building time); fxhash is already a dependency, and the ids come
+/// from authenticated writers, so flooding resistance buys little here.
+type IdMap<K, V> = HashMap<K, V, FxBuildHasher>;
+
 /// The graph, its id maps and secondary indexes.
 #[derive(Clone, Default)]
 pub struct Graph {
     g: StableDiGraph<Arc<Node>, Arc<Relation>>,
-    node_ix: HashMap<NodeId, NodeIndex>,
-    rel_ix: HashMap<RelId, EdgeIndex>,
+    node_ix: IdMap<NodeId, NodeIndex>,
+    /// Relation id → edge, held as the edge index alone (4 bytes a
+    /// relation rather than 24): the id is the edge weight's own.
+    rel_ix: HashTable<EdgeIndex>,
     conflicts: BTreeMap<ConflictId, Arc<Conflict>>,
     /// Target id → ids of records that reference it other than as an edge end
     /// (property references, cited sources, conflict claims). The strings
     /// are the records' own ids, shared, not copies.
-    refs: HashMap<Arc<str>, BTreeSet<Arc<str>>>,
-    by_kind: HashMap<NodeKind, BTreeSet<NodeId>>,
+    refs: IdMap<Arc<str>, BTreeSet<Arc<str>>>,
+    by_kind: IdMap<NodeKind, BTreeSet<NodeId>>,
     search: SearchIndex,
     /// Answers computed from this snapshot (centrality); emptied on clone.
     cache: centrality::Cache,
     /// Merged node id → the survivor's id.
-    redirects: HashMap<NodeId, NodeId>,
+    redirects: IdMap<NodeId, NodeId>,
     /// The last change set of the log this snapshot includes.
     log_seq: u64,
 }
 
 use share::{refs_of_node as record_refs_node, refs_of_relation as record_refs_rel};
+
+/// The hash [`Graph::rel_ix`] files a relation id under.
+fn hash_id(id: &str) -> u64 {
+    FxBuildHasher::default().hash_one(id)
+}
 
 /// The first node id `r` names that `g` lacks, in the order of
 /// [`Relation::node_refs`].
@@ -82,12 +100,12 @@ impl Graph {
     pub fn from_contents(c: Contents) -> Result<Graph, Dangling> {
         let mut g = Graph {
             g: StableDiGraph::with_capacity(c.nodes.len(), c.relations.len()),
-            node_ix: HashMap::with_capacity(c.nodes.len()),
-            rel_ix: HashMap::with_capacity(c.relations.len()),
+            node_ix: IdMap::with_capacity_and_hasher(c.nodes.len(), FxBuildHasher::default()),
+            rel_ix: HashTable::with_capacity(c.relations.len()),
             ..Graph::default()
         };
         // Sources may sort after the nodes citing them: know every id first.
-        let ids: HashMap<NodeId, ()> = c.nodes.iter().map(|n| (n.id.clone(), ())).collect();
+        let ids: IdMap<NodeId, ()> = c.nodes.iter().map(|n| (n.id.clone(), ())).collect();
         for mut n in c.nodes {
             share::node(&mut n, &ids);
             g.put_node(Arc::new(n));
@@ -117,7 +135,9 @@ impl Graph {
     }
 
     pub fn relation(&self, id: &str) -> Option<&Arc<Relation>> {
-        self.rel_ix.get(id).map(|ix| &self.g[*ix])
+        self.rel_ix
+            .find(hash_id(id), |ix| self.g[*ix].id.as_str() == id)
+            .map(|ix| &self.g[*ix])
     }
 
     /// The node `id` was merged into, if it was (followed to the end: a
@@ -267,7 +287,7 @@ impl Graph {
             assert_eq!(&self.g[*ix].id, id, "node index points at another node");
             out.push_str(&format!("node {id}\n"));
         }
-        let mut rels: Vec<_> = self.rel_ix.iter().collect();
+        let mut rels: Vec<_> = self.rel_ix.iter().map(|ix| (&self.g[*ix].id, ix)).collect();
         rels.sort_by(|a, b| a.0.cmp(b.0));
         for (id, ix) in rels {
             let (a, b) = self.g.edge_endpoints(*ix).expect("indexed edge");
@@ -357,13 +377,20 @@ impl Graph {
         let a = self.node_ix[r.from.as_str()];
         let b = self.node_ix[r.to.as_str()];
         self.add_refs(r.id.shared(), record_refs_rel(&r));
-        let id = r.id.clone();
+        let hash = hash_id(r.id.as_str());
         let ix = self.g.add_edge(a, b, r);
-        self.rel_ix.insert(id, ix);
+        let g = &self.g;
+        self.rel_ix
+            .insert_unique(hash, ix, |ix| hash_id(g[*ix].id.as_str()));
     }
 
     pub fn remove_relation(&mut self, id: &str) {
-        if let Some(ix) = self.rel_ix.remove(id) {
+        let g = &self.g;
+        let found = self
+            .rel_ix
+            .find_entry(hash_id(id), |ix| g[*ix].id.as_str() == id);
+        if let Ok(entry) = found {
+            let (ix, _) = entry.remove();
             let old = self.g.remove_edge(ix).expect("indexed");
             self.drop_refs(id, record_refs_rel(&old));
         }

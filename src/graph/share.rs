@@ -33,33 +33,29 @@ fn share_citations(cs: &mut [Citation], ids: &impl Ids) {
 }
 
 /// Swaps every node id `n` cites for the graph's copy.
+/// Spare vector capacity (a decoder grows vectors by doubling) is given back.
 pub fn node(n: &mut Node, ids: &impl Ids) {
     share_citations(&mut n.citations, ids);
+    n.citations.shrink_to_fit();
+    n.aliases.shrink_to_fit();
     for a in &mut n.aliases {
         share_citations(&mut a.citations, ids);
+        a.citations.shrink_to_fit();
     }
+    n.notes.shrink_to_fit();
     for note in &mut n.notes {
         share_citations(&mut note.citations, ids);
+        note.citations.shrink_to_fit();
     }
 }
 
 /// Swaps every node id `r` names (ends, properties, citations) for the
-/// graph's copy.
+/// graph's copy, and gives back the record's spare capacity.
 pub fn relation(r: &mut Relation, ids: &impl Ids) {
-    share(&mut r.from, ids);
-    share(&mut r.to, ids);
-    for id in [
-        &mut r.capacity,
-        &mut r.on_behalf_of,
-        &mut r.topic,
-        &mut r.head,
-    ]
-    .into_iter()
-    .flatten()
-    {
+    for id in r.node_refs_mut() {
         share(id, ids);
     }
-    share_citations(&mut r.citations, ids);
+    r.shrink_to_fit();
 }
 
 /// The ids a node references other than as an edge end: its citations' sources.

@@ -11,6 +11,7 @@ pub mod kinds;
 pub mod merge;
 pub mod patch;
 pub mod record;
+pub mod relation;
 pub mod size;
 pub mod tables;
 pub mod validate;
@@ -25,6 +26,7 @@ pub use kinds::{
 };
 pub use merge::{diff, merge, Clash, Diff};
 pub use patch::{version, Edit, NodePatch, RelationPatch};
-pub use record::{node_attrs, Alias, Citation, Conflict, FieldError, Node, Note, Relation};
+pub use record::{node_attrs, Alias, Citation, Conflict, FieldError, Node, Note};
+pub use relation::{Relation, RelationExtra, RelationRecord};
 pub use size::{SizeLimits, SizeProblem};
 pub use validate::{is_language_tag, is_script_code, is_state_code, FIRST_ORDINAL};

@@ -5,10 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use super::date::PartialDate;
 use super::ids::{ConflictId, NodeId, RelId};
-use super::kinds::{
-    AttendanceMode, AttendanceRole, MeetingStatus, MembershipStatus, NameKind, NodeKind, Prop,
-    RelKind,
-};
+use super::kinds::{MeetingStatus, NameKind, NodeKind, Prop};
+pub use super::relation::Relation;
 
 /// A problem with one field of a record, found without looking at other records.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -178,106 +176,7 @@ impl Relation {
     }
 }
 
-/// A cited statement joining two nodes.
-/// Properties (`start` … `summary`) are allowed only on the kinds
-/// [`RelKind::props`] names.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Relation {
-    pub id: RelId,
-    pub kind: RelKind,
-    pub from: NodeId,
-    pub to: NodeId,
-
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start: Option<PartialDate>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end: Option<PartialDate>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub acting: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<MembershipStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mode: Option<AttendanceMode>,
-    /// The parts played (host and chair, say). The import format and stored
-    /// records written before several were allowed say `role` with one value;
-    /// both spellings are read, and `roles` is written.
-    #[serde(
-        default,
-        alias = "role",
-        deserialize_with = "super::attendance::one_or_many",
-        skip_serializing_if = "Vec::is_empty"
-    )]
-    pub roles: Vec<AttendanceRole>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub capacity: Option<NodeId>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub on_behalf_of: Option<NodeId>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub topic: Option<NodeId>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date: Option<PartialDate>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ordinal: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub summary: Option<String>,
-    /// A delegation's head when no one is named: the office that led it
-    /// ("the Prosecutor General of X"), its holder unknown or inferred.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub head: Option<NodeId>,
-    /// How many people a delegation had, when a source says.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub head_count: Option<u32>,
-    /// Dates on which the person is reported to hold the office: points of
-    /// evidence, not a start or an end.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub seen: Vec<PartialDate>,
-    /// Held the office by this date: the start is at the latest its last day.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start_by: Option<PartialDate>,
-    /// Still held the office through this date: the end came after it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end_after: Option<PartialDate>,
-    /// No longer held the office when this date began: the end came before it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end_before: Option<PartialDate>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub citations: Vec<Citation>,
-}
-
 impl Relation {
-    /// A relation with no properties, note or citations.
-    pub fn new(id: RelId, kind: RelKind, from: NodeId, to: NodeId) -> Self {
-        Relation {
-            id,
-            kind,
-            from,
-            to,
-            start: None,
-            end: None,
-            acting: None,
-            status: None,
-            mode: None,
-            roles: Vec::new(),
-            capacity: None,
-            on_behalf_of: None,
-            topic: None,
-            date: None,
-            ordinal: None,
-            summary: None,
-            head: None,
-            head_count: None,
-            seen: Vec::new(),
-            start_by: None,
-            end_after: None,
-            end_before: None,
-            note: None,
-            citations: Vec::new(),
-        }
-    }
-
     /// Every node this relation names: its ends, the nodes its properties point at
     /// and the sources it cites. Deleting any of them would leave it dangling.
     pub fn node_refs(&self) -> impl Iterator<Item = (String, &NodeId)> {

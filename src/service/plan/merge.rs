@@ -386,19 +386,7 @@ fn rewrite_node(n: &mut Node, map: impl Fn(&NodeId) -> Option<NodeId>) {
 /// Replaces, in a relation, every node id `map` maps: its ends, the nodes
 /// its properties point at, its cited sources.
 fn rewrite_relation(r: &mut Relation, map: impl Fn(&NodeId) -> Option<NodeId>) {
-    let ids = [&mut r.from, &mut r.to]
-        .into_iter()
-        .chain(
-            [
-                &mut r.capacity,
-                &mut r.on_behalf_of,
-                &mut r.topic,
-                &mut r.head,
-            ]
-            .into_iter()
-            .flatten(),
-        )
-        .chain(r.citations.iter_mut().map(|c| &mut c.source));
+    let ids = r.node_refs_mut();
     for id in ids {
         if let Some(to) = map(id) {
             *id = to;
