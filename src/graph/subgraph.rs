@@ -234,7 +234,14 @@ mod tests {
         got.sort();
         assert_eq!(
             got,
-            ["meeting:m", "person:a", "person:b", "place:s", "source:x", "source:y"]
+            [
+                "meeting:m",
+                "person:a",
+                "person:b",
+                "place:s",
+                "source:x",
+                "source:y"
+            ]
         );
         assert_eq!(s.relation_count(), 3);
     }
@@ -256,7 +263,10 @@ mod tests {
     #[test]
     fn a_bad_scope_names_what_is_wrong() {
         let g = world();
-        let around = |id: &str, hops| Scope::Around { id: id.into(), hops };
+        let around = |id: &str, hops| Scope::Around {
+            id: id.into(),
+            hops,
+        };
         assert_eq!(
             g.scoped(&around("person:zz", 1)).err(),
             Some(ScopeError::NoNode("person:zz".into()))
