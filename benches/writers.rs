@@ -1,9 +1,12 @@
 //! Concurrent writers: durable `link` writes over HTTP on a generated graph,
 //! from one client and from sixteen, with throughput, latency, graph copies
-//! and RSS for each, and the ratio of the two rates (issue 12's "durable
-//! writes" row; this comparison was once asserted in
-//! tests/concurrent_writers.rs, where a loaded machine made it fail). The
-//! two run by turns, `WRITERS_ROUNDS` times (3), so both see the same machine.
+//! and RSS for each, beside their floor measured in the same run: raw sled,
+//! one record inserted and flushed per write by one writer (issue 12's
+//! "durable writes" row; goals: one client at least 0.8x the floor, sixteen
+//! at least 5,000 writes/s by group commit). This comparison was once
+//! asserted in tests/concurrent_writers.rs, where a loaded machine made it
+//! fail. The floor and the two runs go by turns, `WRITERS_ROUNDS` times (3),
+//! so all three see the same machine.
 //!
 //! `cargo bench --bench writers` (release; without `--bench`, as `cargo test
 //! --all-targets` runs it, a small smoke run). Environment: `WRITERS_PEOPLE` (8000),
@@ -16,6 +19,7 @@
 #[path = "../tests/common/load.rs"]
 mod load;
 
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use attache::service::Service;
@@ -29,6 +33,26 @@ fn env(name: &str, default: usize, smoke: usize) -> usize {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(if bench { default } else { smoke })
+}
+
+/// The floor: `writes` records the size of a `link`'s relation (as JSON),
+/// each inserted into raw sled and flushed before the next, by one writer.
+/// Returns the writes and the seconds they took.
+fn raw_flush_per_write(dir: &Path, writes: usize, first: usize) -> (usize, f64) {
+    let db = sled::Config::new().path(dir).open().unwrap();
+    let tree = db.open_tree("relations").unwrap();
+    let t = Instant::now();
+    for i in first..first + writes {
+        let id = format!("rel:raw-{i}");
+        let value = serde_json::json!({
+            "id": id, "kind": "attended", "from": format!("person:p{i}"),
+            "to": format!("meeting:m{}", i % 1000), "mode": "online",
+        });
+        tree.insert(id.as_bytes(), serde_json::to_vec(&value).unwrap())
+            .unwrap();
+        db.flush().unwrap();
+    }
+    (writes, t.elapsed().as_secs_f64())
 }
 
 #[tokio::main(flavor = "multi_thread")]
@@ -74,15 +98,29 @@ async fn main() {
     run_writers(&client, &url, 1, 20, people, meetings, 0).await;
 
     let rounds = env("WRITERS_ROUNDS", 3, 1);
+    let raw_dir = tempfile::tempdir().unwrap();
     let mut first = 100;
-    // Writes and seconds, for one client and for sixteen.
+    // Writes and seconds: the floor, one client, sixteen.
+    let mut raw = (0usize, 0f64);
     let mut totals = [(0usize, 0f64); 2];
     for (slot, clients) in std::iter::repeat_n([1, 16], rounds)
         .flatten()
         .enumerate()
         .map(|(i, c)| (i % 2, c))
     {
+        if slot == 0 {
+            let (dir, at) = (raw_dir.path().to_owned(), raw.0);
+            let (w, s) = tokio::task::spawn_blocking(move || raw_flush_per_write(&dir, each, at))
+                .await
+                .unwrap();
+            raw = (raw.0 + w, raw.1 + s);
+            println!(
+                "raw sled, 1 writer: {w} writes in {s:.2} s = {:.0} writes/s (insert + flush each)",
+                w as f64 / s
+            );
+        }
         let copies = service.working_copies();
+        let (commits, flushes) = service.durability_counts();
         let rss = rss_mib();
         let peak = std::sync::Arc::new(std::sync::Mutex::new(rss));
         let sampling = {
@@ -106,12 +144,15 @@ async fn main() {
         totals[slot].0 += run.writes;
         totals[slot].1 += run.elapsed.as_secs_f64();
         let after = service.working_copies();
+        let counts = service.durability_counts();
         println!(
             "{clients:>2} client(s): {} writes in {:.2} s = {:.0} writes/s, {cpu_ms:.2} ms CPU \
-             each; graph copies {} (reused {}); RSS {rss:.0} MiB before, peak {:.0} MiB, {:.0} MiB after",
+             each, {:.1} commits per flush; graph copies {} (reused {}); RSS {rss:.0} MiB before, \
+             peak {:.0} MiB, {:.0} MiB after",
             run.writes,
             run.elapsed.as_secs_f64(),
             run.per_second(),
+            (counts.0 - commits) as f64 / (counts.1 - flushes).max(1) as f64,
             after.1 - copies.1,
             after.0 - copies.0,
             *peak.lock().unwrap(),
@@ -119,12 +160,15 @@ async fn main() {
         );
     }
     let rate = |(w, s): (usize, f64)| w as f64 / s;
+    let (floor, one, sixteen) = (rate(raw), rate(totals[0]), rate(totals[1]));
     println!(
-        "over {rounds} round(s): 1 client {:.0} writes/s, 16 clients {:.0} writes/s, \
+        "over {rounds} round(s): raw sled flush-per-write {floor:.0} writes/s (floor); \
+         1 client {one:.0} writes/s = {:.2}x the floor (goal >= 0.8); \
+         16 clients {sixteen:.0} writes/s = {:.2}x the floor (goal >= 5,000/s), \
          ratio 16/1 = {:.2}; load average {}",
-        rate(totals[0]),
-        rate(totals[1]),
-        rate(totals[1]) / rate(totals[0]),
+        one / floor,
+        sixteen / floor,
+        sixteen / one,
         std::fs::read_to_string("/proc/loadavg")
             .unwrap_or_default()
             .split_whitespace()

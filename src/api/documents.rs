@@ -14,9 +14,12 @@
 //! - **Validation results.** async-graphql's validation of a document depends
 //!   on the operation and the variables too (argument types, complexity). Its
 //!   result is kept only when it passed, keyed by the SHA-256 of the text,
-//!   the operation name and the variables together, so only the very same
+//!   the operation name and the variables together, so only the same
 //!   request (a dashboard polling) skips it; a refusal is worked out again
-//!   each time, with the same message.
+//!   each time, with the same message. A string for an `ID` or `String`
+//!   variable counts as any string (validation only checks its type, and no
+//!   complexity reads it), so a lookup of one official after another counts
+//!   as the same request.
 //! - **Persisted queries.** A request may send `extensions.persistedQuery`
 //!   `{version: 1, sha256Hash}` without `query`: the text comes from the store,
 //!   or the request fails with `PERSISTED_QUERY_NOT_FOUND`, and the client
@@ -32,7 +35,10 @@ use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use async_graphql::parser::types::ExecutableDocument;
+use async_graphql::parser::types::{
+    BaseType, DocumentOperations, ExecutableDocument, VariableDefinition,
+};
+use async_graphql::Positioned;
 use async_graphql::{Request, ValidationResult, Value, Variables};
 use lru::LruCache;
 use sha2::{Digest, Sha256};
@@ -159,13 +165,28 @@ impl Documents {
     }
 
     /// The key of a request's validation: its text, operation name and
-    /// variables (`None` if the variables cannot be written out).
+    /// variables (`None` if the variables cannot be written out). A string
+    /// given for a variable `doc`'s operation declares `ID` or `String` (not
+    /// a list) counts as any other string: validation only checks that it is
+    /// one, and no complexity reads such an argument, so a dashboard asking
+    /// for one official after another is validated once.
     pub fn validation_key(
+        doc: &ExecutableDocument,
         query: &str,
         operation_name: Option<&str>,
         variables: &Variables,
     ) -> Option<[u8; 32]> {
-        let variables = serde_json::to_vec(variables).ok()?;
+        let mut masked = None;
+        for def in operation(doc, operation_name).into_iter().flatten() {
+            let ty = &def.node.var_type.node;
+            let plain = matches!(&ty.base, BaseType::Named(n) if n == "ID" || n == "String");
+            let name = &def.node.name.node;
+            if plain && matches!(variables.get(name), Some(Value::String(s)) if !s.is_empty()) {
+                let v = masked.get_or_insert_with(|| variables.clone());
+                v.insert(name.clone(), Value::String(String::new()));
+            }
+        }
+        let variables = serde_json::to_vec(masked.as_ref().unwrap_or(variables)).ok()?;
         let mut h = Sha256::new();
         // Each part prefixed with its length, so no two splits collide.
         for part in [Some(query), operation_name, Some("")] {
@@ -227,6 +248,26 @@ impl Documents {
     }
 }
 
+/// The variable definitions of the operation `doc` runs for `name`.
+fn operation<'d>(
+    doc: &'d ExecutableDocument,
+    name: Option<&str>,
+) -> Option<&'d [Positioned<VariableDefinition>]> {
+    let op = match (&doc.operations, name) {
+        (DocumentOperations::Single(op), None) => op,
+        (DocumentOperations::Single(_), Some(name)) => {
+            let mut named = doc.operations.iter();
+            named
+                .find(|(n, _)| n.is_some_and(|n| n.as_str() == name))?
+                .1
+        }
+        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name)?,
+        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.values().next()?,
+        (DocumentOperations::Multiple(_), None) => return None,
+    };
+    Some(&op.node.variable_definitions)
+}
+
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     // A panic while holding it leaves a map that is still whole.
     m.lock().unwrap_or_else(|e| e.into_inner())
@@ -271,6 +312,27 @@ mod tests {
 
     fn doc(q: &str) -> ExecutableDocument {
         async_graphql::parser::parse_query(q).unwrap()
+    }
+
+    fn key(q: &str, vars: serde_json::Value) -> [u8; 32] {
+        let vars = Variables::from_json(vars);
+        Documents::validation_key(&doc(q), q, None, &vars).unwrap()
+    }
+
+    #[test]
+    fn another_id_or_string_shares_a_validation_key() {
+        let q = "query($id: ID!, $s: String) { node(id: $id) { id } search(text: $s) { id } }";
+        let a = key(q, serde_json::json!({ "id": "person:a", "s": "x" }));
+        assert_eq!(a, key(q, serde_json::json!({ "id": "person:b", "s": "y" })));
+    }
+
+    #[test]
+    fn another_number_or_a_value_of_another_type_does_not() {
+        let q = "query($id: ID!, $n: Int) { node(id: $id) { id } people(first: $n) { id } }";
+        let a = key(q, serde_json::json!({ "id": "person:a", "n": 5 }));
+        assert_ne!(a, key(q, serde_json::json!({ "id": "person:a", "n": 6 })));
+        assert_ne!(a, key(q, serde_json::json!({ "id": 7, "n": 5 })));
+        assert_ne!(a, key(q, serde_json::json!({ "id": ["person:a"], "n": 5 })));
     }
 
     #[test]

@@ -308,6 +308,7 @@ impl Extension for Guard {
         // and a mutation's variables may be a whole import document.
         if kind == OperationKind::Query {
             if let Some(key) = Documents::validation_key(
+                &doc,
                 &request.query,
                 request.operation_name.as_deref(),
                 &request.variables,

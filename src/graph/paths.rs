@@ -2,11 +2,11 @@
 //! breadth-first search over relations in either direction, optionally only
 //! some kinds), and the neighbourhood of an entity for the explorer.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::cell::RefCell;
+use std::collections::{HashSet, VecDeque};
 
-use fxhash::FxBuildHasher;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
-use petgraph::visit::EdgeRef;
+use petgraph::visit::{EdgeRef, NodeIndexable};
 use petgraph::Direction;
 
 use super::Graph;
@@ -28,8 +28,8 @@ pub enum PathError {
 }
 
 /// A node reached by one side of the search: its distance from that side's
-/// start and its parents (the nodes one step nearer that reach it), a linked
-/// list in discovery order through [`Side::links`].
+/// start (`NONE`: not reached) and its parents (the nodes one step nearer
+/// that reach it), a linked list in discovery order through [`Side::links`].
 #[derive(Clone, Copy)]
 struct Reached {
     dist: u32,
@@ -42,52 +42,98 @@ type Link = (NodeIndex, EdgeIndex, u32);
 
 const NONE: u32 = u32::MAX;
 
+const UNREACHED: Reached = Reached {
+    dist: NONE,
+    head: NONE,
+    tail: NONE,
+};
+
+thread_local! {
+    /// Each thread's tables of reached nodes, by node index, all unreached
+    /// between searches: a search clears only the entries it set, so it
+    /// costs what it visits, not the size of the graph (and no hashing).
+    static SCRATCH: RefCell<Vec<Vec<Reached>>> = const { RefCell::new(Vec::new()) };
+}
+
 struct Side {
-    reached: HashMap<NodeIndex, Reached, FxBuildHasher>,
+    /// By node index; taken from [`SCRATCH`] and given back cleared on drop.
+    reached: Vec<Reached>,
+    /// The nodes set in `reached`, to clear.
+    touched: Vec<NodeIndex>,
     links: Vec<Link>,
     frontier: Vec<NodeIndex>,
     depth: u32,
 }
 
 impl Side {
-    fn new(start: NodeIndex) -> Side {
-        let mut reached = HashMap::default();
-        reached.insert(
-            start,
-            Reached {
-                dist: 0,
-                head: NONE,
-                tail: NONE,
-            },
-        );
-        Side {
+    /// A side starting from `start`, in a graph whose indices are below `bound`.
+    fn new(start: NodeIndex, bound: usize) -> Side {
+        let mut reached = SCRATCH
+            .try_with(|s| s.borrow_mut().pop())
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        if reached.len() < bound {
+            reached.resize(bound, UNREACHED);
+        }
+        let mut side = Side {
             reached,
+            touched: Vec::new(),
             links: Vec::new(),
             frontier: vec![start],
             depth: 0,
-        }
+        };
+        side.reach(start, 0);
+        side
+    }
+
+    fn reach(&mut self, v: NodeIndex, dist: u32) {
+        self.reached[v.index()].dist = dist;
+        self.touched.push(v);
+    }
+
+    /// How far `v` is from this side's start, if reached.
+    fn dist(&self, v: NodeIndex) -> Option<u32> {
+        let d = self.reached[v.index()].dist;
+        (d != NONE).then_some(d)
     }
 
     fn add_parent(&mut self, v: NodeIndex, u: NodeIndex, e: EdgeIndex) {
         let i = self.links.len() as u32;
         self.links.push((u, e, NONE));
-        let r = self.reached.get_mut(&v).expect("reached");
-        if r.tail == NONE {
-            r.head = i;
+        let tail = self.reached[v.index()].tail;
+        if tail == NONE {
+            self.reached[v.index()].head = i;
         } else {
-            self.links[r.tail as usize].2 = i;
+            self.links[tail as usize].2 = i;
         }
-        r.tail = i;
+        self.reached[v.index()].tail = i;
     }
 
     /// The parents of `v`, in the order they were found.
     fn parents(&self, v: NodeIndex) -> impl Iterator<Item = (NodeIndex, EdgeIndex)> + '_ {
-        let mut i = self.reached.get(&v).map_or(NONE, |r| r.head);
+        let mut i = self.reached.get(v.index()).map_or(NONE, |r| r.head);
         std::iter::from_fn(move || {
             let (u, e, next) = *self.links.get(i as usize)?;
             i = next;
             Some((u, e))
         })
+    }
+}
+
+impl Drop for Side {
+    fn drop(&mut self) {
+        let mut reached = std::mem::take(&mut self.reached);
+        for v in &self.touched {
+            reached[v.index()] = UNREACHED;
+        }
+        // Two tables a thread: the two sides of one search.
+        let _ = SCRATCH.try_with(|s| {
+            let mut s = s.borrow_mut();
+            if s.len() < 2 {
+                s.push(reached);
+            }
+        });
     }
 }
 
@@ -138,19 +184,12 @@ impl Graph {
             }
             for (v, e) in self.around(u, via) {
                 *spent += 1;
-                match side.reached.get(&v).map(|r| r.dist) {
+                match side.dist(v) {
                     None => {
-                        side.reached.insert(
-                            v,
-                            Reached {
-                                dist: next_depth,
-                                head: NONE,
-                                tail: NONE,
-                            },
-                        );
+                        side.reach(v, next_depth);
                         side.add_parent(v, u, e);
                         next.push(v);
-                        if other.reached.contains_key(&v) {
+                        if other.dist(v).is_some() {
                             meets.push(v);
                         }
                     }
@@ -204,8 +243,9 @@ impl Graph {
                 relations: vec![],
             }]));
         }
-        let mut fw = Side::new(s);
-        let mut bw = Side::new(t);
+        let bound = self.g.node_bound();
+        let mut fw = Side::new(s, bound);
+        let mut bw = Side::new(t, bound);
         let mut spent = 0;
         let meets = loop {
             if (fw.depth + bw.depth) as usize >= max_depth

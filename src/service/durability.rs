@@ -7,6 +7,14 @@
 //! readers see only what is on disk, and a writer is acknowledged only once
 //! readers can see its write.
 //!
+//! Writers acknowledged together come back together, but not at once: each
+//! needs a moment to send its next write. Flushing at the first of them
+//! would cover it alone and leave the rest for the flush after (flushes
+//! alternating between one write and all the others). So when the last
+//! flush covered several commits, the flusher first waits for as many new
+//! commits, at most half as long as that flush took ([`gather`]); after a
+//! flush of one commit (a single writer) it flushes at once.
+//!
 //! A flush that fails, or does not finish within the flush timeout, fails
 //! every write waiting on it and leaves the service read-only until restart:
 //! sled 0.34 keeps the first I/O error of its log as a global error and fails
@@ -19,7 +27,7 @@
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use arc_swap::ArcSwap;
 use tokio::sync::{watch, Notify};
@@ -201,11 +209,40 @@ fn fail(shared: &Shared, reason: String) {
     }
 }
 
+/// Waits until `expected` commits follow commit `done`, for at most
+/// `limit`, or until the flusher is told to stop.
+async fn gather(shared: &Shared, done: u64, expected: u64, limit: Duration) {
+    let deadline = tokio::time::Instant::now() + limit;
+    loop {
+        let target = lock(&shared.latest).0;
+        if target.saturating_sub(done) >= expected
+            || shared.stop.load(Ordering::Acquire)
+            || shared.failed.get().is_some()
+        {
+            return;
+        }
+        // Each commit's writer wakes the flusher ([`Durability::wait`]); a
+        // wake before this wait is kept as a permit, so none is lost.
+        if tokio::time::timeout_at(deadline, shared.wake.notified())
+            .await
+            .is_err()
+        {
+            return;
+        }
+    }
+}
+
 /// Flushes while commits are not on disk; publishes each flushed snapshot.
 async fn flusher(shared: Arc<Shared>, tx: watch::Sender<Flushed>, log_seq: watch::Sender<u64>) {
     let mut done = 0u64;
+    // How many commits the last flush covered, and how long it took.
+    let (mut covered, mut took) = (0u64, Duration::ZERO);
     loop {
-        let (target, graph) = lock(&shared.latest).clone();
+        let (mut target, mut graph) = lock(&shared.latest).clone();
+        if target > done && covered > 1 && !shared.stop.load(Ordering::Acquire) {
+            gather(&shared, done, covered, took / 2).await;
+            (target, graph) = lock(&shared.latest).clone();
+        }
         if target <= done || shared.failed.get().is_some() {
             if shared.stop.load(Ordering::Acquire) || shared.failed.get().is_some() {
                 // Keep `tx` until the end: waiters tell a stop from a failure.
@@ -219,6 +256,7 @@ async fn flusher(shared: Arc<Shared>, tx: watch::Sender<Flushed>, log_seq: watch
         }
         let limit = Duration::from_millis(shared.timeout_ms.load(Ordering::Relaxed));
         let store = shared.store.clone();
+        let started = Instant::now();
         // A flush stuck in the kernel cannot be cancelled: on timeout its
         // thread is abandoned and the store given up on.
         let res =
@@ -226,6 +264,7 @@ async fn flusher(shared: Arc<Shared>, tx: watch::Sender<Flushed>, log_seq: watch
         shared.flushes.fetch_add(1, Ordering::Relaxed);
         match res {
             Ok(Ok(Ok(_))) => {
+                (covered, took) = (target - done, started.elapsed());
                 done = target;
                 let seq = graph.log_seq();
                 shared.published.store(graph);

@@ -27,7 +27,8 @@ use crate::model::{ChangeSet, LogEntry, Version};
 use super::{codec, Abort, Store, StoreError, Tx};
 
 mod ends;
-use ends::{ends_key, index_keys, ENDS};
+pub(super) use ends::ends_key;
+use ends::{index_keys, ENDS};
 
 /// Entries removed per transaction by compaction and by a rollback.
 const BATCH: usize = 4096;

@@ -29,6 +29,7 @@
 //! under an undo journal that make it all or nothing just the same. Durability
 //! is separate: [`Store::flush`].
 
+mod batch;
 mod cluster;
 mod codec;
 mod guard;

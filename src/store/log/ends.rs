@@ -28,7 +28,7 @@ fn ends_prefix(node: &str) -> Vec<u8> {
     k
 }
 
-pub(super) fn ends_key(node: &str, seq: u64, idx: u32) -> Vec<u8> {
+pub(in crate::store) fn ends_key(node: &str, seq: u64, idx: u32) -> Vec<u8> {
     let mut k = ends_prefix(node);
     k.extend_from_slice(&seq.to_be_bytes());
     k.extend_from_slice(&idx.to_be_bytes());
