@@ -23,7 +23,9 @@ use async_graphql::{Context, Schema};
 use crate::graph::Graph;
 use crate::service::Service;
 
+pub use heavy::offload;
 pub use leaves::errors::{coded, internal_message, report_internal, service_error, ErrorCode};
+pub use roots::export::{scope as export_scope, MeetingScope};
 pub use roots::mutation::MutationRoot;
 pub use roots::query::{Query, QueryRoot};
 pub use roots::subscription::SubscriptionRoot;

@@ -23,6 +23,7 @@ pub mod places;
 pub mod search;
 mod share;
 pub mod stats;
+pub mod subgraph;
 pub mod time;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};

@@ -1,6 +1,6 @@
 //! The HTTP server, the only user of axum: GraphQL at `/graphql` (POST and
 //! GET), subscriptions at `/ws`, the explorer at `/` and GraphiQL at
-//! `/playground` (embedded bundle), a health check, a readiness check, `/metrics` and the access log. [`run`] takes a bound listener and a
+//! `/playground` (embedded bundle), downloads of exports at `/export`, a health check, a readiness check, `/metrics` and the access log. [`run`] takes a bound listener and a
 //! shutdown future, so `main` and the tests start it the same way; `serve`
 //! owns the accept loop, the connection cap and the connection timeouts.
 
@@ -10,6 +10,7 @@ pub mod auth;
 mod batch;
 mod body;
 mod consistency;
+mod export;
 mod graphql;
 mod pages;
 mod serve;
@@ -73,6 +74,7 @@ pub fn app(service: Service, options: &Options) -> Router {
         )
         .merge(
             pages::router(service.clone(), options.cluster.clone())
+                .merge(export::router(service.clone(), options.auth.clone()))
                 .merge(access::router(
                     service,
                     metrics.clone(),

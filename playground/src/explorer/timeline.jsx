@@ -4,6 +4,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { gql, subscribeChanges } from './api.js';
 import { DateRange, EntityLink, ErrorBox, Loading } from './ui.jsx';
+import { ExportMenu } from './export-menu.jsx';
 
 const PAGE = 20;
 const DATE = /^\d{4}(-\d{2}(-\d{2})?)?$/;
@@ -134,6 +135,10 @@ export function Timeline() {
             </select>
           </label>
         </div>
+        <ExportMenu
+          title="Export these meetings"
+          scope={{ series: filters.series, state: filters.state, organization: filters.organization, place: filters.place, from: filters.from, to: filters.to }}
+        />
         {list.total != null && (
           <p className="muted">
             {list.total} meeting{list.total === 1 ? '' : 's'}; showing {list.rows.length}.

@@ -3,6 +3,7 @@
 //! nothing uses a root except `api/mod.rs`, which builds the schema.
 
 pub mod analysis;
+pub mod export;
 pub mod history;
 pub mod history_write;
 pub mod import;

@@ -33,6 +33,7 @@ pub struct Query(
     KindQuery,
     crate::api::roots::analysis::AnalysisQuery,
     crate::api::roots::history::HistoryQuery,
+    crate::api::roots::export::ExportQuery,
 );
 
 /// Declares `KindQuery`: for each node kind a lookup by id (`office(id:)`)
@@ -341,51 +342,6 @@ impl QueryRoot {
         Ok(search_hits(&g, text, kinds, within, usize::MAX)
             .await?
             .len())
-    }
-
-    /// The whole graph in the import format (as `attache export` writes it),
-    /// or in another `format` (`graph-schema/formats.md`); for CSV, a
-    /// directory of files, `part` names the one file wanted
-    /// (`exportParts` lists them). Needs a token that may write, as it hands
-    /// out everything at once. The answer is one string, built on the
-    /// blocking pool: CSV comes a file at a time; for a very large graph the
-    /// command line (`attache export --format …`) streams to disk instead.
-    async fn export(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(default)] format: crate::formats::Format,
-        #[graphql(default)] part: String,
-    ) -> Result<String> {
-        if !ctx
-            .data_opt::<crate::api::Privileged>()
-            .is_some_and(|p| p.0)
-        {
-            return Err(crate::api::leaves::errors::coded(
-                crate::api::ErrorCode::Forbidden,
-                "export needs a token that may write",
-                None,
-            ));
-        }
-        let g = crate::api::graph(ctx);
-        crate::api::heavy::offload(g, move |g| {
-            let mut out = Vec::new();
-            crate::formats::export_part(format, g, &part, &mut out)
-                .map(|()| String::from_utf8_lossy(&out).into_owned())
-        })
-        .await?
-        .map_err(|e| {
-            crate::api::leaves::errors::coded(
-                crate::api::ErrorCode::InvalidInput,
-                e.to_string(),
-                None,
-            )
-        })
-    }
-
-    /// The files an export in `format` is made of (`export`'s `part`):
-    /// one, named "", for every format but CSV.
-    async fn export_parts(&self, ctx: &Context<'_>, format: crate::formats::Format) -> Vec<String> {
-        crate::formats::parts(format, &crate::api::graph(ctx))
     }
 
     /// Record counts, overall and by node kind.

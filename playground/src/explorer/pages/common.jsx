@@ -4,6 +4,7 @@
 import { CITE, gql, useLiveRefetch, useQuery } from '../api.js';
 import { Cite, DateRange, EntityLink, ErrorBox, KindBadge, Loading, entityHref, label } from '../ui.jsx';
 import { NODE_QUERY, graphiqlHref } from '../graphiql.js';
+import { ExportMenu } from '../export-menu.jsx';
 
 /** A node as a link: enough to name it and point at its page. */
 export const N = `id name kind`;
@@ -69,6 +70,7 @@ export function Header({ node, children }) {
         <a href={`#/graph/${encodeURIComponent(node.id)}`} className="button">Graph of the neighbourhood</a>
         <a href={graphiqlHref(NODE_QUERY, { id: node.id })} className="button ghost graphiql-link">Query in GraphiQL</a>
         <a href="#history" className="button ghost" onClick={(e) => { e.preventDefault(); document.getElementById('history')?.scrollIntoView(); }}>History</a>
+        <ExportMenu scope={{ around: node.id }} />
       </p>
     </header>
   );
