@@ -229,6 +229,33 @@ fn a_graphml_node_with_a_bad_date_is_refused_with_file_line_and_field() {
 }
 
 #[test]
+fn a_popolo_file_with_a_bad_date_is_refused_with_file_line_element_and_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("people.json");
+    std::fs::write(
+        &file,
+        r#"{"persons": [
+  {"id": "p1", "name": "Jane Doe"}
+],
+"posts": [{"id": "pg", "label": "Prosecutor General"}],
+"memberships": [
+  {"id": "m1", "person_id": "p1", "post_id": "pg", "start_date": "2020-13"}
+]}
+"#,
+    )
+    .unwrap();
+    let data = dir.path().join("d");
+    let o = import(&data, "popolo", &[&file]);
+    assert!(!o.status.success());
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("people.json:6: m1 field `start_date`"),
+        "{err}"
+    );
+    assert!(err.contains("nothing was imported"), "{err}");
+}
+
+#[test]
 fn export_as_csv_without_a_directory_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let a = store(dir.path(), "a", false);

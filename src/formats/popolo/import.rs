@@ -92,6 +92,7 @@ fn date(text: &str) -> Result<PartialDate, String> {
 impl Builder {
     fn problem(&mut self, at: (&str, usize), id: Option<&str>, field: &str, msg: String) {
         let (file, line) = at;
+        let id = id.filter(|i| !i.is_empty());
         self.records
             .problem(problem(file, Some(line), id, Some(field), msg));
     }
