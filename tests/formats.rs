@@ -50,8 +50,8 @@ fn records(data: &Path) -> (Value, Value) {
     (v["nodes"].clone(), v["relations"].clone())
 }
 
-/// Export in `format` → import into a new store → export again: the same
-/// file, and the same nodes and relations as the original store.
+/// Export in a lossless `format` → import into a new store → export again:
+/// the same file, and the same nodes and relations as the original store.
 fn xml_round_trip(format: &str, generated: bool) {
     let dir = tempfile::tempdir().unwrap();
     let a = store(dir.path(), "a", generated);
@@ -67,6 +67,90 @@ fn xml_round_trip(format: &str, generated: bool) {
         std::fs::read_to_string(&second).unwrap()
     );
     assert_eq!(records(&a), records(&b));
+}
+
+/// The `(id, name)` of every node of these kinds in the attache/1 export.
+fn named(data: &Path, kinds: &[&str]) -> Vec<(String, String)> {
+    let (nodes, _) = records(data);
+    let mut out: Vec<(String, String)> = nodes
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| {
+            kinds
+                .iter()
+                .any(|k| n["id"].as_str().unwrap().starts_with(k))
+        })
+        .map(|n| {
+            (
+                n["id"].as_str().unwrap().to_owned(),
+                n["name"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Export in a lossy `format` → import into a new store → export again:
+/// the same file (what the format carries survives), and every node of the
+/// kinds it carries by id is there with its name.
+fn lossy_round_trip(format: &str, generated: bool, kinds: &[&str]) {
+    let dir = tempfile::tempdir().unwrap();
+    let a = store(dir.path(), "a", generated);
+    let first = dir.path().join(format!("first.{format}"));
+    export(&a, format, &first);
+    let b = dir.path().join("b");
+    let o = import(&b, format, &[&first]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let second = dir.path().join(format!("second.{format}"));
+    export(&b, format, &second);
+    let (x, y) = (
+        std::fs::read_to_string(&first).unwrap(),
+        std::fs::read_to_string(&second).unwrap(),
+    );
+    for (l, (p, q)) in x.lines().zip(y.lines()).enumerate() {
+        assert_eq!(p, q, "line {}", l + 1);
+    }
+    assert_eq!(x.lines().count(), y.lines().count());
+    let kept = named(&a, kinds);
+    assert!(kept.len() > 10, "{kept:?}");
+    assert_eq!(kept, named(&b, kinds));
+}
+
+const FTM_KINDS: &[&str] = &[
+    "person:",
+    "state:",
+    "organization:",
+    "office:",
+    "meeting:",
+    "document:",
+];
+const POPOLO_KINDS: &[&str] = &["person:", "state:", "organization:", "office:", "meeting:"];
+
+#[test]
+fn attache_round_trips_a_generated_graph() {
+    xml_round_trip("attache", true);
+}
+
+#[test]
+fn ftm_round_trips_the_seed_data() {
+    lossy_round_trip("ftm", false, FTM_KINDS);
+}
+
+#[test]
+fn ftm_round_trips_a_generated_graph() {
+    lossy_round_trip("ftm", true, FTM_KINDS);
+}
+
+#[test]
+fn popolo_round_trips_the_seed_data() {
+    lossy_round_trip("popolo", false, POPOLO_KINDS);
+}
+
+#[test]
+fn popolo_round_trips_a_generated_graph() {
+    lossy_round_trip("popolo", true, POPOLO_KINDS);
 }
 
 #[test]
@@ -142,6 +226,33 @@ fn a_graphml_node_with_a_bad_date_is_refused_with_file_line_and_field() {
         err.contains("bad.graphml:7: meeting:m field `start`"),
         "{err}"
     );
+}
+
+#[test]
+fn a_popolo_file_with_a_bad_date_is_refused_with_file_line_element_and_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("people.json");
+    std::fs::write(
+        &file,
+        r#"{"persons": [
+  {"id": "p1", "name": "Jane Doe"}
+],
+"posts": [{"id": "pg", "label": "Prosecutor General"}],
+"memberships": [
+  {"id": "m1", "person_id": "p1", "post_id": "pg", "start_date": "2020-13"}
+]}
+"#,
+    )
+    .unwrap();
+    let data = dir.path().join("d");
+    let o = import(&data, "popolo", &[&file]);
+    assert!(!o.status.success());
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("people.json:6: m1 field `start_date`"),
+        "{err}"
+    );
+    assert!(err.contains("nothing was imported"), "{err}");
 }
 
 #[test]

@@ -134,6 +134,9 @@ pub fn event(graph: &Graph, n: &Node) -> Event {
         .filter(|r| r.from.kind() == NodeKind::Person)
         .map(|r| r.from.to_string())
         .collect();
+    // By id, so the order does not hang on the attendances' own ids (which
+    // Popolo does not carry).
+    attendees.sort_unstable();
     attendees.dedup();
     Event {
         id: Some(n.id.to_string()),
