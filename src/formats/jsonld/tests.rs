@@ -217,3 +217,25 @@ fn broken_json_is_refused_with_its_line() {
     let e = import_text(&text).err().unwrap();
     assert_eq!(e[0].line, Some(3), "{e:?}");
 }
+
+#[test]
+fn a_merged_id_is_written_as_merged_into_its_survivor_and_read_back() {
+    let files = seed_files();
+    let mut changes = parse(texts(&files), SizeLimits::default()).unwrap().changes;
+    changes.push(Change::PutRedirect {
+        mode: crate::service::Mode::Merge,
+        from: crate::model::NodeId::parse("person:b-asylov").unwrap(),
+        into: crate::model::NodeId::parse("person:berik-asylov").unwrap(),
+    });
+    let text = export_text(&graph_of(changes));
+    assert!(objects(&text).contains(&json!({
+        "@id": "person:b-asylov",
+        "mergedInto": "person:berik-asylov"
+    })));
+    let back = import_text(&text).unwrap();
+    assert_eq!(
+        back.redirect("person:b-asylov").map(|n| n.as_str()),
+        Some("person:berik-asylov")
+    );
+    assert_eq!(export_text(&back), text);
+}
