@@ -426,3 +426,11 @@ fn the_json_schema_knows_every_kind_the_model_has_with_its_ends_and_properties()
         assert_eq!(fields, want, "{stale}: the properties of `{}`", kind.name());
     }
 }
+
+#[test]
+fn the_committed_json_ld_context_matches_the_code() {
+    check_generated(
+        "graph-schema/context.jsonld",
+        &attache::formats::jsonld::context_text(),
+    );
+}

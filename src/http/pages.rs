@@ -1,4 +1,5 @@
-//! Small endpoints: `/health` and `/ready`.
+//! Small endpoints: `/health`, `/ready` and `/context.jsonld` (the JSON-LD
+//! export's context).
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -67,9 +68,18 @@ async fn ready(State(p): State<Pages>) -> impl IntoResponse {
     (status, Json(body))
 }
 
+/// The context the JSON-LD export names (`graph-schema/context.jsonld`).
+async fn context() -> impl IntoResponse {
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/ld+json")],
+        crate::formats::jsonld::context_text(),
+    )
+}
+
 pub fn router(service: Service, cluster: Option<Cluster>) -> Router {
     Router::new()
         .route("/health", get(health))
         .route("/ready", get(ready))
+        .route("/context.jsonld", get(context))
         .with_state(Pages { service, cluster })
 }
