@@ -59,13 +59,10 @@ async fn revert(s: &TestServer, n: u64, force: bool) -> Value {
 fn raw_records(dir: &Path) -> BTreeMap<(String, Vec<u8>), Vec<u8>> {
     let db = (0..100)
         .find_map(|_| {
-            attache::store::Store::sled_config(dir, true)
-                .open()
-                .ok()
-                .or_else(|| {
-                    std::thread::sleep(std::time::Duration::from_millis(50));
-                    None
-                })
+            sled::open(dir).ok().or_else(|| {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+                None
+            })
         })
         .expect("the store is released after shutdown");
     let mut out = BTreeMap::new();

@@ -27,16 +27,14 @@ use super::{StoreError, LOCK_GRACE};
 
 /// sled's open, guarded: an incomplete snapshot left by an earlier open is
 /// removed first, and one this open leaves is removed after it.
-/// `compressed` must match what the store was created with (see `swap.rs`).
-pub(super) fn open_sled(dir: &Path, cache: u64, compressed: bool) -> Result<sled::Db, StoreError> {
+pub(super) fn open_sled(dir: &Path, cache: u64) -> Result<sled::Db, StoreError> {
     let locked = || StoreError::Locked {
         path: dir.to_owned(),
     };
     if let Cleanup::Locked = remove_incomplete_snapshots(dir)? {
         return Err(locked());
     }
-    let config = super::Store::sled_config(dir, compressed).cache_capacity(cache);
-    let e = match config.open() {
+    let e = match sled::Config::new().path(dir).cache_capacity(cache).open() {
         Ok(db) => return Ok(db),
         Err(e) => e,
     };
@@ -115,7 +113,7 @@ fn remove_incomplete_snapshots(dir: &Path) -> Result<Cleanup, StoreError> {
     Ok(Cleanup::Done)
 }
 
-pub(super) fn io_error(path: &Path, source: std::io::Error) -> StoreError {
+fn io_error(path: &Path, source: std::io::Error) -> StoreError {
     StoreError::Io {
         path: path.to_owned(),
         source,

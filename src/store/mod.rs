@@ -1,10 +1,7 @@
 //! The sled store, the source of truth.
 //!
 //! # On-disk layout (format version [`FORMAT_VERSION`])
-//! One tree per concept; every value is one version byte then JSON. From
-//! format 6 sled compresses every page it writes with zstd
-//! ([`COMPRESSION_LEVEL`]); an older store is copied into a compressed one
-//! on open (`swap.rs`).
+//! One tree per concept; every value is one version byte then JSON.
 //! - `meta`: `format_version` → u32 big-endian; `seeded` → present once the
 //!   built-in seed data went in; `journal` → present while a chunked write is
 //!   unfinished; `cluster_applied` → the last change set applied from the
@@ -26,7 +23,6 @@
 //! wrote one `role`; opening a format-3 store rewrites them (`migrate.rs`).
 //! Format 5 added the change log and `redirects`; a format-4 store gains the
 //! empty trees, and its log begins with the first write after the upgrade.
-//! Format 6 is format 5 compressed: the same trees, keys and values.
 //!
 //! Architecture invariant: every write is one sled transaction over all trees,
 //! its change-log entries included ([`Store::apply_logged`]), or, when larger than [`journal::CHUNK_OPS`], chunks
@@ -40,7 +36,6 @@ mod guard;
 mod journal;
 pub mod log;
 mod migrate;
-mod swap;
 
 use std::path::{Path, PathBuf};
 
@@ -58,11 +53,6 @@ pub use log::{AsOf, LogWrite};
 /// start-up; sled's default of 1 GiB would keep a second copy of a large
 /// store in memory for nothing. `--store-cache-mb` overrides it.
 pub const CACHE_BYTES: u64 = 64 << 20;
-
-/// The zstd level sled compresses each page with (format 6 on): zstd's
-/// own default, a balance of size against the time writes and the scan at
-/// start-up spend on it.
-pub const COMPRESSION_LEVEL: i32 = 3;
 
 /// How long [`Store::open`] waits for a lock that a just-closed store of this
 /// process (or a process that just exited) has not released yet.
@@ -154,16 +144,6 @@ pub const DROPPED_TREES: [&str; 3] = ["edges_out", "edges_in", "refs"];
 
 type Abort = ConflictableTransactionError<StoreError>;
 
-/// A full disk met while opening or migrating is [`StoreError::DiskFull`].
-fn disk_full(e: StoreError, dir: &Path) -> StoreError {
-    match e {
-        StoreError::Sled(e) if guard::is_disk_full(&e) => StoreError::DiskFull {
-            path: dir.to_owned(),
-        },
-        other => other,
-    }
-}
-
 fn abort(e: StoreError) -> Abort {
     ConflictableTransactionError::Abort(e)
 }
@@ -238,32 +218,24 @@ impl Store {
     pub fn open_with(dir: &Path, cache_bytes: u64) -> Result<Store, StoreError> {
         let start = std::time::Instant::now();
         let db = loop {
-            match Self::open_compressed(dir, cache_bytes) {
+            match guard::open_sled(dir, cache_bytes) {
                 Err(StoreError::Locked { .. }) if start.elapsed() < LOCK_GRACE => {
                     std::thread::sleep(std::time::Duration::from_millis(20));
                 }
                 other => break other?,
             }
         };
-        Self::prepare(db, dir, true).map_err(|e| disk_full(e, dir))
-    }
-
-    /// Finishes or discards a migration left unfinished, migrates a store
-    /// of format 5 or older (`swap.rs`), then opens the compressed store.
-    fn open_compressed(dir: &Path, cache_bytes: u64) -> Result<sled::Db, StoreError> {
-        swap::finish(dir).map_err(|e| disk_full(e, dir))?;
-        if swap::is_uncompressed(dir)? {
-            let old = guard::open_sled(dir, cache_bytes, false)?;
-            let old = Self::prepare(old, dir, false).map_err(|e| disk_full(e, dir))?;
-            swap::migrate(old, dir).map_err(|e| disk_full(e, dir))?;
-        }
-        guard::open_sled(dir, cache_bytes, true)
+        Self::prepare(db, dir).map_err(|e| match e {
+            StoreError::Sled(e) if guard::is_disk_full(&e) => StoreError::DiskFull {
+                path: dir.to_owned(),
+            },
+            other => other,
+        })
     }
 
     /// Opens the trees, checks or migrates the format version and finishes an
-    /// interrupted chunked write. An uncompressed store (`compressed` false)
-    /// is brought to format 5, the last uncompressed one, for `swap.rs` to copy.
-    fn prepare(db: sled::Db, dir: &Path, compressed: bool) -> Result<Store, StoreError> {
+    /// interrupted chunked write.
+    fn prepare(db: sled::Db, dir: &Path) -> Result<Store, StoreError> {
         let store = Store {
             meta: db.open_tree("meta")?,
             nodes: db.open_tree("nodes")?,
@@ -286,12 +258,10 @@ impl Store {
                         hint: " (records without a version: export them with the build that wrote them)",
                     });
                 }
-                if compressed {
-                    store
-                        .meta
-                        .insert("format_version", &FORMAT_VERSION.to_be_bytes())?;
-                    store.db.flush()?;
-                }
+                store
+                    .meta
+                    .insert("format_version", &FORMAT_VERSION.to_be_bytes())?;
+                store.db.flush()?;
             }
             Some(v) => {
                 let found =
@@ -300,24 +270,7 @@ impl Store {
                         key: "format_version".into(),
                         reason: "not a u32".into(),
                     })?);
-                let latest = if compressed {
-                    FORMAT_VERSION
-                } else {
-                    swap::LAST_UNCOMPRESSED
-                };
-                if found == latest {
-                } else if compressed || found > latest {
-                    return Err(StoreError::FormatVersion {
-                        path: dir.to_owned(),
-                        found,
-                        expected: FORMAT_VERSION,
-                        hint: if found > FORMAT_VERSION {
-                            " (written by a newer Attaché: upgrade this binary)"
-                        } else {
-                            " (its compression does not match its version: the store is damaged)"
-                        },
-                    });
-                } else if found == 1 || found == 2 {
+                if found == 1 || found == 2 {
                     store.migrate_to_3(found)?;
                     store.migrate_to_4(3)?;
                     store.migrate_to_5(4)?;
@@ -326,6 +279,17 @@ impl Store {
                     store.migrate_to_5(4)?;
                 } else if found == 4 {
                     store.migrate_to_5(found)?;
+                } else if found != FORMAT_VERSION {
+                    return Err(StoreError::FormatVersion {
+                        path: dir.to_owned(),
+                        found,
+                        expected: FORMAT_VERSION,
+                        hint: if found > FORMAT_VERSION {
+                            " (written by a newer Attaché: upgrade this binary)"
+                        } else {
+                            " (written by an older Attaché: export it with that version and import it here)"
+                        },
+                    });
                 }
             }
         }
@@ -462,15 +426,6 @@ impl Store {
         })
     }
 
-    /// The sled configuration of a store in `dir`: compressed from format 6
-    /// on (sled refuses to open a store with the other setting).
-    pub fn sled_config(dir: &Path, compressed: bool) -> sled::Config {
-        sled::Config::new()
-            .path(dir)
-            .use_compression(compressed)
-            .compression_factor(COMPRESSION_LEVEL)
-    }
-
     /// The store's size on disk in bytes, as sled counts it.
     pub fn size_on_disk(&self) -> Result<u64, StoreError> {
         Ok(self.db.size_on_disk()?)
@@ -513,7 +468,5 @@ impl Store {
 
 #[cfg(test)]
 mod log_ends_tests;
-#[cfg(test)]
-mod swap_tests;
 #[cfg(test)]
 mod tests;

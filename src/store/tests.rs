@@ -165,10 +165,8 @@ fn verify_finds_a_relation_whose_end_is_missing() {
 
 /// Writes a store in `dir` that says format 2 and holds `trees` of the old
 /// index trees (with an entry each), as format 2 or a migration cut short left it.
-/// Like every store before format 6, it is uncompressed.
 fn format_2_store(dir: &std::path::Path, trees: &[&str]) {
-    let db = Store::sled_config(dir, false).open().unwrap();
-    let s = Store::prepare(db, dir, false).unwrap();
+    let s = Store::open(dir).unwrap();
     s.apply(&[Op::PutNode(person("person:a"))], &[]).unwrap();
     for name in trees {
         s.db.open_tree(name).unwrap().insert("k", "v").unwrap();
