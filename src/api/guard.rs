@@ -183,7 +183,7 @@ async fn inspect_cached(
     Ok(inspected)
 }
 
-fn data_of<T: 'static + Clone>(data: &Data) -> Option<T> {
+pub(crate) fn data_of<T: 'static + Clone>(data: &Data) -> Option<T> {
     data.get(&TypeId::of::<T>())
         .and_then(|d| d.downcast_ref::<T>())
         .cloned()
@@ -198,6 +198,18 @@ fn internal_server_error(error: &dyn std::fmt::Display) -> ServerError {
         ext.set("errorId", id);
     }
     e
+}
+
+/// A query stopped at the time limit.
+pub(crate) fn timed_out(limit: std::time::Duration) -> ServerError {
+    refuse(
+        ErrorCode::Timeout,
+        format!(
+            "the query ran longer than {} s and was stopped",
+            limit.as_secs_f64()
+        ),
+        Some("queryTimeout"),
+    )
 }
 
 /// Gives every error a code and bounds every message, so no error quotes a
@@ -235,108 +247,154 @@ pub fn tidy(errors: &mut [ServerError]) {
     }
 }
 
+/// A request the guard let through, ready to run: its document parsed,
+/// the caller's rights and (for a query) its snapshot in its data.
+pub(crate) struct Admitted {
+    pub(crate) request: Request,
+    pub(crate) kind: OperationKind,
+    /// The request's text, variables (a query's only) and operation name.
+    pub(crate) asked: (String, Variables, Option<String>),
+    /// The key its validation result is kept under (queries only).
+    pub(crate) validation_key: Option<[u8; 32]>,
+    /// The operation it runs, as [`super::observe::operation_name`] says.
+    pub(crate) operation: Option<Option<String>>,
+}
+
+/// The guard's checks before anything is parsed or run, whatever runs the
+/// request afterwards (the guard's own `prepare_request`, or
+/// [`super::served::Served`] at request level): the caller's rights, the
+/// persisted query, the document caps and field count, the introspection
+/// switch and what each transport may do. `session_data` is a WebSocket's
+/// connection data; `service` gives a query its snapshot.
+pub(crate) async fn admit(
+    limits: &Limits,
+    documents: &Documents,
+    service: Option<&Service>,
+    session_data: &Data,
+    mut request: Request,
+) -> ServerResult<Admitted> {
+    // No caller: an in-process execution; it may read, never write.
+    let caller = data_of::<Caller>(&request.data)
+        .or_else(|| data_of::<Caller>(session_data))
+        .unwrap_or(Caller {
+            read: Ok(()),
+            write: Err(Denied::Missing),
+            name: None,
+            role: None,
+            transport: Transport::Post,
+        });
+    if let Err(d) = caller.read {
+        return Err(refuse(d.code(), d.message(), None));
+    }
+    let persist = documents
+        .resolve_persisted(&mut request)
+        .map_err(document_error)?;
+    precheck(&request.query, limits).map_err(document_error)?;
+    let Inspected {
+        doc,
+        kind,
+        introspection,
+    } = inspect_cached(
+        documents,
+        &request.query,
+        request.operation_name.as_deref(),
+        limits.max_fields,
+    )
+    .await?;
+    if introspection && !limits.introspection {
+        return Err(refuse(
+            ErrorCode::BadRequest,
+            "introspection is disabled on this server",
+            None,
+        ));
+    }
+    match (kind, caller.transport) {
+        (OperationKind::Subscription, Transport::Post | Transport::Get) => {
+            return Err(refuse(
+                ErrorCode::BadRequest,
+                "subscriptions are served over WebSocket at /ws",
+                None,
+            ));
+        }
+        (OperationKind::Mutation, Transport::Get) => {
+            return Err(refuse(
+                ErrorCode::MethodNotAllowed,
+                "mutations must be sent with POST",
+                None,
+            ));
+        }
+        (OperationKind::Mutation, _) => {
+            if let Err(d) = caller.write {
+                return Err(refuse(d.code(), d.message(), None));
+            }
+        }
+        _ => {}
+    }
+    if let Some(hash) = persist {
+        documents.persist(hash, &request.query);
+    }
+    // Only a query's validation is kept: a dashboard repeats its queries,
+    // and a mutation's variables may be a whole import document.
+    let validation_key = match kind {
+        OperationKind::Query => Documents::validation_key(
+            &doc,
+            &request.query,
+            request.operation_name.as_deref(),
+            &request.variables,
+        ),
+        _ => None,
+    };
+    let variables = match kind {
+        OperationKind::Query => request.variables.clone(),
+        _ => Variables::default(),
+    };
+    let asked = (
+        request.query.clone(),
+        variables,
+        request.operation_name.clone(),
+    );
+    let operation = super::observe::operation_name(&doc, request.operation_name.as_deref());
+    request.set_parsed_query(doc);
+    request.data.insert(Privileged(caller.write.is_ok()));
+    // The resolvers' `actor` and `require_role` read the caller the guard checked.
+    request.data.insert(caller);
+    // A query reads one snapshot from start to finish, whatever the door.
+    if kind == OperationKind::Query && request.data.get(&TypeId::of::<Arc<Graph>>()).is_none() {
+        if let Some(service) = service {
+            request.data.insert(service.graph());
+        }
+    }
+    Ok(Admitted {
+        request,
+        kind,
+        asked,
+        validation_key,
+        operation,
+    })
+}
+
 #[async_graphql::async_trait::async_trait]
 impl Extension for Guard {
     async fn prepare_request(
         &self,
         ctx: &ExtensionContext<'_>,
-        mut request: Request,
+        request: Request,
         next: NextPrepareRequest<'_>,
     ) -> ServerResult<Request> {
-        // No caller: an in-process execution; it may read, never write.
-        let caller = data_of::<Caller>(&request.data)
-            .or_else(|| data_of::<Caller>(ctx.session_data))
-            .unwrap_or(Caller {
-                read: Ok(()),
-                write: Err(Denied::Missing),
-                name: None,
-                role: None,
-                transport: Transport::Post,
-            });
-        if let Err(d) = caller.read {
-            return Err(refuse(d.code(), d.message(), None));
-        }
-        let persist = self
-            .documents
-            .resolve_persisted(&mut request)
-            .map_err(document_error)?;
-        precheck(&request.query, &self.limits).map_err(document_error)?;
-        let Inspected {
-            doc,
-            kind,
-            introspection,
-        } = inspect_cached(
+        let a = admit(
+            &self.limits,
             &self.documents,
-            &request.query,
-            request.operation_name.as_deref(),
-            self.limits.max_fields,
+            ctx.data_opt::<Service>(),
+            ctx.session_data,
+            request,
         )
         .await?;
-        if introspection && !self.limits.introspection {
-            return Err(refuse(
-                ErrorCode::BadRequest,
-                "introspection is disabled on this server",
-                None,
-            ));
+        if let Some(key) = a.validation_key {
+            let _ = self.validation_key.set(key);
         }
-        match (kind, caller.transport) {
-            (OperationKind::Subscription, Transport::Post | Transport::Get) => {
-                return Err(refuse(
-                    ErrorCode::BadRequest,
-                    "subscriptions are served over WebSocket at /ws",
-                    None,
-                ));
-            }
-            (OperationKind::Mutation, Transport::Get) => {
-                return Err(refuse(
-                    ErrorCode::MethodNotAllowed,
-                    "mutations must be sent with POST",
-                    None,
-                ));
-            }
-            (OperationKind::Mutation, _) => {
-                if let Err(d) = caller.write {
-                    return Err(refuse(d.code(), d.message(), None));
-                }
-            }
-            _ => {}
-        }
-        if let Some(hash) = persist {
-            self.documents.persist(hash, &request.query);
-        }
-        // Only a query's validation is kept: a dashboard repeats its queries,
-        // and a mutation's variables may be a whole import document.
-        if kind == OperationKind::Query {
-            if let Some(key) = Documents::validation_key(
-                &doc,
-                &request.query,
-                request.operation_name.as_deref(),
-                &request.variables,
-            ) {
-                let _ = self.validation_key.set(key);
-            }
-        }
-        let _ = self.kind.set(kind);
-        let variables = match kind {
-            OperationKind::Query => request.variables.clone(),
-            _ => Variables::default(),
-        };
-        let _ = self.asked.set((
-            request.query.clone(),
-            variables,
-            request.operation_name.clone(),
-        ));
-        request.set_parsed_query(doc);
-        request.data.insert(Privileged(caller.write.is_ok()));
-        // The resolvers' `actor` and `require_role` read the caller the guard checked.
-        request.data.insert(caller);
-        // A query reads one snapshot from start to finish, whatever the door.
-        if kind == OperationKind::Query && request.data.get(&TypeId::of::<Arc<Graph>>()).is_none() {
-            if let Some(service) = ctx.data_opt::<Service>() {
-                request.data.insert(service.graph());
-            }
-        }
-        next.run(ctx, request).await
+        let _ = self.kind.set(a.kind);
+        let _ = self.asked.set(a.asked);
+        next.run(ctx, a.request).await
     }
 
     async fn parse_query(
@@ -391,14 +449,7 @@ impl Extension for Guard {
         let mut resp = if self.kind.get() == Some(&OperationKind::Query) {
             match tokio::time::timeout(limit, next.run(ctx, operation_name)).await {
                 Ok(r) => r,
-                Err(_) => Response::from_errors(vec![refuse(
-                    ErrorCode::Timeout,
-                    format!(
-                        "the query ran longer than {} s and was stopped",
-                        limit.as_secs_f64()
-                    ),
-                    Some("queryTimeout"),
-                )]),
+                Err(_) => Response::from_errors(vec![timed_out(limit)]),
             }
         } else {
             // A write in flight completes; subscriptions are not cut short.

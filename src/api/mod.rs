@@ -15,6 +15,7 @@ mod objects;
 pub mod observe;
 mod over_limit;
 mod roots;
+pub mod served;
 
 use std::sync::Arc;
 
@@ -54,15 +55,37 @@ pub fn schema_observed(
     limits: &limits::Limits,
     metrics: crate::metrics::Metrics,
 ) -> AttacheSchema {
+    guarded(
+        service,
+        limits,
+        metrics,
+        Arc::new(documents::Documents::new(limits)),
+    )
+}
+
+/// What `/graphql` serves: [`schema_observed`], and beside it the same
+/// types without extensions for the queries sent over HTTP, guarded at
+/// request level (see [`served`]).
+pub fn served(
+    service: Service,
+    limits: &limits::Limits,
+    metrics: crate::metrics::Metrics,
+) -> served::Served {
+    served::Served::new(service, limits, metrics)
+}
+
+fn guarded(
+    service: Service,
+    limits: &limits::Limits,
+    metrics: crate::metrics::Metrics,
+    documents: Arc<documents::Documents>,
+) -> AttacheSchema {
     let b = Schema::build(Query::default(), MutationRoot::default(), SubscriptionRoot)
         .data(service)
         .data(metrics)
         // Outermost, so it sees each operation as the guard left it.
         .extension(observe::ObserveFactory)
-        .extension(guard::GuardFactory::new(
-            limits,
-            Arc::new(documents::Documents::new(limits)),
-        ))
+        .extension(guard::GuardFactory::new(limits, documents))
         .limit_recursive_depth(64);
     if limits.introspection {
         b.finish()

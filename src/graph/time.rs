@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use petgraph::visit::EdgeRef;
 use petgraph::Direction;
 
 use super::Graph;
@@ -289,12 +290,18 @@ impl Graph {
         }
         let meeting = self.node(att.to.as_str())?;
         let d = meeting.start?;
+        // The person's edges as they lie, not collected and sorted: the
+        // choice below does not depend on their order (ties go to the
+        // smallest office id), and a Q2 answer asks this of every attendee.
+        let person = *self.node_ix.get(att.from.as_str())?;
         let held = self
-            .relations(att.from.as_str(), Direction::Outgoing, Some(RelKind::Holds))
-            .into_iter()
-            .filter_map(|t| tenure_covers(t, &d).map(|c| (c, t.to.clone())))
-            .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)))?;
-        Some((held.1, Some(held.0)))
+            .g
+            .edges_directed(person, Direction::Outgoing)
+            .map(|e| e.weight())
+            .filter(|t| t.kind == RelKind::Holds)
+            .filter_map(|t| tenure_covers(t, &d).map(|c| (c, &t.to)))
+            .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(a.1)))?;
+        Some((held.1.clone(), Some(held.0)))
     }
 }
 

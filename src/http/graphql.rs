@@ -27,11 +27,14 @@ use super::auth::Auth;
 use super::body::{read_body, BodyError};
 use crate::api::guard::{Caller, Transport};
 use crate::api::limits::Limits;
-use crate::api::{internal_message, report_internal, AttacheSchema, ErrorCode};
+use crate::api::served::Served;
+use crate::api::{internal_message, report_internal, ErrorCode};
 
 #[derive(Clone)]
 pub(super) struct Ctx {
-    pub(super) schema: AttacheSchema,
+    /// The schemas: queries run guarded at request level, the rest (and
+    /// `/ws`) through the guarded schema (`api::served`).
+    pub(super) served: Served,
     pub(super) auth: Auth,
     pub(super) limits: Limits,
     /// Origins other than the server's own allowed to open `/ws`.
@@ -291,7 +294,7 @@ async fn execute(ctx: Ctx, media: Media, headers: HeaderMap, p: Params, by_get: 
     res
 }
 
-/// Runs one request through the schema (and so the guard).
+/// Runs one request through the guard and the schema.
 pub(super) async fn run(ctx: &Ctx, caller: Caller, p: Params) -> async_graphql::Response {
     let mut req = async_graphql::Request::new(p.query)
         .variables(Variables::from_json(Value::Object(p.variables)))
@@ -312,7 +315,7 @@ pub(super) async fn run(ctx: &Ctx, caller: Caller, p: Params) -> async_graphql::
             .filter_map(|(k, v)| async_graphql::Value::from_json(v).ok().map(|v| (k, v)))
             .collect(),
     );
-    let mut resp = ctx.schema.execute(req).await;
+    let mut resp = ctx.served.execute(req).await;
     crate::api::guard::tidy(&mut resp.errors);
     resp
 }
@@ -390,7 +393,7 @@ fn answer(media: Media, resp: async_graphql::Response) -> Response {
 
 /// `ws_init_timeout`: how long a WebSocket may wait before `connection_init`.
 pub fn router(
-    schema: AttacheSchema,
+    served: Served,
     auth: Auth,
     limits: Limits,
     cors_origins: Vec<String>,
@@ -401,7 +404,7 @@ pub fn router(
         .route("/graphql", get(get_handler).post(post))
         .route("/ws", get(super::ws::ws))
         .with_state(Ctx {
-            schema,
+            served,
             auth,
             limits,
             cors_origins,

@@ -55,11 +55,11 @@ pub fn app(service: Service, options: &Options) -> Router {
     if let Some(cluster) = &options.cluster {
         metrics.watch_cluster(cluster.clone());
     }
-    let schema = crate::api::schema_observed(service.clone(), &options.limits, metrics.clone());
+    let served = crate::api::served(service.clone(), &options.limits, metrics.clone());
     let mut app = Router::new()
         .merge(
             graphql::router(
-                schema,
+                served,
                 options.auth.clone(),
                 options.limits.clone(),
                 options.cors_origins.clone(),

@@ -71,7 +71,7 @@ pub(super) async fn ws(
         );
     }
     let header_token = Auth::token(&headers).map(str::to_owned);
-    let (schema, auth) = (ctx.schema.clone(), ctx.auth.clone());
+    let (schema, auth) = (ctx.served.schema().clone(), ctx.auth.clone());
     let init_timeout = ctx.ws_init_timeout;
     upgrade
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
