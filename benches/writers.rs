@@ -15,6 +15,12 @@
 //!
 //! The server runs in this process (so its RSS is the process's), on a
 //! temporary store, through `attache::http::run` as `main` does.
+//!
+//! A second floor takes the same stack into account: a bare axum +
+//! async-graphql server answering the same `link` mutation by inserting the
+//! relation into raw sled and flushing before it answers, each request its
+//! own flush, no log, no graph, no checks. Raw sled alone leaves out HTTP and
+//! GraphQL, which every Attaché write pays; this floor does not.
 
 #[path = "../tests/common/load.rs"]
 mod load;
@@ -22,6 +28,7 @@ mod load;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use async_graphql::{EmptySubscription, Enum, InputObject, Object, Schema, SimpleObject, ID};
 use attache::service::Service;
 use load::{cpu_seconds, graph_document, rss_mib, run_writers};
 
@@ -53,6 +60,83 @@ fn raw_flush_per_write(dir: &Path, writes: usize, first: usize) -> (usize, f64) 
         db.flush().unwrap();
     }
     (writes, t.elapsed().as_secs_f64())
+}
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Attended,
+}
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+enum AttendanceMode {
+    Online,
+}
+
+#[derive(InputObject)]
+struct LinkInput {
+    kind: Kind,
+    from: ID,
+    to: ID,
+    mode: AttendanceMode,
+}
+
+#[derive(SimpleObject)]
+struct Linked {
+    id: ID,
+}
+
+struct BareQuery;
+
+#[Object]
+impl BareQuery {
+    async fn ok(&self) -> bool {
+        true
+    }
+}
+
+/// The bare stack's mutation: the relation into raw sled, flushed before
+/// the answer (off the async workers, as any blocking I/O must be).
+struct BareMutation {
+    db: sled::Db,
+    next: std::sync::atomic::AtomicU64,
+}
+
+#[Object]
+impl BareMutation {
+    async fn link(&self, input: LinkInput) -> async_graphql::Result<Linked> {
+        let n = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let id = format!("rel:bare-{n}");
+        let value = serde_json::json!({
+            "id": id, "kind": "attended", "from": input.from.as_str(),
+            "to": input.to.as_str(), "mode": "online",
+        });
+        let (db, key, bytes) = (self.db.clone(), id.clone(), serde_json::to_vec(&value)?);
+        tokio::task::spawn_blocking(move || -> sled::Result<()> {
+            db.open_tree("relations")?.insert(key.as_bytes(), bytes)?;
+            db.flush()?;
+            Ok(())
+        })
+        .await??;
+        Ok(Linked { id: ID(id) })
+    }
+}
+
+/// The second floor: the bare stack on raw sled at `dir`; returns its URL.
+async fn bare_server(dir: &Path) -> String {
+    let db = sled::Config::new().path(dir).open().unwrap();
+    let mutation = BareMutation {
+        db,
+        next: Default::default(),
+    };
+    let schema = Schema::build(BareQuery, mutation, EmptySubscription).finish();
+    let app = axum::Router::new().route(
+        "/graphql",
+        axum::routing::post_service(async_graphql_axum::GraphQL::new(schema)),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    url
 }
 
 #[tokio::main(flavor = "multi_thread")]
@@ -99,10 +183,15 @@ async fn main() {
 
     let rounds = env("WRITERS_ROUNDS", 3, 1);
     let raw_dir = tempfile::tempdir().unwrap();
+    let bare_dir = tempfile::tempdir().unwrap();
+    let bare = bare_server(bare_dir.path()).await;
+    run_writers(&client, &bare, 1, 20, people, meetings, 0).await;
     let mut first = 100;
-    // Writes and seconds: the floor, one client, sixteen.
+    // Writes and seconds: the floor, one client, sixteen; the bare stack's
+    // one client and sixteen.
     let mut raw = (0usize, 0f64);
     let mut totals = [(0usize, 0f64); 2];
+    let mut bare_totals = [(0usize, 0f64); 2];
     for (slot, clients) in std::iter::repeat_n([1, 16], rounds)
         .flatten()
         .enumerate()
@@ -119,6 +208,16 @@ async fn main() {
                 w as f64 / s
             );
         }
+        let run = run_writers(&client, &bare, clients, each, people, meetings, first).await;
+        bare_totals[slot].0 += run.writes;
+        bare_totals[slot].1 += run.elapsed.as_secs_f64();
+        println!(
+            "bare stack + raw sled, {clients:>2} client(s): {} writes in {:.2} s = {:.0} writes/s \
+             (a flush per request)",
+            run.writes,
+            run.elapsed.as_secs_f64(),
+            run.per_second()
+        );
         let copies = service.working_copies();
         let (commits, flushes) = service.durability_counts();
         let rss = rss_mib();
@@ -161,6 +260,14 @@ async fn main() {
     }
     let rate = |(w, s): (usize, f64)| w as f64 / s;
     let (floor, one, sixteen) = (rate(raw), rate(totals[0]), rate(totals[1]));
+    let (bare_one, bare_sixteen) = (rate(bare_totals[0]), rate(bare_totals[1]));
+    println!(
+        "over {rounds} round(s): the bare stack on raw sled, a flush per request: 1 client \
+         {bare_one:.0} writes/s, 16 clients {bare_sixteen:.0} writes/s; Attaché 1 client \
+         {:.2}x it, 16 clients {:.2}x it",
+        one / bare_one,
+        sixteen / bare_sixteen,
+    );
     println!(
         "over {rounds} round(s): raw sled flush-per-write {floor:.0} writes/s (floor); \
          1 client {one:.0} writes/s = {:.2}x the floor (goal >= 0.8); \
