@@ -374,7 +374,9 @@ impl Store {
 
     /// Checks the log against the records: every entry belongs to a change
     /// set that counts it, and each record's latest logged version is the
-    /// record as stored (absent when the entry deleted it). Returns every
+    /// record as stored (absent when the entry deleted it). A record whose
+    /// latest entry is its creation passes that check by construction (the
+    /// entry refers to the stored record, `log/entry.rs`). Returns every
     /// problem found.
     pub(super) fn verify_log(&self, c: &super::Contents) -> Result<Vec<String>, StoreError> {
         use std::collections::HashMap;
