@@ -164,6 +164,46 @@ fn breakdown(g: Graph) {
     }
 }
 
+/// Prints, per sled tree of the store in `dir`, its records and the bytes
+/// of their keys and values, and what sled itself says it occupies, so the
+/// disk row can be split between what is stored and sled's own overhead.
+fn tree_breakdown(dir: &Path) {
+    let db = sled::Config::new().path(dir).open().unwrap();
+    let (mut keys, mut values) = (0u64, 0u64);
+    println!("    by tree (live keys + values; the rest is sled's own):");
+    for name in db.tree_names() {
+        let t = db.open_tree(&name).unwrap();
+        let (mut n, mut k, mut v) = (0u64, 0u64, 0u64);
+        for kv in t.iter() {
+            let (key, val) = kv.unwrap();
+            n += 1;
+            k += key.len() as u64;
+            v += val.len() as u64;
+        }
+        if n > 0 {
+            println!(
+                "      {:<12} {n:>8} records  keys {:>6.1} MiB  values {:>6.1} MiB",
+                String::from_utf8_lossy(&name),
+                mib(k),
+                mib(v)
+            );
+        }
+        keys += k;
+        values += v;
+    }
+    println!(
+        "      total live {:.1} MiB; sled size_on_disk {:.1} MiB",
+        mib(keys + values),
+        mib(db.size_on_disk().unwrap())
+    );
+    drop(db);
+    std::thread::sleep(Duration::from_millis(500));
+    println!(
+        "      directory after close: {:.1} MiB",
+        mib(dir_bytes(dir))
+    );
+}
+
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
@@ -266,6 +306,8 @@ async fn main() {
         disk as f64 / raw_disk as f64
     );
 
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    tree_breakdown(ours.path());
     tokio::time::sleep(Duration::from_millis(500)).await;
 
     let (mut a, mut b) = (Vec::new(), Vec::new());

@@ -246,6 +246,11 @@ async fn verify_finds_a_record_the_log_does_not_explain() {
     let dir = tempfile::tempdir().unwrap();
     let s = Service::open(dir.path()).unwrap();
     s.write(base()).await.unwrap();
+    // A logged update: the latest entry holds the version in full (a
+    // creation's entry refers to the stored record, so cannot disagree).
+    s.write(vec![put(node("person:a", "renamed"))])
+        .await
+        .unwrap();
     // Behind the log's back, as a bug would.
     s.store()
         .apply(

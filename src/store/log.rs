@@ -27,8 +27,10 @@ use crate::model::{ChangeSet, LogEntry, Version};
 use super::{codec, Abort, Store, StoreError, Tx};
 
 mod ends;
+mod entry;
 pub(super) use ends::ends_key;
 use ends::{index_keys, ENDS};
+use entry::Entry;
 
 /// Entries removed per transaction by compaction and by a rollback.
 const BATCH: usize = 4096;
@@ -85,7 +87,7 @@ fn idx_of(value: &[u8]) -> u32 {
 impl Tx<'_> {
     /// Writes entry `idx` of change set `seq` and its history key.
     pub(super) fn log_entry(&self, seq: u64, idx: u32, entry: &LogEntry) -> Result<(), Abort> {
-        self.log.insert(&log_key(seq, idx), codec::encode(entry))?;
+        self.log.insert(&log_key(seq, idx), entry::encode(entry))?;
         self.history
             .insert(history_key(&entry.id, seq), &idx.to_be_bytes())?;
         for end in entry.relation_ends() {
@@ -162,7 +164,7 @@ impl Store {
             .scan_prefix(seq.to_be_bytes())
             .map(|kv| {
                 let (k, v) = kv?;
-                codec::decode(&v, "log", &format!("{seq}/{}", idx_of(&k[8..])))
+                self.read_entry(seq, idx_of(&k[8..]), &v)
             })
             .collect()
     }
@@ -186,7 +188,7 @@ impl Store {
             .map(|kv| {
                 let (k, v) = kv?;
                 let (s, i) = (seq_of(&k[..8]), idx_of(&k[8..]));
-                Ok((s, i, codec::decode(&v, "log", &format!("{s}/{i}"))?))
+                Ok((s, i, self.read_entry(s, i, &v)?))
             })
             .collect()
     }
@@ -194,7 +196,7 @@ impl Store {
     /// Entry `idx` of change set `seq`.
     pub fn entry(&self, seq: u64, idx: u32) -> Result<Option<LogEntry>, StoreError> {
         match self.log.get(log_key(seq, idx))? {
-            Some(v) => Ok(Some(codec::decode(&v, "log", &format!("{seq}/{idx}"))?)),
+            Some(v) => Ok(Some(self.read_entry(seq, idx, &v)?)),
             None => Ok(None),
         }
     }
@@ -334,9 +336,9 @@ impl Store {
                 .take(BATCH)
                 .map(|kv| {
                     let (k, v) = kv?;
-                    let s = seq_of(&k[..8]);
-                    let e: LogEntry = codec::decode(&v, "log", &s.to_string())?;
-                    let keys = index_keys(&e, s, idx_of(&k[8..]));
+                    let (s, i) = (seq_of(&k[..8]), idx_of(&k[8..]));
+                    let e = entry::decode(&v, &format!("{s}/{i}"))?;
+                    let keys = index_keys(&e, s, i);
                     Ok((k, keys))
                 })
                 .collect::<Result<_, StoreError>>()?;
@@ -372,7 +374,9 @@ impl Store {
 
     /// Checks the log against the records: every entry belongs to a change
     /// set that counts it, and each record's latest logged version is the
-    /// record as stored (absent when the entry deleted it). Returns every
+    /// record as stored (absent when the entry deleted it). A record whose
+    /// latest entry is its creation passes that check by construction (the
+    /// entry refers to the stored record, `log/entry.rs`). Returns every
     /// problem found.
     pub(super) fn verify_log(&self, c: &super::Contents) -> Result<Vec<String>, StoreError> {
         use std::collections::HashMap;
@@ -455,8 +459,9 @@ impl Store {
                 .take(BATCH)
                 .map(|kv| {
                     let (k, v) = kv?;
-                    let e: LogEntry = codec::decode(&v, "log", &seq.to_string())?;
-                    let keys = index_keys(&e, seq, idx_of(&k[8..]));
+                    let i = idx_of(&k[8..]);
+                    let e = entry::decode(&v, &format!("{seq}/{i}"))?;
+                    let keys = index_keys(&e, seq, i);
                     Ok((k, keys, restore_ops(e)?))
                 })
                 .collect::<Result<_, StoreError>>()?;
@@ -482,8 +487,12 @@ impl Store {
 /// The store operations that put a record back as `e` found it: one, or
 /// two when the entry changed what the id names (a node merged away into a
 /// redirect, or back), since the version after must go too.
-fn restore_ops(e: LogEntry) -> Result<Vec<super::Op>, StoreError> {
+fn restore_ops(e: Entry) -> Result<Vec<super::Op>, StoreError> {
     use super::Op;
+    let e = match e {
+        Entry::Full(e) => e,
+        Entry::Created { id, sort, .. } => return created_gone(&id, sort).map(|op| vec![op]),
+    };
     let corrupt = |reason: &str| StoreError::Corrupt {
         tree: "log",
         key: e.id.clone(),
@@ -516,6 +525,22 @@ fn restore_ops(e: LogEntry) -> Result<Vec<super::Op>, StoreError> {
     })
 }
 
+/// The delete that undoes the creation of record `id`.
+fn created_gone(id: &str, sort: entry::Sort) -> Result<super::Op, StoreError> {
+    use super::Op;
+    use crate::model::{ConflictId, NodeId, RelId};
+    let bad = |e: crate::model::IdError| StoreError::Corrupt {
+        tree: "log",
+        key: id.to_owned(),
+        reason: e.to_string(),
+    };
+    Ok(match sort {
+        entry::Sort::Node => Op::DeleteNode(NodeId::parse(id).map_err(bad)?),
+        entry::Sort::Relation => Op::DeleteRelation(RelId::parse(id).map_err(bad)?),
+        entry::Sort::Conflict => Op::DeleteConflict(ConflictId::parse(id).map_err(bad)?),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -534,7 +559,7 @@ mod tests {
                 into: NodeId::parse("person:a").unwrap(),
             }),
         };
-        let ops = restore_ops(entry).unwrap();
+        let ops = restore_ops(Entry::Full(entry)).unwrap();
         assert!(
             matches!(&ops[..], [Op::DeleteRedirect(f), Op::PutNode(n)] if *f == b && n.id == b)
         );
@@ -548,6 +573,8 @@ mod tests {
             before: Some(Version::Node(n.clone())),
             after: Some(Version::Node(Node::new(n.id.clone(), "B2"))),
         };
-        assert!(matches!(&restore_ops(entry).unwrap()[..], [Op::PutNode(p)] if *p == n));
+        assert!(
+            matches!(&restore_ops(Entry::Full(entry)).unwrap()[..], [Op::PutNode(p)] if *p == n)
+        );
     }
 }

@@ -1,4 +1,5 @@
-//! Format 3 to 4, and 4 to 5 (the change log, which needs only new trees).
+//! Format 3 to 4, 4 to 5 (the change log, which needs only new trees) and
+//! 5 to 6 (creations logged as references, which older entries need not be).
 //!
 //! Format 3 to 4: attendances list their roles. Format 3 wrote one `role`
 //! (`"role": "chair"`); format 4 writes `roles` (`"roles": ["host", "chair"]`).
@@ -15,6 +16,10 @@ pub const ROLES_FORMAT: u32 = 4;
 
 /// The format that brought the change log and redirects.
 pub const LOG_FORMAT: u32 = 5;
+
+/// The format whose log entries for a creation refer to the record instead
+/// of copying it (`log/entry.rs`).
+pub const CREATED_REF_FORMAT: u32 = 6;
 
 impl Store {
     /// Rewrites every relation with a `role` as one with `roles`, in one
@@ -57,6 +62,22 @@ impl Store {
             .insert("format_version", &LOG_FORMAT.to_be_bytes())?;
         self.db.flush()?;
         tracing::info!(from = found, to = LOG_FORMAT, "store format migrated");
+        Ok(())
+    }
+
+    /// Format 5 to 6: a format-5 entry in full still reads the same (only
+    /// a format-6 build writes references, which a format-5 build would
+    /// misread as an entry with neither version), so only the version
+    /// changes.
+    pub(super) fn migrate_to_6(&self, found: u32) -> Result<(), StoreError> {
+        self.meta
+            .insert("format_version", &CREATED_REF_FORMAT.to_be_bytes())?;
+        self.db.flush()?;
+        tracing::info!(
+            from = found,
+            to = CREATED_REF_FORMAT,
+            "store format migrated"
+        );
         Ok(())
     }
 }

@@ -23,13 +23,15 @@
 //! wrote one `role`; opening a format-3 store rewrites them (`migrate.rs`).
 //! Format 5 added the change log and `redirects`; a format-4 store gains the
 //! empty trees, and its log begins with the first write after the upgrade.
+//! Format 6 logs the creation of a node, relation or conflict as a reference
+//! to the record instead of a copy of it (`log/entry.rs`); format-5 entries
+//! read the same, so opening a format-5 store only bumps the version.
 //!
 //! Architecture invariant: every write is one sled transaction over all trees,
 //! its change-log entries included ([`Store::apply_logged`]), or, when larger than [`journal::CHUNK_OPS`], chunks
 //! under an undo journal that make it all or nothing just the same. Durability
 //! is separate: [`Store::flush`].
 
-mod batch;
 mod cluster;
 mod codec;
 mod guard;
@@ -274,11 +276,16 @@ impl Store {
                     store.migrate_to_3(found)?;
                     store.migrate_to_4(3)?;
                     store.migrate_to_5(4)?;
+                    store.migrate_to_6(5)?;
                 } else if found == 3 {
                     store.migrate_to_4(found)?;
                     store.migrate_to_5(4)?;
+                    store.migrate_to_6(5)?;
                 } else if found == 4 {
                     store.migrate_to_5(found)?;
+                    store.migrate_to_6(5)?;
+                } else if found == 5 {
+                    store.migrate_to_6(found)?;
                 } else if found != FORMAT_VERSION {
                     return Err(StoreError::FormatVersion {
                         path: dir.to_owned(),

@@ -9,10 +9,9 @@
 
 use std::collections::HashSet;
 
-use crate::model::LogEntry;
-
+use super::entry::{decode, Entry};
 use super::{history_key, idx_of, seq_of, BATCH};
-use crate::store::{codec, Store, StoreError};
+use crate::store::{Store, StoreError};
 
 /// Present once every relation entry of the log has its end keys.
 pub(super) const ENDS_INDEXED: &str = "log_ends";
@@ -37,8 +36,8 @@ pub(in crate::store) fn ends_key(node: &str, seq: u64, idx: u32) -> Vec<u8> {
 
 /// Every `history` key entry `idx` of change set `seq` has: its record's,
 /// then one per end of a relation.
-pub(super) fn index_keys(entry: &LogEntry, seq: u64, idx: u32) -> Vec<Vec<u8>> {
-    let mut keys = vec![history_key(&entry.id, seq)];
+pub(super) fn index_keys(entry: &Entry, seq: u64, idx: u32) -> Vec<Vec<u8>> {
+    let mut keys = vec![history_key(entry.id(), seq)];
     keys.extend(
         entry
             .relation_ends()
@@ -77,13 +76,10 @@ impl Store {
         let mut n = 0;
         for kv in self.log.iter() {
             let (k, v) = kv?;
-            let seq = seq_of(&k[..8]);
-            let e: LogEntry = codec::decode(&v, "log", &seq.to_string())?;
+            let (seq, idx) = (seq_of(&k[..8]), idx_of(&k[8..]));
+            let e = decode(&v, &format!("{seq}/{idx}"))?;
             for end in e.relation_ends() {
-                batch.insert(
-                    ends_key(end.as_str(), seq, idx_of(&k[8..])),
-                    e.id.as_bytes(),
-                );
+                batch.insert(ends_key(end.as_str(), seq, idx), e.id().as_bytes());
                 n += 1;
             }
             if n >= BATCH {
@@ -102,10 +98,10 @@ impl Store {
         let mut want: HashSet<Vec<u8>> = HashSet::new();
         for kv in self.log.iter() {
             let (k, v) = kv?;
-            let seq = seq_of(&k[..8]);
-            let e: LogEntry = codec::decode(&v, "log", &seq.to_string())?;
+            let (seq, idx) = (seq_of(&k[..8]), idx_of(&k[8..]));
+            let e = decode(&v, &format!("{seq}/{idx}"))?;
             for end in e.relation_ends() {
-                want.insert(ends_key(end.as_str(), seq, idx_of(&k[8..])));
+                want.insert(ends_key(end.as_str(), seq, idx));
             }
         }
         let node = |k: &[u8]| String::from_utf8_lossy(&k[1..k.len() - 13]).into_owned();

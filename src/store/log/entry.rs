@@ -1,0 +1,192 @@
+//! A change-log entry as the `log` tree holds it: in full, or, for the
+//! creation of a node, relation or conflict (format 6), as a reference.
+//!
+//! A creation's version after is the record right after its change set.
+//! That version is also the version before of the record's next entry, or,
+//! when the record has none, the record as stored now: every change to a
+//! record is logged (`verify_log` checks the last one against the store).
+//! So a creation need not copy the record, and an import, whose entries are
+//! all creations, no longer writes every record twice. The reference keeps
+//! the id, the sort of record and, for a relation, its ends, so the ends
+//! index and an undo need no record. Entries of format 5 (and every update,
+//! delete or redirect) stay in full.
+
+use serde::{Deserialize, Serialize};
+
+use super::{history_key, idx_of, seq_of};
+use crate::model::{Conflict, LogEntry, Node, NodeId, Relation, Version};
+use crate::store::{codec, Store, StoreError};
+
+/// The tree a created record lives in.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(in crate::store) enum Sort {
+    Node,
+    Relation,
+    Conflict,
+}
+
+/// The stored form: either spelling reads through it.
+#[derive(Serialize, Deserialize)]
+struct Stored {
+    id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    before: Option<Version>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    after: Option<Version>,
+    /// Set on a reference: the record was created, and is the version
+    /// described in the module doc.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    created: Option<Sort>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    ends: Vec<NodeId>,
+}
+
+/// An entry as read from the tree, before a reference is resolved.
+#[derive(Debug)]
+#[allow(clippy::large_enum_variant)] // one at a time, never stored
+pub(in crate::store) enum Entry {
+    Full(LogEntry),
+    Created {
+        id: String,
+        sort: Sort,
+        ends: Vec<NodeId>,
+    },
+}
+
+/// The bytes `log` holds for `e`.
+pub(in crate::store) fn encode(e: &LogEntry) -> Vec<u8> {
+    let sort = match (&e.before, &e.after) {
+        (None, Some(Version::Node(_))) => Some(Sort::Node),
+        (None, Some(Version::Relation(_))) => Some(Sort::Relation),
+        (None, Some(Version::Conflict(_))) => Some(Sort::Conflict),
+        _ => None,
+    };
+    match sort {
+        Some(sort) => codec::encode(&Stored {
+            id: e.id.clone(),
+            before: None,
+            after: None,
+            created: Some(sort),
+            ends: e.relation_ends(),
+        }),
+        None => codec::encode(e),
+    }
+}
+
+/// Reads the bytes of entry `key` (for errors).
+pub(in crate::store) fn decode(bytes: &[u8], key: &str) -> Result<Entry, StoreError> {
+    let s: Stored = codec::decode(bytes, "log", key)?;
+    Ok(match s.created {
+        Some(sort) => Entry::Created {
+            id: s.id,
+            sort,
+            ends: s.ends,
+        },
+        None => Entry::Full(LogEntry {
+            id: s.id,
+            before: s.before,
+            after: s.after,
+        }),
+    })
+}
+
+impl Entry {
+    pub(in crate::store) fn id(&self) -> &str {
+        match self {
+            Entry::Full(e) => &e.id,
+            Entry::Created { id, .. } => id,
+        }
+    }
+
+    /// [`LogEntry::relation_ends`], without reading the record.
+    pub(in crate::store) fn relation_ends(&self) -> Vec<NodeId> {
+        match self {
+            Entry::Full(e) => e.relation_ends(),
+            Entry::Created { ends, .. } => ends.clone(),
+        }
+    }
+}
+
+impl Store {
+    /// Entry `idx` of change set `seq` from its bytes, a reference resolved.
+    pub(in crate::store) fn read_entry(
+        &self,
+        seq: u64,
+        idx: u32,
+        bytes: &[u8],
+    ) -> Result<LogEntry, StoreError> {
+        let key = format!("{seq}/{idx}");
+        match decode(bytes, &key)? {
+            Entry::Full(e) => Ok(e),
+            Entry::Created { id, sort, .. } => {
+                let after = self.created_version(&id, sort, seq, &key)?;
+                Ok(LogEntry {
+                    id,
+                    before: None,
+                    after: Some(after),
+                })
+            }
+        }
+    }
+
+    /// The version record `id` (created in change set `seq`) had right
+    /// after it: the next entry's version before, or the stored record.
+    /// The record is read first: a write's entries are in the same sled
+    /// transaction as its records, so a record changed after this read has
+    /// its entry found below, and one changed after that cannot have been
+    /// read.
+    fn created_version(
+        &self,
+        id: &str,
+        sort: Sort,
+        seq: u64,
+        key: &str,
+    ) -> Result<Version, StoreError> {
+        let corrupt = |reason: &str| StoreError::Corrupt {
+            tree: "log",
+            key: key.to_owned(),
+            reason: format!("the creation of {id} {reason}"),
+        };
+        let stored = match sort {
+            Sort::Node => self
+                .nodes
+                .get(id)?
+                .map(|v| codec::decode::<Node>(&v, "nodes", id).map(Version::Node)),
+            Sort::Relation => self
+                .relations
+                .get(id)?
+                .map(|v| codec::decode::<Relation>(&v, "relations", id).map(Version::Relation)),
+            Sort::Conflict => self
+                .conflicts
+                .get(id)?
+                .map(|v| codec::decode::<Conflict>(&v, "conflicts", id).map(Version::Conflict)),
+        }
+        .transpose()?;
+        let next = self
+            .history
+            .range(history_key(id, seq.saturating_add(1))..=history_key(id, u64::MAX))
+            .next()
+            .transpose()?;
+        if let Some((k, v)) = next {
+            let (s, i) = (seq_of(&k), idx_of(&v));
+            let bytes = self
+                .log
+                .get(super::log_key(s, i))?
+                .ok_or_else(|| corrupt("is followed by a missing entry"))?;
+            return match decode(&bytes, &format!("{s}/{i}"))? {
+                Entry::Full(LogEntry {
+                    before: Some(b), ..
+                }) => Ok(b),
+                _ => Err(corrupt(
+                    "is followed by an entry without its version before",
+                )),
+            };
+        }
+        stored.ok_or_else(|| corrupt("names a record that is neither stored nor changed later"))
+    }
+}
+
+#[cfg(test)]
+#[path = "entry_tests.rs"]
+mod tests;

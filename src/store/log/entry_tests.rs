@@ -1,0 +1,135 @@
+//! Creation entries stored as references: they read back as the version
+//! created, whatever happened to the record later, and hold no copy of it.
+
+use super::*;
+use crate::model::{ChangeSet, Node, NodeId, RelId, RelKind, Relation};
+use crate::store::log::log_key;
+use crate::store::{LogWrite, Op};
+
+fn nid(s: &str) -> NodeId {
+    NodeId::parse(s).unwrap()
+}
+
+fn set(seq: u64, records: u64) -> ChangeSet {
+    ChangeSet {
+        seq,
+        time_ms: seq as i64,
+        actor: "t".into(),
+        comment: None,
+        source: None,
+        records,
+        reverts: None,
+        op: "write".into(),
+    }
+}
+
+fn entry(id: &str, before: Option<Version>, after: Option<Version>) -> LogEntry {
+    LogEntry {
+        id: id.into(),
+        before,
+        after,
+    }
+}
+
+fn write(s: &Store, seq: u64, ops: &[Op], entries: &[LogEntry]) {
+    let set = set(seq, entries.len() as u64);
+    s.apply_logged(ops, &[], Some(LogWrite { set: &set, entries }))
+        .unwrap();
+}
+
+/// Change set 1 creates person:a and rel:1; 2 renames person:a; 3 deletes rel:1.
+fn store() -> (tempfile::TempDir, Store, Node, Relation) {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Store::open(dir.path()).unwrap();
+    let a = Node::new(nid("person:a"), "A");
+    let m = Node::new(nid("meeting:m"), "M");
+    let r = Relation::new(
+        RelId::parse("rel:1").unwrap(),
+        RelKind::Attended,
+        nid("person:a"),
+        nid("meeting:m"),
+    );
+    write(
+        &s,
+        1,
+        &[
+            Op::PutNode(a.clone()),
+            Op::PutNode(m.clone()),
+            Op::PutRelation(r.clone()),
+        ],
+        &[
+            entry("person:a", None, Some(Version::Node(a.clone()))),
+            entry("meeting:m", None, Some(Version::Node(m))),
+            entry("rel:1", None, Some(Version::Relation(r.clone()))),
+        ],
+    );
+    let renamed = Node::new(nid("person:a"), "A2");
+    write(
+        &s,
+        2,
+        &[Op::PutNode(renamed.clone())],
+        &[entry(
+            "person:a",
+            Some(Version::Node(a.clone())),
+            Some(Version::Node(renamed)),
+        )],
+    );
+    write(
+        &s,
+        3,
+        &[Op::DeleteRelation(r.id.clone())],
+        &[entry("rel:1", Some(Version::Relation(r.clone())), None)],
+    );
+    (dir, s, a, r)
+}
+
+#[test]
+fn a_creation_entry_holds_no_copy_of_the_record() {
+    let (_d, s, a, _) = store();
+    let raw = s.log.get(log_key(1, 0)).unwrap().unwrap();
+    assert!(matches!(
+        decode(&raw, "1/0").unwrap(),
+        Entry::Created {
+            sort: Sort::Node,
+            ..
+        }
+    ));
+    let full = crate::store::codec::encode(&entry("person:a", None, Some(Version::Node(a))));
+    assert!(raw.len() < full.len());
+}
+
+#[test]
+fn a_creation_reads_back_as_created_after_the_record_changed() {
+    let (_d, s, a, _) = store();
+    let e = s.entry(1, 0).unwrap().unwrap();
+    assert_eq!(e.after, Some(Version::Node(a)));
+    assert_eq!(e.before, None);
+}
+
+#[test]
+fn a_creation_reads_back_as_created_after_the_record_was_deleted() {
+    let (_d, s, _, r) = store();
+    assert_eq!(s.entries(1).unwrap()[2].after, Some(Version::Relation(r)));
+}
+
+#[test]
+fn a_creation_of_a_record_unchanged_since_reads_back_as_the_stored_record() {
+    let (_d, s, _, _) = store();
+    let m = s.entry(1, 1).unwrap().unwrap();
+    assert_eq!(
+        m.after,
+        Some(Version::Node(Node::new(nid("meeting:m"), "M")))
+    );
+    assert!(s.verify().unwrap().is_empty());
+}
+
+#[test]
+fn a_created_relation_keeps_its_ends_for_the_ends_index() {
+    let (_d, s, _, _) = store();
+    assert_eq!(s.relations_touching("meeting:m", 3).unwrap(), vec!["rel:1"]);
+    let raw = s.log.get(log_key(1, 2)).unwrap().unwrap();
+    assert_eq!(
+        decode(&raw, "1/2").unwrap().relation_ends(),
+        vec![nid("meeting:m"), nid("person:a")]
+    );
+}
