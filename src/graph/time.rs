@@ -4,7 +4,6 @@
 
 use std::collections::BTreeMap;
 
-use petgraph::visit::EdgeRef;
 use petgraph::Direction;
 
 use super::Graph;

@@ -264,3 +264,39 @@ async fn verify_finds_a_record_the_log_does_not_explain() {
         "{problems:?}"
     );
 }
+
+#[tokio::test]
+async fn verify_finds_a_record_changed_behind_the_log_whose_only_entry_is_its_creation() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Service::open(dir.path()).unwrap();
+    s.write(base()).await.unwrap();
+    // Behind the log's back: person:a was only ever created.
+    s.store()
+        .apply(
+            &[crate::store::Op::PutNode(node("person:a", "changed"))],
+            &[],
+        )
+        .unwrap();
+    let problems = s.store().verify().unwrap();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("person:a") && p.contains("creation")),
+        "{problems:?}"
+    );
+}
+
+#[tokio::test]
+async fn verify_finds_a_record_deleted_behind_the_log_whose_only_entry_is_its_creation() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Service::open(dir.path()).unwrap();
+    s.write(base()).await.unwrap();
+    s.store()
+        .apply(&[crate::store::Op::DeleteNode(nid("person:a"))], &[])
+        .unwrap();
+    let problems = s.store().verify().unwrap();
+    assert!(
+        problems.iter().any(|p| p.contains("person:a")),
+        "{problems:?}"
+    );
+}

@@ -375,9 +375,9 @@ impl Store {
     /// Checks the log against the records: every entry belongs to a change
     /// set that counts it, and each record's latest logged version is the
     /// record as stored (absent when the entry deleted it). A record whose
-    /// latest entry is its creation passes that check by construction (the
-    /// entry refers to the stored record, `log/entry.rs`). Returns every
-    /// problem found.
+    /// latest entry is its creation is checked against the CRC that entry
+    /// kept of it (the entry refers to the stored record, `log/entry.rs`).
+    /// Returns every problem found.
     pub(super) fn verify_log(&self, c: &super::Contents) -> Result<Vec<String>, StoreError> {
         use std::collections::HashMap;
         let mut problems = Vec::new();
@@ -419,10 +419,17 @@ impl Store {
         let mut latest: Option<(Vec<u8>, u64, u32)> = None;
         let mut check = |id: &[u8], seq: u64, idx: u32| -> Result<(), StoreError> {
             let id = String::from_utf8_lossy(id).into_owned();
-            let Some(entry) = self.entry(seq, idx)? else {
+            let Some(raw) = self.log.get(log_key(seq, idx))? else {
                 problems.push(format!("history of {id} names missing entry {seq}/{idx}"));
                 return Ok(());
             };
+            if self.stored_as_created(&raw, &format!("{seq}/{idx}"))? == Some(false) {
+                problems.push(format!(
+                    "{id}: the stored record is not the one its creation (change set {seq}) logged"
+                ));
+                return Ok(());
+            }
+            let entry = self.read_entry(seq, idx, &raw)?;
             if entry.after.as_ref() != stored.get(id.as_str()) {
                 problems.push(format!(
                     "{id}: the log's latest version (change set {seq}) is not the stored record"

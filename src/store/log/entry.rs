@@ -8,8 +8,10 @@
 //! So a creation need not copy the record, and an import, whose entries are
 //! all creations, no longer writes every record twice. The reference keeps
 //! the id, the sort of record and, for a relation, its ends, so the ends
-//! index and an undo need no record. Entries of format 5 (and every update,
-//! delete or redirect) stay in full.
+//! index and an undo need no record. It also keeps a CRC-32 of the
+//! record's stored bytes, so `verify_log` still finds a record changed
+//! behind the log's back when its only entry is its creation. Entries of
+//! format 5 (and every update, delete or redirect) stay in full.
 
 use serde::{Deserialize, Serialize};
 
@@ -40,6 +42,9 @@ struct Stored {
     created: Option<Sort>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     ends: Vec<NodeId>,
+    /// On a reference: the CRC-32 of the record's bytes as stored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    crc: Option<u32>,
 }
 
 /// An entry as read from the tree, before a reference is resolved.
@@ -51,24 +56,34 @@ pub(in crate::store) enum Entry {
         id: String,
         sort: Sort,
         ends: Vec<NodeId>,
+        /// [`record_crc`] of the record as created (none in entries
+        /// written before it was kept).
+        crc: Option<u32>,
     },
+}
+
+/// The CRC-32 of a record's stored bytes.
+pub(in crate::store) fn record_crc(bytes: &[u8]) -> u32 {
+    crc32fast::hash(bytes)
 }
 
 /// The bytes `log` holds for `e`.
 pub(in crate::store) fn encode(e: &LogEntry) -> Vec<u8> {
-    let sort = match (&e.before, &e.after) {
-        (None, Some(Version::Node(_))) => Some(Sort::Node),
-        (None, Some(Version::Relation(_))) => Some(Sort::Relation),
-        (None, Some(Version::Conflict(_))) => Some(Sort::Conflict),
+    // The record's bytes are what `Tx::apply` stores: the same encoding.
+    let created = match (&e.before, &e.after) {
+        (None, Some(Version::Node(n))) => Some((Sort::Node, codec::encode(n))),
+        (None, Some(Version::Relation(r))) => Some((Sort::Relation, codec::encode(r))),
+        (None, Some(Version::Conflict(c))) => Some((Sort::Conflict, codec::encode(c))),
         _ => None,
     };
-    match sort {
-        Some(sort) => codec::encode(&Stored {
+    match created {
+        Some((sort, bytes)) => codec::encode(&Stored {
             id: e.id.clone(),
             before: None,
             after: None,
             created: Some(sort),
             ends: e.relation_ends(),
+            crc: Some(record_crc(&bytes)),
         }),
         None => codec::encode(e),
     }
@@ -82,6 +97,7 @@ pub(in crate::store) fn decode(bytes: &[u8], key: &str) -> Result<Entry, StoreEr
             id: s.id,
             sort,
             ends: s.ends,
+            crc: s.crc,
         },
         None => Entry::Full(LogEntry {
             id: s.id,
@@ -128,6 +144,31 @@ impl Store {
                 })
             }
         }
+    }
+
+    /// For the raw entry `bytes` (entry `key`) that is a record's latest:
+    /// whether the record is stored as its creation logged it, by the CRC
+    /// the entry kept; `None` when the entry is not a creation or kept none.
+    pub(in crate::store) fn stored_as_created(
+        &self,
+        bytes: &[u8],
+        key: &str,
+    ) -> Result<Option<bool>, StoreError> {
+        let Entry::Created {
+            id,
+            sort,
+            crc: Some(crc),
+            ..
+        } = decode(bytes, key)?
+        else {
+            return Ok(None);
+        };
+        let tree = match sort {
+            Sort::Node => &self.nodes,
+            Sort::Relation => &self.relations,
+            Sort::Conflict => &self.conflicts,
+        };
+        Ok(Some(tree.get(&id)?.is_some_and(|v| record_crc(&v) == crc)))
     }
 
     /// The version record `id` (created in change set `seq`) had right
