@@ -20,6 +20,7 @@ pub mod met_with;
 pub mod pairs;
 pub mod paths;
 pub mod places;
+mod refs;
 pub mod search;
 mod share;
 pub mod stats;
@@ -63,10 +64,9 @@ pub struct Graph {
     /// relation rather than 24): the id is the edge weight's own.
     rel_ix: HashTable<EdgeIndex>,
     conflicts: BTreeMap<ConflictId, Arc<Conflict>>,
-    /// Target id → ids of records that reference it other than as an edge end
-    /// (property references, cited sources, conflict claims). The strings
-    /// are the records' own ids, shared, not copies.
-    refs: IdMap<Arc<str>, BTreeSet<Arc<str>>>,
+    /// Target id → records that reference it other than as an edge end
+    /// (property references, cited sources, conflict claims); see `refs.rs`.
+    refs: refs::Refs,
     by_kind: IdMap<NodeKind, BTreeSet<NodeId>>,
     search: SearchIndex,
     /// Answers computed from this snapshot (centrality); emptied on clone.
@@ -77,6 +77,7 @@ pub struct Graph {
     log_seq: u64,
 }
 
+use refs::Referrer;
 use share::{refs_of_node as record_refs_node, refs_of_relation as record_refs_rel};
 
 /// The hash [`Graph::rel_ix`] files a relation id under.
@@ -237,7 +238,7 @@ impl Graph {
 
     /// The ids of records that reference `id` other than as an edge end.
     pub fn referrers(&self, id: &str) -> impl Iterator<Item = &str> {
-        self.refs.get(id).into_iter().flatten().map(|r| &**r)
+        self.refs.of(id, &self.g).into_iter()
     }
 
     /// Relations whose properties point at node `id` (capacity, on_behalf_of, topic).
@@ -259,23 +260,6 @@ impl Graph {
     }
 
     // ---- writes (only the service calls these, on its private clone) ---------
-
-    fn add_refs(&mut self, from: Arc<str>, targets: Vec<Arc<str>>) {
-        for t in targets {
-            self.refs.entry(t).or_default().insert(from.clone());
-        }
-    }
-
-    fn drop_refs(&mut self, from: &str, targets: Vec<Arc<str>>) {
-        for t in targets {
-            if let Some(set) = self.refs.get_mut(&t) {
-                set.remove(from);
-                if set.is_empty() {
-                    self.refs.remove(&t);
-                }
-            }
-        }
-    }
 
     /// Every derived index in a canonical order: two graphs holding the same
     /// records give the same text however they were built (for tests).
@@ -299,11 +283,7 @@ impl Graph {
             self.g.node_count(),
             self.g.edge_count()
         ));
-        let mut refs: Vec<_> = self.refs.iter().filter(|(_, s)| !s.is_empty()).collect();
-        refs.sort();
-        for (t, from) in refs {
-            out.push_str(&format!("ref {t} {from:?}\n"));
-        }
+        out.push_str(&self.refs.fingerprint(&self.g));
         let mut kinds: Vec<_> = self.by_kind.iter().filter(|(_, s)| !s.is_empty()).collect();
         kinds.sort_by_key(|(k, _)| k.prefix());
         for (k, ids) in kinds {
@@ -333,9 +313,10 @@ impl Graph {
         self.search.insert(&n);
         let refs = record_refs_node(&n);
         let id = n.id.clone();
-        if let Some(ix) = self.node_ix.get(&id).copied() {
+        let ix = if let Some(ix) = self.node_ix.get(&id).copied() {
             let old = std::mem::replace(&mut self.g[ix], n);
-            self.drop_refs(id.as_str(), record_refs_node(&old));
+            self.refs.remove(Referrer::node(ix), record_refs_node(&old));
+            ix
         } else {
             let ix = self.g.add_node(n);
             self.node_ix.insert(id.clone(), ix);
@@ -343,8 +324,9 @@ impl Graph {
                 .entry(id.kind())
                 .or_default()
                 .insert(id.clone());
-        }
-        self.add_refs(id.shared(), refs);
+            ix
+        };
+        self.refs.add(Referrer::node(ix), refs);
     }
 
     /// Removes a node and, with it, any relation still attached (the service
@@ -361,7 +343,7 @@ impl Graph {
                 self.remove_relation(r.as_str());
             }
             let old = self.g.remove_node(ix).expect("indexed");
-            self.drop_refs(id, record_refs_node(&old));
+            self.refs.remove(Referrer::node(ix), record_refs_node(&old));
             self.search.remove(&old.id);
             if let Some(set) = self.by_kind.get_mut(&old.id.kind()) {
                 set.remove(id);
@@ -377,9 +359,10 @@ impl Graph {
         self.remove_relation(r.id.as_str());
         let a = self.node_ix[r.from.as_str()];
         let b = self.node_ix[r.to.as_str()];
-        self.add_refs(r.id.shared(), record_refs_rel(&r));
+        let refs = record_refs_rel(&r);
         let hash = hash_id(r.id.as_str());
         let ix = self.g.add_edge(a, b, r);
+        self.refs.add(Referrer::rel(ix), refs);
         let g = &self.g;
         self.rel_ix
             .insert_unique(hash, ix, |ix| hash_id(g[*ix].id.as_str()));
@@ -393,7 +376,7 @@ impl Graph {
         if let Ok(entry) = found {
             let (ix, _) = entry.remove();
             let old = self.g.remove_edge(ix).expect("indexed");
-            self.drop_refs(id, record_refs_rel(&old));
+            self.refs.remove(Referrer::rel(ix), record_refs_rel(&old));
         }
     }
 
@@ -408,14 +391,14 @@ impl Graph {
     pub fn put_conflict(&mut self, c: Arc<Conflict>) {
         self.remove_conflict(c.id.as_str());
         let claims = c.claims.iter().map(|r| r.shared()).collect();
-        self.add_refs(c.id.shared(), claims);
+        self.refs.add_conflict(c.id.shared(), claims);
         self.conflicts.insert(c.id.clone(), c);
     }
 
     pub fn remove_conflict(&mut self, id: &str) {
         if let Some(old) = self.conflicts.remove(id) {
             let claims = old.claims.iter().map(|r| r.shared()).collect();
-            self.drop_refs(id, claims);
+            self.refs.remove_conflict(id, claims);
         }
     }
 }

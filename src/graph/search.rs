@@ -11,7 +11,7 @@
 //! initials) with all its words run together, so "Xian", "Xi an", "Xi'an", "Nur-Sultan" and "NurSultan"
 //! find each other. Results are ranked and report the name or alias that matched.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::model::{Node, NodeId, NodeKind};
 
@@ -90,7 +90,10 @@ pub struct Hit {
 pub struct SearchIndex {
     ids: BTreeMap<String, u32>,
     text: Vec<String>,
-    nodes: Vec<BTreeSet<NodeId>>,
+    /// Per word id, the nodes with that word, sorted (a sorted vector
+    /// rather than a `BTreeSet`: most words belong to one node or a few,
+    /// and a B-tree leaf is ~190 bytes however few it holds).
+    nodes: Vec<Vec<NodeId>>,
     free: Vec<u32>,
     trigrams: HashMap<[u8; 3], Vec<u32>>,
     names: HashMap<NodeId, Vec<(String, Folded)>>,
@@ -180,7 +183,7 @@ impl SearchIndex {
             }
             None => {
                 self.text.push(w.to_owned());
-                self.nodes.push(BTreeSet::new());
+                self.nodes.push(Vec::new());
                 (self.text.len() - 1) as u32
             }
         };
@@ -213,7 +216,15 @@ impl SearchIndex {
         for (_, folded) in &names {
             for w in folded.all_words() {
                 let id = self.word_id(w);
-                self.nodes[id as usize].insert(n.id.clone());
+                let set = &mut self.nodes[id as usize];
+                if let Err(at) = set.binary_search(&n.id) {
+                    // Small sets grow one at a time (no spare room),
+                    // large ones by doubling.
+                    if set.len() == set.capacity() && set.len() < 16 {
+                        set.reserve_exact(1);
+                    }
+                    set.insert(at, n.id.clone());
+                }
             }
         }
         self.names.insert(n.id.clone(), names);
@@ -227,7 +238,9 @@ impl SearchIndex {
             for w in folded.all_words() {
                 if let Some(&wid) = self.ids.get(w) {
                     let set = &mut self.nodes[wid as usize];
-                    set.remove(id);
+                    if let Ok(at) = set.binary_search(id) {
+                        set.remove(at);
+                    }
                     if set.is_empty() {
                         self.drop_word(wid);
                     }

@@ -35,18 +35,11 @@ fn share_citations(cs: &mut [Citation], ids: &impl Ids) {
 /// Swaps every node id `n` cites for the graph's copy.
 /// Spare vector capacity (a decoder grows vectors by doubling) is given back.
 pub fn node(n: &mut Node, ids: &impl Ids) {
-    share_citations(&mut n.citations, ids);
-    n.citations.shrink_to_fit();
-    n.aliases.shrink_to_fit();
-    for a in &mut n.aliases {
-        share_citations(&mut a.citations, ids);
-        a.citations.shrink_to_fit();
+    for list in n.citation_lists_mut() {
+        share_citations(list, ids);
+        list.shrink_to_fit();
     }
-    n.notes.shrink_to_fit();
-    for note in &mut n.notes {
-        share_citations(&mut note.citations, ids);
-        note.citations.shrink_to_fit();
-    }
+    n.shrink_to_fit();
 }
 
 /// Swaps every node id `r` names (ends, properties, citations) for the

@@ -9,6 +9,7 @@ pub mod ids;
 pub mod instant;
 pub mod kinds;
 pub mod merge;
+pub mod node;
 pub mod patch;
 pub mod record;
 pub mod relation;
@@ -25,6 +26,7 @@ pub use kinds::{
     RelKind,
 };
 pub use merge::{diff, merge, Clash, Diff};
+pub use node::{NodeExtra, NodeRecord};
 pub use patch::{version, Edit, NodePatch, RelationPatch};
 pub use record::{node_attrs, Alias, Citation, Conflict, FieldError, Node, Note};
 pub use relation::{Relation, RelationExtra, RelationRecord};

@@ -3,9 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::date::PartialDate;
 use super::ids::{ConflictId, NodeId, RelId};
 use super::kinds::{MeetingStatus, NameKind, NodeKind, Prop};
+pub use super::node::Node;
 pub use super::relation::Relation;
 
 /// A problem with one field of a record, found without looking at other records.
@@ -67,69 +67,7 @@ pub fn node_attrs(kind: NodeKind) -> &'static [&'static str] {
     kind.attrs()
 }
 
-/// An entity: a person, a state, a meeting …
-/// Kind-specific attributes (`kind` … `language`) are allowed only on the
-/// kinds [`node_attrs`] names.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Node {
-    pub id: NodeId,
-    /// The primary name (or title), in English.
-    pub name: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub aliases: Vec<Alias>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-
-    /// A free category: "protocol", "bilateral meeting", "city", "news report".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
-    /// ISO 3166-1 alpha-2 code of a state.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start: Option<PartialDate>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end: Option<PartialDate>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date: Option<PartialDate>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub publisher: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub language: Option<String>,
-    /// A meeting's status: announced, planned, held, postponed, cancelled
-    /// (none recorded: held).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<MeetingStatus>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub notes: Vec<Note>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub citations: Vec<Citation>,
-}
-
 impl Node {
-    pub fn new(id: NodeId, name: impl Into<String>) -> Self {
-        Node {
-            id,
-            name: name.into(),
-            aliases: Vec::new(),
-            description: None,
-            kind: None,
-            code: None,
-            start: None,
-            end: None,
-            date: None,
-            url: None,
-            publisher: None,
-            language: None,
-            status: None,
-            notes: Vec::new(),
-            citations: Vec::new(),
-        }
-    }
-
     pub fn node_kind(&self) -> NodeKind {
         self.id.kind()
     }

@@ -371,10 +371,7 @@ fn add_alias(n: &mut Node, a: Alias) {
 
 /// Replaces, in a node, every cited source `map` maps.
 fn rewrite_node(n: &mut Node, map: impl Fn(&NodeId) -> Option<NodeId>) {
-    let lists = std::iter::once(&mut n.citations)
-        .chain(n.aliases.iter_mut().map(|a| &mut a.citations))
-        .chain(n.notes.iter_mut().map(|n| &mut n.citations));
-    for list in lists {
+    for list in n.citation_lists_mut() {
         for c in list.iter_mut() {
             if let Some(to) = map(&c.source) {
                 c.source = to;
