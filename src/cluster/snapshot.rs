@@ -5,7 +5,9 @@
 //! applied sequence) as `snapshot-<seq>` in the bucket, unless a recent one
 //! is there already. The newest [`ClusterConfig::snapshots_kept`] are kept;
 //! the stream is purged up to the oldest kept, so a node that starts from
-//! that snapshot finds every change set after it in the stream; the large
+//! that snapshot finds every change set after it in the stream, but never
+//! past the lowest position a live node recorded ([`super::position`]), so
+//! a node that lags finds every change set it has yet to apply; the large
 //! change sets kept as objects up to there go too.
 //!
 //! A node whose store is empty and whose stream no longer starts at 1 loads
@@ -26,6 +28,9 @@ use super::{Cluster, ClusterError};
 use crate::graph::Graph;
 use crate::model::{Conflict, Node, NodeId, Relation};
 use crate::store::{Contents, Store};
+
+/// How long writing one snapshot (and trimming behind it) may take.
+const SNAPSHOT_PATIENCE: Duration = Duration::from_secs(60);
 
 /// The records at one applied sequence.
 #[derive(Debug, Serialize, Deserialize)]
@@ -142,6 +147,13 @@ pub async fn prepare_store(conn: &Conn, dir: &Path) -> Result<(), ClusterError> 
         None => Ok(store.join_cluster()?),
         Some(_) => Ok(()),
     };
+    // From now on the trim keeps what this node still has to apply.
+    if result.is_ok() {
+        let applied = store.cluster_applied()?.unwrap_or(0);
+        if let Err(e) = super::position::record(conn, applied).await {
+            tracing::warn!(error = %e, "recording this node's position failed");
+        }
+    }
     drop(store);
     result
 }
@@ -194,9 +206,10 @@ async fn load_latest(conn: &Conn, store: &Store, first: u64) -> Result<(), Clust
 /// past the newest one, then drops old ones and trims the stream.
 pub async fn run(conn: Conn, cluster: Cluster) {
     let every = cluster.config().snapshot_every;
-    let mut last = list(&conn)
+    let mut last = tokio::time::timeout(SNAPSHOT_PATIENCE, list(&conn))
         .await
         .ok()
+        .and_then(Result::ok)
         .and_then(|l| l.last().copied())
         .unwrap_or(0);
     loop {
@@ -205,16 +218,22 @@ pub async fn run(conn: Conn, cluster: Cluster) {
         if applied < last + every {
             continue;
         }
-        match write_one(&conn, &cluster, every).await {
-            Ok(Some(seq)) => last = seq,
-            Ok(None) => {
-                last = list(&conn)
-                    .await
+        // Bounded: a listing can wait for good on a server that died.
+        let written = tokio::time::timeout(SNAPSHOT_PATIENCE, write_one(&conn, &cluster, every));
+        match written.await {
+            Ok(Ok(Some(seq))) => last = seq,
+            Ok(Ok(None)) => {
+                let listed = tokio::time::timeout(SNAPSHOT_PATIENCE, list(&conn)).await;
+                last = listed
                     .ok()
+                    .and_then(Result::ok)
                     .and_then(|l| l.last().copied())
                     .unwrap_or(last);
             }
-            Err(e) => tracing::warn!(error = %e, "writing a snapshot failed"),
+            Ok(Err(e)) => tracing::warn!(error = %e, "writing a snapshot failed"),
+            Err(_) => tracing::warn!(
+                "writing a snapshot took over {SNAPSHOT_PATIENCE:?}; trying again later"
+            ),
         }
     }
 }
@@ -259,16 +278,17 @@ async fn write_one(
     for old in &all[..drop_n] {
         let _ = bucket.delete(name_of(*old)).await;
     }
-    let oldest = all[drop_n];
-    // Keep every change set after the oldest snapshot kept.
+    // Keep every change set after the oldest snapshot kept, and every one
+    // a live node has not applied yet (no trim while that is unknown).
+    let upto = super::position::trim_point(all[drop_n], super::position::trim_floor(conn).await?);
     conn.stream
         .purge()
-        .sequence(oldest + 1)
+        .sequence(upto + 1)
         .await
         .map_err(|e| ClusterError::JetStream {
             what: "trimming the stream",
             reason: e.to_string(),
         })?;
-    drop_stored(conn, oldest).await?;
+    drop_stored(conn, upto).await?;
     Ok(Some(seq))
 }
