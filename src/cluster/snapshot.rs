@@ -280,7 +280,15 @@ async fn write_one(
     }
     // Keep every change set after the oldest snapshot kept, and every one
     // a live node has not applied yet (no trim while that is unknown).
-    let upto = super::position::trim_point(all[drop_n], super::position::trim_floor(conn).await?);
+    let oldest = all[drop_n];
+    let upto = super::position::trim_point(oldest, super::position::trim_floor(conn).await?);
+    if upto < oldest {
+        tracing::info!(
+            oldest_snapshot = oldest,
+            upto,
+            "the stream is trimmed only up to the slowest live node"
+        );
+    }
     conn.stream
         .purge()
         .sequence(upto + 1)
