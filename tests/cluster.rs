@@ -301,18 +301,6 @@ async fn no_acknowledged_write_is_lost_when_servers_and_nodes_die() {
     println!("acked writes: {}", report.acked.len());
     println!("lost acked writes: {}", lost.len());
     println!("change sets in the stream: {last}");
-    // The cause of the old flake: a node lagging behind the others'
-    // snapshots, which the trim used to cut off for good.
-    let held: usize = nodes
-        .iter()
-        .chain([&fourth])
-        .map(|n| {
-            n.log_tail(usize::MAX)
-                .matches("trimmed only up to the slowest")
-                .count()
-        })
-        .sum();
-    println!("trims held back for a lagging node: {held}");
     println!(
         "failover pause (longest gap between acks after the leader died): {:?}",
         report.longest_gap_after(kill_at, failover_end)

@@ -110,7 +110,7 @@ async fn follow(conn: &Conn, cluster: &Cluster) -> Result<(), String> {
         }
         if seq > expected {
             return Err(format!(
-                "the stream skipped from {} to {seq}: it was trimmed past this node's position (away longer than the positions' time to live?); restart the node on an empty --data directory, which loads the latest snapshot",
+                "the stream skipped from {} to {seq} (trimmed behind a snapshot?)",
                 expected - 1
             ));
         }

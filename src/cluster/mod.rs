@@ -13,13 +13,10 @@
 //! - [`snapshot`]: periodic snapshots in the JetStream object store, the
 //!   trim of the stream behind the oldest kept, and starting a new node from
 //!   the latest.
-//! - [`position`]: every live node's applied sequence in a key-value
-//!   bucket; the trim never passes the lowest.
 //!
 //! Nothing here is global: [`Cluster`] is a cheap handle the server keeps.
 
 mod applier;
-mod position;
 mod snapshot;
 mod stream;
 
@@ -173,7 +170,6 @@ impl Cluster {
             }),
         };
         service.replicate_through(Arc::new(conn.publisher(cluster.clone())));
-        tokio::spawn(position::run(conn.clone(), cluster.clone()));
         tokio::spawn(applier::run(conn.clone(), cluster.clone()));
         tokio::spawn(stream::poll_last(conn.clone(), cluster.clone()));
         if cluster.shared.config.snapshot_every > 0 {

@@ -5,9 +5,7 @@
 //! applied sequence) as `snapshot-<seq>` in the bucket, unless a recent one
 //! is there already. The newest [`ClusterConfig::snapshots_kept`] are kept;
 //! the stream is purged up to the oldest kept, so a node that starts from
-//! that snapshot finds every change set after it in the stream, but never
-//! past the lowest position a live node recorded ([`super::position`]), so
-//! a node that lags finds every change set it has yet to apply; the large
+//! that snapshot finds every change set after it in the stream; the large
 //! change sets kept as objects up to there go too.
 //!
 //! A node whose store is empty and whose stream no longer starts at 1 loads
@@ -28,9 +26,6 @@ use super::{Cluster, ClusterError};
 use crate::graph::Graph;
 use crate::model::{Conflict, Node, NodeId, Relation};
 use crate::store::{Contents, Store};
-
-/// How long writing one snapshot (and trimming behind it) may take.
-const SNAPSHOT_PATIENCE: Duration = Duration::from_secs(60);
 
 /// The records at one applied sequence.
 #[derive(Debug, Serialize, Deserialize)]
@@ -147,13 +142,6 @@ pub async fn prepare_store(conn: &Conn, dir: &Path) -> Result<(), ClusterError> 
         None => Ok(store.join_cluster()?),
         Some(_) => Ok(()),
     };
-    // From now on the trim keeps what this node still has to apply.
-    if result.is_ok() {
-        let applied = store.cluster_applied()?.unwrap_or(0);
-        if let Err(e) = super::position::record(conn, applied).await {
-            tracing::warn!(error = %e, "recording this node's position failed");
-        }
-    }
     drop(store);
     result
 }
@@ -206,10 +194,9 @@ async fn load_latest(conn: &Conn, store: &Store, first: u64) -> Result<(), Clust
 /// past the newest one, then drops old ones and trims the stream.
 pub async fn run(conn: Conn, cluster: Cluster) {
     let every = cluster.config().snapshot_every;
-    let mut last = tokio::time::timeout(SNAPSHOT_PATIENCE, list(&conn))
+    let mut last = list(&conn)
         .await
         .ok()
-        .and_then(Result::ok)
         .and_then(|l| l.last().copied())
         .unwrap_or(0);
     loop {
@@ -218,22 +205,16 @@ pub async fn run(conn: Conn, cluster: Cluster) {
         if applied < last + every {
             continue;
         }
-        // Bounded: a listing can wait for good on a server that died.
-        let written = tokio::time::timeout(SNAPSHOT_PATIENCE, write_one(&conn, &cluster, every));
-        match written.await {
-            Ok(Ok(Some(seq))) => last = seq,
-            Ok(Ok(None)) => {
-                let listed = tokio::time::timeout(SNAPSHOT_PATIENCE, list(&conn)).await;
-                last = listed
+        match write_one(&conn, &cluster, every).await {
+            Ok(Some(seq)) => last = seq,
+            Ok(None) => {
+                last = list(&conn)
+                    .await
                     .ok()
-                    .and_then(Result::ok)
                     .and_then(|l| l.last().copied())
                     .unwrap_or(last);
             }
-            Ok(Err(e)) => tracing::warn!(error = %e, "writing a snapshot failed"),
-            Err(_) => tracing::warn!(
-                "writing a snapshot took over {SNAPSHOT_PATIENCE:?}; trying again later"
-            ),
+            Err(e) => tracing::warn!(error = %e, "writing a snapshot failed"),
         }
     }
 }
@@ -278,25 +259,16 @@ async fn write_one(
     for old in &all[..drop_n] {
         let _ = bucket.delete(name_of(*old)).await;
     }
-    // Keep every change set after the oldest snapshot kept, and every one
-    // a live node has not applied yet (no trim while that is unknown).
     let oldest = all[drop_n];
-    let upto = super::position::trim_point(oldest, super::position::trim_floor(conn).await?);
-    if upto < oldest {
-        tracing::info!(
-            oldest_snapshot = oldest,
-            upto,
-            "the stream is trimmed only up to the slowest live node"
-        );
-    }
+    // Keep every change set after the oldest snapshot kept.
     conn.stream
         .purge()
-        .sequence(upto + 1)
+        .sequence(oldest + 1)
         .await
         .map_err(|e| ClusterError::JetStream {
             what: "trimming the stream",
             reason: e.to_string(),
         })?;
-    drop_stored(conn, upto).await?;
+    drop_stored(conn, oldest).await?;
     Ok(Some(seq))
 }
