@@ -1,7 +1,7 @@
 //! The trim of the stream behind the snapshots against a node that lags:
-//! the stream must keep every change set a live node still has to apply.
-//! It does not yet (the cause of the cluster test's flake): these tests
-//! reproduce that and fail, so they run only with CLUSTER_TEST_TRIM=1.
+//! the stream keeps every change set a node still has to apply, as long as
+//! it is no more than `--cluster-retain` (100,000) behind. Trimming right
+//! behind the snapshots was the cause of the cluster test's flake.
 
 use std::time::{Duration, Instant};
 
@@ -29,9 +29,6 @@ async fn snapshots(urls: &str) -> Vec<u64> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs nats-server: scripts/cluster-test.sh"]
 async fn a_node_that_lags_behind_two_snapshots_catches_up_when_it_resumes() {
-    if std::env::var("CLUSTER_TEST_TRIM").is_err() {
-        return;
-    }
     let tmp = tempfile::tempdir().unwrap();
     let nats = Nats::start(tmp.path(), 3);
     let mut env = node_env(&nats.urls());
@@ -130,9 +127,6 @@ where
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs nats-server: scripts/cluster-test.sh"]
 async fn a_node_restarted_after_the_others_wrote_past_two_snapshots_catches_up() {
-    if std::env::var("CLUSTER_TEST_TRIM").is_err() {
-        return;
-    }
     let tmp = tempfile::tempdir().unwrap();
     let nats = Nats::start(tmp.path(), 3);
     let mut env = node_env(&nats.urls());
