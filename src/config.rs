@@ -413,6 +413,12 @@ pub struct ClusterArgs {
     /// Snapshots kept in the object store.
     #[arg(long, env = "ATTACHE_SNAPSHOTS_KEPT", default_value_t = 2)]
     pub snapshots_kept: usize,
+    /// Change sets the stream keeps behind its newest, however old the
+    /// snapshots: a node that falls this far behind (or stays down this
+    /// long) still catches up by replay; one further behind must start
+    /// again from an empty data directory (the latest snapshot).
+    #[arg(long, env = "ATTACHE_CLUSTER_RETAIN", default_value_t = 100_000)]
+    pub cluster_retain: u64,
     /// Longest a request may wait, in seconds, for the minimum sequence it
     /// asks for (`X-Attache-Min-Seq`) before it fails `UNAVAILABLE`.
     #[arg(long, env = "ATTACHE_MIN_SEQ_TIMEOUT", default_value_t = 5.0)]

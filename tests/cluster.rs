@@ -11,6 +11,8 @@ mod harness;
 mod load;
 #[path = "cluster/publish.rs"]
 mod publish;
+#[path = "cluster/trim.rs"]
+mod trim;
 
 use std::time::Duration;
 
@@ -259,9 +261,12 @@ async fn no_acknowledged_write_is_lost_when_servers_and_nodes_die() {
     tokio::time::sleep(Duration::from_secs(4)).await;
     let report = run.stop().await;
     // Every node catches up with the stream.
-    let mut all = nodes.iter().map(|n| n.url.clone()).collect::<Vec<_>>();
-    all.push(fourth.url.clone());
-    let last = load::settle(&client, &all).await;
+    let all: Vec<String> = nodes
+        .iter()
+        .chain([&fourth])
+        .map(|n| n.url.clone())
+        .collect();
+    let last = load::settle(&client, &[&nodes[0], &nodes[1], &nodes[2], &fourth], &nats).await;
     for n in nodes.iter_mut().chain(std::iter::once(&mut fourth)) {
         n.stop();
     }

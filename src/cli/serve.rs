@@ -87,6 +87,7 @@ pub(super) fn cluster_config(args: ClusterArgs) -> Result<Option<ClusterConfig>>
     c.ready_lag = args.ready_lag;
     c.snapshot_every = args.snapshot_every;
     c.snapshots_kept = args.snapshots_kept;
+    c.retain = args.cluster_retain;
     c.min_seq_timeout = Duration::from_secs_f64(args.min_seq_timeout);
     Ok(Some(c))
 }

@@ -21,14 +21,30 @@ use super::Cluster;
 /// change sets this node has not applied.
 const STALL: Duration = Duration::from_secs(3);
 
+/// How long creating a consumer, or reading a change set kept in the object
+/// store, may take before the consumer starts over.
+const PATIENCE: Duration = Duration::from_secs(10);
+
+/// The pause before a new consumer; doubled after each one that applied
+/// nothing, up to [`MAX_PAUSE`].
+const PAUSE: Duration = Duration::from_millis(250);
+const MAX_PAUSE: Duration = Duration::from_secs(5);
+
 /// Runs until the process ends.
 pub async fn run(conn: Conn, cluster: Cluster) {
+    let mut pause = PAUSE;
     loop {
+        let before = cluster.service().applied_seq();
         match follow(&conn, &cluster).await {
             Ok(()) => tracing::info!("the change-log consumer ended; restarting it"),
             Err(e) => tracing::warn!(error = %e, "the change-log consumer failed; restarting it"),
         }
-        tokio::time::sleep(Duration::from_millis(250)).await;
+        pause = if cluster.service().applied_seq() > before {
+            PAUSE
+        } else {
+            (pause * 2).min(MAX_PAUSE)
+        };
+        tokio::time::sleep(pause).await;
     }
 }
 
@@ -48,20 +64,25 @@ fn next_seq(cluster: &Cluster) -> u64 {
 /// One ordered consumer from the next sequence, until it fails.
 async fn follow(conn: &Conn, cluster: &Cluster) -> Result<(), String> {
     let start = next_seq(cluster);
-    let consumer = conn
-        .stream
-        .create_consumer(pull::OrderedConfig {
-            deliver_policy: DeliverPolicy::ByStartSequence {
-                start_sequence: start,
-            },
-            ..Default::default()
-        })
+    let open = async {
+        let consumer = conn
+            .stream
+            .create_consumer(pull::OrderedConfig {
+                deliver_policy: DeliverPolicy::ByStartSequence {
+                    start_sequence: start,
+                },
+                ..Default::default()
+            })
+            .await
+            .map_err(|e| format!("creating a consumer at {start}: {e}"))?;
+        consumer
+            .messages()
+            .await
+            .map_err(|e| format!("reading from {start}: {e}"))
+    };
+    let mut messages = tokio::time::timeout(PATIENCE, open)
         .await
-        .map_err(|e| format!("creating a consumer at {start}: {e}"))?;
-    let mut messages = consumer
-        .messages()
-        .await
-        .map_err(|e| format!("reading from {start}: {e}"))?;
+        .map_err(|_| format!("no consumer at {start} within {PATIENCE:?}"))??;
     let mut expected = start;
     loop {
         // A consumer can go quiet for good when its server dies under it:
@@ -95,9 +116,11 @@ async fn follow(conn: &Conn, cluster: &Cluster) -> Result<(), String> {
         }
         // A large change set is read from the object store; failing that
         // (a server down), the consumer starts over from the store's number.
-        let msg = conn
-            .read_message(&m.payload)
+        let msg = tokio::time::timeout(PATIENCE, conn.read_message(&m.payload))
             .await
+            .map_err(|_| {
+                format!("change set at stream sequence {seq} not read within {PATIENCE:?}")
+            })?
             .map_err(|e| format!("change set at stream sequence {seq} is not valid: {e}"))?;
         if msg.set.seq != seq {
             return Err(format!(

@@ -70,6 +70,9 @@ pub struct ClusterConfig {
     pub snapshot_every: u64,
     /// Snapshots kept; the stream is trimmed behind the oldest.
     pub snapshots_kept: usize,
+    /// Change sets the stream keeps behind its newest, whatever the
+    /// snapshots: the trim never goes nearer the head than this.
+    pub retain: u64,
     /// How long a request that asks for a minimum sequence may wait for it.
     pub min_seq_timeout: Duration,
 }
@@ -85,6 +88,7 @@ impl ClusterConfig {
             ready_lag: 100,
             snapshot_every: 10_000,
             snapshots_kept: 2,
+            retain: 100_000,
             min_seq_timeout: Duration::from_secs(5),
         }
     }

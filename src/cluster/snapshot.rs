@@ -6,12 +6,18 @@
 //! is there already. The newest [`ClusterConfig::snapshots_kept`] are kept;
 //! the stream is purged up to the oldest kept, so a node that starts from
 //! that snapshot finds every change set after it in the stream; the large
-//! change sets kept as objects up to there go too.
+//! change sets kept as objects up to there go too. The purge never comes
+//! nearer the stream's head than [`ClusterConfig::retain`] change sets
+//! ([`trim_floor`]): a running node that fell behind (its NATS server died
+//! under it) or a node down for a while must still find its next change
+//! set. Trimming right behind the snapshots once left such a node
+//! restarting its consumer forever ("the stream skipped from N to M").
 //!
-//! A node whose store is empty and whose stream no longer starts at 1 loads
-//! the newest snapshot into its store before the service opens it
-//! ([`prepare_store`]); the log of such a node starts after the snapshot
-//! (as if compacted up to it).
+//! A node whose store is empty loads the newest snapshot, if there is one,
+//! into its store before the service opens it ([`prepare_store`]), and
+//! replays only what follows; the log of such a node starts after the
+//! snapshot (as if compacted up to it). With no snapshot it replays the
+//! stream from 1, which it can only while the stream is untrimmed.
 
 use std::hash::{BuildHasher, Hasher};
 use std::path::Path;
@@ -139,6 +145,9 @@ pub async fn prepare_store(conn: &Conn, dir: &Path) -> Result<(), ClusterError> 
             first: state.first_sequence,
         }),
         None | Some(0) if trimmed => load_latest(conn, &store, state.first_sequence).await,
+        None | Some(0) if !list(conn).await?.is_empty() => {
+            load_latest(conn, &store, state.first_sequence).await
+        }
         None => Ok(store.join_cluster()?),
         Some(_) => Ok(()),
     };
@@ -259,16 +268,46 @@ async fn write_one(
     for old in &all[..drop_n] {
         let _ = bucket.delete(name_of(*old)).await;
     }
-    let oldest = all[drop_n];
-    // Keep every change set after the oldest snapshot kept.
-    conn.stream
-        .purge()
-        .sequence(oldest + 1)
-        .await
-        .map_err(|e| ClusterError::JetStream {
-            what: "trimming the stream",
-            reason: e.to_string(),
-        })?;
-    drop_stored(conn, oldest).await?;
+    // Keep every change set after the oldest snapshot kept, and the last
+    // `retain` whatever the snapshots.
+    if let Some(upto) = trim_floor(all[drop_n], seq, cluster.config().retain) {
+        conn.stream
+            .purge()
+            .sequence(upto + 1)
+            .await
+            .map_err(|e| ClusterError::JetStream {
+                what: "trimming the stream",
+                reason: e.to_string(),
+            })?;
+        drop_stored(conn, upto).await?;
+    }
     Ok(Some(seq))
+}
+
+/// The last change set the trim may drop: none after the oldest snapshot
+/// kept, none of the `retain` up to `head`; `None` when nothing may go.
+pub fn trim_floor(oldest_kept: u64, head: u64, retain: u64) -> Option<u64> {
+    let upto = oldest_kept.min(head.saturating_sub(retain));
+    (upto > 0).then_some(upto)
+}
+
+#[cfg(test)]
+mod trim_tests {
+    use super::trim_floor;
+
+    #[test]
+    fn the_trim_keeps_every_change_set_after_the_oldest_snapshot_kept() {
+        assert_eq!(trim_floor(300, 500, 0), Some(300));
+    }
+
+    #[test]
+    fn the_trim_keeps_the_last_retained_change_sets_however_old_the_snapshots() {
+        assert_eq!(trim_floor(450, 500, 100), Some(400));
+    }
+
+    #[test]
+    fn nothing_is_trimmed_while_the_stream_is_shorter_than_what_is_retained() {
+        assert_eq!(trim_floor(300, 500, 100_000), None);
+        assert_eq!(trim_floor(0, 500, 0), None);
+    }
 }

@@ -33,6 +33,10 @@ use crate::service::{PublishError, Replicator};
 /// election takes a few seconds) before the write fails `UNAVAILABLE`.
 const PUBLISH_PATIENCE: Duration = Duration::from_secs(20);
 
+/// How long one attempt (storing a large body, or publishing and waiting
+/// for the ack) may take before it counts as failed and is retried.
+const ATTEMPT: Duration = Duration::from_secs(10);
+
 /// One stream message: a change set and its entries.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Message {
@@ -262,9 +266,11 @@ impl Replicator for Publisher {
             loop {
                 if stored && !body_stored {
                     // Same name on a retry: the object is simply rewritten.
-                    match conn
-                        .store_body(&stored_name(expected_last + 1, &id), &body)
+                    let name = stored_name(expected_last + 1, &id);
+                    let put = tokio::time::timeout(ATTEMPT, conn.store_body(&name, &body));
+                    match put
                         .await
+                        .unwrap_or_else(|_| Err(format!("writing object {name}: no answer within {ATTEMPT:?}")))
                     {
                         Ok(p) => {
                             payload = p;
@@ -287,10 +293,15 @@ impl Replicator for Publisher {
                     .payload(payload.clone())
                     .message_id(&id)
                     .expected_last_sequence(expected_last);
-                let sent = match conn.js.send_publish(conn.subject.clone(), msg).await {
-                    Ok(ack) => ack.await,
-                    Err(e) => Err(e),
+                let send = async {
+                    match conn.js.send_publish(conn.subject.clone(), msg).await {
+                        Ok(ack) => ack.await,
+                        Err(e) => Err(e),
+                    }
                 };
+                let sent = tokio::time::timeout(ATTEMPT, send)
+                    .await
+                    .unwrap_or_else(|_| Err(PublishErrorKind::TimedOut.into()));
                 let e = match sent {
                     Ok(ack) => {
                         cluster.saw_last(ack.sequence);

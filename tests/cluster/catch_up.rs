@@ -72,12 +72,8 @@ async fn a_new_node_from_a_snapshot_and_one_replaying_the_whole_stream_hold_the_
         time_to_ready(&client, &tmp.path().join("new-snap"), &snap_env).await;
     let (mut from_one, replay_time) =
         time_to_ready(&client, &tmp.path().join("new-full"), &full_env).await;
-    let last = load::settle(
-        &client,
-        &[writer_snap.url.clone(), from_snapshot.url.clone()],
-    )
-    .await;
-    load::settle(&client, &[writer_full.url.clone(), from_one.url.clone()]).await;
+    let last = load::settle(&client, &[&writer_snap, &from_snapshot], &nats).await;
+    load::settle(&client, &[&writer_full, &from_one], &nats).await;
     assert_eq!(node_count(&client, &from_snapshot.url).await, expected);
     assert_eq!(node_count(&client, &from_one.url).await, expected);
     from_one.stop();

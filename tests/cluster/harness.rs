@@ -71,6 +71,19 @@ impl Nats {
             .join(",")
     }
 
+    /// Where server `i` logs.
+    pub fn log_path(&self, i: usize) -> PathBuf {
+        self.configs[i].with_extension("log")
+    }
+
+    /// The last `n` lines each server logged, for a failure message.
+    pub fn log_tails(&self, n: usize) -> String {
+        (0..self.configs.len())
+            .map(|i| format!("--- NATS server n{i} ---\n{}", tail(&self.log_path(i), n)))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
     /// kill -9.
     pub fn kill(&mut self, i: usize) {
         if let Some(mut c) = self.procs[i].take() {
@@ -80,11 +93,17 @@ impl Nats {
     }
 
     pub fn restart(&mut self, i: usize) {
+        // Kept beside its config, appended to across restarts.
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.log_path(i))
+            .unwrap();
         let child = Command::new(nats_server())
             .arg("-c")
             .arg(&self.configs[i])
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(log)
             .spawn()
             .expect("nats-server runs (scripts/cluster-test.sh installs it)");
         self.procs[i] = Some(child);
@@ -133,15 +152,27 @@ impl Node {
         node
     }
 
+    /// Where the node logs (every start appends).
+    pub fn log_path(&self) -> PathBuf {
+        self.dir.with_extension("log")
+    }
+
+    /// The last `n` lines the node logged, for a failure message.
+    pub fn log_tail(&self, n: usize) -> String {
+        tail(&self.log_path(), n)
+    }
+
     pub fn restart(&mut self) {
         std::fs::create_dir_all(&self.dir).unwrap();
-        let log_path = self.dir.with_extension("log");
+        let log_path = self.log_path();
         let mut child = Command::new(env!("CARGO_BIN_EXE_attache"))
             .arg("--data")
             .arg(&self.dir)
             .args(["serve", "--listen", "127.0.0.1:0", "--open-writes"])
             .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-            .env("RUST_LOG", "warn,attache::audit=off")
+            // The cluster's own lines (consumer restarts, snapshots, trims)
+            // are what a failure needs.
+            .env("RUST_LOG", "warn,attache::cluster=info,attache::audit=off")
             .stderr(Stdio::piped())
             .stdout(Stdio::null())
             .spawn()
@@ -182,6 +213,24 @@ impl Node {
         }
     }
 
+    /// SIGSTOP: the process stays, frozen, connections open, until [`Node::resume`].
+    pub fn pause(&self) {
+        if let Some(c) = &self.child {
+            unsafe {
+                libc::kill(c.id() as i32, libc::SIGSTOP);
+            }
+        }
+    }
+
+    /// SIGCONT.
+    pub fn resume(&self) {
+        if let Some(c) = &self.child {
+            unsafe {
+                libc::kill(c.id() as i32, libc::SIGCONT);
+            }
+        }
+    }
+
     /// SIGTERM, and waits for the store to be flushed and closed.
     pub fn stop(&mut self) {
         if let Some(mut c) = self.child.take() {
@@ -197,6 +246,13 @@ impl Drop for Node {
     fn drop(&mut self) {
         self.kill();
     }
+}
+
+/// The last `n` lines of the file at `path` (empty when it is missing).
+pub fn tail(path: &Path, n: usize) -> String {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(n)..].join("\n")
 }
 
 /// One GraphQL answer: HTTP status, body, and the applied sequence header.

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use super::harness::{gql, health, percentile};
+use super::harness::{gql, health, percentile, Nats, Node};
 use super::{person, CREATE, READ};
 
 /// Writers per node.
@@ -230,13 +230,15 @@ pub async fn stream_leader(urls: &str) -> usize {
     leader.trim_start_matches('n').parse().unwrap()
 }
 
-/// Waits until every node has applied everything the stream holds; returns that.
-pub async fn settle(client: &reqwest::Client, urls: &[String]) -> u64 {
+/// Waits until every node has applied everything the stream holds; returns
+/// that. When they do not within a minute, the failure names the nodes
+/// behind and shows what they and the NATS servers logged last.
+pub async fn settle(client: &reqwest::Client, nodes: &[&Node], nats: &Nats) -> u64 {
     let start = Instant::now();
     loop {
         let mut seqs = Vec::new();
-        for u in urls {
-            if let Some(h) = health(client, u).await {
+        for n in nodes {
+            if let Some(h) = health(client, &n.url).await {
                 let c = &h["cluster"];
                 seqs.push((
                     c["appliedSeq"].as_u64().unwrap(),
@@ -245,13 +247,30 @@ pub async fn settle(client: &reqwest::Client, urls: &[String]) -> u64 {
             }
         }
         let max = seqs.iter().map(|s| s.1).max().unwrap_or(0);
-        if seqs.len() == urls.len() && seqs.iter().all(|s| s.0 == max) {
+        if seqs.len() == nodes.len() && seqs.iter().all(|s| s.0 == max) {
             return max;
         }
-        assert!(
-            start.elapsed() < Duration::from_secs(60),
-            "the nodes did not settle: {seqs:?}"
-        );
+        if start.elapsed() > Duration::from_secs(60) {
+            let behind: Vec<String> = nodes
+                .iter()
+                .zip(&seqs)
+                .enumerate()
+                .filter(|(_, (_, s))| s.0 < max)
+                .map(|(i, (n, s))| {
+                    format!(
+                        "--- node {i} ({}), applied {} of {max} ---\n{}",
+                        n.dir.display(),
+                        s.0,
+                        n.log_tail(60)
+                    )
+                })
+                .collect();
+            panic!(
+                "the nodes did not settle: {seqs:?}\n{}\n{}",
+                behind.join("\n"),
+                nats.log_tails(15)
+            );
+        }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }

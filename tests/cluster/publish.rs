@@ -73,7 +73,7 @@ async fn a_retried_publish_is_answered_as_a_duplicate_even_after_the_stream_move
 }
 
 /// The names of the objects in the cluster's snapshot bucket.
-async fn bucket_names(urls: &str) -> Vec<String> {
+pub async fn bucket_names(urls: &str) -> Vec<String> {
     use futures_util::StreamExt;
     let urls: Vec<&str> = urls.split(',').collect();
     let js = async_nats::jetstream::new(async_nats::connect(urls).await.unwrap());
@@ -158,7 +158,7 @@ async fn attache_import_with_cluster_goes_through_the_stream_to_every_node() {
         ],
     );
     assert!(out.contains("created"), "{out}");
-    let last = load::settle(&client, std::slice::from_ref(&node.url)).await;
+    let last = load::settle(&client, &[&node], &nats).await;
     let r = gql(
         &client,
         &node.url,
