@@ -10,7 +10,7 @@ use serde_json::json;
 use super::harness::{gql, health, wait_ready};
 use super::publish::bucket_names;
 use super::{load, node_count, node_env, person, start_node, CREATE};
-use crate::harness::Nats;
+use crate::harness::{Nats, Node};
 
 /// The snapshots in the bucket (their change set numbers).
 async fn snapshots(urls: &str) -> Vec<u64> {
@@ -30,32 +30,8 @@ async fn snapshots(urls: &str) -> Vec<u64> {
 #[ignore = "needs nats-server: scripts/cluster-test.sh"]
 async fn a_node_that_lags_behind_two_snapshots_catches_up_when_it_resumes() {
     let tmp = tempfile::tempdir().unwrap();
-    let nats = Nats::start(tmp.path(), 3);
-    let mut env = node_env(&nats.urls());
-    env.retain(|(k, _)| *k != "ATTACHE_SNAPSHOT_EVERY");
-    env.push(("ATTACHE_SNAPSHOT_EVERY", "10".into()));
-    let writer = start_node(&tmp.path().join("node-0"), &env);
-    let slow = start_node(&tmp.path().join("node-1"), &env);
-    let client = reqwest::Client::new();
-    for n in [&writer, &slow] {
-        wait_ready(&client, &n.url, Duration::from_secs(60)).await;
-    }
-    let write = |k: usize| {
-        let (client, url) = (client.clone(), writer.url.clone());
-        async move {
-            let a = gql(
-                &client,
-                &url,
-                CREATE,
-                person(&format!("person:t-{k}")),
-                None,
-            )
-            .await
-            .unwrap();
-            assert_eq!(a.status, 200, "{}", a.body);
-            assert!(a.body.get("errors").is_none(), "{}", a.body);
-        }
-    };
+    let (nats, writer, slow, client) = two_nodes(tmp.path()).await;
+    let write = |k: usize| create_person(client.clone(), writer.url.clone(), k);
     for k in 0..3 {
         write(k).await;
     }
@@ -87,6 +63,36 @@ async fn a_node_that_lags_behind_two_snapshots_catches_up_when_it_resumes() {
         json!(format!("person:t-{}", k - 1))
     );
     drop(nats);
+}
+
+/// Three NATS servers and two ready nodes that snapshot every 10 change sets.
+async fn two_nodes(dir: &std::path::Path) -> (Nats, Node, Node, reqwest::Client) {
+    let nats = Nats::start(dir, 3);
+    let mut env = node_env(&nats.urls());
+    env.retain(|(k, _)| *k != "ATTACHE_SNAPSHOT_EVERY");
+    env.push(("ATTACHE_SNAPSHOT_EVERY", "10".into()));
+    let first = start_node(&dir.join("node-0"), &env);
+    let second = start_node(&dir.join("node-1"), &env);
+    let client = reqwest::Client::new();
+    for n in [&first, &second] {
+        wait_ready(&client, &n.url, Duration::from_secs(60)).await;
+    }
+    (nats, first, second, client)
+}
+
+/// Creates person t-`k` on the node at `url`, and checks it was.
+async fn create_person(client: reqwest::Client, url: String, k: usize) {
+    let a = gql(
+        &client,
+        &url,
+        CREATE,
+        person(&format!("person:t-{k}")),
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert!(a.body.get("errors").is_none(), "{}", a.body);
 }
 
 /// Writes people numbered from 3 (four at a time) until at least `min`
@@ -128,32 +134,8 @@ where
 #[ignore = "needs nats-server: scripts/cluster-test.sh"]
 async fn a_node_restarted_after_the_others_wrote_past_two_snapshots_catches_up() {
     let tmp = tempfile::tempdir().unwrap();
-    let nats = Nats::start(tmp.path(), 3);
-    let mut env = node_env(&nats.urls());
-    env.retain(|(k, _)| *k != "ATTACHE_SNAPSHOT_EVERY");
-    env.push(("ATTACHE_SNAPSHOT_EVERY", "10".into()));
-    let writer = start_node(&tmp.path().join("node-0"), &env);
-    let mut gone = start_node(&tmp.path().join("node-1"), &env);
-    let client = reqwest::Client::new();
-    for n in [&writer, &gone] {
-        wait_ready(&client, &n.url, Duration::from_secs(60)).await;
-    }
-    let write = |k: usize| {
-        let (client, url) = (client.clone(), writer.url.clone());
-        async move {
-            let a = gql(
-                &client,
-                &url,
-                CREATE,
-                person(&format!("person:t-{k}")),
-                None,
-            )
-            .await
-            .unwrap();
-            assert_eq!(a.status, 200, "{}", a.body);
-            assert!(a.body.get("errors").is_none(), "{}", a.body);
-        }
-    };
+    let (nats, writer, mut gone, client) = two_nodes(tmp.path()).await;
+    let write = |k: usize| create_person(client.clone(), writer.url.clone(), k);
     for k in 0..3 {
         write(k).await;
     }
