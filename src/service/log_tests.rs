@@ -265,19 +265,21 @@ async fn verify_finds_a_record_the_log_does_not_explain() {
     );
 }
 
-#[tokio::test]
-async fn verify_finds_a_record_changed_behind_the_log_whose_only_entry_is_its_creation() {
+/// What `verify` finds after the base write and then `op` applied behind
+/// the log's back (as a bug would), person:a having only been created.
+async fn problems_after_a_creation_then(op: crate::store::Op) -> Vec<String> {
     let dir = tempfile::tempdir().unwrap();
     let s = Service::open(dir.path()).unwrap();
     s.write(base()).await.unwrap();
-    // Behind the log's back: person:a was only ever created.
-    s.store()
-        .apply(
-            &[crate::store::Op::PutNode(node("person:a", "changed"))],
-            &[],
-        )
-        .unwrap();
-    let problems = s.store().verify().unwrap();
+    s.store().apply(&[op], &[]).unwrap();
+    s.store().verify().unwrap()
+}
+
+#[tokio::test]
+async fn verify_finds_a_record_changed_behind_the_log_whose_only_entry_is_its_creation() {
+    let problems =
+        problems_after_a_creation_then(crate::store::Op::PutNode(node("person:a", "changed")))
+            .await;
     assert!(
         problems
             .iter()
@@ -288,13 +290,8 @@ async fn verify_finds_a_record_changed_behind_the_log_whose_only_entry_is_its_cr
 
 #[tokio::test]
 async fn verify_finds_a_record_deleted_behind_the_log_whose_only_entry_is_its_creation() {
-    let dir = tempfile::tempdir().unwrap();
-    let s = Service::open(dir.path()).unwrap();
-    s.write(base()).await.unwrap();
-    s.store()
-        .apply(&[crate::store::Op::DeleteNode(nid("person:a"))], &[])
-        .unwrap();
-    let problems = s.store().verify().unwrap();
+    let problems =
+        problems_after_a_creation_then(crate::store::Op::DeleteNode(nid("person:a"))).await;
     assert!(
         problems.iter().any(|p| p.contains("person:a")),
         "{problems:?}"
