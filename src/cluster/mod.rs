@@ -169,8 +169,11 @@ impl std::fmt::Debug for Cluster {
 impl Cluster {
     /// Gets the store in `dir` ready before the service opens it: marks an
     /// empty store as a cluster member, or fills it from the latest
-    /// snapshot when the stream no longer starts at 1; refuses a store
-    /// written outside the cluster or one behind the trimmed stream.
+    /// snapshot when the stream no longer starts at 1; recovers a store
+    /// left behind the trimmed stream from the newest snapshot (its old
+    /// contents kept aside, see [`recover`]); refuses a store written
+    /// outside the cluster, one ahead of the stream, or one behind it with
+    /// no snapshot to recover from.
     pub async fn prepare(
         dir: &std::path::Path,
         config: &ClusterConfig,
