@@ -14,7 +14,6 @@ pub mod duplicates;
 pub mod evidence;
 pub mod filter;
 pub mod footprint;
-mod load;
 pub mod membership;
 pub mod met;
 pub mod met_with;
@@ -40,7 +39,6 @@ use petgraph::Direction;
 
 use crate::model::{Conflict, ConflictId, Node, NodeId, NodeKind, RelId, RelKind, Relation};
 use crate::store::Contents;
-pub use load::Loader;
 pub use search::{fold, Hit, SearchIndex};
 
 /// A relation that names a node that does not exist.
@@ -98,13 +96,38 @@ fn missing_end<'r>(g: &Graph, r: &'r Relation) -> Option<&'r NodeId> {
 }
 
 impl Graph {
-    /// Builds the graph from everything in the store ([`Loader`]).
+    /// Builds the graph from everything in the store.
+    /// Each id string is held once: the node ids records name are the
+    /// nodes' own (see `share.rs`), and the containers are sized up front.
     pub fn from_contents(c: Contents) -> Result<Graph, Dangling> {
-        let mut l = Loader::new(c.nodes, c.relations.len());
-        for r in c.relations {
-            l.relation(r)?;
+        let mut g = Graph {
+            g: StableDiGraph::with_capacity(c.nodes.len(), c.relations.len()),
+            node_ix: IdMap::with_capacity_and_hasher(c.nodes.len(), FxBuildHasher::default()),
+            rel_ix: HashTable::with_capacity(c.relations.len()),
+            ..Graph::default()
+        };
+        // Sources may sort after the nodes citing them: know every id first.
+        let ids: IdMap<NodeId, ()> = c.nodes.iter().map(|n| (n.id.clone(), ())).collect();
+        for mut n in c.nodes {
+            share::node(&mut n, &ids);
+            g.put_node(Arc::new(n));
         }
-        Ok(l.finish(c.conflicts, c.redirects))
+        drop(ids);
+        for mut r in c.relations {
+            if let Some(id) = missing_end(&g, &r) {
+                return Err(Dangling {
+                    rel: r.id.to_string(),
+                    missing: id.to_string(),
+                });
+            }
+            share::relation(&mut r, &g.node_ix);
+            g.put_relation(Arc::new(r));
+        }
+        for cf in c.conflicts {
+            g.put_conflict(Arc::new(cf));
+        }
+        g.redirects.extend(c.redirects);
+        Ok(g)
     }
 
     // ---- reads -------------------------------------------------------------

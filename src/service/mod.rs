@@ -21,7 +21,6 @@
 mod as_of;
 mod durability;
 mod feed;
-mod load;
 mod log;
 mod outcome;
 mod plan;
@@ -316,7 +315,7 @@ impl Service {
     /// The blocking part of opening: the store, and the graph rebuilt from it.
     fn load(dir: &Path, cache_bytes: u64) -> Result<(Store, Graph), ServiceError> {
         let store = Store::open_with(dir, cache_bytes)?;
-        let mut graph = load::graph(&store)?;
+        let mut graph = Graph::from_contents(store.load()?)?;
         graph.set_log_seq(store.last_seq()?);
         tracing::info!(
             nodes = graph.node_count(),

@@ -350,44 +350,9 @@ impl Store {
 
     /// Reads every record, checking each decodes.
     pub fn load(&self) -> Result<Contents, StoreError> {
-        let mut c = self.load_but_relations()?;
-        c.relations = codec::decode_tree(&self.relations, "relations")?;
-        Ok(c)
-    }
-
-    /// Decodes the relations in key order, handing them to `each` up to
-    /// `batch` at a time, until `each` returns false (the taker stopped) or
-    /// a record does not decode. For a start-up that builds its graph from
-    /// them on another thread meanwhile ([`Store::load_but_relations`]).
-    pub fn relations_in_batches(
-        &self,
-        batch: usize,
-        mut each: impl FnMut(Vec<Relation>) -> bool,
-    ) -> Result<(), StoreError> {
-        let mut out = Vec::with_capacity(batch);
-        for kv in self.relations.iter() {
-            let (k, v) = kv?;
-            out.push(codec::decode(
-                &v,
-                "relations",
-                &String::from_utf8_lossy(&k),
-            )?);
-            if out.len() == batch && !each(std::mem::replace(&mut out, Vec::with_capacity(batch))) {
-                return Ok(());
-            }
-        }
-        if !out.is_empty() {
-            each(out);
-        }
-        Ok(())
-    }
-
-    /// [`Store::load`] without the relations (left empty): the nodes,
-    /// conflicts and redirects.
-    pub fn load_but_relations(&self) -> Result<Contents, StoreError> {
         Ok(Contents {
             nodes: codec::decode_tree(&self.nodes, "nodes")?,
-            relations: Vec::new(),
+            relations: codec::decode_tree(&self.relations, "relations")?,
             conflicts: codec::decode_tree(&self.conflicts, "conflicts")?,
             redirects: self
                 .redirects
