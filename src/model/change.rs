@@ -141,18 +141,19 @@ impl LogEntry {
         out
     }
 
-    /// The ends (`from`, `to`) of this entry's relation, before and after
-    /// (none for other records): how a node finds the relations that
-    /// touched it.
-    pub fn relation_ends(&self) -> Vec<NodeId> {
-        let mut ids: Vec<NodeId> = [&self.before, &self.after]
+    /// The ends this entry's relation had before it and no longer has after
+    /// it (all of them when it deleted the relation; none for a creation or
+    /// for other records): the nodes that lose the relation here, so whose
+    /// past relations the live graph can no longer tell.
+    pub fn relation_ends_left(&self) -> Vec<NodeId> {
+        let ends = |v: &Option<Version>| match v {
+            Some(Version::Relation(r)) => vec![r.from.clone(), r.to.clone()],
+            _ => Vec::new(),
+        };
+        let kept = ends(&self.after);
+        let mut ids: Vec<NodeId> = ends(&self.before)
             .into_iter()
-            .flatten()
-            .filter_map(|v| match v {
-                Version::Relation(r) => Some([r.from.clone(), r.to.clone()]),
-                _ => None,
-            })
-            .flatten()
+            .filter(|n| !kept.contains(n))
             .collect();
         ids.sort();
         ids.dedup();

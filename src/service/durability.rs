@@ -1,11 +1,17 @@
 //! Group commit and publication. Writers commit to sled, then wait until a
-//! flush that started after their commit has finished. One flusher task runs
-//! flushes back to back while there are commits not yet on disk, so
-//! concurrent writers share a flush. Before each flush it takes the latest
-//! commit and the snapshot that commit made; once the flush has finished it
+//! flush that started after their commit has finished. A flush takes the
+//! latest commit and the snapshot that commit made; once it has finished it
 //! publishes that snapshot to readers, then wakes the writers it covered. So
 //! readers see only what is on disk, and a writer is acknowledged only once
-//! readers can see its write.
+//! readers can see its write. One flush runs at a time ([`flush_latest`]);
+//! commits made while it runs share the next one.
+//!
+//! Who flushes: the committer, when it has nothing queued behind the writes
+//! it just committed and no flush is running, flushes them itself on its
+//! thread and only then answers their writers (a lone writer's write costs no
+//! hand-off to another task). Otherwise the flusher task does: it runs
+//! flushes back to back while there are commits not yet on disk, so
+//! concurrent writers share a flush.
 //!
 //! Writers acknowledged together come back together, but not at once: each
 //! needs a moment to send its next write. Flushing at the first of them
@@ -22,9 +28,11 @@
 //! when a log buffer write fails on the path that ends a reservation, sled
 //! records the error without waking threads waiting in `make_stable`, so a
 //! flush can wait forever (the >120 s shutdown hang). Hence the timeout, and
-//! nothing waits on a flush without one. The snapshot readers see stays the
-//! last durable one.
+//! nothing waits on a flush without one: whoever waits ([`Durability::guard`])
+//! checks, each timeout, whether the flush running has overrun it. The
+//! snapshot readers see stays the last durable one.
 
+use std::future::Future;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
@@ -48,12 +56,41 @@ enum Flushed {
     Failed(u64),
 }
 
+impl Flushed {
+    fn done(&self) -> u64 {
+        match self {
+            Flushed::Through(n) | Flushed::Failed(n) => *n,
+        }
+    }
+}
+
+/// What [`flush_latest`] did.
+#[derive(Debug, PartialEq)]
+enum Flush {
+    /// Every commit was already on disk.
+    Idle,
+    /// Another flush is running.
+    Busy,
+    /// Flushed this many commits, taking this long.
+    Done(u64, Duration),
+    /// The store is read-only.
+    Failed,
+}
+
 struct Shared {
     store: Store,
     /// What readers see: the snapshot of the latest commit on disk.
     published: ArcSwap<Graph>,
     /// The latest commit and the snapshot it made.
     latest: Mutex<(u64, Arc<Graph>)>,
+    /// The outcome of the latest flush, and the last change set published;
+    /// dropped when the flusher task stops (so their receivers see it).
+    senders: Mutex<Option<(watch::Sender<Flushed>, watch::Sender<u64>)>>,
+    /// A flush is running.
+    flushing: AtomicBool,
+    /// When the running flush began, in ms after `epoch` plus one (0: none).
+    flush_began: AtomicU64,
+    epoch: Instant,
     flushes: AtomicU64,
     wake: Notify,
     stop: AtomicBool,
@@ -75,19 +112,23 @@ impl Durability {
     /// Starts the flusher task on the current Tokio runtime; `graph` is what
     /// the store holds now (commit 0).
     pub fn start(store: Store, graph: Arc<Graph>) -> Durability {
+        let (tx, rx) = watch::channel(Flushed::Through(0));
+        let (seq_tx, seq_rx) = watch::channel(graph.log_seq());
         let shared = Arc::new(Shared {
             store,
             published: ArcSwap::new(graph.clone()),
             latest: Mutex::new((0, graph)),
+            senders: Mutex::new(Some((tx, seq_tx))),
+            flushing: AtomicBool::new(false),
+            flush_began: AtomicU64::new(0),
+            epoch: Instant::now(),
             flushes: AtomicU64::new(0),
             wake: Notify::new(),
             stop: AtomicBool::new(false),
             failed: OnceLock::new(),
             timeout_ms: AtomicU64::new(FLUSH_TIMEOUT.as_millis() as u64),
         });
-        let (tx, rx) = watch::channel(Flushed::Through(0));
-        let (seq_tx, seq_rx) = watch::channel(shared.published.load().log_seq());
-        let task = tokio::spawn(flusher(shared.clone(), tx, seq_tx));
+        let task = tokio::spawn(flusher(shared.clone(), rx.clone()));
         Durability {
             shared,
             flushed: rx,
@@ -119,12 +160,21 @@ impl Durability {
         self.shared.wake.notify_one();
     }
 
+    /// Makes the latest commit durable and publishes it on this thread,
+    /// unless a flush is running (then it is left to the flusher, which the
+    /// writers waiting wake) or the store is read-only: the committer's
+    /// flush when nothing is queued behind its writes. Blocks on I/O: call
+    /// off the async workers, holding no lock.
+    pub fn flush_here(&self) {
+        flush_latest(&self.shared);
+    }
+
     /// The number of the latest commit.
     pub fn last_committed(&self) -> u64 {
         lock(&self.shared.latest).0
     }
 
-    /// How many flushes the flusher has run (fewer than commits when writers share).
+    /// How many flushes have run (fewer than commits when writers share).
     pub fn flushes(&self) -> u64 {
         self.shared.flushes.load(Ordering::Relaxed)
     }
@@ -135,7 +185,7 @@ impl Durability {
     }
 
     pub fn timeout(&self) -> Duration {
-        Duration::from_millis(self.shared.timeout_ms.load(Ordering::Relaxed))
+        self.shared.timeout()
     }
 
     /// Why the store is read-only, if it is.
@@ -149,24 +199,36 @@ impl Durability {
         self.shared.wake.notify_one();
     }
 
+    /// Awaits `fut`, which a flush may hold up (a commit whose committer
+    /// flushes, a wait for a flush): each flush timeout, gives the store up
+    /// if the flush running has taken longer than that.
+    pub async fn guard<F: Future>(&self, fut: F) -> Result<F::Output, ServiceError> {
+        let mut fut = std::pin::pin!(fut);
+        loop {
+            match tokio::time::timeout(self.timeout(), fut.as_mut()).await {
+                Ok(out) => return Ok(out),
+                Err(_) if overran(&self.shared) => return Err(self.read_only()),
+                Err(_) => {}
+            }
+        }
+    }
+
     /// Waits until commit `seq` is on disk and published.
     pub async fn wait(&self, seq: u64) -> Result<(), ServiceError> {
-        if seq == 0 {
+        let mut rx = self.flushed.clone();
+        let reached = |f: &Flushed| match f {
+            Flushed::Through(n) => *n >= seq,
+            Flushed::Failed(_) => true,
+        };
+        if seq == 0 || matches!(*rx.borrow(), Flushed::Through(n) if n >= seq) {
             return Ok(());
         }
         self.shared.wake.notify_one();
-        let mut rx = self.flushed.clone();
-        let done = rx
-            .wait_for(|f| match f {
-                Flushed::Through(n) => *n >= seq,
-                Flushed::Failed(_) => true,
-            })
-            .await
-            .map(|f| match *f {
-                Flushed::Through(_) => true,
-                // A later flush failed after this commit's had finished.
-                Flushed::Failed(n) => n >= seq,
-            });
+        let done = self.guard(rx.wait_for(reached)).await?.map(|f| match *f {
+            Flushed::Through(_) => true,
+            // A later flush failed after this commit's had finished.
+            Flushed::Failed(n) => n >= seq,
+        });
         match done {
             Ok(true) => Ok(()),
             _ => Err(self.read_only()),
@@ -199,14 +261,119 @@ impl Drop for Durability {
     }
 }
 
+impl Shared {
+    fn timeout(&self) -> Duration {
+        Duration::from_millis(self.timeout_ms.load(Ordering::Relaxed))
+    }
+
+    /// Commits up to this number are on disk.
+    fn done(&self) -> u64 {
+        lock(&self.senders)
+            .as_ref()
+            .map_or(0, |(tx, _)| tx.borrow().done())
+    }
+
+    /// Some commit is not on disk yet.
+    fn pending(&self) -> bool {
+        let target = lock(&self.latest).0;
+        target > self.done()
+    }
+}
+
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
+/// Makes the store read-only (first reason wins) and fails the writers
+/// waiting on a flush.
 fn fail(shared: &Shared, reason: String) {
     if shared.failed.set(reason.clone()).is_ok() {
         tracing::error!(%reason, "the store is read-only until the server restarts");
     }
+    if let Some((tx, _)) = lock(&shared.senders).as_ref() {
+        tx.send_if_modified(|f| match *f {
+            Flushed::Through(n) => {
+                *f = Flushed::Failed(n);
+                true
+            }
+            Flushed::Failed(_) => false,
+        });
+    }
+}
+
+/// Whether the flush running has taken longer than the flush timeout; if
+/// so the store is given up on. Also true once the store is read-only.
+fn overran(shared: &Shared) -> bool {
+    let began = shared.flush_began.load(Ordering::Acquire);
+    let limit = shared.timeout();
+    if began > 0 {
+        let now = shared.epoch.elapsed().as_millis() as u64 + 1;
+        if now.saturating_sub(began) >= limit.as_millis() as u64 {
+            fail(
+                shared,
+                format!("a flush to disk did not finish within {limit:?}"),
+            );
+        }
+    }
+    shared.failed.get().is_some()
+}
+
+/// Flushes the latest commit and publishes its snapshot, on this thread,
+/// unless a flush is running or every commit is on disk. The only place a
+/// flush of commits happens, so they run one at a time.
+fn flush_latest(shared: &Shared) -> Flush {
+    if shared.failed.get().is_some() {
+        return Flush::Failed;
+    }
+    let (target, graph) = {
+        let latest = lock(&shared.latest);
+        if latest.0 <= shared.done() {
+            return Flush::Idle;
+        }
+        if shared.flushing.swap(true, Ordering::AcqRel) {
+            return Flush::Busy;
+        }
+        latest.clone()
+    };
+    let done = shared.done();
+    let started = Instant::now();
+    let began = shared.epoch.elapsed().as_millis() as u64 + 1;
+    shared.flush_began.store(began, Ordering::Release);
+    let res = shared.store.flush();
+    shared.flush_began.store(0, Ordering::Release);
+    shared.flushes.fetch_add(1, Ordering::Relaxed);
+    let out = match res {
+        Ok(_) => {
+            let seq = graph.log_seq();
+            shared.published.store(graph);
+            if let Some((tx, log_seq)) = lock(&shared.senders).as_ref() {
+                // After the snapshot: a subscriber told of `seq` finds it published.
+                log_seq.send_if_modified(|s| std::mem::replace(s, seq) != seq);
+                // A failure meanwhile (a timeout) stands.
+                tx.send_if_modified(|f| match f {
+                    Flushed::Through(n) if *n < target => {
+                        *n = target;
+                        true
+                    }
+                    _ => false,
+                });
+            }
+            Flush::Done(target.saturating_sub(done), started.elapsed())
+        }
+        Err(e) => {
+            fail(shared, format!("writing to disk failed: {e}"));
+            Flush::Failed
+        }
+    };
+    // Under the lock commits take: a commit made during the flush either is
+    // seen here, and the flusher woken for it, or comes after the flag is
+    // down, and its writer's wait wakes the flusher.
+    let latest = lock(&shared.latest);
+    shared.flushing.store(false, Ordering::Release);
+    if latest.0 > target {
+        shared.wake.notify_one();
+    }
+    out
 }
 
 /// Waits until `expected` commits follow commit `done`, for at most
@@ -232,49 +399,46 @@ async fn gather(shared: &Shared, done: u64, expected: u64, limit: Duration) {
     }
 }
 
-/// Flushes while commits are not on disk; publishes each flushed snapshot.
-async fn flusher(shared: Arc<Shared>, tx: watch::Sender<Flushed>, log_seq: watch::Sender<u64>) {
-    let mut done = 0u64;
+/// Flushes while commits are not on disk and no other flush runs.
+async fn flusher(shared: Arc<Shared>, mut flushed: watch::Receiver<Flushed>) {
     // How many commits the last flush covered, and how long it took.
     let (mut covered, mut took) = (0u64, Duration::ZERO);
     loop {
-        let (mut target, mut graph) = lock(&shared.latest).clone();
-        if target > done && covered > 1 && !shared.stop.load(Ordering::Acquire) {
-            gather(&shared, done, covered, took / 2).await;
-            (target, graph) = lock(&shared.latest).clone();
+        flushed.borrow_and_update();
+        let stopping = shared.stop.load(Ordering::Acquire);
+        if shared.failed.get().is_some() || (stopping && !shared.pending()) {
+            // Dropping the senders tells waiters and subscribers it stopped.
+            lock(&shared.senders).take();
+            return;
         }
-        if target <= done || shared.failed.get().is_some() {
-            if shared.stop.load(Ordering::Acquire) || shared.failed.get().is_some() {
-                // Keep `tx` until the end: waiters tell a stop from a failure.
-                if shared.failed.get().is_some() {
-                    let _ = tx.send(Flushed::Failed(done));
-                }
-                return;
-            }
+        if !shared.pending() {
             shared.wake.notified().await;
             continue;
         }
-        let limit = Duration::from_millis(shared.timeout_ms.load(Ordering::Relaxed));
-        let store = shared.store.clone();
-        let started = Instant::now();
+        if covered > 1 && !stopping {
+            gather(&shared, shared.done(), covered, took / 2).await;
+        }
+        let limit = shared.timeout();
+        let sh = shared.clone();
         // A flush stuck in the kernel cannot be cancelled: on timeout its
         // thread is abandoned and the store given up on.
-        let res =
-            tokio::time::timeout(limit, tokio::task::spawn_blocking(move || store.flush())).await;
-        shared.flushes.fetch_add(1, Ordering::Relaxed);
+        let res = tokio::time::timeout(
+            limit,
+            tokio::task::spawn_blocking(move || flush_latest(&sh)),
+        )
+        .await;
         match res {
-            Ok(Ok(Ok(_))) => {
-                (covered, took) = (target - done, started.elapsed());
-                done = target;
-                let seq = graph.log_seq();
-                shared.published.store(graph);
-                // After the snapshot: a subscriber told of `seq` finds it published.
-                log_seq.send_if_modified(|s| std::mem::replace(s, seq) != seq);
-                if tx.send(Flushed::Through(target)).is_err() {
-                    return;
+            Ok(Ok(Flush::Done(n, t))) => (covered, took) = (n, t),
+            Ok(Ok(Flush::Idle | Flush::Failed)) => {}
+            // The committer is flushing: wait for its flush to end.
+            Ok(Ok(Flush::Busy)) => {
+                if tokio::time::timeout(limit, flushed.changed())
+                    .await
+                    .is_err()
+                {
+                    overran(&shared);
                 }
             }
-            Ok(Ok(Err(e))) => fail(&shared, format!("writing to disk failed: {e}")),
             Ok(Err(e)) => fail(&shared, format!("the flush stopped: {e}")),
             Err(_) => fail(
                 &shared,
@@ -283,3 +447,7 @@ async fn flusher(shared: Arc<Shared>, tx: watch::Sender<Flushed>, log_seq: watch
         }
     }
 }
+
+#[cfg(test)]
+#[path = "durability_tests.rs"]
+mod tests;

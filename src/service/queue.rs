@@ -5,6 +5,12 @@
 //! Sixteen writers thus cost one thread and no lock hand-offs between them,
 //! instead of sixteen blocked threads taking turns at a mutex (a convoy that
 //! made sixteen clients slower than one on a busy machine).
+//!
+//! When nothing is queued behind the writes it has just committed, the
+//! committer also flushes them itself if no flush is running, before it
+//! answers their writers ([`super::durability`]): one writer alone then
+//! waits on no other task. With writes queued behind, it answers at once and
+//! goes on committing; the flusher task makes them durable together.
 
 use std::collections::VecDeque;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -63,11 +69,16 @@ pub async fn commit(inner: &Arc<Inner>, changes: Vec<Change>, meta: Meta, author
         let inner = inner.clone();
         tokio::task::spawn_blocking(move || drain(&inner));
     }
-    done.await
+    // The committer may be flushing: a flush stuck for good fails the write.
+    inner
+        .durable
+        .guard(done)
+        .await?
         .map_err(|_| ServiceError::Internal("the committer stopped".into()))?
 }
 
-/// Commits queued writes until none is left.
+/// Commits queued writes until none is left; flushes the last of them here
+/// when no flush is running.
 fn drain(inner: &Inner) {
     loop {
         let jobs = {
@@ -78,12 +89,31 @@ fn drain(inner: &Inner) {
             }
             std::mem::take(&mut s.jobs)
         };
-        for job in jobs {
-            let r = catch_unwind(AssertUnwindSafe(|| {
-                inner.commit(job.changes, job.meta, &job.author)
-            }))
-            .unwrap_or_else(|_| Err(ServiceError::Internal("a write panicked".into())));
-            let _ = job.reply.send(r);
+        let done: Vec<(oneshot::Sender<Reply>, Reply)> = jobs
+            .into_iter()
+            .map(|job| {
+                let r = catch_unwind(AssertUnwindSafe(|| {
+                    inner.commit(job.changes, job.meta, &job.author)
+                }))
+                .unwrap_or_else(|_| Err(ServiceError::Internal("a write panicked".into())));
+                (job.reply, r)
+            })
+            .collect();
+        // Nothing queued behind: this committer stops here, so a write
+        // queued while it flushes starts the next one.
+        let last = {
+            let mut s = inner.queue.lock();
+            s.running = !s.jobs.is_empty();
+            !s.running
+        };
+        if last && done.iter().any(|(_, r)| r.is_ok()) {
+            inner.durable.flush_here();
+        }
+        for (reply, r) in done {
+            let _ = reply.send(r);
+        }
+        if last {
+            return;
         }
     }
 }

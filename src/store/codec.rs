@@ -8,7 +8,7 @@ use super::StoreError;
 /// The store's format version, kept in `meta/format_version`. Bump it (and add
 /// a migration) whenever the layout or a record's encoding changes; the
 /// committed fixture store in `tests/fixtures/` makes a forgotten bump fail.
-pub const FORMAT_VERSION: u32 = 6;
+pub const FORMAT_VERSION: u32 = 7;
 
 /// The first byte of every record value.
 const RECORD_VERSION: u8 = 1;

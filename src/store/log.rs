@@ -10,12 +10,13 @@
 //! - `history`: record id ++ `0x00` ++ sequence number → entry index, so a
 //!   record's versions are one range scan. Ids never contain `0x00`.
 //!   Beside them, under the prefix `0x01` (no id begins with it), the
-//!   relation ends: `0x01` ++ node id ++ `0x00` ++ sequence number ++ entry
-//!   index → the relation's id, for every entry of a relation with that
-//!   node as `from` or `to` (before or after), so the relations a node had
-//!   at any point are one range scan too ([`Store::relations_touching`]).
-//!   `meta/log_ends` says the ends are indexed for the whole log (a store
-//!   whose log began without them gains them when opened).
+//!   relation ends lost: `0x01` ++ node id ++ `0x00` ++ sequence number ++
+//!   entry index → the relation's id, for every entry of a relation that
+//!   had that node as `from` or `to` before it and not after it (a delete,
+//!   or a merge moving the end), so the relations a node had at any point
+//!   are its live ones plus one range scan ([`Store::relations_touching`]).
+//!   `meta/log_ends` says which ends are indexed for the whole log (a store
+//!   indexed otherwise, or not at all, is reindexed when opened).
 //! - `meta/log_compacted`: change sets up to this number were removed by
 //!   compaction; what they did is in the records, not in the log.
 //!
@@ -100,7 +101,7 @@ impl Tx<'_> {
             .insert(&log_key(seq, idx), entry::encode(entry, stored))?;
         self.history
             .insert(history_key(&entry.id, seq), &idx.to_be_bytes())?;
-        for end in entry.relation_ends() {
+        for end in entry.relation_ends_left() {
             self.history
                 .insert(ends_key(end.as_str(), seq, idx), entry.id.as_bytes())?;
         }

@@ -1,6 +1,7 @@
-//! The log's relation-end index: a node finds every relation it had, those
-//! deleted since included; `verify` finds a missing end key; a store whose
-//! log was written without the index gains it when opened.
+//! The log's lost-end index: a node finds every relation it lost (deleted,
+//! or its end moved by a merge), and only those; `verify` finds a missing
+//! end key; a store whose log was written without the index, or indexed a
+//! key per end of every relation entry, is reindexed when opened.
 
 use super::*;
 use crate::model::{ChangeSet, LogEntry, RelKind, Version};
@@ -99,6 +100,93 @@ fn a_log_written_without_the_end_index_gains_it_when_opened() {
     let s = Store::open(d.path()).unwrap();
     assert_eq!(s.relations_touching("person:a", 2).unwrap(), ["rel:1"]);
     assert!(s.verify().unwrap().is_empty());
+}
+
+fn end_keys(s: &Store) -> Vec<Vec<u8>> {
+    s.history
+        .scan_prefix([1u8])
+        .keys()
+        .map(|k| k.unwrap().to_vec())
+        .collect()
+}
+
+#[test]
+fn creating_a_relation_indexes_none_of_its_ends() {
+    let (_d, s) = logged();
+    // Only change set 2, the delete, indexed its ends.
+    assert_eq!(
+        end_keys(&s),
+        [
+            ends_key_for_test("meeting:m", 2, 0),
+            ends_key_for_test("person:a", 2, 0)
+        ]
+    );
+}
+
+#[test]
+fn a_merge_moving_a_relation_end_indexes_the_end_it_lost_only() {
+    let (_d, s) = logged();
+    let (b, r2) = (
+        Node::new(nid("person:b"), "B"),
+        rel("rel:2", "person:a", "meeting:m"),
+    );
+    let moved = rel("rel:2", "person:b", "meeting:m");
+    let e = |before, after| LogEntry {
+        id: "rel:2".into(),
+        before,
+        after,
+    };
+    let put = |ops: &[Op], seq: u64, entries: &[LogEntry]| {
+        let set = set(seq, entries.len() as u64);
+        s.apply_logged(ops, &[], Some(LogWrite { set: &set, entries }))
+            .unwrap()
+    };
+    put(
+        &[Op::PutRelation(r2.clone())],
+        3,
+        &[e(None, Some(Version::Relation(r2.clone())))],
+    );
+    let b_entry = LogEntry {
+        id: "person:b".into(),
+        before: None,
+        after: Some(Version::Node(b.clone())),
+    };
+    put(
+        &[Op::PutNode(b), Op::PutRelation(moved.clone())],
+        4,
+        &[
+            b_entry,
+            e(Some(Version::Relation(r2)), Some(Version::Relation(moved))),
+        ],
+    );
+    assert_eq!(
+        s.relations_touching("person:a", 4).unwrap(),
+        ["rel:1", "rel:2"]
+    );
+    assert_eq!(s.relations_touching("person:a", 3).unwrap(), ["rel:1"]);
+    assert_eq!(s.relations_touching("meeting:m", 4).unwrap(), ["rel:1"]);
+    assert!(s.relations_touching("person:b", 4).unwrap().is_empty());
+    assert!(s.verify().unwrap().is_empty(), "{:?}", s.verify());
+}
+
+#[test]
+fn a_store_indexing_every_end_keeps_only_the_lost_ones_once_reopened() {
+    let (d, s) = logged();
+    // The earlier index also had the creation's ends (change set 1, entry 2).
+    s.history
+        .insert(ends_key_for_test("person:a", 1, 2), "rel:1")
+        .unwrap();
+    s.history
+        .insert(ends_key_for_test("meeting:m", 1, 2), "rel:1")
+        .unwrap();
+    s.meta.insert("log_ends", &[1u8]).unwrap();
+    assert!(!s.verify().unwrap().is_empty());
+    s.db.flush().unwrap();
+    drop(s);
+    let s = Store::open(d.path()).unwrap();
+    assert_eq!(end_keys(&s).len(), 2);
+    assert_eq!(s.relations_touching("person:a", 2).unwrap(), ["rel:1"]);
+    assert!(s.verify().unwrap().is_empty(), "{:?}", s.verify());
 }
 
 fn ends_key_for_test(node: &str, seq: u64, idx: u32) -> Vec<u8> {

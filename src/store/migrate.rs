@@ -1,5 +1,6 @@
-//! Format 3 to 4, 4 to 5 (the change log, which needs only new trees) and
-//! 5 to 6 (creations logged as references, which older entries need not be).
+//! Format 3 to 4, 4 to 5 (the change log, which needs only new trees),
+//! 5 to 6 (creations logged as references, which older entries need not be)
+//! and 6 to 7 (the log's ends index keeps only the ends an entry takes away).
 //!
 //! Format 3 to 4: attendances list their roles. Format 3 wrote one `role`
 //! (`"role": "chair"`); format 4 writes `roles` (`"roles": ["host", "chair"]`).
@@ -20,6 +21,11 @@ pub const LOG_FORMAT: u32 = 5;
 /// The format whose log entries for a creation refer to the record instead
 /// of copying it (`log/entry.rs`).
 pub const CREATED_REF_FORMAT: u32 = 6;
+
+/// The format whose log indexes only the relation ends an entry takes away
+/// (`log/ends.rs`), and whose creation entries no longer copy a relation's
+/// ends.
+pub const LOST_ENDS_FORMAT: u32 = 7;
 
 impl Store {
     /// Rewrites every relation with a `role` as one with `roles`, in one
@@ -78,6 +84,20 @@ impl Store {
             to = CREATED_REF_FORMAT,
             "store format migrated"
         );
+        Ok(())
+    }
+
+    /// Format 6 to 7: a format-6 entry still reads the same (its copy of a
+    /// created relation's ends is ignored), and the ends index is rebuilt
+    /// right after the migrations by `index_relation_ends`, which a crash
+    /// in between only makes run again (`meta/log_ends` is written last).
+    /// A format-6 build must not open the result: it would take the missing
+    /// ends of created relations for lost keys. Only the version changes.
+    pub(super) fn migrate_to_7(&self, found: u32) -> Result<(), StoreError> {
+        self.meta
+            .insert("format_version", &LOST_ENDS_FORMAT.to_be_bytes())?;
+        self.db.flush()?;
+        tracing::info!(from = found, to = LOST_ENDS_FORMAT, "store format migrated");
         Ok(())
     }
 }

@@ -303,15 +303,21 @@ impl Store {
                     store.migrate_to_4(3)?;
                     store.migrate_to_5(4)?;
                     store.migrate_to_6(5)?;
+                    store.migrate_to_7(6)?;
                 } else if found == 3 {
                     store.migrate_to_4(found)?;
                     store.migrate_to_5(4)?;
                     store.migrate_to_6(5)?;
+                    store.migrate_to_7(6)?;
                 } else if found == 4 {
                     store.migrate_to_5(found)?;
                     store.migrate_to_6(5)?;
+                    store.migrate_to_7(6)?;
                 } else if found == 5 {
                     store.migrate_to_6(found)?;
+                    store.migrate_to_7(6)?;
+                } else if found == 6 {
+                    store.migrate_to_7(found)?;
                 } else if found != FORMAT_VERSION {
                     return Err(StoreError::FormatVersion {
                         path: dir.to_owned(),

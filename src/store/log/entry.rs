@@ -7,8 +7,9 @@
 //! record is logged (`verify_log` checks the last one against the store).
 //! So a creation need not copy the record, and an import, whose entries are
 //! all creations, no longer writes every record twice. The reference keeps
-//! the id, the sort of record and, for a relation, its ends, so the ends
-//! index and an undo need no record. It also keeps a CRC-32 of the
+//! the id and the sort of record, so an undo needs no record (entries
+//! written before the ends index kept only lost ends also kept a relation's
+//! ends; a reader ignores them). It also keeps a CRC-32 of the
 //! record's stored bytes, so `verify_log` still finds a record changed
 //! behind the log's back when its only entry is its creation. Entries of
 //! format 5 (and every update, delete or redirect) stay in full.
@@ -40,8 +41,6 @@ struct Stored {
     /// described in the module doc.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     created: Option<Sort>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    ends: Vec<NodeId>,
     /// On a reference: the CRC-32 of the record's bytes as stored.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     crc: Option<u32>,
@@ -55,7 +54,6 @@ pub(in crate::store) enum Entry {
     Created {
         id: String,
         sort: Sort,
-        ends: Vec<NodeId>,
         /// [`record_crc`] of the record as created (none in entries
         /// written before it was kept).
         crc: Option<u32>,
@@ -93,7 +91,6 @@ pub(in crate::store) fn encode(e: &LogEntry, stored: Option<u32>) -> Vec<u8> {
             before: None,
             after: None,
             created: Some(sort),
-            ends: e.relation_ends(),
             crc: Some(crc),
         }),
         None => codec::encode(e),
@@ -107,7 +104,6 @@ pub(in crate::store) fn decode(bytes: &[u8], key: &str) -> Result<Entry, StoreEr
         Some(sort) => Entry::Created {
             id: s.id,
             sort,
-            ends: s.ends,
             crc: s.crc,
         },
         None => Entry::Full(LogEntry {
@@ -126,11 +122,11 @@ impl Entry {
         }
     }
 
-    /// [`LogEntry::relation_ends`], without reading the record.
-    pub(in crate::store) fn relation_ends(&self) -> Vec<NodeId> {
+    /// [`LogEntry::relation_ends_left`] (none for a creation).
+    pub(in crate::store) fn relation_ends_left(&self) -> Vec<NodeId> {
         match self {
-            Entry::Full(e) => e.relation_ends(),
-            Entry::Created { ends, .. } => ends.clone(),
+            Entry::Full(e) => e.relation_ends_left(),
+            Entry::Created { .. } => Vec::new(),
         }
     }
 }
