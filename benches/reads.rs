@@ -9,8 +9,11 @@
 //! validated), so the caches' effect reads off one run. Each lookup runs
 //! with another official or meeting each request (only the parse is
 //! saved), and with the same one every time, as a polling dashboard asks
-//! (the validation is saved too). The queries are in `synth/reads.rs`;
-//! `tests/reads_reference.rs` checks their answers.
+//! (the validation is saved too). A second floor is the bare stack again,
+//! answering Q1's and Q2's shapes from answers held in memory (a typical
+//! one of each, taken from Attaché's own): what async-graphql, axum and
+//! hyper cost for these shapes, with nothing of Attaché's in it. The queries
+//! are in `synth/reads.rs`; `tests/reads_reference.rs` checks their answers.
 //!
 //! `cargo bench --bench reads` (release; without `--bench`, as `cargo test
 //! --all-targets` runs it, a small smoke run). Environment: `READS_SCALE`
@@ -22,7 +25,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use async_graphql::{EmptyMutation, EmptySubscription, Object, Schema};
+use async_graphql::{EmptyMutation, EmptySubscription, Object, Schema, SimpleObject, ID};
 use attache::http::{Limits, Options};
 use attache::service::Service;
 use serde_json::{json, Value};
@@ -65,6 +68,133 @@ async fn ceiling_server() -> String {
     let url = format!("http://{}/graphql", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     url
+}
+
+#[derive(Clone, SimpleObject, serde::Deserialize)]
+struct Text {
+    text: String,
+}
+
+#[derive(Clone, SimpleObject, serde::Deserialize)]
+struct Named {
+    id: String,
+    name: Option<String>,
+}
+
+#[derive(Clone, SimpleObject, serde::Deserialize)]
+struct HeldOffice {
+    id: String,
+    name: Option<String>,
+    jurisdiction: Option<Named>,
+}
+
+#[derive(Clone, SimpleObject, serde::Deserialize)]
+struct Held {
+    start: Option<Text>,
+    end: Option<Text>,
+    acting: bool,
+    office: Option<HeldOffice>,
+}
+
+#[derive(Clone, SimpleObject, serde::Deserialize)]
+struct Official {
+    id: String,
+    name: Option<String>,
+    tenures: Vec<Held>,
+}
+
+#[derive(Clone, SimpleObject, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Attended {
+    person: Option<Named>,
+    capacity: Option<Named>,
+    capacity_status: String,
+}
+
+#[derive(Clone, SimpleObject, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Gathering {
+    id: String,
+    name: Option<String>,
+    start_date: Option<Text>,
+    attendances: Vec<Attended>,
+}
+
+/// The second floor's schema: Q1's and Q2's fields, answered with a copy
+/// of one answer each, whatever the id.
+struct Shapes {
+    official: Official,
+    meeting: Gathering,
+}
+
+#[Object]
+impl Shapes {
+    async fn person(&self, id: ID) -> Option<Official> {
+        let _ = id;
+        Some(self.official.clone())
+    }
+
+    async fn meeting(&self, id: ID) -> Option<Gathering> {
+        let _ = id;
+        Some(self.meeting.clone())
+    }
+}
+
+/// The bare stack answering Q1 and Q2 from memory.
+async fn shapes_server(official: Official, meeting: Gathering) -> String {
+    let schema = Schema::build(
+        Shapes { official, meeting },
+        EmptyMutation,
+        EmptySubscription,
+    )
+    .finish();
+    let app = axum::Router::new().route(
+        "/graphql",
+        axum::routing::post_service(async_graphql_axum::GraphQL::new(schema)),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/graphql", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    url
+}
+
+/// Of the answers to `body(0..100)`, the one whose list at `field.list` is
+/// nearest the mean length: a typical answer, as the floor's.
+async fn typical<T: serde::de::DeserializeOwned>(
+    url: &str,
+    body: fn(u64) -> Value,
+    field: &str,
+    list: &str,
+) -> (T, usize, f64) {
+    let client = reqwest::Client::new();
+    let mut answers = Vec::new();
+    for i in 0..100 {
+        let v: Value = client
+            .post(url)
+            .json(&body(i))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        answers.push(v["data"][field].clone());
+    }
+    let len = |v: &Value| v[list].as_array().map_or(0, Vec::len);
+    let mean = answers.iter().map(len).sum::<usize>() as f64 / answers.len() as f64;
+    let best = answers
+        .iter()
+        .min_by(|a, b| {
+            (len(a) as f64 - mean)
+                .abs()
+                .total_cmp(&(len(b) as f64 - mean).abs())
+        })
+        .expect("answers");
+    (
+        serde_json::from_value(best.clone()).expect("the answer's shape"),
+        len(best),
+        mean,
+    )
 }
 
 async fn attache_server(service: &Service, document_cache: usize) -> String {
@@ -181,10 +311,17 @@ async fn main() {
     let bare = ceiling_server().await;
     let cached = attache_server(&service, Limits::default().document_cache).await;
     let uncached = attache_server(&service, 0).await;
+    let (official, tenures, mean_tenures) = typical(&cached, q1, "person", "tenures").await;
+    let (meeting, attendees, mean_attendees) = typical(&cached, q2, "meeting", "attendances").await;
+    println!(
+        "  the shapes' floor answers with {tenures} tenures (mean {mean_tenures:.1}) \
+         and {attendees} attendances (mean {mean_attendees:.1})"
+    );
+    let shapes = shapes_server(official, meeting).await;
 
     // Twice round, so that drift weighs on every series alike.
     type Body = fn(u64) -> Value;
-    let series: [(&str, &String, Body); 8] = [
+    let series: [(&str, &String, Body); 10] = [
         (
             "ceiling: axum + async-graphql { __typename }",
             &bare,
@@ -197,11 +334,21 @@ async fn main() {
         ("Q2, another meeting each time, caches on", &cached, q2),
         ("Q2, another meeting each time, caches off", &uncached, q2),
         ("Q2, the same meeting, caches on", &cached, q2_same),
+        (
+            "floor: the bare stack answering Q1 from memory",
+            &shapes,
+            q1,
+        ),
+        (
+            "floor: the bare stack answering Q2 from memory",
+            &shapes,
+            q2,
+        ),
     ];
     // `READS_ONLY=Q2` runs only the series whose label holds that text (to
     // profile one); the ratios then read 0 or inf where a floor was skipped.
     let only = std::env::var("READS_ONLY").unwrap_or_default();
-    let mut sums = [0.0f64; 8];
+    let mut sums = [0.0f64; 10];
     for _ in 0..2 {
         for (sum, (label, url, body)) in sums.iter_mut().zip(&series) {
             if label.contains(only.as_str()) {
@@ -213,7 +360,7 @@ async fn main() {
     let (ceiling, ours_trivial) = (rates[0], rates[1]);
     for ((label, _, _), r) in series.iter().zip(rates) {
         println!(
-            "  {label:<44} {r:>8.0} req/s   {:.2}x the ceiling   {:.2}x Attaché's {{ __typename }}",
+            "  {label:<48} {r:>8.0} req/s   {:.2}x the ceiling   {:.2}x Attaché's {{ __typename }}",
             r / ceiling,
             r / ours_trivial
         );
@@ -222,6 +369,11 @@ async fn main() {
         "  the caches: Q1 {:.2}x the rate without them, Q2 {:.2}x (another official or meeting)",
         rates[2] / rates[3],
         rates[5] / rates[6]
+    );
+    println!(
+        "  against the bare stack answering the same shapes from memory: Q1 {:.2}x its rate, Q2 {:.2}x",
+        rates[2] / rates[8],
+        rates[5] / rates[9]
     );
     println!(
         "  issue 12 goals: Q1 >= 0.5x the ceiling, Q2 >= 0.25x (caches on, another each time)"

@@ -11,6 +11,8 @@ mod harness;
 mod load;
 #[path = "cluster/publish.rs"]
 mod publish;
+#[path = "cluster/recover.rs"]
+mod recover;
 #[path = "cluster/trim.rs"]
 mod trim;
 

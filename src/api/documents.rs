@@ -19,7 +19,11 @@
 //!   each time, with the same message. A string for an `ID` or `String`
 //!   variable counts as any string (validation only checks its type, and no
 //!   complexity reads it), so a lookup of one official after another counts
-//!   as the same request.
+//!   as the same request. Queries over HTTP run on an extension-free schema
+//!   (`super::served`), which cannot be handed a result: there the key of a
+//!   query that passed the full validation and ran without an error is
+//!   kept, and the next one with that key is validated in async-graphql's
+//!   fast mode, which still scores complexity and depth against the limits.
 //! - **Persisted queries.** A request may send `extensions.persistedQuery`
 //!   `{version: 1, sha256Hash}` without `query`: the text comes from the store,
 //!   or the request fails with `PERSISTED_QUERY_NOT_FOUND`, and the client
@@ -107,6 +111,10 @@ pub struct Documents {
     parsed: Mutex<Bounded<Box<str>, Arc<ExecutableDocument>>>,
     persisted: Mutex<Bounded<[u8; 32], Arc<str>>>,
     validated: Mutex<Bounded<[u8; 32], ValidationResult>>,
+    /// Keys of queries the extension-free schema validated in full and ran
+    /// without an error (`super::served`): the next one with the key is
+    /// validated in async-graphql's fast mode, which still scores it.
+    checked: Mutex<Bounded<[u8; 32], ()>>,
     hits: AtomicU64,
     misses: AtomicU64,
     validations_skipped: AtomicU64,
@@ -128,6 +136,7 @@ impl Documents {
             parsed: Mutex::new(Bounded::new(limits.document_cache, CACHE_TEXT_BYTES)),
             persisted: Mutex::new(Bounded::new(limits.persisted_queries, PERSISTED_TEXT_BYTES)),
             validated: Mutex::new(Bounded::new(limits.document_cache, usize::MAX)),
+            checked: Mutex::new(Bounded::new(limits.document_cache, usize::MAX)),
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
             validations_skipped: AtomicU64::new(0),
@@ -215,6 +224,22 @@ impl Documents {
     /// Keeps a validation result that passed every check.
     pub fn keep_validated(&self, key: [u8; 32], result: ValidationResult) {
         lock(&self.validated).put(key, result, 0);
+    }
+
+    /// Whether the extension-free schema validated a query with this key in
+    /// full before (counted as a validation skipped: only the limits are
+    /// scored again).
+    pub fn checked(&self, key: &[u8; 32]) -> bool {
+        let found = lock(&self.checked).get(key).is_some();
+        if found {
+            self.validations_skipped.fetch_add(1, Ordering::Relaxed);
+        }
+        found
+    }
+
+    /// Notes that a query with this key passed the full validation.
+    pub fn keep_checked(&self, key: [u8; 32]) {
+        lock(&self.checked).put(key, (), 0);
     }
 
     /// Resolves `extensions.persistedQuery`. Without a query, the stored text

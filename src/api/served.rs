@@ -12,7 +12,7 @@
 
 use std::sync::Arc;
 
-use async_graphql::{Data, Request, Response, Schema};
+use async_graphql::{Data, Request, Response, Schema, ValidationMode};
 
 use super::documents::Documents;
 use super::guard::{admit, data_of, timed_out, Caller};
@@ -21,11 +21,16 @@ use super::{AttacheSchema, MutationRoot, Query, SubscriptionRoot};
 use crate::metrics::{Metrics, Note};
 use crate::service::Service;
 
-/// The guarded schema and its extension-free twin, sharing the documents.
+/// The guarded schema and its extension-free twins, sharing the documents.
 #[derive(Clone)]
 pub struct Served {
     guarded: AttacheSchema,
+    /// Validates a query in full (async-graphql's strict mode).
     bare: AttacheSchema,
+    /// The same, validating in fast mode, which still scores complexity and
+    /// depth against the limits: for a query whose validation key passed the
+    /// full validation before (`Documents::checked`).
+    checked: AttacheSchema,
     limits: Arc<Limits>,
     documents: Arc<Documents>,
     service: Service,
@@ -40,20 +45,24 @@ impl Served {
     pub(super) fn new(service: Service, limits: &Limits, metrics: Metrics) -> Served {
         let documents = Arc::new(Documents::new(limits));
         let guarded = super::guarded(service.clone(), limits, metrics.clone(), documents.clone());
-        let b = Schema::build(Query::default(), MutationRoot::default(), SubscriptionRoot)
-            .data(service.clone())
-            .data(metrics.clone())
-            .limit_complexity(limits.max_complexity)
-            .limit_depth(limits.max_depth)
-            .limit_recursive_depth(64);
-        let bare = if limits.introspection {
-            b.finish()
-        } else {
-            b.disable_introspection().finish()
+        let twin = |mode: ValidationMode| {
+            let b = Schema::build(Query::default(), MutationRoot::default(), SubscriptionRoot)
+                .data(service.clone())
+                .data(metrics.clone())
+                .validation_mode(mode)
+                .limit_complexity(limits.max_complexity)
+                .limit_depth(limits.max_depth)
+                .limit_recursive_depth(64);
+            if limits.introspection {
+                b.finish()
+            } else {
+                b.disable_introspection().finish()
+            }
         };
         Served {
             guarded,
-            bare,
+            bare: twin(ValidationMode::Strict),
+            checked: twin(ValidationMode::Fast),
             limits: Arc::new(limits.clone()),
             documents,
             service,
@@ -91,11 +100,20 @@ impl Served {
         if let (Some(note), Some(name)) = (&note, &a.operation) {
             note.operation(self.metrics.operation_label(name.as_deref()));
         }
+        // The same request (another id in an `ID` or `String` variable
+        // counts as the same) passed the full validation before: only the
+        // limits are scored again.
+        let key = a.validation_key;
+        let seen = key.is_some_and(|k| self.documents.checked(&k));
+        let schema = if seen { &self.checked } else { &self.bare };
         let limit = self.limits.query_timeout;
-        let resp = match tokio::time::timeout(limit, self.bare.execute(a.request)).await {
+        let resp = match tokio::time::timeout(limit, schema.execute(a.request)).await {
             Ok(r) => r,
             Err(_) => return Response::from_errors(vec![timed_out(limit)]),
         };
+        if let (false, Some(k), true) = (seen, key, resp.errors.is_empty()) {
+            self.documents.keep_checked(k);
+        }
         let refused = resp.data == async_graphql::Value::Null
             && resp.errors.len() == 1
             && OVER_LIMIT.contains(&resp.errors[0].message.as_str());
@@ -112,5 +130,43 @@ impl Served {
             again = again.data(caller);
         }
         self.guarded.execute(again).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use async_graphql::Variables;
+    use serde_json::json;
+
+    use super::*;
+
+    async fn ask(served: &Served, query: &str, id: &str) -> Response {
+        let vars = Variables::from_json(json!({ "id": id }));
+        served.execute(Request::new(query).variables(vars)).await
+    }
+
+    #[tokio::test]
+    async fn a_query_asked_again_for_another_id_is_not_validated_in_full_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let service = Service::open(dir.path()).unwrap();
+        let served = Served::new(service, &Limits::default(), Metrics::new());
+        let q = "query($id: ID!) { person(id: $id) { id name } }";
+        for id in ["person:a", "person:b", "person:c"] {
+            let r = ask(&served, q, id).await;
+            assert!(r.errors.is_empty(), "{:?}", r.errors);
+        }
+        assert_eq!(served.documents.counts().validations_skipped, 2);
+    }
+
+    #[tokio::test]
+    async fn a_refused_query_is_validated_in_full_every_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let service = Service::open(dir.path()).unwrap();
+        let served = Served::new(service, &Limits::default(), Metrics::new());
+        let q = "query($id: ID!) { person(id: $id) { id nickname } }";
+        let first = ask(&served, q, "person:a").await.errors;
+        assert!(first[0].message.contains("nickname"), "{first:?}");
+        assert_eq!(ask(&served, q, "person:b").await.errors, first);
+        assert_eq!(served.documents.counts().validations_skipped, 0);
     }
 }

@@ -116,7 +116,7 @@ pub(super) async fn import_cmd(
     if let Some(mut c) = cluster {
         // A short-lived member: it writes no snapshot of its own.
         c.snapshot_every = 0;
-        let joined = crate::cluster::Cluster::start(service.clone(), c).await?;
+        let joined = crate::cluster::Cluster::start(service.clone(), c, &store.data).await?;
         if !joined.ready() {
             bail!(
                 "this store is still catching up with the cluster's stream ({:?}); run the import again once it has",

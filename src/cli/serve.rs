@@ -135,7 +135,7 @@ pub(super) async fn serve(store: &StoreAt, plan: Plan, mut options: Options) -> 
         if plan.retention != Retention::All {
             bail!("--log-retention does not apply to a cluster node: the stream is trimmed behind its snapshots");
         }
-        let joined = Cluster::start(service.clone(), c).await?;
+        let joined = Cluster::start(service.clone(), c, &store.data).await?;
         tracing::info!(status = ?joined.status(), "joined the cluster");
         options.cluster = Some(joined);
     } else {

@@ -37,7 +37,15 @@ pub async fn run(conn: Conn, cluster: Cluster) {
         let before = cluster.service().applied_seq();
         match follow(&conn, &cluster).await {
             Ok(()) => tracing::info!("the change-log consumer ended; restarting it"),
-            Err(e) => tracing::warn!(error = %e, "the change-log consumer failed; restarting it"),
+            Err(e) => {
+                tracing::warn!(error = %e, "the change-log consumer failed; restarting it");
+                let applied = next_seq(&cluster) - 1;
+                let dir = cluster.dir().to_owned();
+                if super::recover::while_running(&conn, &cluster, &dir, applied).await {
+                    pause = PAUSE;
+                    continue;
+                }
+            }
         }
         pause = if cluster.service().applied_seq() > before {
             PAUSE

@@ -13,16 +13,20 @@
 //! - [`snapshot`]: periodic snapshots in the JetStream object store, the
 //!   trim of the stream behind the oldest kept, and starting a new node from
 //!   the latest.
+//! - [`recover`]: a node left behind the trimmed stream (down or frozen for
+//!   more than `--cluster-retain` change sets) keeps its old store aside and
+//!   starts over from the newest snapshot, at start or while running.
 //!
 //! Nothing here is global: [`Cluster`] is a cheap handle the server keeps.
 
 mod applier;
+mod recover;
 mod snapshot;
 mod stream;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::service::Service;
@@ -39,11 +43,17 @@ pub enum ClusterError {
     JetStream { what: &'static str, reason: String },
     #[error("the store at {path} was written outside the cluster (it holds records but no `cluster_applied` mark): start a cluster node on an empty --data directory, and load existing data with `attache import` through a running node")]
     NotClusterStore { path: PathBuf },
-    #[error("the store at {path} applied the shared log up to change set {applied}, but the stream now starts at {first} (older change sets were trimmed behind a snapshot): move this directory away and start the node on an empty one, which loads the latest snapshot")]
+    #[error("the store at {path} applied the shared log up to change set {applied}, but the stream now starts at {first} (older change sets were trimmed) and the snapshot bucket holds none at change set {applied} or later that the stream continues: the store is left as it is; the node catches up once a running node writes a snapshot (every --snapshot-every change sets), and a larger --cluster-retain keeps more of the stream")]
     TooFarBehind {
         path: PathBuf,
         applied: u64,
         first: u64,
+    },
+    #[error("the store at {path} applied the shared log up to change set {applied}, but the stream ends at {last}: the stream was recreated or belongs to another cluster; start the node on an empty --data directory (this one is left as it is)")]
+    AheadOfStream {
+        path: PathBuf,
+        applied: u64,
+        last: u64,
     },
     #[error("snapshot {name}: {reason}")]
     Snapshot { name: String, reason: String },
@@ -112,6 +122,9 @@ pub struct Status {
     pub stream_last: u64,
     /// Whether the node is connected to NATS.
     pub connected: bool,
+    /// The snapshot this node is recovering from (it was left behind the
+    /// trimmed stream), while it does.
+    pub recovering: Option<u64>,
 }
 
 impl Status {
@@ -128,6 +141,14 @@ struct Shared {
     /// Set once the applier caught up with the stream as it was at start.
     caught_up: AtomicBool,
     client: async_nats::Client,
+    /// The store's directory (a recovering node keeps its old store there).
+    dir: PathBuf,
+    /// The snapshot being recovered from; 0: none.
+    recovering: AtomicU64,
+    /// Why this node cannot catch up, when it cannot (for `/health`).
+    problem: Mutex<Option<String>>,
+    /// What the last recovery from a snapshot did (for `/health`).
+    recovered: Mutex<Option<String>>,
 }
 
 /// The handle on this node's membership of the cluster. Cheap to clone.
@@ -148,8 +169,11 @@ impl std::fmt::Debug for Cluster {
 impl Cluster {
     /// Gets the store in `dir` ready before the service opens it: marks an
     /// empty store as a cluster member, or fills it from the latest
-    /// snapshot when the stream no longer starts at 1; refuses a store
-    /// written outside the cluster or one behind the trimmed stream.
+    /// snapshot when the stream no longer starts at 1; recovers a store
+    /// left behind the trimmed stream from the newest snapshot (its old
+    /// contents kept aside, see [`recover`]); refuses a store written
+    /// outside the cluster, one ahead of the stream, or one behind it with
+    /// no snapshot to recover from.
     pub async fn prepare(
         dir: &std::path::Path,
         config: &ClusterConfig,
@@ -161,7 +185,12 @@ impl Cluster {
     /// Joins `service` to the cluster: its writes go through the stream from
     /// now on, and the applier, the snapshotter and the status poll start.
     /// Returns once the node has applied what the stream held at start.
-    pub async fn start(service: Service, config: ClusterConfig) -> Result<Cluster, ClusterError> {
+    /// `dir` is the store's directory (see [`Cluster::prepare`]).
+    pub async fn start(
+        service: Service,
+        config: ClusterConfig,
+        dir: &std::path::Path,
+    ) -> Result<Cluster, ClusterError> {
         let conn = stream::Conn::connect(&config).await?;
         let last = conn.last_seq().await?;
         let cluster = Cluster {
@@ -171,6 +200,10 @@ impl Cluster {
                 stream_last: AtomicU64::new(last),
                 caught_up: AtomicBool::new(false),
                 client: conn.client.clone(),
+                dir: dir.to_owned(),
+                recovering: AtomicU64::new(0),
+                problem: Mutex::new(None),
+                recovered: Mutex::new(None),
             }),
         };
         service.replicate_through(Arc::new(conn.publisher(cluster.clone())));
@@ -202,12 +235,62 @@ impl Cluster {
                 self.shared.client.connection_state(),
                 async_nats::connection::State::Connected
             ),
+            recovering: Some(self.shared.recovering.load(Ordering::Acquire)).filter(|s| *s > 0),
         }
     }
 
-    /// Caught up within the configured lag (and connected).
+    /// Why this node cannot catch up with the stream, if it cannot.
+    pub fn problem(&self) -> Option<String> {
+        self.shared
+            .problem
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    pub(crate) fn set_problem(&self, problem: Option<String>) {
+        *self
+            .shared
+            .problem
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = problem;
+    }
+
+    /// What the last recovery from a snapshot did, if this node recovered
+    /// since it started.
+    pub fn recovered(&self) -> Option<String> {
+        self.shared
+            .recovered
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    pub(crate) fn set_recovered(&self, what: String) {
+        *self
+            .shared
+            .recovered
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = Some(what);
+    }
+
+    pub(crate) fn set_recovering(&self, snapshot: Option<u64>) {
+        self.shared
+            .recovering
+            .store(snapshot.unwrap_or(0), Ordering::Release);
+    }
+
+    pub(crate) fn dir(&self) -> &std::path::Path {
+        &self.shared.dir
+    }
+
+    /// Caught up within the configured lag (and connected, and not
+    /// recovering from a snapshot).
     pub fn ready(&self) -> bool {
         let s = self.status();
+        if s.recovering.is_some() {
+            return false;
+        }
         if s.lag() <= self.shared.config.ready_lag && s.connected {
             self.shared.caught_up.store(true, Ordering::Release);
         }
@@ -223,6 +306,13 @@ impl Cluster {
 
     pub(crate) fn saw_last(&self, seq: u64) {
         self.shared.stream_last.fetch_max(seq, Ordering::AcqRel);
+    }
+
+    /// The stream's last sequence as its state says: corrects a higher one
+    /// a consumer reported (a consumer started before the stream's first
+    /// change set counts the trimmed ones as pending).
+    pub(crate) fn polled_last(&self, seq: u64) {
+        self.shared.stream_last.store(seq, Ordering::Release);
     }
 
     pub(crate) fn service(&self) -> &Service {

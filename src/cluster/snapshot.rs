@@ -13,6 +13,9 @@
 //! set. Trimming right behind the snapshots once left such a node
 //! restarting its consumer forever ("the stream skipped from N to M").
 //!
+//! A node behind the trimmed stream recovers from the newest snapshot
+//! ([`super::recover`]).
+//!
 //! A node whose store is empty loads the newest snapshot, if there is one,
 //! into its store before the service opens it ([`prepare_store`]), and
 //! replays only what follows; the log of such a node starts after the
@@ -55,7 +58,7 @@ impl Snapshot {
         }
     }
 
-    fn into_contents(self) -> Contents {
+    pub(super) fn into_contents(self) -> Contents {
         Contents {
             nodes: self.nodes,
             relations: self.relations,
@@ -72,7 +75,7 @@ pub fn random_u64() -> u64 {
         .finish()
 }
 
-fn name_of(seq: u64) -> String {
+pub(super) fn name_of(seq: u64) -> String {
     format!("snapshot-{seq:020}")
 }
 
@@ -101,7 +104,7 @@ async fn names(conn: &Conn) -> Result<Vec<String>, ClusterError> {
 }
 
 /// The snapshots in the bucket, oldest first.
-async fn list(conn: &Conn) -> Result<Vec<u64>, ClusterError> {
+pub(super) async fn list(conn: &Conn) -> Result<Vec<u64>, ClusterError> {
     let mut out: Vec<u64> = names(conn)
         .await?
         .iter()
@@ -139,20 +142,36 @@ pub async fn prepare_store(conn: &Conn, dir: &Path) -> Result<(), ClusterError> 
         None if !store.is_empty() || store.last_seq()? != 0 => Err(ClusterError::NotClusterStore {
             path: dir.to_owned(),
         }),
-        Some(a) if trimmed && a + 1 < state.first_sequence => Err(ClusterError::TooFarBehind {
-            path: dir.to_owned(),
-            applied: a,
-            first: state.first_sequence,
-        }),
         None | Some(0) if trimmed => load_latest(conn, &store, state.first_sequence).await,
         None | Some(0) if !list(conn).await?.is_empty() => {
             load_latest(conn, &store, state.first_sequence).await
         }
         None => Ok(store.join_cluster()?),
-        Some(_) => Ok(()),
+        Some(a) => super::recover::at_start(conn, &store, dir, a).await,
     };
     drop(store);
     result
+}
+
+/// Reads snapshot `seq` from the bucket.
+pub(super) async fn read(conn: &Conn, seq: u64) -> Result<Snapshot, ClusterError> {
+    let name = name_of(seq);
+    let fail = |reason: String| ClusterError::Snapshot {
+        name: name.clone(),
+        reason,
+    };
+    let bucket = conn.bucket().await?;
+    let mut object = bucket.get(&name).await.map_err(|e| fail(e.to_string()))?;
+    let mut bytes = Vec::new();
+    object
+        .read_to_end(&mut bytes)
+        .await
+        .map_err(|e| fail(e.to_string()))?;
+    let snap: Snapshot = serde_json::from_slice(&bytes).map_err(|e| fail(e.to_string()))?;
+    if snap.seq != seq {
+        return Err(fail(format!("it holds change set {}", snap.seq)));
+    }
+    Ok(snap)
 }
 
 /// Loads the newest snapshot into the empty `store`.
@@ -171,28 +190,19 @@ async fn load_latest(conn: &Conn, store: &Store, first: u64) -> Result<(), Clust
         reason,
     };
     let started = std::time::Instant::now();
-    let bucket = conn.bucket().await?;
-    let mut object = bucket.get(&name).await.map_err(|e| fail(e.to_string()))?;
-    let mut bytes = Vec::new();
-    object
-        .read_to_end(&mut bytes)
-        .await
-        .map_err(|e| fail(e.to_string()))?;
-    let snap: Snapshot = serde_json::from_slice(&bytes).map_err(|e| fail(e.to_string()))?;
+    let snap = read(conn, seq).await?;
     if snap.seq + 1 < first {
         return Err(fail(format!(
             "it is at change set {}, but the stream starts at {first}",
             snap.seq
         )));
     }
-    let seq = snap.seq;
     let s = store.clone();
     tokio::task::spawn_blocking(move || s.install_snapshot(snap.into_contents(), seq))
         .await
         .map_err(|e| fail(e.to_string()))??;
     tracing::info!(
         seq,
-        bytes = bytes.len(),
         ms = started.elapsed().as_millis() as u64,
         "store loaded from the cluster's latest snapshot"
     );

@@ -256,6 +256,11 @@ impl Replicator for Publisher {
         let conn = self.conn.clone();
         let cluster = self.cluster.clone();
         Box::pin(async move {
+            if let Some(seq) = cluster.status().recovering {
+                return Err(PublishError::Unavailable(format!(
+                    "this node is recovering from snapshot {seq} (it was left behind the trimmed stream); write through another node or try again shortly"
+                )));
+            }
             let body = serde_json::to_vec(&Message { set, entries })
                 .map_err(|e| PublishError::Unavailable(e.to_string()))?;
             let max = conn.client.server_info().max_payload;
@@ -340,7 +345,7 @@ impl Replicator for Publisher {
 pub async fn poll_last(conn: Conn, cluster: Cluster) {
     loop {
         if let Ok(last) = conn.last_seq().await {
-            cluster.saw_last(last);
+            cluster.polled_last(last);
         }
         tokio::time::sleep(Duration::from_secs(1)).await;
     }

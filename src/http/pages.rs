@@ -19,7 +19,9 @@ struct Pages {
 /// `status` is `ok`, or `read-only` with the `reason` once a disk failure
 /// stopped writes (reads still work; a restart is needed to write again).
 /// In cluster mode, `cluster` gives the applied sequence, the stream's last
-/// and the lag between them.
+/// and the lag between them; `recovering` while the node, left behind the
+/// trimmed stream, starts over from a snapshot, `recovered` once it did
+/// (and where its old store is), `problem` when it cannot catch up.
 async fn health(State(p): State<Pages>) -> impl IntoResponse {
     let g = p.service.graph();
     let mut body = serde_json::json!({
@@ -40,6 +42,15 @@ async fn health(State(p): State<Pages>) -> impl IntoResponse {
             "connected": s.connected,
             "ready": c.ready(),
         });
+        if let Some(seq) = s.recovering {
+            body["cluster"]["recovering"] = format!("recovering from snapshot at seq {seq}").into();
+        }
+        if let Some(what) = c.recovered() {
+            body["cluster"]["recovered"] = what.into();
+        }
+        if let Some(problem) = c.problem() {
+            body["cluster"]["problem"] = problem.into();
+        }
     }
     Json(body)
 }

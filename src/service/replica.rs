@@ -178,6 +178,45 @@ impl Service {
         self.inner.apply_replicated(set, entries)
     }
 
+    /// Replaces this node's store and graph with `contents`, the records
+    /// right after change set `seq` (a snapshot newer than anything this
+    /// node applied): for a node left behind the trimmed stream, whose
+    /// applier then replays from `seq + 1`. Blocking: call from the
+    /// blocking pool, with the store copied aside first, and only from the
+    /// applier (the one writer of a cluster node; local writes are refused
+    /// while it recovers). Readers keep the old graph until the new one is
+    /// flushed and published; a writer waiting for a change set up to
+    /// `seq` is then answered.
+    pub fn replace_with_snapshot(
+        &self,
+        contents: crate::store::Contents,
+        seq: u64,
+    ) -> Result<(), ServiceError> {
+        let inner = &self.inner;
+        if inner.durable.failed().is_some() {
+            return Err(inner.durable.read_only());
+        }
+        // The store work and the graph's rebuild run without the write
+        // lock (nothing else writes meanwhile); the lock covers the swap.
+        inner.store.replace_with_snapshot(contents, seq)?;
+        let mut graph = crate::graph::Graph::from_contents(inner.store.load()?)?;
+        graph.set_log_seq(seq);
+        let log_time = inner.store.last_time()?;
+        let graph = Arc::new(graph);
+        let mut guard = inner.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let w = &mut *guard;
+        w.seq += 1;
+        w.log_seq = seq;
+        w.log_time = w.log_time.max(log_time);
+        w.head = graph.clone();
+        let spares = std::mem::take(&mut w.spares);
+        inner.durable.committed(w.seq, graph);
+        drop(guard);
+        inner.durable.flush_soon();
+        drop(spares);
+        Ok(())
+    }
+
     /// The change sets this node applied from the log, and where it stands
     /// (`None`: the store was never part of a cluster).
     pub fn cluster_applied(&self) -> Result<Option<u64>, ServiceError> {

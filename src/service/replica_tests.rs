@@ -101,6 +101,41 @@ async fn a_change_set_that_is_not_next_is_refused_and_nothing_is_written() {
     assert_eq!(b.cluster_applied().unwrap(), Some(0));
 }
 
+/// A node left behind the trimmed log: its store is copied aside as it was,
+/// replaced by a snapshot of another node, and it goes on applying the log
+/// after the snapshot's change set.
+#[tokio::test]
+async fn a_node_replaced_by_a_snapshot_keeps_its_old_store_aside_and_applies_what_follows() {
+    let (da, db) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let a = Service::open(da.path()).unwrap();
+    a.write(vec![source()]).await.unwrap();
+    let b = joined(db.path()).await;
+    let (set, entries) = logged(&a).remove(0);
+    assert!(b.apply_replicated(&set, &entries).unwrap());
+    assert!(b.wait_applied(1, std::time::Duration::from_secs(10)).await);
+    let before = export(&b);
+    a.write(vec![person("person:a", "A")]).await.unwrap();
+    a.write(vec![person("person:b", "B")]).await.unwrap();
+    let snapshot = a.store().load().unwrap();
+    a.write(vec![person("person:a", "A2")]).await.unwrap();
+
+    let aside = db.path().join("store.behind-1-0");
+    b.store().copy_to(&aside).unwrap();
+    b.replace_with_snapshot(snapshot, 3).unwrap();
+    assert!(b.wait_applied(3, std::time::Duration::from_secs(10)).await);
+    let (set, entries) = logged(&a).remove(3);
+    assert!(b.apply_replicated(&set, &entries).unwrap());
+    assert!(b.wait_applied(4, std::time::Duration::from_secs(10)).await);
+
+    assert_eq!(export(&b), export(&a));
+    assert_eq!(b.cluster_applied().unwrap(), Some(4));
+    assert_eq!(b.store().compacted().unwrap(), 3);
+    assert!(b.store().verify().unwrap().is_empty());
+    let old = Service::open(&aside).unwrap();
+    assert_eq!(export(&old), before);
+    assert_eq!(old.cluster_applied().unwrap(), Some(1));
+}
+
 /// A log shared in memory: a publish appends only when the log ends where
 /// the write was planned; a node's "applier" is run by hand.
 #[derive(Default)]

@@ -1,7 +1,11 @@
 //! What cluster mode keeps in the store: `meta/cluster_applied`, the number
 //! of the last change set applied from the shared log (written in the same
 //! transaction as that change set's records, so a crash never applies one
-//! twice or skips one), and installing a snapshot into an empty store.
+//! twice or skips one), installing a snapshot into an empty store, and, for
+//! a node left behind the trimmed stream, copying the store aside and
+//! replacing its contents with a snapshot.
+
+use std::path::Path;
 
 use super::log::COMPACTED;
 use super::{Contents, Op, Store, StoreError};
@@ -50,6 +54,63 @@ impl Store {
                 reason: "a snapshot goes only into an empty store".into(),
             });
         }
+        self.write_snapshot(contents, seq)
+    }
+
+    /// Copies every tree of this store into a new store at `dest` (which
+    /// must not exist), flushed when this returns: what a node left behind
+    /// the trimmed stream keeps of its old store. Reads a consistent
+    /// enough copy while nothing else writes (the caller's applier is the
+    /// only writer of a cluster node, and it is the one recovering).
+    pub fn copy_to(&self, dest: &Path) -> Result<(), StoreError> {
+        if dest.exists() {
+            return Err(StoreError::Corrupt {
+                tree: "meta",
+                key: CLUSTER_APPLIED.into(),
+                reason: format!(
+                    "{} exists already: the copy goes into a new directory",
+                    dest.display()
+                ),
+            });
+        }
+        let copy = Store::open(dest)?;
+        for name in self.db.tree_names() {
+            let from = self.db.open_tree(&name)?;
+            let to = copy.db.open_tree(&name)?;
+            for kv in from.iter() {
+                let (k, v) = kv?;
+                to.insert(k, v)?;
+            }
+        }
+        copy.db.flush()?;
+        Ok(())
+    }
+
+    /// Replaces everything this store holds (records, log, history, undo)
+    /// by `contents` at change set `seq`, as [`Store::install_snapshot`]
+    /// does into an empty store; other metadata (format, seed marker) stays.
+    /// The old contents go first, then the snapshot goes in with
+    /// `cluster_applied` = `seq` in one write: a crash in between leaves
+    /// `cluster_applied` behind the stream, and the next start recovers
+    /// again. Copy the store aside first ([`Store::copy_to`]).
+    pub fn replace_with_snapshot(&self, contents: Contents, seq: u64) -> Result<(), StoreError> {
+        for tree in [
+            &self.undo,
+            &self.changesets,
+            &self.log,
+            &self.history,
+            &self.conflicts,
+            &self.relations,
+            &self.redirects,
+            &self.nodes,
+        ] {
+            tree.clear()?;
+        }
+        self.write_snapshot(contents, seq)
+    }
+
+    /// Writes `contents` and the marks of a store that starts at `seq`.
+    fn write_snapshot(&self, contents: Contents, seq: u64) -> Result<(), StoreError> {
         let Contents {
             nodes,
             relations,

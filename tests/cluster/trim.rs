@@ -67,10 +67,19 @@ async fn a_node_that_lags_behind_two_snapshots_catches_up_when_it_resumes() {
 
 /// Three NATS servers and two ready nodes that snapshot every 10 change sets.
 async fn two_nodes(dir: &std::path::Path) -> (Nats, Node, Node, reqwest::Client) {
+    two_nodes_with(dir, &[]).await
+}
+
+/// [`two_nodes`], with `extra` in the nodes' environment.
+pub(super) async fn two_nodes_with(
+    dir: &std::path::Path,
+    extra: &[(&'static str, String)],
+) -> (Nats, Node, Node, reqwest::Client) {
     let nats = Nats::start(dir, 3);
     let mut env = node_env(&nats.urls());
     env.retain(|(k, _)| *k != "ATTACHE_SNAPSHOT_EVERY");
     env.push(("ATTACHE_SNAPSHOT_EVERY", "10".into()));
+    env.extend(extra.iter().cloned());
     let first = start_node(&dir.join("node-0"), &env);
     let second = start_node(&dir.join("node-1"), &env);
     let client = reqwest::Client::new();
@@ -81,7 +90,7 @@ async fn two_nodes(dir: &std::path::Path) -> (Nats, Node, Node, reqwest::Client)
 }
 
 /// Creates person t-`k` on the node at `url`, and checks it was.
-async fn create_person(client: reqwest::Client, url: String, k: usize) {
+pub(super) async fn create_person(client: reqwest::Client, url: String, k: usize) {
     let a = gql(
         &client,
         &url,

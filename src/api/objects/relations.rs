@@ -3,7 +3,7 @@
 //! Every one carries its citations and the conflicts it takes part in.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use async_graphql::{Object, ID};
 use petgraph::Direction as Dir;
@@ -15,6 +15,7 @@ use crate::api::objects::nodes::{
     citations, node_obj, Citation, Document, Meeting, NodeObj, NodeRef, Office, Organization,
     Person, State, Topic,
 };
+use crate::graph::time::Certainty;
 use crate::graph::Graph;
 use crate::model;
 
@@ -42,11 +43,18 @@ pub enum HeadHolderStatus {
     Unknown,
 }
 
+/// An attendance's capacity and how it is known (`Graph::attendance_capacity`).
+type Capacity = Option<(model::NodeId, Option<Certainty>)>;
+
 /// A relation and the snapshot it belongs to.
 #[derive(Clone)]
 pub struct RelRef {
     pub g: Arc<Graph>,
     pub r: Arc<model::Relation>,
+    /// An attendance's capacity, worked out once for the object: `capacity`
+    /// and `capacityStatus` both need it, and a meeting's answer asks both
+    /// of every attendee.
+    capacity: OnceLock<Capacity>,
 }
 
 impl RelRef {
@@ -54,7 +62,13 @@ impl RelRef {
         RelRef {
             g: g.clone(),
             r: r.clone(),
+            capacity: OnceLock::new(),
         }
+    }
+
+    fn capacity(&self) -> &Capacity {
+        self.capacity
+            .get_or_init(|| self.g.attendance_capacity(&self.r))
     }
 
     fn node<T: From<NodeRef>>(&self, id: Option<&model::NodeId>) -> Option<T> {
@@ -191,17 +205,16 @@ relation_object!(
     /// The office the person attended in: as a source states it, else the
     /// one they held on the meeting's date (see `capacityStatus`).
     async fn capacity(&self) -> Option<Office> {
-        let c = self.0.g.attendance_capacity(&self.0.r).map(|(o, _)| o);
-        self.0.node(c.as_ref())
+        self.0.node(self.0.capacity().as_ref().map(|(o, _)| o))
     }
     /// Where `capacity` comes from: STATED by a cited source, INFERRED from a
     /// tenure certainly covering the meeting's date, POSSIBLE when the tenure
     /// only may cover it, UNKNOWN when nothing says.
     async fn capacity_status(&self) -> CapacityStatus {
-        match self.0.g.attendance_capacity(&self.0.r) {
+        match self.0.capacity() {
             Some((_, None)) => CapacityStatus::Stated,
-            Some((_, Some(crate::graph::time::Certainty::Certain))) => CapacityStatus::Inferred,
-            Some((_, Some(crate::graph::time::Certainty::Possible))) => CapacityStatus::Possible,
+            Some((_, Some(Certainty::Certain))) => CapacityStatus::Inferred,
+            Some((_, Some(Certainty::Possible))) => CapacityStatus::Possible,
             None => CapacityStatus::Unknown,
         }
     }
