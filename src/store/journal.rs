@@ -132,20 +132,14 @@ impl Store {
             let res = self.transact(|t| {
                 for (k, op) in chunk.iter().enumerate() {
                     let n = seq + k as u64;
-                    match &log {
-                        // The log entries hold the records' old versions:
-                        // they are the undo entries, so nothing is read back.
-                        Some(l) => {
-                            if let Some(e) = l.entries.get(n as usize) {
-                                t.log_entry(l.set.seq, n as u32, e)?;
-                            }
-                        }
-                        None => {
-                            let entry = undo_of(t, op)?;
-                            t.undo.insert(&n.to_be_bytes(), codec::encode(&entry))?;
-                        }
+                    // With a log, its entries hold the records' old
+                    // versions: they are the undo entries, so nothing is
+                    // read back.
+                    if log.is_none() {
+                        let entry = undo_of(t, op)?;
+                        t.undo.insert(&n.to_be_bytes(), codec::encode(&entry))?;
                     }
-                    t.apply(op)?;
+                    t.apply_with_entry(op, n as usize, log.as_ref())?;
                 }
                 Ok(())
             });

@@ -31,6 +31,7 @@ mod ends;
 mod entry;
 pub(super) use ends::ends_key;
 use ends::{index_keys, ENDS};
+pub(super) use entry::record_crc;
 use entry::Entry;
 
 /// Entries removed per transaction by compaction and by a rollback.
@@ -86,9 +87,18 @@ fn idx_of(value: &[u8]) -> u32 {
 }
 
 impl Tx<'_> {
-    /// Writes entry `idx` of change set `seq` and its history key.
-    pub(super) fn log_entry(&self, seq: u64, idx: u32, entry: &LogEntry) -> Result<(), Abort> {
-        self.log.insert(&log_key(seq, idx), entry::encode(entry))?;
+    /// Writes entry `idx` of change set `seq` and its history key;
+    /// `stored`: the CRC of the record it creates as this write stored it,
+    /// if known ([`entry::encode`]).
+    pub(super) fn log_entry(
+        &self,
+        seq: u64,
+        idx: u32,
+        entry: &LogEntry,
+        stored: Option<u32>,
+    ) -> Result<(), Abort> {
+        self.log
+            .insert(&log_key(seq, idx), entry::encode(entry, stored))?;
         self.history
             .insert(history_key(&entry.id, seq), &idx.to_be_bytes())?;
         for end in entry.relation_ends_left() {

@@ -164,8 +164,10 @@ struct Tx<'a> {
 }
 
 impl Tx<'_> {
-    /// Applies one op.
-    fn apply(&self, op: &Op) -> Result<(), Abort> {
+    /// Applies one op; for a put of a node, relation or conflict, returns
+    /// the [`log::record_crc`] of the bytes stored, for its creation's log
+    /// entry (so the record is encoded once).
+    fn apply(&self, op: &Op) -> Result<Option<u32>, Abort> {
         let Tx {
             nodes,
             rels,
@@ -173,22 +175,20 @@ impl Tx<'_> {
             redirects,
             ..
         } = *self;
+        let put = |tree: &TransactionalTree, id: &str, bytes: Vec<u8>| {
+            let crc = log::record_crc(&bytes);
+            tree.insert(id.as_bytes(), bytes).map(|_| Some(crc))
+        };
         match op {
-            Op::PutNode(n) => {
-                nodes.insert(n.id.as_str().as_bytes(), codec::encode(n))?;
-            }
+            Op::PutNode(n) => return Ok(put(nodes, n.id.as_str(), codec::encode(n))?),
             Op::DeleteNode(id) => {
                 nodes.remove(id.as_str().as_bytes())?;
             }
-            Op::PutRelation(r) => {
-                rels.insert(r.id.as_str().as_bytes(), codec::encode(r))?;
-            }
+            Op::PutRelation(r) => return Ok(put(rels, r.id.as_str(), codec::encode(r))?),
             Op::DeleteRelation(id) => {
                 rels.remove(id.as_str().as_bytes())?;
             }
-            Op::PutConflict(c) => {
-                confs.insert(c.id.as_str().as_bytes(), codec::encode(c))?;
-            }
+            Op::PutConflict(c) => return Ok(put(confs, c.id.as_str(), codec::encode(c))?),
             Op::DeleteConflict(id) => {
                 confs.remove(id.as_str().as_bytes())?;
             }
@@ -199,7 +199,33 @@ impl Tx<'_> {
                 redirects.remove(from.as_str().as_bytes())?;
             }
         }
+        Ok(None)
+    }
+
+    /// Applies op `i` of a write and, when there is one, its log entry.
+    fn apply_with_entry(&self, op: &Op, i: usize, log: Option<&LogWrite<'_>>) -> Result<(), Abort> {
+        let crc = self.apply(op)?;
+        if let Some(l) = log {
+            if let Some(e) = l.entries.get(i) {
+                // The bytes just stored are the record this entry creates
+                // only when the op put the entry's record.
+                let stored = crc.filter(|_| op.put_id() == Some(e.id.as_str()));
+                self.log_entry(l.set.seq, i as u32, e, stored)?;
+            }
+        }
         Ok(())
+    }
+}
+
+impl Op {
+    /// The id of the node, relation or conflict this op puts.
+    fn put_id(&self) -> Option<&str> {
+        match self {
+            Op::PutNode(n) => Some(n.id.as_str()),
+            Op::PutRelation(r) => Some(r.id.as_str()),
+            Op::PutConflict(c) => Some(c.id.as_str()),
+            _ => None,
+        }
     }
 }
 
@@ -389,13 +415,10 @@ impl Store {
             return self.apply_journaled(ops, meta, log);
         }
         self.transact(|t| {
-            for op in ops {
-                t.apply(op)?;
+            for (i, op) in ops.iter().enumerate() {
+                t.apply_with_entry(op, i, log.as_ref())?;
             }
             if let Some(l) = &log {
-                for (i, e) in l.entries.iter().enumerate() {
-                    t.log_entry(l.set.seq, i as u32, e)?;
-                }
                 t.log_header(l.set)?;
             }
             for (k, v) in meta {

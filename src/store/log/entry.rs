@@ -65,22 +65,33 @@ pub(in crate::store) fn record_crc(bytes: &[u8]) -> u32 {
     crc32fast::hash(bytes)
 }
 
-/// The bytes `log` holds for `e`.
-pub(in crate::store) fn encode(e: &LogEntry) -> Vec<u8> {
+/// The bytes `log` holds for `e`. `stored` is the [`record_crc`] of the
+/// bytes the same write stored for the record `e` creates, when the caller
+/// has them (`Tx::apply` returns it): the record is then not encoded again.
+pub(in crate::store) fn encode(e: &LogEntry, stored: Option<u32>) -> Vec<u8> {
     // The record's bytes are what `Tx::apply` stores: the same encoding.
     let created = match (&e.before, &e.after) {
-        (None, Some(Version::Node(n))) => Some((Sort::Node, codec::encode(n))),
-        (None, Some(Version::Relation(r))) => Some((Sort::Relation, codec::encode(r))),
-        (None, Some(Version::Conflict(c))) => Some((Sort::Conflict, codec::encode(c))),
+        (None, Some(Version::Node(n))) => Some((
+            Sort::Node,
+            stored.unwrap_or_else(|| record_crc(&codec::encode(n))),
+        )),
+        (None, Some(Version::Relation(r))) => Some((
+            Sort::Relation,
+            stored.unwrap_or_else(|| record_crc(&codec::encode(r))),
+        )),
+        (None, Some(Version::Conflict(c))) => Some((
+            Sort::Conflict,
+            stored.unwrap_or_else(|| record_crc(&codec::encode(c))),
+        )),
         _ => None,
     };
     match created {
-        Some((sort, bytes)) => codec::encode(&Stored {
+        Some((sort, crc)) => codec::encode(&Stored {
             id: e.id.clone(),
             before: None,
             after: None,
             created: Some(sort),
-            crc: Some(record_crc(&bytes)),
+            crc: Some(crc),
         }),
         None => codec::encode(e),
     }

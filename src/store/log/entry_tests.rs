@@ -131,3 +131,52 @@ fn a_deleted_relation_is_found_by_its_ends_without_its_creation_naming_them() {
     assert!(decode(&raw, "1/2").unwrap().relation_ends_left().is_empty());
     assert!(!String::from_utf8_lossy(&raw).contains("ends"));
 }
+
+/// Whether every creation entry of change set `seq` (of `n` entries) says
+/// its record is stored as created, by the CRC it kept.
+fn all_stored_as_created(s: &Store, seq: u64, n: u32) -> bool {
+    (0..n).all(|i| {
+        let raw = s.log.get(log_key(seq, i)).unwrap().unwrap();
+        s.stored_as_created(&raw, "t").unwrap() == Some(true)
+    })
+}
+
+#[test]
+fn a_chunked_write_keeps_each_creation_the_crc_of_the_bytes_it_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Store::open(dir.path()).unwrap();
+    let n = crate::store::journal::CHUNK_OPS + 10;
+    let nodes: Vec<Node> = (0..n)
+        .map(|i| Node::new(nid(&format!("person:p{i}")), format!("P {i}")))
+        .collect();
+    let ops: Vec<Op> = nodes.iter().cloned().map(Op::PutNode).collect();
+    let entries: Vec<LogEntry> = nodes
+        .into_iter()
+        .map(|p| entry(&p.id.to_string(), None, Some(Version::Node(p))))
+        .collect();
+    write(&s, 1, &ops, &entries);
+    assert!(all_stored_as_created(&s, 1, n as u32));
+    assert!(s.verify().unwrap().is_empty());
+}
+
+#[test]
+fn a_creation_written_beside_the_put_of_another_record_keeps_its_own_crc() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Store::open(dir.path()).unwrap();
+    let (a, b) = (
+        Node::new(nid("person:a"), "A"),
+        Node::new(nid("person:b"), "Bee"),
+    );
+    // Entry n goes with op n; here each entry's record is the other op's.
+    write(
+        &s,
+        1,
+        &[Op::PutNode(b.clone()), Op::PutNode(a.clone())],
+        &[
+            entry("person:a", None, Some(Version::Node(a))),
+            entry("person:b", None, Some(Version::Node(b))),
+        ],
+    );
+    assert!(all_stored_as_created(&s, 1, 2));
+    assert!(s.verify().unwrap().is_empty());
+}
