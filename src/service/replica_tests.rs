@@ -136,6 +136,39 @@ async fn a_node_replaced_by_a_snapshot_keeps_its_old_store_aside_and_applies_wha
     assert_eq!(old.cluster_applied().unwrap(), Some(1));
 }
 
+/// A subscriber on a node that recovers from a snapshot is not silently
+/// skipped past the change sets the snapshot stands for: its feed is told
+/// where to resume, as after compaction.
+#[tokio::test]
+async fn a_feed_on_a_node_replaced_by_a_snapshot_is_told_where_to_resume() {
+    use futures_util::StreamExt;
+    let (da, db) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let a = Service::open(da.path()).unwrap();
+    a.write(vec![source()]).await.unwrap();
+    let b = joined(db.path()).await;
+    let (set, entries) = logged(&a).remove(0);
+    assert!(b.apply_replicated(&set, &entries).unwrap());
+    assert!(b.wait_applied(1, std::time::Duration::from_secs(10)).await);
+    let mut feed = Box::pin(b.feed(Some(1)));
+    a.write(vec![person("person:a", "A")]).await.unwrap();
+    a.write(vec![person("person:b", "B")]).await.unwrap();
+    b.replace_with_snapshot(a.store().load().unwrap(), 3)
+        .unwrap();
+    let next = tokio::time::timeout(std::time::Duration::from_secs(10), feed.next())
+        .await
+        .expect("an item within 10 s")
+        .expect("the feed goes on")
+        .expect("no error");
+    assert_eq!(
+        next,
+        super::super::FeedItem::Lagged {
+            missed: 2,
+            resume_after: 3
+        }
+    );
+    assert!(feed.next().await.is_none(), "the feed ends after Lagged");
+}
+
 /// A log shared in memory: a publish appends only when the log ends where
 /// the write was planned; a node's "applier" is run by hand.
 #[derive(Default)]
