@@ -50,6 +50,21 @@ async fn joined(dir: &std::path::Path) -> Service {
     Service::open(dir).unwrap()
 }
 
+/// A node `a` that wrote one change set, and a cluster node `b` that
+/// applied it.
+async fn writer_and_follower_at_1(
+    da: &std::path::Path,
+    db: &std::path::Path,
+) -> (Service, Service) {
+    let a = Service::open(da).unwrap();
+    a.write(vec![source()]).await.unwrap();
+    let b = joined(db).await;
+    let (set, entries) = logged(&a).remove(0);
+    assert!(b.apply_replicated(&set, &entries).unwrap());
+    assert!(b.wait_applied(1, std::time::Duration::from_secs(10)).await);
+    (a, b)
+}
+
 #[tokio::test]
 async fn change_sets_from_the_log_make_the_same_records_log_and_applied_mark() {
     let (da, db) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
@@ -107,12 +122,7 @@ async fn a_change_set_that_is_not_next_is_refused_and_nothing_is_written() {
 #[tokio::test]
 async fn a_node_replaced_by_a_snapshot_keeps_its_old_store_aside_and_applies_what_follows() {
     let (da, db) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let a = Service::open(da.path()).unwrap();
-    a.write(vec![source()]).await.unwrap();
-    let b = joined(db.path()).await;
-    let (set, entries) = logged(&a).remove(0);
-    assert!(b.apply_replicated(&set, &entries).unwrap());
-    assert!(b.wait_applied(1, std::time::Duration::from_secs(10)).await);
+    let (a, b) = writer_and_follower_at_1(da.path(), db.path()).await;
     let before = export(&b);
     a.write(vec![person("person:a", "A")]).await.unwrap();
     a.write(vec![person("person:b", "B")]).await.unwrap();
@@ -143,12 +153,7 @@ async fn a_node_replaced_by_a_snapshot_keeps_its_old_store_aside_and_applies_wha
 async fn a_feed_on_a_node_replaced_by_a_snapshot_is_told_where_to_resume() {
     use futures_util::StreamExt;
     let (da, db) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let a = Service::open(da.path()).unwrap();
-    a.write(vec![source()]).await.unwrap();
-    let b = joined(db.path()).await;
-    let (set, entries) = logged(&a).remove(0);
-    assert!(b.apply_replicated(&set, &entries).unwrap());
-    assert!(b.wait_applied(1, std::time::Duration::from_secs(10)).await);
+    let (a, b) = writer_and_follower_at_1(da.path(), db.path()).await;
     let mut feed = Box::pin(b.feed(Some(1)));
     a.write(vec![person("person:a", "A")]).await.unwrap();
     a.write(vec![person("person:b", "B")]).await.unwrap();
