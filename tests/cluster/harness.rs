@@ -11,13 +11,23 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-/// A port nobody listens on right now.
+/// A port nobody listens on right now, and never handed out before in this
+/// process: the kernel may give the same free port to two binds in a row
+/// (once a NATS server's client port was another's route port, and the
+/// cluster never formed).
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    static GIVEN: std::sync::Mutex<std::collections::BTreeSet<u16>> =
+        std::sync::Mutex::new(std::collections::BTreeSet::new());
+    loop {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        if GIVEN.lock().unwrap().insert(port) {
+            return port;
+        }
+    }
 }
 
 /// Three (or more) NATS servers forming one JetStream cluster.

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use super::harness::{attache, health, wait_ready};
 use super::load;
-use super::trim::{create_person, two_nodes_with};
+use super::trim::{create_person, three_people_settled, two_nodes_with};
 use crate::harness::{Nats, Node};
 
 /// A small window: the stream keeps only the last 20 change sets past the
@@ -91,13 +91,7 @@ async fn a_node_down_past_the_retained_change_sets_restarts_from_a_snapshot_and_
     let tmp = tempfile::tempdir().unwrap();
     let (nats, mut writer, mut gone, client) = two_nodes_with(tmp.path(), &small_window()).await;
     let write = |k: usize| create_person(client.clone(), writer.url.clone(), k);
-    for k in 0..3 {
-        write(k).await;
-    }
-    load::settle(&client, &[&writer, &gone], &nats).await;
-    let behind = health(&client, &gone.url).await.unwrap()["cluster"]["appliedSeq"]
-        .as_u64()
-        .unwrap();
+    let behind = three_people_settled(&client, &nats, &writer, &gone).await;
     gone.kill();
     let k = write_until_trimmed_past(&write, &nats, behind, 60).await;
     gone.restart();
@@ -113,13 +107,7 @@ async fn a_node_frozen_past_the_retained_change_sets_recovers_from_a_snapshot_wi
     let tmp = tempfile::tempdir().unwrap();
     let (nats, mut writer, mut slow, client) = two_nodes_with(tmp.path(), &small_window()).await;
     let write = |k: usize| create_person(client.clone(), writer.url.clone(), k);
-    for k in 0..3 {
-        write(k).await;
-    }
-    load::settle(&client, &[&writer, &slow], &nats).await;
-    let behind = health(&client, &slow.url).await.unwrap()["cluster"]["appliedSeq"]
-        .as_u64()
-        .unwrap();
+    let behind = three_people_settled(&client, &nats, &writer, &slow).await;
     slow.pause();
     // More than its consumer had asked for before it froze (a pull of up
     // to 500 messages), so that it finds the gap when it resumes.

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 
-use super::harness::{gql, health, wait_ready};
+use super::harness::{gql, wait_ready};
 use super::publish::bucket_names;
 use super::{load, node_count, node_env, person, start_node, CREATE};
 use crate::harness::{Nats, Node};
@@ -32,13 +32,7 @@ async fn a_node_that_lags_behind_two_snapshots_catches_up_when_it_resumes() {
     let tmp = tempfile::tempdir().unwrap();
     let (nats, writer, slow, client) = two_nodes(tmp.path()).await;
     let write = |k: usize| create_person(client.clone(), writer.url.clone(), k);
-    for k in 0..3 {
-        write(k).await;
-    }
-    load::settle(&client, &[&writer, &slow], &nats).await;
-    let behind = health(&client, &slow.url).await.unwrap()["cluster"]["appliedSeq"]
-        .as_u64()
-        .unwrap();
+    let behind = three_people_settled(&client, &nats, &writer, &slow).await;
     slow.pause();
     // More than its consumer had asked for before it froze (a pull of up
     // to 500 messages), past two snapshots.
@@ -90,6 +84,20 @@ pub(super) async fn two_nodes_with(
 }
 
 /// Creates person t-`k` on the node at `url`, and checks it was.
+/// Writes people t-0 … t-2 through `writer` and waits until `other` has
+/// applied them too; returns the change set both stand at.
+pub(super) async fn three_people_settled(
+    client: &reqwest::Client,
+    nats: &Nats,
+    writer: &Node,
+    other: &Node,
+) -> u64 {
+    for k in 0..3 {
+        create_person(client.clone(), writer.url.clone(), k).await;
+    }
+    load::settle(client, &[writer, other], nats).await
+}
+
 pub(super) async fn create_person(client: reqwest::Client, url: String, k: usize) {
     let a = gql(
         &client,
@@ -145,13 +153,7 @@ async fn a_node_restarted_after_the_others_wrote_past_two_snapshots_catches_up()
     let tmp = tempfile::tempdir().unwrap();
     let (nats, writer, mut gone, client) = two_nodes(tmp.path()).await;
     let write = |k: usize| create_person(client.clone(), writer.url.clone(), k);
-    for k in 0..3 {
-        write(k).await;
-    }
-    load::settle(&client, &[&writer, &gone], &nats).await;
-    let behind = health(&client, &gone.url).await.unwrap()["cluster"]["appliedSeq"]
-        .as_u64()
-        .unwrap();
+    let behind = three_people_settled(&client, &nats, &writer, &gone).await;
     gone.kill();
     write_past_two_snapshots(&write, &nats, behind, 0).await;
     gone.restart();
