@@ -158,6 +158,19 @@ async fn shapes_server(official: Official, meeting: Gathering) -> String {
     url
 }
 
+/// The JSON answer to one POST of `body`.
+async fn answer(client: &reqwest::Client, url: &str, body: &Value) -> Value {
+    client
+        .post(url)
+        .json(body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
 /// Of the answers to `body(0..100)`, the one whose list at `field.list` is
 /// nearest the mean length: a typical answer, as the floor's.
 async fn typical<T: serde::de::DeserializeOwned>(
@@ -169,15 +182,7 @@ async fn typical<T: serde::de::DeserializeOwned>(
     let client = reqwest::Client::new();
     let mut answers = Vec::new();
     for i in 0..100 {
-        let v: Value = client
-            .post(url)
-            .json(&body(i))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let v = answer(&client, url, &body(i)).await;
         answers.push(v["data"][field].clone());
     }
     let len = |v: &Value| v[list].as_array().map_or(0, Vec::len);
@@ -221,15 +226,7 @@ async fn rate(url: &str, clients: usize, secs: f64, body: fn(u64) -> Value) -> f
     let client = reqwest::Client::new();
     let check = |v: &Value| assert!(v.get("errors").is_none() && v["data"].is_object(), "{v}");
     for i in 0..50 {
-        let v: Value = client
-            .post(url)
-            .json(&body(i))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let v = answer(&client, url, &body(i)).await;
         check(&v);
     }
     let next = Arc::new(AtomicU64::new(0));

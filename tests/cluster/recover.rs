@@ -5,11 +5,11 @@
 //! replays the rest, by itself: at start, and while running.
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use super::harness::{attache, health, wait_ready};
 use super::load;
-use super::trim::{create_person, three_people_settled, two_nodes_with};
+use super::trim::{create_person, three_people_settled, two_nodes_with, write_until};
 use crate::harness::{Nats, Node};
 
 /// A small window: the stream keeps only the last 20 change sets past the
@@ -26,31 +26,27 @@ async fn stream_first(urls: &str) -> u64 {
     stream.info().await.unwrap().state.first_sequence
 }
 
-/// Writes people numbered from 3 (four at a time) until at least `min`
-/// exist and the stream no longer holds the change set after `behind`;
-/// returns the next number.
+/// Writes people until at least `min` exist and the stream no longer
+/// holds the change set after `behind`; returns the next number.
 async fn write_until_trimmed_past<F, Fut>(write: &F, nats: &Nats, behind: u64, min: usize) -> usize
 where
     F: Fn(usize) -> Fut,
     Fut: std::future::Future<Output = ()>,
 {
-    let started = Instant::now();
-    let mut k = 3;
-    loop {
-        let first = stream_first(&nats.urls()).await;
-        if first > behind + 1 && k >= min {
-            return k;
+    write_until(write, Duration::from_millis(300), |k| {
+        let urls = nats.urls();
+        async move {
+            let first = stream_first(&urls).await;
+            if first > behind + 1 && k >= min {
+                Ok(())
+            } else {
+                Err(format!(
+                    "{k} writes and the stream still starts at {first} (the node is at {behind})"
+                ))
+            }
         }
-        assert!(
-            started.elapsed() < Duration::from_secs(120),
-            "{k} writes within 120 s and the stream still starts at {first} (the node is at {behind})"
-        );
-        for _ in 0..10 {
-            futures_util::future::join_all((k..k + 4).map(write)).await;
-            k += 4;
-        }
-        tokio::time::sleep(Duration::from_millis(300)).await;
-    }
+    })
+    .await
 }
 
 /// The directories a node's old stores were kept in.

@@ -112,35 +112,61 @@ pub(super) async fn create_person(client: reqwest::Client, url: String, k: usize
     assert!(a.body.get("errors").is_none(), "{}", a.body);
 }
 
-/// Writes people numbered from 3 (four at a time) until at least `min`
-/// exist and two snapshots newer than change set `behind` are in the
-/// bucket (the snapshotter looks once a second); returns the next number.
+/// Writes people numbered from 3 (four at a time, forty a round, `pause`
+/// between rounds) until `done(k)`, asked before each round with the next
+/// number, says enough; returns that number. Fails after 120 s with what
+/// `done` last said was missing.
+pub(super) async fn write_until<F, Fut, D, DFut>(write: &F, pause: Duration, mut done: D) -> usize
+where
+    F: Fn(usize) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+    D: FnMut(usize) -> DFut,
+    DFut: std::future::Future<Output = Result<(), String>>,
+{
+    let started = Instant::now();
+    let mut k = 3;
+    loop {
+        match done(k).await {
+            Ok(()) => return k,
+            Err(missing) => assert!(
+                started.elapsed() < Duration::from_secs(120),
+                "{missing} within 120 s"
+            ),
+        }
+        for _ in 0..10 {
+            futures_util::future::join_all((k..k + 4).map(write)).await;
+            k += 4;
+        }
+        tokio::time::sleep(pause).await;
+    }
+}
+
+/// Writes people until at least `min` exist and two snapshots newer than
+/// change set `behind` are in the bucket (the snapshotter looks once a
+/// second); returns the next number.
 async fn write_past_two_snapshots<F, Fut>(write: &F, nats: &Nats, behind: u64, min: usize) -> usize
 where
     F: Fn(usize) -> Fut,
     Fut: std::future::Future<Output = ()>,
 {
-    let started = Instant::now();
-    let mut k = 3;
-    loop {
-        let newer = snapshots(&nats.urls())
-            .await
-            .iter()
-            .filter(|s| **s > behind + 1)
-            .count();
-        if newer >= 2 && k >= min {
-            return k;
+    write_until(write, Duration::from_millis(1100), |k| {
+        let urls = nats.urls();
+        async move {
+            let newer = snapshots(&urls)
+                .await
+                .iter()
+                .filter(|s| **s > behind + 1)
+                .count();
+            if newer >= 2 && k >= min {
+                Ok(())
+            } else {
+                Err(format!(
+                    "{k} writes and {newer} snapshots after change set {behind}"
+                ))
+            }
         }
-        assert!(
-            started.elapsed() < Duration::from_secs(120),
-            "{k} writes and {newer} snapshots after change set {behind} within 120 s"
-        );
-        for _ in 0..10 {
-            futures_util::future::join_all((k..k + 4).map(write)).await;
-            k += 4;
-        }
-        tokio::time::sleep(Duration::from_millis(1100)).await;
-    }
+    })
+    .await
 }
 
 /// A node killed (or stopped) while the others write past two snapshots,
