@@ -121,4 +121,52 @@ mod tests {
         citing.sort();
         assert_eq!(citing, ["person:a", "rel:1"]);
     }
+
+    #[test]
+    fn relations_citing_alike_share_one_citation_list() {
+        use crate::graph::Graph;
+        use crate::model::{Citation, Citations};
+        use crate::store::Contents;
+        use std::sync::Arc;
+        let cite = |locator: Option<&str>| {
+            vec![Citation {
+                source: nid("source:s"),
+                locator: locator.map(Into::into),
+            }]
+        };
+        let rel = |id: &str, locator: Option<&str>| {
+            let mut r = Relation::new(
+                RelId::parse(id).unwrap(),
+                RelKind::Attended,
+                nid("person:a"),
+                nid("meeting:m"),
+            );
+            r.citations = cite(locator).into();
+            r
+        };
+        let mut g = Graph::from_contents(Contents {
+            nodes: vec![
+                Node::new(nid("person:a"), "A"),
+                Node::new(nid("meeting:m"), "M"),
+                Node::new(nid("source:s"), "S"),
+            ],
+            relations: vec![
+                rel("rel:1", None),
+                rel("rel:2", None),
+                rel("rel:3", Some("¶3")),
+            ],
+            conflicts: vec![],
+            redirects: vec![],
+        })
+        .unwrap();
+        g.put_relation(Arc::new(rel("rel:4", None)));
+        let list = |id: &str| &g.relation(id).unwrap().citations;
+        assert!(Citations::ptr_eq(list("rel:1"), list("rel:2")));
+        assert!(
+            Citations::ptr_eq(list("rel:1"), list("rel:4")),
+            "a write shares too"
+        );
+        assert!(!Citations::ptr_eq(list("rel:1"), list("rel:3")));
+        assert_eq!(*list("rel:3"), cite(Some("¶3")));
+    }
 }
