@@ -96,7 +96,7 @@ fn raw_import(w: &synth::World, dir: &Path) -> Duration {
 /// `dir` the raw way, one `apply_batch` per tree and one flush. What import
 /// takes beyond this is ours; up to it, what the store format asks of sled.
 fn raw_same_bytes(from: &Path, dir: &Path) -> (Duration, usize) {
-    let src = sled::Config::new().path(from).open().unwrap();
+    let src = attache::store::sled_config(from).open().unwrap();
     let trees: Vec<(sled::IVec, sled::Batch, usize)> = src
         .tree_names()
         .into_iter()
@@ -200,7 +200,7 @@ fn breakdown(g: Graph) {
 /// of their keys and values, and what sled itself says it occupies, so the
 /// disk row can be split between what is stored and sled's own overhead.
 fn tree_breakdown(dir: &Path) {
-    let db = sled::Config::new().path(dir).open().unwrap();
+    let db = attache::store::sled_config(dir).open().unwrap();
     let (mut keys, mut values) = (0u64, 0u64);
     println!("    by tree (live keys + values; the rest is sled's own):");
     for name in db.tree_names() {
@@ -233,6 +233,39 @@ fn tree_breakdown(dir: &Path) {
     println!(
         "      directory after close: {:.1} MiB",
         mib(dir_bytes(dir))
+    );
+}
+
+/// Prints the relations' values in either record encoding (format 7's JSON,
+/// format 8's MessagePack with field names): their bytes, and the time to
+/// decode them all, as a cold start does.
+fn encodings(w: &synth::World) {
+    use attache::model::Relation;
+    let json: Vec<Vec<u8>> = w
+        .relations
+        .iter()
+        .map(|r| serde_json::to_vec(r).unwrap())
+        .collect();
+    let packed: Vec<Vec<u8>> = w
+        .relations
+        .iter()
+        .map(|r| rmp_serde::to_vec_named(r).unwrap())
+        .collect();
+    let t = Instant::now();
+    for v in &json {
+        std::hint::black_box(serde_json::from_slice::<Relation>(v).unwrap());
+    }
+    let json_ms = t.elapsed().as_secs_f64() * 1e3;
+    let t = Instant::now();
+    for v in &packed {
+        std::hint::black_box(rmp_serde::from_slice::<Relation>(v).unwrap());
+    }
+    let packed_ms = t.elapsed().as_secs_f64() * 1e3;
+    let bytes = |v: &[Vec<u8>]| v.iter().map(|b| b.len() as u64).sum::<u64>();
+    println!(
+        "    relation values: JSON {:.1} MiB, decoded in {json_ms:.0} ms; MessagePack {:.1} MiB, decoded in {packed_ms:.0} ms",
+        mib(bytes(&json)),
+        mib(bytes(&packed)),
     );
 }
 
@@ -307,6 +340,7 @@ async fn main() {
         return;
     }
 
+    encodings(&w);
     let ours = tempfile::tempdir().unwrap();
     let raw = tempfile::tempdir().unwrap();
     let t = Instant::now();

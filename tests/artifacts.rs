@@ -225,21 +225,49 @@ fn stored_format(s: &Service) -> u32 {
 
 /// If this fails after a change to the store or the record encoding, bump
 /// `store::FORMAT_VERSION`, add a migration, and commit a new fixture
-/// (`attache --data tests/fixtures/store-vN import tests/fixtures/store-v1.json`).
+/// (`attache --data tests/fixtures/store-vN import --no-seed --actor fixture
+/// tests/fixtures/store-v1.json`).
 #[tokio::test]
-async fn the_committed_format_7_fixture_store_still_reads_the_same() {
+async fn the_committed_format_8_fixture_store_still_reads_the_same() {
     assert_eq!(
         attache::store::FORMAT_VERSION,
-        7,
+        8,
         "format changed: add a migration and a new fixture"
     );
-    let (_d, s) = open_fixture("store-v7").await;
-    assert_eq!(stored_format(&s), 7);
+    let (_d, s) = open_fixture("store-v8").await;
+    assert_eq!(stored_format(&s), 8);
     // Its one import is change set 1 in the log, with its author.
     let g = s.graph();
     let set = s.change_set(&g, 1).unwrap().unwrap();
     assert_eq!((set.actor.as_str(), set.op.as_str()), ("fixture", "import"));
     assert_eq!(set.records as usize, s.change_entries(&g, 1).unwrap().len());
+}
+
+/// A format-7 store's values are JSON; they read the same once migrated
+/// (`open_fixture` verifies the log against the records).
+#[tokio::test]
+async fn a_format_7_store_is_migrated_to_the_current_format_on_open() {
+    migrates("store-v7").await;
+}
+
+/// A format-7 store's records stay JSON until they change; a record written
+/// after the migration reads back beside them, and the store still opens.
+#[tokio::test]
+async fn a_migrated_format_7_store_takes_new_writes_beside_its_old_records() {
+    let (dir, s) = open_fixture("store-v7").await;
+    let g = s.graph();
+    let conflict = g.conflicts().next().unwrap().id.clone();
+    s.write(vec![attache::service::Change::DeleteConflict(conflict)])
+        .await
+        .unwrap();
+    let before = import::export(&s.graph());
+    s.close().await.unwrap();
+    drop(s);
+    let again = Service::open(dir.path()).unwrap();
+    assert_eq!(import::export(&again.graph()), before);
+    assert!(again.store().verify().unwrap().is_empty());
+    let g = again.graph();
+    assert_eq!(again.change_entries(&g, 2).unwrap().len(), 1);
 }
 
 /// A format-6 store indexed both ends of every relation entry; once
@@ -336,14 +364,16 @@ async fn a_format_3_single_role_is_stored_as_a_list_of_roles_after_migration() {
     assert_eq!(migrated.roles, with_role.roles);
     s.close().await.unwrap();
     drop(s);
-    let db = sled::open(dir.path()).unwrap();
+    let db = attache::store::sled_config(dir.path()).open().unwrap();
     let raw = db
         .open_tree("relations")
         .unwrap()
         .get(with_role.id.as_str())
         .unwrap()
         .unwrap();
-    let json: serde_json::Value = serde_json::from_slice(&raw[1..]).unwrap();
+    // Rewritten by this build: record version 2, MessagePack with field names.
+    assert_eq!(raw[0], 2);
+    let json: serde_json::Value = rmp_serde::from_slice(&raw[1..]).unwrap();
     assert!(json.get("role").is_none(), "{json}");
     assert_eq!(
         json["roles"],

@@ -34,7 +34,7 @@ pub(super) fn open_sled(dir: &Path, cache: u64) -> Result<sled::Db, StoreError> 
     if let Cleanup::Locked = remove_incomplete_snapshots(dir)? {
         return Err(locked());
     }
-    let e = match sled::Config::new().path(dir).cache_capacity(cache).open() {
+    let e = match sled_config(dir).cache_capacity(cache).open() {
         Ok(db) => return Ok(db),
         Err(e) => e,
     };
@@ -68,6 +68,12 @@ pub(super) fn open_sled(dir: &Path, cache: u64) -> Result<sled::Db, StoreError> 
             source: e,
         }
     })
+}
+
+/// sled's configuration for the store in `dir`, for everything that opens
+/// it (the store itself, and the benches and tests that look inside).
+pub fn sled_config(dir: &Path) -> sled::Config {
+    sled::Config::new().path(dir)
 }
 
 /// What the cleanup found.

@@ -1,6 +1,7 @@
 //! Format 3 to 4, 4 to 5 (the change log, which needs only new trees),
 //! 5 to 6 (creations logged as references, which older entries need not be)
-//! and 6 to 7 (the log's ends index keeps only the ends an entry takes away).
+//! 6 to 7 (the log's ends index keeps only the ends an entry takes away)
+//! and 7 to 8 (values written as MessagePack instead of JSON).
 //!
 //! Format 3 to 4: attendances list their roles. Format 3 wrote one `role`
 //! (`"role": "chair"`); format 4 writes `roles` (`"roles": ["host", "chair"]`).
@@ -26,6 +27,9 @@ pub const CREATED_REF_FORMAT: u32 = 6;
 /// (`log/ends.rs`), and whose creation entries no longer copy a relation's
 /// ends.
 pub const LOST_ENDS_FORMAT: u32 = 7;
+
+/// The format whose values are MessagePack (`codec.rs`).
+pub const MSGPACK_FORMAT: u32 = 8;
 
 impl Store {
     /// Rewrites every relation with a `role` as one with `roles`, in one
@@ -98,6 +102,20 @@ impl Store {
             .insert("format_version", &LOST_ENDS_FORMAT.to_be_bytes())?;
         self.db.flush()?;
         tracing::info!(from = found, to = LOST_ENDS_FORMAT, "store format migrated");
+        Ok(())
+    }
+
+    /// Format 7 to 8: a format-7 value (JSON, record version 1) still reads,
+    /// and stays as it is until its record next changes, so only the version
+    /// changes. Rewriting every record now would also mean rewriting the
+    /// CRC each creation's log entry keeps of the stored bytes, for a store
+    /// that `export` and `import` make compact anyway. A format-7 build must
+    /// not open the result: it cannot read a version-2 value.
+    pub(super) fn migrate_to_8(&self, found: u32) -> Result<(), StoreError> {
+        self.meta
+            .insert("format_version", &MSGPACK_FORMAT.to_be_bytes())?;
+        self.db.flush()?;
+        tracing::info!(from = found, to = MSGPACK_FORMAT, "store format migrated");
         Ok(())
     }
 }

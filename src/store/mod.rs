@@ -1,7 +1,9 @@
 //! The sled store, the source of truth.
 //!
 //! # On-disk layout (format version [`FORMAT_VERSION`])
-//! One tree per concept; every value is one version byte then JSON.
+//! One tree per concept; every record value is one version byte then the
+//! record: MessagePack with field names (version 2, format 8 on), or JSON
+//! (version 1, formats 1 to 7, still read; see `codec.rs`).
 //! - `meta`: `format_version` → u32 big-endian; `seeded` → present once the
 //!   built-in seed data went in; `journal` → present while a chunked write is
 //!   unfinished; `cluster_applied` → the last change set applied from the
@@ -26,6 +28,11 @@
 //! Format 6 logs the creation of a node, relation or conflict as a reference
 //! to the record instead of a copy of it (`log/entry.rs`); format-5 entries
 //! read the same, so opening a format-5 store only bumps the version.
+//! Format 7 indexes only the relation ends a log entry takes away.
+//! Format 8 writes records, change sets, log and undo entries as
+//! MessagePack instead of JSON; a format-7 store's JSON values still read
+//! (each says its encoding in its first byte), so opening it only bumps the
+//! version, and each record is rewritten compactly the next time it changes.
 //!
 //! Architecture invariant: every write is one sled transaction over all trees,
 //! its change-log entries included ([`Store::apply_logged`]), or, when larger than [`journal::CHUNK_OPS`], chunks
@@ -48,6 +55,7 @@ use crate::model::{Conflict, ConflictId, Node, NodeId, RelId, Relation};
 
 pub use cluster::CLUSTER_APPLIED;
 pub use codec::FORMAT_VERSION;
+pub use guard::sled_config;
 pub use log::{AsOf, LogWrite};
 
 /// sled's page cache. Reads are answered from the in-memory graph, so the
@@ -298,26 +306,24 @@ impl Store {
                         key: "format_version".into(),
                         reason: "not a u32".into(),
                     })?);
-                if found == 1 || found == 2 {
-                    store.migrate_to_3(found)?;
-                    store.migrate_to_4(3)?;
-                    store.migrate_to_5(4)?;
-                    store.migrate_to_6(5)?;
-                    store.migrate_to_7(6)?;
-                } else if found == 3 {
-                    store.migrate_to_4(found)?;
-                    store.migrate_to_5(4)?;
-                    store.migrate_to_6(5)?;
-                    store.migrate_to_7(6)?;
-                } else if found == 4 {
-                    store.migrate_to_5(found)?;
-                    store.migrate_to_6(5)?;
-                    store.migrate_to_7(6)?;
-                } else if found == 5 {
-                    store.migrate_to_6(found)?;
-                    store.migrate_to_7(6)?;
-                } else if found == 6 {
-                    store.migrate_to_7(found)?;
+                if (1..FORMAT_VERSION).contains(&found) {
+                    // Each step names the format it starts from.
+                    if found <= 2 {
+                        store.migrate_to_3(found)?;
+                    }
+                    if found <= 3 {
+                        store.migrate_to_4(found.max(3))?;
+                    }
+                    if found <= 4 {
+                        store.migrate_to_5(found.max(4))?;
+                    }
+                    if found <= 5 {
+                        store.migrate_to_6(found.max(5))?;
+                    }
+                    if found <= 6 {
+                        store.migrate_to_7(found.max(6))?;
+                    }
+                    store.migrate_to_8(found.max(7))?;
                 } else if found != FORMAT_VERSION {
                     return Err(StoreError::FormatVersion {
                         path: dir.to_owned(),
