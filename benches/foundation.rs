@@ -139,7 +139,7 @@ impl Gen {
 
     fn rel(&mut self, id: String, kind: RelKind, from: NodeId, to: NodeId) -> Relation {
         let mut r = Relation::new(rid(id), kind, from, to);
-        r.citations = self.cite();
+        r.citations = self.cite().into();
         r
     }
 
@@ -732,7 +732,8 @@ fn main() {
             r.citations = vec![Citation {
                 source: source_id(0),
                 locator: None,
-            }];
+            }]
+            .into();
             vec![attache::service::Change::Put(
                 attache::service::Mode::Create,
                 attache::service::Record::Relation(r),

@@ -164,7 +164,7 @@ impl World {
             nid(from),
             nid(to),
         );
-        r.citations = self.cite();
+        r.citations = self.cite().into();
         r
     }
 

@@ -399,7 +399,7 @@ fn read_row<'r>(
     if let Some(i) = c.mode.filter(|i| !get(*i).is_empty()) {
         r.mode = Some(enum_value::<AttendanceMode>(get(i)).map_err(|m| (i, m))?);
     }
-    r.citations = citations;
+    r.citations = citations.into();
     if !records.relation(r, file, line) {
         return Err((
             c.id.unwrap_or(c.person),

@@ -159,7 +159,7 @@ fn tenure_evidence(t: &Relation) -> Vec<Evidence> {
             date: d,
             until: d,
             relation: t.id.clone(),
-            citations: t.citations.clone(),
+            citations: t.citations.to_vec(),
         })
     })
     .collect()
@@ -215,7 +215,7 @@ impl Graph {
                     date,
                     until,
                     relation: r.id.clone(),
-                    citations: r.citations.clone(),
+                    citations: r.citations.to_vec(),
                 };
                 Some((&**r, ev))
             })

@@ -45,6 +45,7 @@ impl Graph {
             search,
             cache,
             redirects,
+            cites,
             log_seq: _,
         } = self;
         let nodes: Vec<Arc<Node>> = g.node_weights().cloned().collect();
@@ -65,7 +66,8 @@ impl Graph {
         drop(g);
         freed(PARTS[6]);
         held(&nodes, &rels);
-        drop(rels);
+        // The shared citation lists go with the last relation citing them.
+        drop((rels, cites));
         freed(PARTS[7]);
         drop(nodes);
         freed(PARTS[8]);

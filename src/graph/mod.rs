@@ -27,7 +27,7 @@ pub mod stats;
 pub mod subgraph;
 pub mod time;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::BuildHasher;
 use std::sync::Arc;
 
@@ -37,7 +37,9 @@ use hashbrown::HashTable;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 use petgraph::Direction;
 
-use crate::model::{Conflict, ConflictId, Node, NodeId, NodeKind, RelId, RelKind, Relation};
+use crate::model::{
+    Citations, Conflict, ConflictId, Node, NodeId, NodeKind, RelId, RelKind, Relation,
+};
 use crate::store::Contents;
 pub use search::{fold, Hit, SearchIndex};
 
@@ -73,6 +75,9 @@ pub struct Graph {
     cache: centrality::Cache,
     /// Merged node id → the survivor's id.
     redirects: IdMap<NodeId, NodeId>,
+    /// One copy of each citation list without locators that relations
+    /// cite (few sources: few lists); see `model::citations`.
+    cites: HashSet<Citations, FxBuildHasher>,
     /// The last change set of the log this snapshot includes.
     log_seq: u64,
 }
@@ -85,20 +90,11 @@ fn hash_id(id: &str) -> u64 {
     FxBuildHasher::default().hash_one(id)
 }
 
-/// The first node id `r` names that `g` lacks, in the order of
-/// [`Relation::node_refs`].
-fn missing_end<'r>(g: &Graph, r: &'r Relation) -> Option<&'r NodeId> {
-    [&r.from, &r.to]
-        .into_iter()
-        .chain(r.prop_refs().map(|(_, id)| id))
-        .chain(r.citations.iter().map(|c| &c.source))
-        .find(|id| !g.node_ix.contains_key(id.as_str()))
-}
-
 impl Graph {
-    /// Builds the graph from everything in the store.
-    /// Each id string is held once: the node ids records name are the
-    /// nodes' own (see `share.rs`), and the containers are sized up front.
+    /// Builds the graph from everything in the store, in one pass over
+    /// the records: each id a relation names is looked up once, to check
+    /// it, to swap it for the graph's copy (one copy of each id string,
+    /// see `share.rs`) and, for the ends, to find the edge's nodes.
     pub fn from_contents(c: Contents) -> Result<Graph, Dangling> {
         let mut g = Graph {
             g: StableDiGraph::with_capacity(c.nodes.len(), c.relations.len()),
@@ -106,28 +102,95 @@ impl Graph {
             rel_ix: HashTable::with_capacity(c.relations.len()),
             ..Graph::default()
         };
-        // Sources may sort after the nodes citing them: know every id first.
-        let ids: IdMap<NodeId, ()> = c.nodes.iter().map(|n| (n.id.clone(), ())).collect();
-        for mut n in c.nodes {
-            share::node(&mut n, &ids);
+        // Sources may sort after the nodes citing them: every node is
+        // placed before any citation is resolved.
+        let mut again = Vec::new();
+        for n in c.nodes {
+            let id = n.id.clone();
+            match g.node_ix.entry(id) {
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    let ix = g.g.add_node(Arc::new(n));
+                    let id = v.key().clone();
+                    v.insert(ix);
+                    g.by_kind.entry(id.kind()).or_default().insert(id);
+                }
+                // Not from a store (keyed by id); the later record wins.
+                std::collections::hash_map::Entry::Occupied(_) => again.push(n),
+            }
+        }
+        let placed: Vec<NodeIndex> = g.g.node_indices().collect();
+        for ix in placed {
+            if let Some(n) = Arc::get_mut(&mut g.g[ix]) {
+                share::node(n, &g.node_ix);
+            }
+            let n = &g.g[ix];
+            g.search.insert(n);
+            g.refs.add(Referrer::node(ix), record_refs_node(n));
+        }
+        for n in again {
             g.put_node(Arc::new(n));
         }
-        drop(ids);
-        for mut r in c.relations {
-            if let Some(id) = missing_end(&g, &r) {
-                return Err(Dangling {
-                    rel: r.id.to_string(),
-                    missing: id.to_string(),
-                });
-            }
-            share::relation(&mut r, &g.node_ix);
-            g.put_relation(Arc::new(r));
+        for r in c.relations {
+            g.add_relation(r)?;
         }
         for cf in c.conflicts {
             g.put_conflict(Arc::new(cf));
         }
         g.redirects.extend(c.redirects);
         Ok(g)
+    }
+
+    /// Swaps each node id `r` names for the graph's copy, and its citation
+    /// list (when it has no locators) for the graph's, and returns the
+    /// graph indices of its ends, looking each id up once; or the first id
+    /// (in the order of [`Relation::node_refs`]) the graph lacks.
+    fn adopt(&mut self, r: &mut Relation) -> Result<[NodeIndex; 2], String> {
+        let mut ends = [NodeIndex::end(); 2];
+        for (i, id) in r.node_refs_mut().enumerate() {
+            let Some((own, ix)) = self.node_ix.get_key_value(id.as_str()) else {
+                return Err(id.to_string());
+            };
+            id.clone_from(own);
+            if let Some(end) = ends.get_mut(i) {
+                *end = *ix;
+            }
+        }
+        if !r.citations.is_empty() && r.citations.iter().all(|c| c.locator.is_none()) {
+            match self.cites.get(&r.citations) {
+                Some(own) => r.citations = own.clone(),
+                None => {
+                    self.cites.insert(r.citations.clone());
+                }
+            }
+        }
+        r.shrink_to_fit();
+        Ok(ends)
+    }
+
+    /// Adds a relation read from the store: its ids adopted, one probe of
+    /// the relation index (a repeated id replaces, as [`Graph::put_relation`]).
+    fn add_relation(&mut self, mut r: Relation) -> Result<(), Dangling> {
+        let [a, b] = self.adopt(&mut r).map_err(|missing| Dangling {
+            rel: r.id.to_string(),
+            missing,
+        })?;
+        let hash = hash_id(r.id.as_str());
+        let g = &self.g;
+        let entry = self.rel_ix.entry(
+            hash,
+            |ix| g[*ix].id == r.id,
+            |ix| hash_id(g[*ix].id.as_str()),
+        );
+        match entry {
+            hashbrown::hash_table::Entry::Vacant(v) => {
+                let refs = record_refs_rel(&r);
+                let ix = self.g.add_edge(a, b, Arc::new(r));
+                v.insert(ix);
+                self.refs.add(Referrer::rel(ix), refs);
+            }
+            hashbrown::hash_table::Entry::Occupied(_) => self.put_relation(Arc::new(r)),
+        }
+        Ok(())
     }
 
     // ---- reads -------------------------------------------------------------
@@ -353,12 +416,12 @@ impl Graph {
 
     /// Inserts or replaces a relation. Both ends must exist.
     pub fn put_relation(&mut self, mut r: Arc<Relation>) {
-        if let Some(m) = Arc::get_mut(&mut r) {
-            share::relation(m, &self.node_ix);
-        }
+        let adopted = Arc::get_mut(&mut r).map(|m| self.adopt(m));
+        let (a, b) = match adopted {
+            Some(Ok([a, b])) => (a, b),
+            _ => (self.node_ix[r.from.as_str()], self.node_ix[r.to.as_str()]),
+        };
         self.remove_relation(r.id.as_str());
-        let a = self.node_ix[r.from.as_str()];
-        let b = self.node_ix[r.to.as_str()];
         let refs = record_refs_rel(&r);
         let hash = hash_id(r.id.as_str());
         let ix = self.g.add_edge(a, b, r);

@@ -7,6 +7,8 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
+use arcstr::ArcStr;
+
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 
 use super::IdMap;
@@ -44,13 +46,13 @@ impl Referrer {
 #[derive(Clone, Default)]
 pub(super) struct Refs {
     /// Target → nodes and relations naming it, sorted by [`Referrer`].
-    records: IdMap<Arc<str>, Vec<Referrer>>,
+    records: IdMap<ArcStr, Vec<Referrer>>,
     /// Relation id → the conflicts claiming it (few; by id).
-    conflicts: IdMap<Arc<str>, BTreeSet<Arc<str>>>,
+    conflicts: IdMap<ArcStr, BTreeSet<ArcStr>>,
 }
 
 impl Refs {
-    pub fn add(&mut self, from: Referrer, targets: Vec<Arc<str>>) {
+    pub fn add(&mut self, from: Referrer, targets: Vec<ArcStr>) {
         for t in targets {
             let v = self.records.entry(t).or_default();
             if let Err(at) = v.binary_search(&from) {
@@ -63,7 +65,7 @@ impl Refs {
         }
     }
 
-    pub fn remove(&mut self, from: Referrer, targets: Vec<Arc<str>>) {
+    pub fn remove(&mut self, from: Referrer, targets: Vec<ArcStr>) {
         for t in targets {
             if let Some(v) = self.records.get_mut(&t) {
                 if let Ok(at) = v.binary_search(&from) {
@@ -76,13 +78,13 @@ impl Refs {
         }
     }
 
-    pub fn add_conflict(&mut self, from: Arc<str>, targets: Vec<Arc<str>>) {
+    pub fn add_conflict(&mut self, from: ArcStr, targets: Vec<ArcStr>) {
         for t in targets {
             self.conflicts.entry(t).or_default().insert(from.clone());
         }
     }
 
-    pub fn remove_conflict(&mut self, from: &str, targets: Vec<Arc<str>>) {
+    pub fn remove_conflict(&mut self, from: &str, targets: Vec<ArcStr>) {
         for t in targets {
             if let Some(set) = self.conflicts.get_mut(&t) {
                 set.remove(from);
@@ -150,7 +152,8 @@ mod tests {
         r.citations = vec![Citation {
             source: nid("source:s"),
             locator: None,
-        }];
+        }]
+        .into();
         r
     }
 

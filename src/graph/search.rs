@@ -12,6 +12,7 @@
 //! find each other. Results are ranked and report the name or alias that matched.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ops::Bound;
 
 use crate::model::{Node, NodeId, NodeKind};
 
@@ -48,11 +49,6 @@ impl Folded {
         out.extend(self.words[i..].iter().cloned());
         out
     }
-
-    /// Every index word: the words and the joined words.
-    fn all_words(&self) -> impl Iterator<Item = &String> {
-        self.words.iter().chain(self.joined.iter().map(|(w, _)| w))
-    }
 }
 
 /// [`fold`], keeping what punctuation inside a whitespace-separated token
@@ -84,19 +80,30 @@ pub struct Hit {
     pub score: f64,
 }
 
+/// One name of a node as indexed: the text as written (what a hit reports)
+/// and its folded words and joined words as word ids (4 bytes a word
+/// rather than a `String` of its own: issue 12, "RAM after load").
+#[derive(Clone)]
+struct Name {
+    raw: Box<str>,
+    words: Box<[u32]>,
+    /// A joined word and the range of `words` it spans.
+    joined: Box<[(u32, u32, u32)]>,
+}
+
 /// The index: folded words (each with an id, reused after removal) → the
 /// nodes that have them; word trigrams → word ids; node → its names, folded.
 #[derive(Clone, Default)]
 pub struct SearchIndex {
-    ids: BTreeMap<String, u32>,
-    text: Vec<String>,
+    ids: BTreeMap<Box<str>, u32>,
+    text: Vec<Box<str>>,
     /// Per word id, the nodes with that word, sorted (a sorted vector
     /// rather than a `BTreeSet`: most words belong to one node or a few,
     /// and a B-tree leaf is ~190 bytes however few it holds).
     nodes: Vec<Vec<NodeId>>,
     free: Vec<u32>,
     trigrams: HashMap<[u8; 3], Vec<u32>>,
-    names: HashMap<NodeId, Vec<(String, Folded)>>,
+    names: HashMap<NodeId, Box<[Name]>>,
 }
 
 fn trigrams(word: &str) -> Vec<[u8; 3]> {
@@ -117,13 +124,6 @@ fn max_edits(word: &str) -> usize {
         4..=6 => 1,
         _ => 2,
     }
-}
-
-fn names_of(n: &Node) -> Vec<(String, Folded)> {
-    std::iter::once(n.name.as_str())
-        .chain(n.aliases.iter().map(|a| a.text.as_str()))
-        .map(|t| (t.to_owned(), fold_name(t)))
-        .collect()
 }
 
 /// How well query word `q` matches an index word it is a prefix of (or equals).
@@ -154,8 +154,7 @@ impl SearchIndex {
             .iter()
             .filter(|(_, ws)| !ws.is_empty())
             .map(|(t, ws)| {
-                let mut words: Vec<&str> =
-                    ws.iter().map(|w| self.text[*w as usize].as_str()).collect();
+                let mut words: Vec<&str> = ws.iter().map(|w| self.word(*w)).collect();
                 words.sort_unstable();
                 (String::from_utf8_lossy(t).into_owned(), words)
             })
@@ -166,10 +165,26 @@ impl SearchIndex {
         }
         let mut names: Vec<_> = self.names.iter().collect();
         names.sort_by(|a, b| a.0.cmp(b.0));
-        for (id, n) in names {
-            out.push_str(&format!("names {id} {n:?}\n"));
+        for (id, names) in names {
+            let names: Vec<_> = names
+                .iter()
+                .map(|n| {
+                    let words: Vec<&str> = n.words.iter().map(|w| self.word(*w)).collect();
+                    let joined: Vec<_> = n
+                        .joined
+                        .iter()
+                        .map(|(w, a, b)| (self.word(*w), *a..*b))
+                        .collect();
+                    (&n.raw, words, joined)
+                })
+                .collect();
+            out.push_str(&format!("names {id} {names:?}\n"));
         }
         out
+    }
+
+    fn word(&self, id: u32) -> &str {
+        &self.text[id as usize]
     }
 
     fn word_id(&mut self, w: &str) -> u32 {
@@ -178,16 +193,16 @@ impl SearchIndex {
         }
         let id = match self.free.pop() {
             Some(id) => {
-                self.text[id as usize] = w.to_owned();
+                self.text[id as usize] = w.into();
                 id
             }
             None => {
-                self.text.push(w.to_owned());
+                self.text.push(w.into());
                 self.nodes.push(Vec::new());
                 (self.text.len() - 1) as u32
             }
         };
-        self.ids.insert(w.to_owned(), id);
+        self.ids.insert(w.into(), id);
         for t in trigrams(w) {
             self.trigrams.entry(t).or_default().push(id);
         }
@@ -212,35 +227,53 @@ impl SearchIndex {
 
     pub fn insert(&mut self, n: &Node) {
         self.remove(&n.id);
-        let names = names_of(n);
-        for (_, folded) in &names {
-            for w in folded.all_words() {
-                let id = self.word_id(w);
-                let set = &mut self.nodes[id as usize];
-                if let Err(at) = set.binary_search(&n.id) {
-                    // Small sets grow one at a time (no spare room),
-                    // large ones by doubling.
-                    if set.len() == set.capacity() && set.len() < 16 {
-                        set.reserve_exact(1);
-                    }
-                    set.insert(at, n.id.clone());
+        let names: Vec<Name> = std::iter::once(n.name.as_str())
+            .chain(n.aliases.iter().map(|a| a.text.as_str()))
+            .map(|raw| {
+                let f = fold_name(raw);
+                let words = f.words.iter().map(|w| self.add(w, &n.id)).collect();
+                let joined = f
+                    .joined
+                    .iter()
+                    .map(|(w, r)| (self.add(w, &n.id), r.start as u32, r.end as u32))
+                    .collect();
+                Name {
+                    raw: raw.into(),
+                    words,
+                    joined,
                 }
+            })
+            .collect();
+        self.names.insert(n.id.clone(), names.into_boxed_slice());
+    }
+
+    /// Files node `id` under word `w`; the word's id.
+    fn add(&mut self, w: &str, id: &NodeId) -> u32 {
+        let wid = self.word_id(w);
+        let set = &mut self.nodes[wid as usize];
+        if let Err(at) = set.binary_search(id) {
+            // Small sets grow one at a time (no spare room), large ones
+            // by doubling.
+            if set.len() == set.capacity() && set.len() < 16 {
+                set.reserve_exact(1);
             }
+            set.insert(at, id.clone());
         }
-        self.names.insert(n.id.clone(), names);
+        wid
     }
 
     pub fn remove(&mut self, id: &NodeId) {
         let Some(names) = self.names.remove(id) else {
             return;
         };
-        for (_, folded) in names {
-            for w in folded.all_words() {
-                if let Some(&wid) = self.ids.get(w) {
-                    let set = &mut self.nodes[wid as usize];
-                    if let Ok(at) = set.binary_search(id) {
-                        set.remove(at);
-                    }
+        for name in names.iter() {
+            let joined = name.joined.iter().map(|(w, _, _)| w);
+            for &wid in name.words.iter().chain(joined) {
+                let set = &mut self.nodes[wid as usize];
+                // A word the node has twice is unfiled (and perhaps
+                // dropped) the first time only.
+                if let Ok(at) = set.binary_search(id) {
+                    set.remove(at);
                     if set.is_empty() {
                         self.drop_word(wid);
                     }
@@ -255,7 +288,7 @@ impl SearchIndex {
     fn matches(&self, q: &str) -> HashMap<u32, f64> {
         let mut out: HashMap<u32, f64> = self
             .ids
-            .range(q.to_owned()..)
+            .range::<str, _>((Bound::Included(q), Bound::Unbounded))
             .take_while(|(w, _)| w.starts_with(q))
             .map(|(w, id)| (*id, prefix_score(q, w)))
             .collect();
@@ -329,22 +362,13 @@ impl SearchIndex {
         if lead.is_empty() {
             return Vec::new();
         }
-        // Per query word: matching index words (by text) and their scores.
-        let per_word: Vec<HashMap<&str, f64>> = full
-            .iter()
-            .map(|q| {
-                self.matches(q)
-                    .into_iter()
-                    .map(|(id, s)| (self.text[id as usize].as_str(), s))
-                    .collect()
-            })
-            .collect();
-        let nodes_of = |q: &String, m: Option<&HashMap<&str, f64>>| -> HashSet<&NodeId> {
+        // Per query word: matching index words (by word id) and their scores.
+        let per_word: Vec<HashMap<u32, f64>> = full.iter().map(|q| self.matches(q)).collect();
+        let nodes_of = |q: &String, m: Option<&HashMap<u32, f64>>| -> HashSet<&NodeId> {
             match m {
                 Some(m) => m
                     .keys()
-                    .flat_map(|w| self.ids.get(*w).map(|id| &self.nodes[*id as usize]))
-                    .flatten()
+                    .flat_map(|id| self.nodes[*id as usize].iter())
                     .collect(),
                 None => self
                     .matches(q)
@@ -366,13 +390,14 @@ impl SearchIndex {
                 names
                     .iter()
                     .enumerate()
-                    .filter_map(|(i, (raw, words))| {
-                        score(&per_word, &initials, words, i == 0).map(|s| (s, raw))
+                    .filter_map(|(i, name)| {
+                        score(&per_word, &initials, name, &self.text, i == 0)
+                            .map(|s| (s, &name.raw))
                     })
                     .max_by(|a, b| a.0.total_cmp(&b.0))
                     .map(|(score, raw)| Hit {
                         id: id.clone(),
-                        matched: raw.clone(),
+                        matched: raw.to_string(),
                         score,
                     })
             })
@@ -385,9 +410,10 @@ impl SearchIndex {
 /// beforehand); initials should match the first letter of a word no full
 /// word took. 1.0 and above is an exact match of the whole name.
 fn score(
-    full: &[HashMap<&str, f64>],
+    full: &[HashMap<u32, f64>],
     initials: &[&String],
-    name: &Folded,
+    name: &Name,
+    text: &[Box<str>],
     primary: bool,
 ) -> Option<f64> {
     let words = &name.words;
@@ -398,12 +424,13 @@ fn score(
             .iter()
             .enumerate()
             .filter(|(i, _)| !used[*i])
-            .filter_map(|(i, w)| m.get(w.as_str()).map(|s| (i..i + 1, *s)));
+            .filter_map(|(i, w)| m.get(w).map(|s| (i..i + 1, *s)));
         let joined = name
             .joined
             .iter()
+            .map(|(w, a, b)| (w, *a as usize..*b as usize))
             .filter(|(_, r)| used[r.clone()].iter().all(|u| !u))
-            .filter_map(|(w, r)| m.get(w.as_str()).map(|s| (r.clone(), *s)));
+            .filter_map(|(w, r)| m.get(w).map(|s| (r, *s)));
         let (r, s) = single
             .chain(joined)
             .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.len().cmp(&a.0.len())))?;
@@ -415,7 +442,7 @@ fn score(
         let hit = words
             .iter()
             .enumerate()
-            .position(|(i, w)| !used[i] && w.starts_with(init.as_str()));
+            .position(|(i, w)| !used[i] && text[*w as usize].starts_with(init.as_str()));
         match hit {
             Some(i) => {
                 used[i] = true;

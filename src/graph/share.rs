@@ -3,9 +3,11 @@
 //! relation's ends, its properties' targets, each citation's source); here
 //! those are swapped for the copy the graph already holds, the node's own id,
 //! so a node named by ten thousand relations is one string, not ten thousand.
-//! The ids compare equal before and after: only memory changes.
+//! The ids compare equal before and after: only memory changes. A node's
+//! ids are swapped here; a relation's in `Graph::adopt` (`mod.rs`), which
+//! also finds its ends and shares its citation list, in the same lookups.
 
-use std::sync::Arc;
+use arcstr::ArcStr;
 
 use crate::model::{Citation, Node, NodeId, Relation};
 
@@ -42,18 +44,9 @@ pub fn node(n: &mut Node, ids: &impl Ids) {
     n.shrink_to_fit();
 }
 
-/// Swaps every node id `r` names (ends, properties, citations) for the
-/// graph's copy, and gives back the record's spare capacity.
-pub fn relation(r: &mut Relation, ids: &impl Ids) {
-    for id in r.node_refs_mut() {
-        share(id, ids);
-    }
-    r.shrink_to_fit();
-}
-
 /// The ids a node references other than as an edge end: its citations' sources.
-pub fn refs_of_node(n: &Node) -> Vec<Arc<str>> {
-    let mut v: Vec<Arc<str>> = n.citations.iter().map(|c| c.source.shared()).collect();
+pub fn refs_of_node(n: &Node) -> Vec<ArcStr> {
+    let mut v: Vec<ArcStr> = n.citations.iter().map(|c| c.source.shared()).collect();
     for a in &n.aliases {
         v.extend(a.citations.iter().map(|c| c.source.shared()));
     }
@@ -65,7 +58,7 @@ pub fn refs_of_node(n: &Node) -> Vec<Arc<str>> {
 
 /// The ids a relation references other than as an edge end: its properties'
 /// targets and its citations' sources.
-pub fn refs_of_relation(r: &Relation) -> Vec<Arc<str>> {
+pub fn refs_of_relation(r: &Relation) -> Vec<ArcStr> {
     r.prop_refs()
         .map(|(_, id)| id.shared())
         .chain(r.citations.iter().map(|c| c.source.shared()))
@@ -76,41 +69,9 @@ pub fn refs_of_relation(r: &Relation) -> Vec<Arc<str>> {
 mod tests {
     use super::*;
     use crate::model::{RelId, RelKind};
-    use std::collections::HashMap;
 
     fn nid(s: &str) -> NodeId {
         NodeId::parse(s).unwrap()
-    }
-
-    #[test]
-    fn a_relation_shares_the_graphs_copy_of_every_node_id_it_names() {
-        let ids: HashMap<NodeId, ()> = ["person:a", "meeting:m", "office:o", "source:s"]
-            .into_iter()
-            .map(|s| (nid(s), ()))
-            .collect();
-        let mut r = Relation::new(
-            RelId::parse("rel:1").unwrap(),
-            RelKind::Attended,
-            nid("person:a"),
-            nid("meeting:m"),
-        );
-        r.capacity = Some(nid("office:o"));
-        r.citations = vec![Citation {
-            source: nid("source:s"),
-            locator: None,
-        }];
-        let before = r.clone();
-        relation(&mut r, &ids);
-        assert_eq!(r, before, "the same ids");
-        let graphs = |s: &str| ids.canonical(s).unwrap().shared();
-        for (id, s) in [
-            (&r.from, "person:a"),
-            (&r.to, "meeting:m"),
-            (r.capacity.as_ref().unwrap(), "office:o"),
-            (&r.citations[0].source, "source:s"),
-        ] {
-            assert!(Arc::ptr_eq(&id.shared(), &graphs(s)), "{s} is shared");
-        }
     }
 
     #[test]
@@ -130,9 +91,15 @@ mod tests {
             nid("person:a"),
             nid("meeting:m"),
         );
-        r.citations = person.citations.clone();
+        r.citations = person.citations.clone().into();
+        r.capacity = Some(nid("office:o"));
         let g = Graph::from_contents(Contents {
-            nodes: vec![person, Node::new(nid("meeting:m"), "M"), source],
+            nodes: vec![
+                person,
+                Node::new(nid("meeting:m"), "M"),
+                source,
+                Node::new(nid("office:o"), "O"),
+            ],
             relations: vec![r],
             conflicts: vec![],
             redirects: vec![],
@@ -140,16 +107,66 @@ mod tests {
         .unwrap();
         let own = |s: &str| g.node(s).unwrap().id.shared();
         let rel = g.relation("rel:1").unwrap();
-        assert!(Arc::ptr_eq(&rel.from.shared(), &own("person:a")));
-        assert!(Arc::ptr_eq(&rel.to.shared(), &own("meeting:m")));
-        assert!(Arc::ptr_eq(
+        assert!(ArcStr::ptr_eq(&rel.from.shared(), &own("person:a")));
+        assert!(ArcStr::ptr_eq(&rel.to.shared(), &own("meeting:m")));
+        let capacity = rel.capacity.as_ref().unwrap().shared();
+        assert!(ArcStr::ptr_eq(&capacity, &own("office:o")));
+        assert!(ArcStr::ptr_eq(
             &rel.citations[0].source.shared(),
             &own("source:s")
         ));
         let cited = &g.node("person:a").unwrap().citations[0].source;
-        assert!(Arc::ptr_eq(&cited.shared(), &own("source:s")));
+        assert!(ArcStr::ptr_eq(&cited.shared(), &own("source:s")));
         let mut citing: Vec<_> = g.referrers("source:s").collect();
         citing.sort();
         assert_eq!(citing, ["person:a", "rel:1"]);
+    }
+
+    #[test]
+    fn relations_citing_alike_share_one_citation_list() {
+        use crate::graph::Graph;
+        use crate::model::{Citation, Citations};
+        use crate::store::Contents;
+        use std::sync::Arc;
+        let cite = |locator: Option<&str>| {
+            vec![Citation {
+                source: nid("source:s"),
+                locator: locator.map(Into::into),
+            }]
+        };
+        let rel = |id: &str, locator: Option<&str>| {
+            let mut r = Relation::new(
+                RelId::parse(id).unwrap(),
+                RelKind::Attended,
+                nid("person:a"),
+                nid("meeting:m"),
+            );
+            r.citations = cite(locator).into();
+            r
+        };
+        let mut g = Graph::from_contents(Contents {
+            nodes: vec![
+                Node::new(nid("person:a"), "A"),
+                Node::new(nid("meeting:m"), "M"),
+                Node::new(nid("source:s"), "S"),
+            ],
+            relations: vec![
+                rel("rel:1", None),
+                rel("rel:2", None),
+                rel("rel:3", Some("¶3")),
+            ],
+            conflicts: vec![],
+            redirects: vec![],
+        })
+        .unwrap();
+        g.put_relation(Arc::new(rel("rel:4", None)));
+        let list = |id: &str| &g.relation(id).unwrap().citations;
+        assert!(Citations::ptr_eq(list("rel:1"), list("rel:2")));
+        assert!(
+            Citations::ptr_eq(list("rel:1"), list("rel:4")),
+            "a write shares too"
+        );
+        assert!(!Citations::ptr_eq(list("rel:1"), list("rel:3")));
+        assert_eq!(*list("rel:3"), cite(Some("¶3")));
     }
 }

@@ -6,8 +6,8 @@
 //! conflict ids with `conflict:`, so any id seen in a citation, a claim or an
 //! import file can be told apart without a lookup.
 
+use arcstr::ArcStr;
 use std::fmt;
-use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -96,7 +96,7 @@ macro_rules! id_type {
     ($(#[$m:meta])* $name:ident) => {
         $(#[$m])*
         #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub struct $name(Arc<str>);
+        pub struct $name(ArcStr);
 
         impl $name {
             /// The id as written.
@@ -106,7 +106,9 @@ macro_rules! id_type {
 
             /// The id's text, shared with this id rather than copied (the
             /// graph's indexes hold ids this way, one copy of each string).
-            pub fn shared(&self) -> Arc<str> {
+            /// A thin pointer (8 bytes, the length lives with the text):
+            /// records name many ids (issue 12, "RAM after load").
+            pub fn shared(&self) -> ArcStr {
                 self.0.clone()
             }
         }
@@ -166,7 +168,7 @@ impl NodeId {
                     .join(", "),
             });
         }
-        Ok(NodeId(Arc::from(s)))
+        Ok(NodeId(ArcStr::from(s)))
     }
 
     /// Parses a node id and checks it names a node of `kind`.
@@ -192,7 +194,7 @@ impl NodeId {
 impl RelId {
     /// Parses a relation id (`rel:<slug>`).
     pub fn parse(s: &str) -> Result<Self, IdError> {
-        fixed_prefix(s, "rel").map(|_| RelId(Arc::from(s)))
+        fixed_prefix(s, "rel").map(|_| RelId(ArcStr::from(s)))
     }
 
     /// The readable id of the `n`th relation of `kind` from `from` to `to`
@@ -219,7 +221,7 @@ impl RelId {
         }
         base.push_str(&suffix);
         debug_assert!(Self::parse(&base).is_ok(), "derived id `{base}`");
-        RelId(Arc::from(base))
+        RelId(ArcStr::from(base))
     }
 }
 
@@ -235,7 +237,7 @@ fn digest_hex(text: &str) -> String {
 impl ConflictId {
     /// Parses a conflict id (`conflict:<slug>`).
     pub fn parse(s: &str) -> Result<Self, IdError> {
-        fixed_prefix(s, "conflict").map(|_| ConflictId(Arc::from(s)))
+        fixed_prefix(s, "conflict").map(|_| ConflictId(ArcStr::from(s)))
     }
 }
 

@@ -4,6 +4,7 @@
 
 mod attendance;
 pub mod change;
+pub mod citations;
 pub mod date;
 pub mod ids;
 pub mod instant;
@@ -19,6 +20,7 @@ pub mod validate;
 pub mod words;
 
 pub use change::{ChangeSet, EntryKind, FieldChange, LogEntry, Version};
+pub use citations::Citations;
 pub use date::{DateError, Day, PartialDate, Precision};
 pub use ids::{slugify, ConflictId, IdError, NodeId, RelId};
 pub use kinds::{

@@ -146,7 +146,12 @@ impl RelationPatch {
         self.end_after.apply(&mut r.end_after);
         self.end_before.apply(&mut r.end_before);
         self.note.apply(&mut r.note);
-        self.citations.apply_list(&mut r.citations);
+        // A relation's list is replaced whole (it may be shared).
+        match self.citations {
+            Edit::Keep => {}
+            Edit::Clear => r.citations = Default::default(),
+            Edit::Set(v) => r.citations = v.into(),
+        }
     }
 }
 

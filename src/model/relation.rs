@@ -10,6 +10,7 @@ use std::ops::{Deref, DerefMut};
 
 use serde::{Deserialize, Serialize};
 
+use super::citations::Citations;
 use super::date::PartialDate;
 use super::ids::{NodeId, RelId};
 use super::kinds::{AttendanceMode, AttendanceRole, MembershipStatus, RelKind};
@@ -32,7 +33,8 @@ pub struct Relation {
     pub status: Option<MembershipStatus>,
     pub mode: Option<AttendanceMode>,
     pub capacity: Option<NodeId>,
-    pub citations: Vec<Citation>,
+    /// Shared with other relations citing the same sources the same way.
+    pub citations: Citations,
     extra: Option<Box<RelationExtra>>,
 }
 
@@ -109,7 +111,7 @@ impl Relation {
             status: None,
             mode: None,
             capacity: None,
-            citations: Vec::new(),
+            citations: Citations::default(),
             extra: None,
         }
     }
@@ -122,7 +124,8 @@ impl Relation {
 
     /// Every node id this relation names, for rewriting in place: its
     /// ends, the nodes its properties point at, its cited sources (the
-    /// order of [`Relation::node_refs`]). Allocates no extra part.
+    /// order of [`Relation::node_refs`]). Allocates no extra part; a
+    /// citation list shared with other relations is copied first.
     pub fn node_refs_mut(&mut self) -> impl Iterator<Item = &mut NodeId> {
         let (on_behalf_of, topic, head) = match self.extra.as_deref_mut() {
             Some(e) => (e.on_behalf_of.as_mut(), e.topic.as_mut(), e.head.as_mut()),
@@ -135,13 +138,12 @@ impl Relation {
                     .into_iter()
                     .flatten(),
             )
-            .chain(self.citations.iter_mut().map(|c| &mut c.source))
+            .chain(self.citations.make_mut().iter_mut().map(|c| &mut c.source))
     }
 
     /// Gives back memory the record does not need: spare vector capacity
     /// (a decoder grows vectors by doubling) and an extra part left empty.
     pub fn shrink_to_fit(&mut self) {
-        self.citations.shrink_to_fit();
         if let Some(e) = self.extra.as_deref_mut() {
             e.roles.shrink_to_fit();
             e.seen.shrink_to_fit();
@@ -290,7 +292,7 @@ impl From<RelationRecord> for Relation {
             status: r.status,
             mode: r.mode,
             capacity: r.capacity,
-            citations: r.citations,
+            citations: r.citations.into(),
             extra: Some(Box::new(extra)),
         };
         rel.shrink_to_fit();
@@ -325,7 +327,7 @@ impl From<Relation> for RelationRecord {
             end_after: e.end_after,
             end_before: e.end_before,
             note: e.note,
-            citations: r.citations,
+            citations: r.citations.into(),
         }
     }
 }

@@ -394,10 +394,11 @@ async fn a_restated_relation_gains_citations_and_keeps_its_properties() {
     changes.push(Change::Put(Mode::Upsert, Record::Relation(stored)));
     s.write(changes).await.unwrap();
     let mut given = rel("rel:a", RelKind::Attended, "person:a", "meeting:m");
-    given.citations.push(Citation {
+    given.citations = vec![Citation {
         source: nid("source:t"),
         locator: Some("¶2".into()),
-    });
+    }]
+    .into();
     let c = s.write(vec![merge(Record::Relation(given))]).await.unwrap();
     assert_eq!(c.outcomes[0].kind, OutcomeKind::Merged);
     assert_eq!(c.outcomes[0].diff.added, ["citations: source:t ¶2"]);

@@ -361,7 +361,7 @@ impl RelationInput {
         r.end_after = parse_opt_date("endAfter", self.end_after)?;
         r.end_before = parse_opt_date("endBefore", self.end_before)?;
         r.note = self.note;
-        r.citations = cites("citations", self.citations)?;
+        r.citations = cites("citations", self.citations)?.into();
         Ok(r)
     }
 }

@@ -266,7 +266,7 @@ impl<'a> Reader<'a> {
             }
         }
         r.note = e.first("description").map(str::to_owned);
-        r.citations = self.citations(e, line);
+        r.citations = self.citations(e, line).into();
         self.out.relations.push((r, line));
     }
 

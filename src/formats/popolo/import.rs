@@ -177,7 +177,7 @@ impl Builder {
             return;
         }
         let mut r = Relation::new(RelId::derived(kind.name(), &from, &to, 1), kind, from, to);
-        r.citations = cites.to_vec();
+        r.citations = cites.into();
         self.relations.push((r, at.0.clone(), at.1));
     }
 
@@ -392,7 +392,7 @@ impl Builder {
         let mut r = Relation::new(rid, kind, from, to.clone());
         r.start = self.date_of(at, me, "start_date", &ms.start_date);
         r.end = self.date_of(at, me, "end_date", &ms.end_date);
-        r.citations = self.citations(at, me, &ms.sources);
+        r.citations = self.citations(at, me, &ms.sources).into();
         if kind == RelKind::MemberOf {
             r.status = (ms.role.as_deref())
                 .and_then(|s| MembershipStatus::ALL.into_iter().find(|m| m.name() == s));
