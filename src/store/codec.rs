@@ -1,7 +1,7 @@
 //! Record encoding: one version byte, then the record. Version 1 (formats 1
 //! to 7) is JSON; version 2 (format 8) is MessagePack with field names, the
-//! same serde data model in about four fifths of the bytes, decoded about
-//! twice as fast (the `footprint` bench prints both).
+//! same serde data model in about four fifths of the bytes, and faster to
+//! decode (the `footprint` bench prints both).
 //! The byte lets a build read a record of either version and tell an old
 //! record from a new one instead of misreading it.
 //!
