@@ -543,11 +543,10 @@ impl Inner {
             let time = log::now_ms().max(w.log_time);
             author.change_set(w.log_seq + 1, time, plan.entries.len())
         });
-        let log = logged.as_ref().map(|set| crate::store::LogWrite {
-            set,
-            entries: &plan.entries,
-        });
-        if let Err(e) = self.store.apply_logged(&plan.ops, &meta, log) {
+        // Staged for the next flush, which applies it with the writes
+        // staged beside it in one sled transaction (`store/staged.rs`).
+        let log = logged.clone().map(|set| (set, plan.entries.clone()));
+        if let Err(e) = self.store.stage(plan.ops.clone(), meta, log) {
             if let StoreError::Sled(sled::Error::Io(io)) = &e {
                 self.durable
                     .fail(format!("writing to the store failed: {io}"));

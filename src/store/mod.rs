@@ -45,6 +45,7 @@ mod guard;
 mod journal;
 pub mod log;
 mod migrate;
+mod staged;
 
 use std::path::{Path, PathBuf};
 
@@ -145,6 +146,8 @@ pub struct Store {
     changesets: sled::Tree,
     log: sled::Tree,
     history: sled::Tree,
+    /// Writes waiting for the next flush (see [`staged`]).
+    staged: std::sync::Arc<staged::Staged>,
 }
 
 /// Trees of formats 1 and 2 that format 3 no longer keeps: forward and
@@ -208,6 +211,26 @@ impl Tx<'_> {
             }
         }
         Ok(None)
+    }
+
+    /// One write: its ops, each with its log entry, its change set, then
+    /// its metadata.
+    fn write(
+        &self,
+        ops: &[Op],
+        meta: &[(&str, Vec<u8>)],
+        log: Option<&LogWrite<'_>>,
+    ) -> Result<(), Abort> {
+        for (i, op) in ops.iter().enumerate() {
+            self.apply_with_entry(op, i, log)?;
+        }
+        if let Some(l) = log {
+            self.log_header(l.set)?;
+        }
+        for (k, v) in meta {
+            self.meta.insert(k.as_bytes(), v.as_slice())?;
+        }
+        Ok(())
     }
 
     /// Applies op `i` of a write and, when there is one, its log entry.
@@ -282,6 +305,7 @@ impl Store {
             changesets: db.open_tree("changesets")?,
             log: db.open_tree("log")?,
             history: db.open_tree("history")?,
+            staged: Default::default(),
             db,
         };
         match store.meta.get("format_version")? {
@@ -420,22 +444,20 @@ impl Store {
         if ops.len() > journal::CHUNK_OPS {
             return self.apply_journaled(ops, meta, log);
         }
-        self.transact(|t| {
-            for (i, op) in ops.iter().enumerate() {
-                t.apply_with_entry(op, i, log.as_ref())?;
-            }
-            if let Some(l) = &log {
-                t.log_header(l.set)?;
-            }
-            for (k, v) in meta {
-                t.meta.insert(k.as_bytes(), v.as_slice())?;
-            }
-            Ok(())
-        })
+        self.transact(|t| t.write(ops, meta, log.as_ref()))
     }
 
-    /// Runs `f` in one sled transaction over every tree.
+    /// Runs `f` in one sled transaction over every tree, after the writes
+    /// staged for the next flush ([`staged`]), so writes keep their order.
     fn transact(&self, f: impl Fn(&Tx<'_>) -> Result<(), Abort>) -> Result<(), StoreError> {
+        let _order = self.staged.order();
+        self.apply_staged()?;
+        self.transact_now(f)
+    }
+
+    /// [`Store::transact`] with the order lock held and the staged writes
+    /// applied by the caller.
+    fn transact_now(&self, f: impl Fn(&Tx<'_>) -> Result<(), Abort>) -> Result<(), StoreError> {
         let trees = (
             &self.nodes,
             &self.relations,
@@ -473,8 +495,14 @@ impl Store {
         Ok(self.db.size_on_disk()?)
     }
 
-    /// Makes everything applied so far durable; returns the bytes written.
+    /// Applies the writes staged so far ([`Store::stage`]) in one
+    /// transaction, then makes everything applied durable; returns the
+    /// bytes written.
     pub fn flush(&self) -> Result<usize, StoreError> {
+        {
+            let _order = self.staged.order();
+            self.apply_staged()?;
+        }
         Ok(self.db.flush()?)
     }
 
@@ -510,5 +538,7 @@ impl Store {
 
 #[cfg(test)]
 mod log_ends_tests;
+#[cfg(test)]
+mod staged_tests;
 #[cfg(test)]
 mod tests;
