@@ -39,7 +39,6 @@ fn share_citations(cs: &mut [Citation], ids: &impl Ids) {
 pub fn node(n: &mut Node, ids: &impl Ids) {
     for list in n.citation_lists_mut() {
         share_citations(list, ids);
-        list.shrink_to_fit();
     }
     n.shrink_to_fit();
 }
@@ -84,7 +83,8 @@ mod tests {
         person.citations = vec![Citation {
             source: nid("source:s"),
             locator: None,
-        }];
+        }]
+        .into();
         let mut r = Relation::new(
             RelId::parse("rel:1").unwrap(),
             RelKind::Attended,
