@@ -133,7 +133,7 @@ impl Gen {
 
     fn node(&mut self, id: NodeId, name: String) -> Node {
         let mut n = Node::new(id, name);
-        n.citations = self.cite();
+        n.citations = self.cite().into();
         n
     }
 

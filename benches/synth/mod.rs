@@ -153,7 +153,7 @@ impl World {
 
     fn node(&mut self, id: &str, name: String) -> Node {
         let mut n = Node::new(nid(id), name);
-        n.citations = self.cite();
+        n.citations = self.cite().into();
         n
     }
 

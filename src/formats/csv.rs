@@ -346,7 +346,7 @@ fn read_row<'r>(
         false => {
             let id = named(NodeKind::Person, who).map_err(|e| (c.person, e))?;
             let mut n = Node::new(id.clone(), who);
-            n.citations = citations.clone();
+            n.citations = citations.clone().into();
             records.node(n, file, line);
             id
         }
@@ -374,7 +374,7 @@ fn read_row<'r>(
                     dates.insert(id.as_str().to_owned(), (date, line));
                     let mut n = Node::new(id.clone(), what);
                     n.start = date;
-                    n.citations = citations.clone();
+                    n.citations = citations.clone().into();
                     records.node(n, file, line);
                 }
             }

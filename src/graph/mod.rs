@@ -76,10 +76,23 @@ pub struct Graph {
     /// Merged node id → the survivor's id.
     redirects: IdMap<NodeId, NodeId>,
     /// One copy of each citation list without locators that relations
-    /// cite (few sources: few lists); see `model::citations`.
+    /// and nodes cite (few sources: few lists); see `model::citations`.
     cites: HashSet<Citations, FxBuildHasher>,
     /// The last change set of the log this snapshot includes.
     log_seq: u64,
+}
+
+/// Swaps a record's citation list, when it has no locators, for the
+/// graph's copy of it (kept in `cites`, which takes it if it is new).
+fn share_list(cites: &mut HashSet<Citations, FxBuildHasher>, list: &mut Citations) {
+    if !list.is_empty() && list.iter().all(|c| c.locator.is_none()) {
+        match cites.get(list) {
+            Some(own) => *list = own.clone(),
+            None => {
+                cites.insert(list.clone());
+            }
+        }
+    }
 }
 
 use refs::Referrer;
@@ -122,6 +135,7 @@ impl Graph {
         for ix in placed {
             if let Some(n) = Arc::get_mut(&mut g.g[ix]) {
                 share::node(n, &g.node_ix);
+                share_list(&mut g.cites, &mut n.citations);
             }
             let n = &g.g[ix];
             g.search.insert(n);
@@ -137,6 +151,8 @@ impl Graph {
             g.put_conflict(Arc::new(cf));
         }
         g.redirects.extend(c.redirects);
+        g.refs.shrink_to_fit();
+        g.search.shrink_to_fit();
         Ok(g)
     }
 
@@ -155,14 +171,7 @@ impl Graph {
                 *end = *ix;
             }
         }
-        if !r.citations.is_empty() && r.citations.iter().all(|c| c.locator.is_none()) {
-            match self.cites.get(&r.citations) {
-                Some(own) => r.citations = own.clone(),
-                None => {
-                    self.cites.insert(r.citations.clone());
-                }
-            }
-        }
+        share_list(&mut self.cites, &mut r.citations);
         r.shrink_to_fit();
         Ok(ends)
     }
@@ -372,6 +381,7 @@ impl Graph {
                 m.id.clone_from(id);
             }
             share::node(m, &self.node_ix);
+            share_list(&mut self.cites, &mut m.citations);
         }
         self.search.insert(&n);
         let refs = record_refs_node(&n);

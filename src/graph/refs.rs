@@ -78,6 +78,14 @@ impl Refs {
         }
     }
 
+    /// Gives back the spare room of each target's list (a much-cited
+    /// source's list grew by doubling as a load added its referrers).
+    pub fn shrink_to_fit(&mut self) {
+        for v in self.records.values_mut() {
+            v.shrink_to_fit();
+        }
+    }
+
     pub fn add_conflict(&mut self, from: ArcStr, targets: Vec<ArcStr>) {
         for t in targets {
             self.conflicts.entry(t).or_default().insert(from.clone());

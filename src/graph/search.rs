@@ -183,6 +183,15 @@ impl SearchIndex {
         out
     }
 
+    /// Gives back the spare room of the word and trigram lists (common
+    /// words and trigrams grew by doubling as a load filed node after node).
+    pub fn shrink_to_fit(&mut self) {
+        self.nodes.iter_mut().for_each(Vec::shrink_to_fit);
+        self.trigrams.values_mut().for_each(Vec::shrink_to_fit);
+        self.nodes.shrink_to_fit();
+        self.text.shrink_to_fit();
+    }
+
     fn word(&self, id: u32) -> &str {
         &self.text[id as usize]
     }

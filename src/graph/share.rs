@@ -39,7 +39,6 @@ fn share_citations(cs: &mut [Citation], ids: &impl Ids) {
 pub fn node(n: &mut Node, ids: &impl Ids) {
     for list in n.citation_lists_mut() {
         share_citations(list, ids);
-        list.shrink_to_fit();
     }
     n.shrink_to_fit();
 }
@@ -84,14 +83,15 @@ mod tests {
         person.citations = vec![Citation {
             source: nid("source:s"),
             locator: None,
-        }];
+        }]
+        .into();
         let mut r = Relation::new(
             RelId::parse("rel:1").unwrap(),
             RelKind::Attended,
             nid("person:a"),
             nid("meeting:m"),
         );
-        r.citations = person.citations.clone().into();
+        r.citations = person.citations.clone();
         r.capacity = Some(nid("office:o"));
         let g = Graph::from_contents(Contents {
             nodes: vec![
@@ -168,5 +168,45 @@ mod tests {
         );
         assert!(!Citations::ptr_eq(list("rel:1"), list("rel:3")));
         assert_eq!(*list("rel:3"), cite(Some("¶3")));
+    }
+
+    #[test]
+    fn nodes_share_the_citation_list_of_relations_citing_alike() {
+        use crate::graph::Graph;
+        use crate::model::{Citation, Citations};
+        use crate::store::Contents;
+        use std::sync::Arc;
+        let cite = || {
+            vec![Citation {
+                source: nid("source:s"),
+                locator: None,
+            }]
+        };
+        let node = |id: &str| {
+            let mut n = Node::new(nid(id), "N");
+            n.citations = cite().into();
+            n
+        };
+        let mut r = Relation::new(
+            RelId::parse("rel:1").unwrap(),
+            RelKind::Attended,
+            nid("person:a"),
+            nid("meeting:m"),
+        );
+        r.citations = cite().into();
+        let mut g = Graph::from_contents(Contents {
+            nodes: vec![node("person:a"), node("meeting:m"), node("source:s")],
+            relations: vec![r],
+            conflicts: vec![],
+            redirects: vec![],
+        })
+        .unwrap();
+        g.put_node(Arc::new(node("person:b")));
+        let of = |id: &str| &g.node(id).unwrap().citations;
+        let rel = &g.relation("rel:1").unwrap().citations;
+        assert!(Citations::ptr_eq(of("person:a"), rel));
+        assert!(Citations::ptr_eq(of("meeting:m"), rel));
+        assert!(Citations::ptr_eq(of("person:b"), rel), "a write shares too");
+        assert_eq!(*of("person:b"), cite());
     }
 }

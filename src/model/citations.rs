@@ -1,7 +1,7 @@
 //! A relation's citations as one shared, immutable list (issue 12, "RAM
 //! after load"). Most relations cite a source without a locator, and there
 //! are few sources, so the graph keeps one copy of each such list and every
-//! relation citing it points there (16 bytes, no allocation of its own);
+//! relation citing it points there (8 bytes, no allocation of its own);
 //! see `graph::Graph::adopt`. Reads go through `Deref` to a slice; a list
 //! is replaced whole (`r.citations = vec![..].into()`) or changed through
 //! [`Citations::make_mut`], which copies a shared list first.
@@ -14,15 +14,17 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::record::Citation;
 
-/// See the module doc. Empty holds nothing on the heap.
+/// See the module doc. Empty holds nothing on the heap. A thin pointer (8
+/// bytes in the record, where `Arc<[Citation]>` takes 16) to the shared
+/// list; the list's slice is a second allocation, paid once per list.
 #[derive(Clone, Default, PartialEq, Eq, Hash)]
-pub struct Citations(Option<Arc<[Citation]>>);
+pub struct Citations(Option<Arc<Box<[Citation]>>>);
 
 impl Citations {
     /// The list, for changing it in place when no other record shares it
     /// (a record just decoded); `None` when it is shared or empty.
     pub fn get_mut(&mut self) -> Option<&mut [Citation]> {
-        self.0.as_mut().and_then(Arc::get_mut)
+        self.0.as_mut().and_then(Arc::get_mut).map(|b| &mut **b)
     }
 
     /// The list, for changing it in place: copied first if another record
@@ -32,11 +34,19 @@ impl Citations {
             None => &mut [],
             Some(list) => {
                 if Arc::get_mut(list).is_none() {
-                    *list = Arc::from(&list[..]);
+                    *list = Arc::new(list[..].into());
                 }
                 Arc::get_mut(list).expect("unshared")
             }
         }
+    }
+
+    /// Adds a citation at the end: this record's list is replaced by a
+    /// copy with it, other records sharing the list keep it as it was.
+    pub fn push(&mut self, c: Citation) {
+        let mut v = self.to_vec();
+        v.push(c);
+        *self = v.into();
     }
 
     /// Whether `a` and `b` are one list in memory, not merely equal.
@@ -52,19 +62,19 @@ impl Deref for Citations {
     type Target = [Citation];
 
     fn deref(&self) -> &[Citation] {
-        self.0.as_deref().unwrap_or(&[])
+        self.0.as_deref().map_or(&[], |b| b)
     }
 }
 
 impl From<Vec<Citation>> for Citations {
     fn from(v: Vec<Citation>) -> Citations {
-        Citations((!v.is_empty()).then(|| Arc::from(v)))
+        Citations((!v.is_empty()).then(|| Arc::new(v.into_boxed_slice())))
     }
 }
 
 impl From<&[Citation]> for Citations {
     fn from(v: &[Citation]) -> Citations {
-        Citations((!v.is_empty()).then(|| Arc::from(v)))
+        Citations((!v.is_empty()).then(|| Arc::new(v.into())))
     }
 }
 
@@ -125,6 +135,11 @@ mod tests {
         assert!(c.0.is_none());
         assert!(c.is_empty());
         assert_eq!(c, Citations::default());
+    }
+
+    #[test]
+    fn a_list_is_a_thin_pointer_in_the_record() {
+        assert_eq!(std::mem::size_of::<Citations>(), 8);
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 use std::cmp::Ordering;
 use std::fmt;
+use std::num::NonZeroU8;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -27,11 +28,17 @@ pub struct Day {
 }
 
 /// A date known to a year, a month or a day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+///
+/// Packed in four bytes (issue 12, "RAM after load": relations and nodes
+/// hold several): the year in two, the month in one that is never zero
+/// (1 when unknown, 2 to 13 for January to December), so an
+/// `Option<PartialDate>` is four bytes too, and the day in one (0 when
+/// unknown). Years run from -32768 to 32767; parsed years have four digits.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PartialDate {
-    year: i32,
-    month: Option<u8>,
-    day: Option<u8>,
+    year: i16,
+    month: NonZeroU8,
+    day: u8,
 }
 
 /// Why a string is not a date.
@@ -57,22 +64,34 @@ pub fn days_in_month(year: i32, month: u8) -> u8 {
 }
 
 impl PartialDate {
-    pub fn year(year: i32) -> Self {
+    /// The packed form; `month` and `day` already checked.
+    fn pack(year: i32, month: Option<u8>, day: Option<u8>) -> Self {
         PartialDate {
-            year,
-            month: None,
-            day: None,
+            year: i16::try_from(year).expect("a year from -32768 to 32767"),
+            month: NonZeroU8::new(1 + month.unwrap_or(0)).expect("one or more"),
+            day: day.unwrap_or(0),
         }
+    }
+
+    /// The month, 1 to 12, if known.
+    fn month(&self) -> Option<u8> {
+        (self.month.get() > 1).then(|| self.month.get() - 1)
+    }
+
+    /// The day of the month, if known.
+    fn day(&self) -> Option<u8> {
+        (self.day > 0).then_some(self.day)
+    }
+
+    /// A date known to the year; panics on a year outside -32768 to 32767.
+    pub fn year(year: i32) -> Self {
+        Self::pack(year, None, None)
     }
 
     /// A full date; panics on an impossible day (use [`PartialDate::parse`] for input).
     pub fn ymd(year: i32, month: u8, day: u8) -> Self {
         assert!((1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month));
-        PartialDate {
-            year,
-            month: Some(month),
-            day: Some(day),
-        }
+        Self::pack(year, Some(month), Some(day))
     }
 
     /// Parses "YYYY", "YYYY-MM" or "YYYY-MM-DD".
@@ -116,11 +135,11 @@ impl PartialDate {
                 }
             }
         }
-        Ok(PartialDate { year, month, day })
+        Ok(Self::pack(year, month, day))
     }
 
     pub fn precision(&self) -> Precision {
-        match (self.month, self.day) {
+        match (self.month(), self.day()) {
             (None, _) => Precision::Year,
             (Some(_), None) => Precision::Month,
             (Some(_), Some(_)) => Precision::Day,
@@ -130,19 +149,21 @@ impl PartialDate {
     /// The first day the date may be.
     pub fn earliest(&self) -> Day {
         Day {
-            year: self.year,
-            month: self.month.unwrap_or(1),
-            day: self.day.unwrap_or(1),
+            year: self.year.into(),
+            month: self.month().unwrap_or(1),
+            day: self.day().unwrap_or(1),
         }
     }
 
     /// The last day the date may be.
     pub fn latest(&self) -> Day {
-        let month = self.month.unwrap_or(12);
+        let month = self.month().unwrap_or(12);
         Day {
-            year: self.year,
+            year: self.year.into(),
             month,
-            day: self.day.unwrap_or_else(|| days_in_month(self.year, month)),
+            day: self
+                .day()
+                .unwrap_or_else(|| days_in_month(self.year.into(), month)),
         }
     }
 
@@ -171,13 +192,24 @@ impl PartialOrd for PartialDate {
 impl fmt::Display for PartialDate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}", self.year)?;
-        if let Some(m) = self.month {
+        if let Some(m) = self.month() {
             write!(f, "-{m:02}")?;
         }
-        if let Some(d) = self.day {
+        if let Some(d) = self.day() {
             write!(f, "-{d:02}")?;
         }
         Ok(())
+    }
+}
+
+impl fmt::Debug for PartialDate {
+    /// The fields unpacked, as the derived form read before packing.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PartialDate")
+            .field("year", &i32::from(self.year))
+            .field("month", &self.month())
+            .field("day", &self.day())
+            .finish()
     }
 }
 
@@ -253,6 +285,18 @@ mod tests {
         v.sort();
         let s: Vec<_> = v.iter().map(|x| x.to_string()).collect();
         assert_eq!(s, ["2021-12-31", "2022", "2022-09", "2022-09-23"]);
+    }
+
+    #[test]
+    fn a_date_and_an_optional_date_take_four_bytes_and_keep_their_fields() {
+        assert_eq!(std::mem::size_of::<PartialDate>(), 4);
+        assert_eq!(std::mem::size_of::<Option<PartialDate>>(), 4);
+        for s in ["0000", "9999-12-31", "2024-02-29", "1990-01"] {
+            assert_eq!(d(s).to_string(), s);
+        }
+        assert_eq!(PartialDate::year(-44).earliest().year, -44);
+        assert_ne!(d("2022"), d("2022-01"));
+        assert_ne!(d("2022-01"), d("2022-01-01"));
     }
 
     #[test]

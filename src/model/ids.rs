@@ -12,6 +12,7 @@ use std::fmt;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::kinds::NodeKind;
+use super::thin::ThinStr;
 
 /// Longest id accepted, in bytes.
 pub const MAX_ID_LEN: usize = 200;
@@ -93,23 +94,15 @@ impl<T> serde::de::Visitor<'_> for IdVisitor<T> {
 }
 
 macro_rules! id_type {
-    ($(#[$m:meta])* $name:ident) => {
+    ($(#[$m:meta])* $name:ident($inner:ty)) => {
         $(#[$m])*
         #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub struct $name(ArcStr);
+        pub struct $name($inner);
 
         impl $name {
             /// The id as written.
             pub fn as_str(&self) -> &str {
                 &self.0
-            }
-
-            /// The id's text, shared with this id rather than copied (the
-            /// graph's indexes hold ids this way, one copy of each string).
-            /// A thin pointer (8 bytes, the length lives with the text):
-            /// records name many ids (issue 12, "RAM after load").
-            pub fn shared(&self) -> ArcStr {
-                self.0.clone()
             }
         }
         impl fmt::Display for $name {
@@ -142,16 +135,44 @@ macro_rules! id_type {
 
 id_type!(
     /// The id of a node: `<kind>:<slug>`, e.g. `person:berik-asylov`.
-    NodeId
+    /// A thin shared string (8 bytes, the length lives with the text): the
+    /// graph holds one copy of each node id, which records and indexes
+    /// share (issue 12, "RAM after load").
+    NodeId(ArcStr)
 );
 id_type!(
-    /// The id of a relation: `rel:<slug>`.
-    RelId
+    /// The id of a relation: `rel:<slug>`. A [`ThinStr`] rather than a
+    /// shared string: the graph holds a relation id once, in its relation,
+    /// so it needs no shared count (issue 12, "RAM after load").
+    RelId(ThinStr)
 );
 id_type!(
     /// The id of a recorded disagreement between sources: `conflict:<slug>`.
-    ConflictId
+    ConflictId(ArcStr)
 );
+
+impl NodeId {
+    /// The id's text, shared with this id rather than copied (the graph's
+    /// indexes hold ids this way, one copy of each string).
+    pub fn shared(&self) -> ArcStr {
+        self.0.clone()
+    }
+}
+
+impl ConflictId {
+    /// As [`NodeId::shared`].
+    pub fn shared(&self) -> ArcStr {
+        self.0.clone()
+    }
+}
+
+impl RelId {
+    /// The id's text as a shared string: a copy (a relation id is held by
+    /// its relation alone; only conflicts' claims are indexed this way).
+    pub fn shared(&self) -> ArcStr {
+        ArcStr::from(self.as_str())
+    }
+}
 
 impl NodeId {
     /// Parses and validates a node id; its prefix must be a node kind.
@@ -194,7 +215,7 @@ impl NodeId {
 impl RelId {
     /// Parses a relation id (`rel:<slug>`).
     pub fn parse(s: &str) -> Result<Self, IdError> {
-        fixed_prefix(s, "rel").map(|_| RelId(ArcStr::from(s)))
+        fixed_prefix(s, "rel").map(|_| RelId(ThinStr::new(s)))
     }
 
     /// The readable id of the `n`th relation of `kind` from `from` to `to`
@@ -221,7 +242,7 @@ impl RelId {
         }
         base.push_str(&suffix);
         debug_assert!(Self::parse(&base).is_ok(), "derived id `{base}`");
-        RelId(ArcStr::from(base))
+        RelId(ThinStr::from(base))
     }
 }
 

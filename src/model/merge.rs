@@ -341,7 +341,7 @@ mod tests {
     fn a_different_value_is_a_clash_with_both_values_and_sources() {
         let mut given = stored();
         given.description = Some("Judge".into());
-        given.citations = vec![cite("source:t", "¶4")];
+        given.citations = vec![cite("source:t", "¶4")].into();
         let c = merge(&stored(), &given).unwrap_err();
         assert_eq!(c.len(), 1);
         assert_eq!(

@@ -16,6 +16,7 @@ pub mod record;
 pub mod relation;
 pub mod size;
 pub mod tables;
+mod thin;
 pub mod validate;
 pub mod words;
 

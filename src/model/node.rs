@@ -11,6 +11,7 @@ use std::ops::{Deref, DerefMut};
 
 use serde::{Deserialize, Serialize};
 
+use super::citations::Citations;
 use super::date::PartialDate;
 use super::ids::NodeId;
 use super::kinds::MeetingStatus;
@@ -31,7 +32,8 @@ pub struct Node {
     pub date: Option<PartialDate>,
     /// A meeting's status (none recorded: held).
     pub status: Option<MeetingStatus>,
-    pub citations: Vec<Citation>,
+    /// Shared with other nodes citing the same sources the same way.
+    pub citations: Citations,
     extra: Option<Box<NodeExtra>>,
 }
 
@@ -84,7 +86,7 @@ impl Node {
             end: None,
             date: None,
             status: None,
-            citations: Vec::new(),
+            citations: Citations::default(),
             extra: None,
         }
     }
@@ -96,24 +98,28 @@ impl Node {
     }
 
     /// Every list of citations in the record (its own, each alias's, each
-    /// note's), for rewriting in place. Allocates no extra part.
-    pub fn citation_lists_mut(&mut self) -> impl Iterator<Item = &mut Vec<Citation>> {
+    /// note's), for rewriting in place. Allocates no extra part; its own
+    /// list, if shared with other records, is copied first.
+    pub fn citation_lists_mut(&mut self) -> impl Iterator<Item = &mut [Citation]> {
         let (aliases, notes) = match self.extra.as_deref_mut() {
             Some(e) => (e.aliases.as_mut_slice(), e.notes.as_mut_slice()),
             None => (Default::default(), Default::default()),
         };
-        std::iter::once(&mut self.citations)
-            .chain(aliases.iter_mut().map(|a| &mut a.citations))
-            .chain(notes.iter_mut().map(|n| &mut n.citations))
+        std::iter::once(self.citations.make_mut())
+            .chain(aliases.iter_mut().map(|a| a.citations.as_mut_slice()))
+            .chain(notes.iter_mut().map(|n| n.citations.as_mut_slice()))
     }
 
     /// Gives back memory the record does not need: spare vector capacity
     /// and an extra part left empty.
     pub fn shrink_to_fit(&mut self) {
-        self.citations.shrink_to_fit();
         if let Some(e) = self.extra.as_deref_mut() {
             e.aliases.shrink_to_fit();
             e.notes.shrink_to_fit();
+            let aliases = e.aliases.iter_mut().map(|a| &mut a.citations);
+            for list in aliases.chain(e.notes.iter_mut().map(|n| &mut n.citations)) {
+                list.shrink_to_fit();
+            }
         }
         if self.extra.as_deref() == Some(&NO_EXTRA) {
             self.extra = None;
@@ -201,7 +207,7 @@ impl From<NodeRecord> for Node {
             end: r.end,
             date: r.date,
             status: r.status,
-            citations: r.citations,
+            citations: r.citations.into(),
             extra: Some(Box::new(extra)),
         };
         n.shrink_to_fit();
@@ -227,7 +233,7 @@ impl From<Node> for NodeRecord {
             language: e.language,
             status: n.status,
             notes: e.notes,
-            citations: n.citations,
+            citations: n.citations.into(),
         }
     }
 }

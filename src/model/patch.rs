@@ -94,7 +94,12 @@ impl NodePatch {
         self.language.apply(&mut n.language);
         self.status.apply(&mut n.status);
         self.notes.apply_list(&mut n.notes);
-        self.citations.apply_list(&mut n.citations);
+        // A node's list is replaced whole too (it may be shared).
+        match self.citations {
+            Edit::Keep => {}
+            Edit::Clear => n.citations = Default::default(),
+            Edit::Set(v) => n.citations = v.into(),
+        }
     }
 }
 

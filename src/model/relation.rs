@@ -346,6 +346,13 @@ mod tests {
     }
 
     #[test]
+    fn a_relation_record_takes_64_bytes_inline() {
+        // Six 8-byte pointers (id, ends, capacity, citations, extra), two
+        // 4-byte dates and four 1-byte fields.
+        assert_eq!(std::mem::size_of::<Relation>(), 64);
+    }
+
+    #[test]
     fn a_relation_without_rare_properties_allocates_no_extra_part() {
         let json = r#"{"id":"rel:1","kind":"attended","from":"person:a","to":"meeting:m"}"#;
         let r: Relation = serde_json::from_str(json).unwrap();

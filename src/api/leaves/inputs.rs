@@ -268,7 +268,7 @@ impl NodeInput {
         n.language = self.language;
         n.status = self.status.map(Into::into);
         n.notes = notes(self.notes.unwrap_or_default())?;
-        n.citations = cites("citations", self.citations)?;
+        n.citations = cites("citations", self.citations)?.into();
         Ok(n)
     }
 }

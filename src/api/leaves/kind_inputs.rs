@@ -68,7 +68,7 @@ impl NodeFields {
         n.language = given(self.language);
         n.status = given(self.status).map(Into::into);
         n.notes = notes(given(self.notes).unwrap_or_default())?;
-        n.citations = all_cites(given(self.citations).unwrap_or_default())?;
+        n.citations = all_cites(given(self.citations).unwrap_or_default())?.into();
         Ok(n)
     }
 

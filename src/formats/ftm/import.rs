@@ -204,7 +204,7 @@ impl<'a> Reader<'a> {
             _ => {}
         }
         if kind != NodeKind::Source {
-            n.citations = self.citations(e, line);
+            n.citations = self.citations(e, line).into();
         }
         self.out.nodes.push((n, line));
     }

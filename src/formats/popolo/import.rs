@@ -213,7 +213,7 @@ impl Builder {
         let mut n = Node::new(id, name);
         n.aliases = aliases(&p.item.other_names);
         n.description = p.item.summary.clone();
-        n.citations = self.citations(at, me, &p.item.sources);
+        n.citations = self.citations(at, me, &p.item.sources).into();
         self.node(n, (&p.file, p.line));
     }
 
@@ -238,7 +238,7 @@ impl Builder {
         } else {
             n.kind = o.item.classification.clone();
         }
-        n.citations = self.citations(at, me, &o.item.sources);
+        n.citations = self.citations(at, me, &o.item.sources).into();
         if let Some(parent) = &o.item.parent_id {
             if let Some(to) = self.target(at, me, "parent_id", parent) {
                 self.imply(RelKind::PartOf, id, to, &n.citations, (&o.file, o.line));
@@ -259,7 +259,7 @@ impl Builder {
         n.aliases = (p.item.other_label.iter())
             .map(|t| alias(t, None))
             .collect();
-        n.citations = self.citations(at, me, &p.item.sources);
+        n.citations = self.citations(at, me, &p.item.sources).into();
         if let Some(org) = &p.item.organization_id {
             if let Some(to) = self.target(at, me, "organization_id", org) {
                 self.imply(RelKind::BelongsTo, id, to, &n.citations, (&p.file, p.line));
@@ -291,7 +291,7 @@ impl Builder {
                 self.problem(at, Some(me), "status", msg);
             }
         }
-        n.citations = self.citations(at, me, &ev.sources);
+        n.citations = self.citations(at, me, &ev.sources).into();
         let cites = n.citations.clone();
         if let Some(org) = &ev.organization_id {
             if let Some(to) = self.target(at, me, "organization_id", org) {
