@@ -547,9 +547,11 @@ impl Inner {
         // staged beside it in one sled transaction (`store/staged.rs`).
         let log = logged.clone().map(|set| (set, plan.entries.clone()));
         if let Err(e) = self.store.stage(plan.ops.clone(), meta, log) {
-            if let StoreError::Sled(sled::Error::Io(io)) = &e {
+            // A failed group lost writes committed before this one: the
+            // store takes no more, as after an I/O error.
+            if let StoreError::Sled(sled::Error::Io(_)) | StoreError::GroupFailed { .. } = &e {
                 self.durable
-                    .fail(format!("writing to the store failed: {io}"));
+                    .fail(format!("writing to the store failed: {e}"));
                 return Err(self.durable.read_only());
             }
             return Err(e.into());

@@ -103,6 +103,8 @@ pub enum StoreError {
     Compacted { seq: u64, compacted: u64 },
     #[error("storage error: {0}")]
     Sled(#[from] sled::Error),
+    #[error("writes staged for a flush were not applied ({reason}); the store takes no more writes until it is reopened")]
+    GroupFailed { reason: String },
 }
 
 /// One change to write; the store finds the old record itself.

@@ -50,6 +50,10 @@ pub(super) struct Staged {
     /// writes reach sled in the order they were made.
     order: Mutex<()>,
     queue: Mutex<Queue>,
+    /// Why a group failed, once one has: its writes are gone, so every
+    /// later flush and stage fails too, and no writer of the group is told
+    /// its write is durable by a flush that follows.
+    failed: Mutex<Option<String>>,
 }
 
 #[derive(Default)]
@@ -66,6 +70,16 @@ impl Staged {
     /// Takes the order lock: the caller may now apply the queue and write.
     pub(super) fn order(&self) -> MutexGuard<'_, ()> {
         lock(&self.order)
+    }
+
+    /// Fails once a group has failed ([`StoreError::GroupFailed`]).
+    pub(super) fn check(&self) -> Result<(), StoreError> {
+        match lock(&self.failed).as_ref() {
+            Some(reason) => Err(StoreError::GroupFailed {
+                reason: reason.clone(),
+            }),
+            None => Ok(()),
+        }
     }
 
     /// How many writes are queued.
@@ -91,6 +105,7 @@ impl Store {
         if let Some((_, entries)) = &log {
             assert!(entries.len() <= ops.len(), "at most one log entry per op");
         }
+        self.staged.check()?;
         if ops.len() > journal::CHUNK_OPS {
             let log = log.as_ref().map(|(set, entries)| LogWrite { set, entries });
             return self.apply_logged(&ops, &meta, log);
@@ -118,10 +133,11 @@ impl Store {
             q.ops = 0;
             std::mem::take(&mut q.writes)
         };
+        self.staged.check()?;
         if group.is_empty() {
             return Ok(());
         }
-        self.transact_now(|t| {
+        let res = self.transact_now(|t| {
             for w in &group {
                 let log = w
                     .log
@@ -130,6 +146,10 @@ impl Store {
                 t.write(&w.ops, &w.meta, log.as_ref())?;
             }
             Ok(())
-        })
+        });
+        if let Err(e) = &res {
+            *lock(&self.staged.failed) = Some(e.to_string());
+        }
+        res
     }
 }

@@ -130,3 +130,21 @@ fn clones_of_a_store_share_its_staged_writes() {
     s.flush().unwrap();
     assert_eq!(other.load().unwrap().nodes.len(), 1);
 }
+
+#[test]
+fn a_group_that_fails_fails_every_later_flush_so_none_of_its_writers_is_acknowledged() {
+    let (_d, s) = open();
+    let a = person("person:a", "A");
+    s.stage(vec![Op::PutNode(a)], vec![], Some((set(1), vec![])))
+        .unwrap();
+    // A real sled failure inside the group's transaction: the tree its
+    // change set goes to is gone.
+    assert!(s.db.drop_tree("changesets").unwrap());
+    assert!(s.flush().is_err(), "the group's own flush fails");
+    // Its writers may wait on a later flush (a commit arriving meanwhile
+    // starts one): that flush must not report their writes as durable.
+    let err = s.flush().unwrap_err().to_string();
+    assert!(err.contains("not applied"), "{err}");
+    let b = person("person:b", "B");
+    assert!(s.stage(vec![Op::PutNode(b)], vec![], None).is_err());
+}
