@@ -580,6 +580,8 @@ impl Inner {
 #[cfg(test)]
 mod log_tests;
 #[cfg(test)]
+mod open_tests;
+#[cfg(test)]
 mod revert_tests;
 #[cfg(test)]
 mod tests;
