@@ -19,6 +19,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Instant;
 
+use sled::transaction::{TransactionalTree, UnabortableTransactionError};
 use sled::Transactional;
 
 const TREES: [&str; 9] = [
@@ -106,25 +107,13 @@ fn apply(t: &Trees, shape: Shape, w: &Write) {
                 &a[0], &a[1], &a[2], &a[3], &a[4], &a[5], &a[6], &a[7], &a[8],
             )
                 .transaction(|(_, r, _, _, _, _, s, l, h)| -> R {
-                    r.insert(&w.rel_key[..], &w.rel[..])?;
-                    l.insert(&w.log_key[..], &w.entry[..])?;
-                    h.insert(&w.hist_key[..], &[0, 0, 0, 0][..])?;
-                    s.insert(&w.set_key[..], &w.set[..])?;
+                    insert_four(w, r, s, l, h)?;
                     Ok(())
                 })
                 .unwrap();
         }
-        Shape::Touched => {
-            (rels, sets, log, hist)
-                .transaction(|(r, s, l, h)| -> R {
-                    r.insert(&w.rel_key[..], &w.rel[..])?;
-                    l.insert(&w.log_key[..], &w.entry[..])?;
-                    h.insert(&w.hist_key[..], &[0, 0, 0, 0][..])?;
-                    s.insert(&w.set_key[..], &w.set[..])?;
-                    Ok(())
-                })
-                .unwrap();
-        }
+        // The same transaction as a group of one.
+        Shape::Touched => apply_group(t, std::slice::from_ref(w)),
         Shape::OneBatch => {
             let mut b = sled::Batch::default();
             b.insert(prefixed(1, &w.rel_key), &w.rel[..]);
@@ -153,14 +142,26 @@ fn apply_group(t: &Trees, group: &[Write]) {
     (rels, sets, log, hist)
         .transaction(|(r, s, l, h)| -> R {
             for w in group {
-                r.insert(&w.rel_key[..], &w.rel[..])?;
-                l.insert(&w.log_key[..], &w.entry[..])?;
-                h.insert(&w.hist_key[..], &[0, 0, 0, 0][..])?;
-                s.insert(&w.set_key[..], &w.set[..])?;
+                insert_four(w, r, s, l, h)?;
             }
             Ok(())
         })
         .unwrap();
+}
+
+/// The four keys one `link` writes, inside a transaction.
+fn insert_four(
+    w: &Write,
+    r: &TransactionalTree,
+    s: &TransactionalTree,
+    l: &TransactionalTree,
+    h: &TransactionalTree,
+) -> Result<(), UnabortableTransactionError> {
+    r.insert(&w.rel_key[..], &w.rel[..])?;
+    l.insert(&w.log_key[..], &w.entry[..])?;
+    h.insert(&w.hist_key[..], &[0, 0, 0, 0][..])?;
+    s.insert(&w.set_key[..], &w.set[..])?;
+    Ok(())
 }
 
 fn open(dir: &Path) -> Trees {

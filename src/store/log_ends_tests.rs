@@ -5,10 +5,7 @@
 
 use super::*;
 use crate::model::{ChangeSet, LogEntry, RelKind, Version};
-
-fn nid(s: &str) -> NodeId {
-    NodeId::parse(s).unwrap()
-}
+use crate::store::test_fixtures::{nid, set};
 
 fn rel(id: &str, from: &str, to: &str) -> Relation {
     Relation::new(
@@ -17,19 +14,6 @@ fn rel(id: &str, from: &str, to: &str) -> Relation {
         nid(from),
         nid(to),
     )
-}
-
-fn set(seq: u64, records: u64) -> ChangeSet {
-    ChangeSet {
-        seq,
-        time_ms: seq as i64,
-        actor: "t".into(),
-        comment: None,
-        source: None,
-        records,
-        reverts: None,
-        op: "write".into(),
-    }
 }
 
 /// Change set 1 creates person:a, meeting:m and rel:1 between them; 2

@@ -543,4 +543,6 @@ mod log_ends_tests;
 #[cfg(test)]
 mod staged_tests;
 #[cfg(test)]
+mod test_fixtures;
+#[cfg(test)]
 mod tests;

@@ -3,27 +3,11 @@
 //! around writes that do not wait for a flush.
 
 use super::*;
-use crate::model::{ChangeSet, LogEntry, Version};
-
-fn nid(s: &str) -> NodeId {
-    NodeId::parse(s).unwrap()
-}
+use crate::model::{LogEntry, Version};
+use crate::store::test_fixtures::{nid, set};
 
 fn person(id: &str, name: &str) -> Node {
     Node::new(nid(id), name)
-}
-
-fn set(seq: u64) -> ChangeSet {
-    ChangeSet {
-        seq,
-        time_ms: seq as i64,
-        actor: "t".into(),
-        comment: None,
-        source: None,
-        records: 1,
-        reverts: None,
-        op: "write".into(),
-    }
 }
 
 fn entry(before: Option<&Node>, after: Option<&Node>) -> LogEntry {
@@ -45,8 +29,8 @@ fn open() -> (tempfile::TempDir, Store) {
 fn staged_writes_land_at_the_flush_in_order_with_their_log() {
     let (_d, s) = open();
     let (v1, v2) = (person("person:a", "First"), person("person:a", "Second"));
-    let w1 = (set(1), vec![entry(None, Some(&v1))]);
-    let w2 = (set(2), vec![entry(Some(&v1), Some(&v2))]);
+    let w1 = (set(1, 1), vec![entry(None, Some(&v1))]);
+    let w2 = (set(2, 1), vec![entry(Some(&v1), Some(&v2))]);
     s.stage(vec![Op::PutNode(v1.clone())], vec![], Some(w1))
         .unwrap();
     s.stage(
@@ -135,7 +119,7 @@ fn clones_of_a_store_share_its_staged_writes() {
 fn a_group_that_fails_fails_every_later_flush_so_none_of_its_writers_is_acknowledged() {
     let (_d, s) = open();
     let a = person("person:a", "A");
-    s.stage(vec![Op::PutNode(a)], vec![], Some((set(1), vec![])))
+    s.stage(vec![Op::PutNode(a)], vec![], Some((set(1, 1), vec![])))
         .unwrap();
     // A real sled failure inside the group's transaction: the tree its
     // change set goes to is gone.

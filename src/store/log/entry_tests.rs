@@ -2,26 +2,10 @@
 //! created, whatever happened to the record later, and hold no copy of it.
 
 use super::*;
-use crate::model::{ChangeSet, Node, NodeId, RelId, RelKind, Relation};
+use crate::model::{Node, RelId, RelKind, Relation};
 use crate::store::log::log_key;
+use crate::store::test_fixtures::{nid, set};
 use crate::store::{LogWrite, Op};
-
-fn nid(s: &str) -> NodeId {
-    NodeId::parse(s).unwrap()
-}
-
-fn set(seq: u64, records: u64) -> ChangeSet {
-    ChangeSet {
-        seq,
-        time_ms: seq as i64,
-        actor: "t".into(),
-        comment: None,
-        source: None,
-        records,
-        reverts: None,
-        op: "write".into(),
-    }
-}
 
 fn entry(id: &str, before: Option<Version>, after: Option<Version>) -> LogEntry {
     LogEntry {
